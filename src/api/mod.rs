@@ -1,0 +1,1 @@
+//! The three HTTP APIs as data: request builders and typed responses.

@@ -1,0 +1,10 @@
+//! Pure types and rules: no I/O, no browser APIs. Everything here is tested
+//! natively with `cargo test`.
+
+pub mod charge;
+pub mod crypto;
+pub mod money;
+pub mod oauth;
+pub mod plan;
+pub mod polling;
+pub mod return_url;
