@@ -1,0 +1,78 @@
+// Shared set-up for the end-to-end journeys: the system Chromium driven by
+// playwright-core, the built app served from dist/, screenshots for every
+// key screen, and failures that name the step they happened in.
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { serve } from "./serve.mjs";
+
+export const SCREENSHOTS = process.env.E2E_SCREENSHOTS ?? "e2e/screenshots";
+const DIST = process.env.E2E_DIST ?? "dist";
+
+/** Widths the widget must work at: the Agent App sidebar and a desktop page. */
+export const SIDEBAR = { width: 320, height: 720 };
+export const DESKTOP = { width: 1280, height: 800 };
+
+// Chromium flags for a closed network and a root user (see toolchain notes).
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export async function launch() {
+  const server = await serve(DIST);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROME_BIN ?? "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+  });
+  return { server, browser };
+}
+
+/**
+ * A journey: one page, its console errors collected, screenshots saved
+ * under SCREENSHOTS/<journey>/. `step` runs one named step; when it fails
+ * the error names the journey and step and a screenshot of the failure is kept.
+ */
+export async function journey(browser, server, name, { viewport = DESKTOP, colorScheme = "light" } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") consoleErrors.push(msg.text());
+  });
+  page.on("pageerror", (err) => consoleErrors.push(String(err)));
+  const dir = join(SCREENSHOTS, name);
+  await mkdir(dir, { recursive: true });
+  let shot = 0;
+
+  const screenshot = async (label) => {
+    shot += 1;
+    const file = join(dir, `${String(shot).padStart(2, "0")}-${label}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    return file;
+  };
+
+  const step = async (label, body) => {
+    try {
+      await body();
+    } catch (err) {
+      const file = await screenshot(`FAILED-${label.replace(/\W+/g, "-")}`).catch(() => "none");
+      err.message = `[${name}] step "${label}" failed: ${err.message}\n  screenshot: ${file}`;
+      throw err;
+    }
+  };
+
+  return {
+    page,
+    consoleErrors,
+    screenshot,
+    step,
+    url: (path) => server.url + path,
+    close: () => context.close(),
+  };
+}

@@ -1,0 +1,219 @@
+// Journey: the app shell in a real browser, against the release build in
+// mock mode. Routes work on direct navigation and reload, unknown paths show
+// not-found, both themes apply, the layout fits a 320 px sidebar, and a bad
+// configuration is explained on the page.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { DESKTOP, SIDEBAR, journey, launch } from "./harness.mjs";
+
+let env;
+before(async () => {
+  env = await launch();
+});
+after(async () => {
+  await env?.browser.close();
+  await env?.server.close();
+});
+
+const SECTIONS = [
+  ["/charges", "page-charges", "Charges"],
+  ["/subscriptions", "page-subscriptions", "Subscriptions"],
+  ["/ledger", "page-ledger", "Ledger"],
+  ["/crypto", "page-crypto", "Crypto"],
+  ["/plans", "page-plans", "Plans"],
+];
+
+describe("app shell", () => {
+  test("loads the shop in mock mode with the TEST MODE banner", async () => {
+    const j = await journey(env.browser, env.server, "shell-home");
+    const { page, step } = j;
+    await step("open the home page", async () => {
+      await page.goto(j.url("/"));
+      await page.getByTestId("page-home").waitFor();
+    });
+    await step("the TEST MODE banner is visible", async () => {
+      const banner = page.getByTestId("test-mode-banner");
+      assert.ok(await banner.isVisible(), "banner hidden");
+      assert.match(await banner.innerText(), /TEST MODE/);
+    });
+    await step("the catalog comes from config.json", async () => {
+      assert.equal(await page.getByTestId("catalog-item").count(), 4);
+      await page.getByText("Chat transcripts export").waitFor();
+    });
+    await step("the app recorded its mount and ready marks", async () => {
+      const marks = await page.evaluate(() =>
+        performance.getEntriesByType("mark").map((m) => m.name),
+      );
+      assert.ok(marks.includes("app-mounted"), `marks: ${marks}`);
+      assert.ok(marks.includes("app-ready"), `marks: ${marks}`);
+    });
+    await j.screenshot("home-light");
+    await step("no errors in the console", async () => {
+      assert.deepEqual(j.consoleErrors, []);
+    });
+    await j.close();
+  });
+
+  test("every section is reachable by link, direct navigation and reload", async () => {
+    const j = await journey(env.browser, env.server, "shell-routes");
+    const { page, step } = j;
+    await page.goto(j.url("/"));
+    await page.getByTestId("page-home").waitFor();
+    for (const [path, testid, linkText] of SECTIONS) {
+      await step(`follow the ${linkText} link`, async () => {
+        const before = env.server.requests.length;
+        await page.getByRole("link", { name: linkText, exact: true }).click();
+        await page.getByTestId(testid).waitFor();
+        assert.equal(new URL(page.url()).pathname, path);
+        // Client-side routing: no document or wasm was fetched again.
+        const fetched = env.server.requests.slice(before);
+        assert.ok(!fetched.some((p) => p.endsWith(".wasm") || p === path), `refetched: ${fetched}`);
+        const current = page.getByRole("link", { name: linkText, exact: true });
+        assert.equal(await current.getAttribute("aria-current"), "page");
+      });
+    }
+    for (const [path, testid] of SECTIONS) {
+      await step(`open ${path} directly and reload it`, async () => {
+        await page.goto(j.url(path));
+        await page.getByTestId(testid).waitFor();
+        await page.reload();
+        await page.getByTestId(testid).waitFor();
+      });
+    }
+    await j.screenshot("plans-after-reload");
+    await step("back and forward move between sections", async () => {
+      await page.goto(j.url("/"));
+      await page.getByRole("link", { name: "Ledger", exact: true }).click();
+      await page.getByTestId("page-ledger").waitFor();
+      await page.goBack();
+      await page.getByTestId("page-home").waitFor();
+      await page.goForward();
+      await page.getByTestId("page-ledger").waitFor();
+    });
+    await step("no errors in the console", async () => {
+      assert.deepEqual(j.consoleErrors, []);
+    });
+    await j.close();
+  });
+
+  test("an unknown address shows not-found with a way back", async () => {
+    const j = await journey(env.browser, env.server, "shell-not-found");
+    const { page, step } = j;
+    await step("open an unknown path", async () => {
+      await page.goto(j.url("/no/such/page"));
+      await page.getByTestId("page-not-found").waitFor();
+      assert.equal(await page.getByTestId("not-found-path").innerText(), "/no/such/page");
+    });
+    await j.screenshot("not-found");
+    await step("the link leads back to the shop", async () => {
+      await page.getByRole("link", { name: "Go to the shop" }).click();
+      await page.getByTestId("page-home").waitFor();
+    });
+    await j.close();
+  });
+
+  test("dark theme from the Agent App's theme parameter and from the switch", async () => {
+    const j = await journey(env.browser, env.server, "shell-theme");
+    const { page, step } = j;
+    const background = () =>
+      page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await step("?theme=dark applies dark colours at once", async () => {
+      await page.goto(j.url("/?theme=dark&plugin_id=demo"));
+      await page.getByTestId("page-home").waitFor();
+      assert.equal(await page.locator("html").getAttribute("data-theme"), "dark");
+      assert.equal(await background(), "rgb(19, 19, 23)");
+    });
+    await j.screenshot("home-dark");
+    await step("the switch turns the light theme on and says so", async () => {
+      const toggle = page.getByTestId("theme-toggle");
+      assert.equal(await toggle.getAttribute("aria-pressed"), "true");
+      await toggle.click();
+      assert.equal(await page.locator("html").getAttribute("data-theme"), "light");
+      assert.equal(await toggle.getAttribute("aria-pressed"), "false");
+      assert.equal(await background(), "rgb(246, 246, 247)");
+    });
+    await j.close();
+  });
+
+  test("the system dark preference applies when nothing is chosen", async () => {
+    const j = await journey(env.browser, env.server, "shell-system-dark", { colorScheme: "dark" });
+    const { page, step } = j;
+    await step("dark colours without a data-theme attribute", async () => {
+      await page.goto(j.url("/"));
+      await page.getByTestId("page-home").waitFor();
+      assert.equal(await page.locator("html").getAttribute("data-theme"), null);
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(bg, "rgb(19, 19, 23)");
+      assert.equal(await page.getByTestId("theme-toggle").getAttribute("aria-pressed"), "true");
+    });
+    await j.close();
+  });
+
+  test("fits a 320 px Agent App sidebar without horizontal scrolling", async () => {
+    for (const [label, scheme] of [["light", "light"], ["dark", "dark"]]) {
+      const j = await journey(env.browser, env.server, `shell-sidebar-${label}`, {
+        viewport: SIDEBAR,
+        colorScheme: scheme,
+      });
+      const { page, step } = j;
+      for (const path of ["/", "/charges", "/no/such/page"]) {
+        await step(`no horizontal overflow on ${path}`, async () => {
+          await page.goto(j.url(path));
+          await page.locator("main [data-testid^=page-]").waitFor();
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          );
+          assert.equal(overflow, 0, `page is ${overflow}px wider than the viewport`);
+        });
+      }
+      await page.goto(j.url("/"));
+      await page.getByTestId("page-home").waitFor();
+      await j.screenshot(`sidebar-home-${label}`);
+      await j.close();
+    }
+  });
+});
+
+describe("bad configuration is explained on the page", () => {
+  const cases = [
+    ["missing-file", { status: 404, body: "not found" }, /was not found \(HTTP 404\)/],
+    ["invalid-json", { status: 200, body: '{"mode": "mock",' }, /not valid JSON/],
+    ["unknown-mode", { status: 200, body: "MODE:staging" }, /Unknown mode "staging"/],
+    ["insecure-live-url", { status: 200, body: "INSECURE" }, /must use https in live mode/],
+  ];
+
+  for (const [name, reply, expected] of cases) {
+    test(name, async () => {
+      const j = await journey(env.browser, env.server, `config-${name}`, { viewport: SIDEBAR });
+      const { page, step } = j;
+      await step("serve the broken configuration", async () => {
+        const shipped = await (await fetch(j.url("/config.json"))).json();
+        let body = reply.body;
+        if (body.startsWith("MODE:")) body = JSON.stringify({ ...shipped, mode: body.slice(5) });
+        if (body === "INSECURE") {
+          body = JSON.stringify({
+            ...shipped,
+            mode: "live",
+            livechat: { ...shipped.livechat, client_id: "abc", billing_api_url: "http://billing.example.com" },
+          });
+        }
+        await page.route("**/config.json", (route) =>
+          route.fulfill({ status: reply.status, contentType: "application/json", body }),
+        );
+      });
+      await step("the page names the problem", async () => {
+        await page.goto(j.url("/"));
+        const message = page.getByTestId("config-error-message");
+        await message.waitFor();
+        assert.match(await message.innerText(), expected);
+        assert.equal(await page.getByRole("alert").count(), 1);
+      });
+      await step("no panic in the console", async () => {
+        const panics = j.consoleErrors.filter((e) => /panicked|unreachable/i.test(e));
+        assert.deepEqual(panics, []);
+      });
+      await j.screenshot(name);
+      await j.close();
+    });
+  }
+});

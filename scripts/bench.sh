@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the widget and a bare Leptos counter the same way (release,
+# wasm-opt -Oz), then prints sizes and first-paint figures side by side.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
+
+scripts/setup.sh test
+echo "==> release build: widget"
+trunk build --release --locked --dist bench/out/app
+echo "==> release build: bare Leptos counter (baseline)"
+(cd bench/counter && trunk build --release --dist ../out/counter)
+echo
+node bench/measure.mjs bench/out/app bench/out/counter

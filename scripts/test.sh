@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: formatting, lints (host and wasm),
+# host tests, browser tests in headless Chromium, then end-to-end journeys
+# against a release build. Every stage runs; the summary names what failed.
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
+
+scripts/setup.sh test || { echo "FAILED: setup (installing the tools)"; exit 1; }
+
+results=()
+failed=0
+stage() {
+  local name=$1
+  shift
+  printf '\n==> %s\n' "$name"
+  local start=$SECONDS
+  if "$@"; then
+    results+=("ok      $name ($((SECONDS - start)) s)")
+  else
+    results+=("FAILED  $name ($((SECONDS - start)) s)")
+    failed=$((failed + 1))
+  fi
+}
+
+stage "cargo fmt --check" cargo fmt --all -- --check
+stage "clippy (host)" cargo clippy --locked --all-targets -- -D warnings
+stage "clippy (wasm32)" cargo clippy --locked --target wasm32-unknown-unknown --lib --bins --test web -- -D warnings
+stage "host tests" cargo test --locked
+stage "browser tests (wasm-bindgen-test, headless Chromium)" \
+  cargo test --locked --target wasm32-unknown-unknown --test web
+stage "release build (trunk, wasm-opt -Oz)" trunk build --release --locked
+stage "end-to-end journeys (Chromium, release build, mock mode)" \
+  node --test --test-concurrency=1 --test-reporter=spec e2e/
+
+printf '\n==> Stages\n'
+printf '  %s\n' "${results[@]}"
+if [ "$failed" -gt 0 ]; then
+  echo "FAILED: $failed stage(s); see the output above each FAILED stage."
+  exit 1
+fi
+echo "All stages passed. Screenshots: e2e/screenshots/"

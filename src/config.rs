@@ -1,0 +1,546 @@
+//! Runtime configuration: `public/config.json`, parsed and validated here so
+//! that every mistake in it becomes a specific message on the page.
+//!
+//! The file is read at start-up (not compiled in), so one build serves the
+//! offline demo and a live deployment alike. Only harmless settings (`mode`,
+//! `theme`) can be overridden from the address bar: base URLs, client ids and
+//! allow-lists never come from a link someone else could craft.
+
+use serde::Deserialize;
+use thiserror::Error;
+use url::Url;
+
+use crate::domain::money::Cents;
+
+/// Where the widget sends its requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The bundled offline backend; always shown with a TEST MODE banner.
+    Mock,
+    /// The real LiveChat, Bidali and plans services.
+    Live,
+}
+
+impl Mode {
+    pub fn parse(raw: &str) -> Result<Self, ConfigError> {
+        match raw {
+            "mock" => Ok(Self::Mock),
+            "live" => Ok(Self::Live),
+            other => Err(ConfigError::UnknownMode(other.to_owned())),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Mock => "mock",
+            Self::Live => "live",
+        }
+    }
+}
+
+/// Colour scheme of the page. `System` follows `prefers-color-scheme`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    /// The Agent App passes `theme=light|dark`; anything else is ignored
+    /// rather than trusted.
+    pub fn from_query_value(raw: &str) -> Option<Self> {
+        match raw {
+            "light" => Some(Self::Light),
+            "dark" => Some(Self::Dark),
+            "system" => Some(Self::System),
+            _ => None,
+        }
+    }
+
+    /// Value of the `data-theme` attribute on `<html>`; `None` removes it.
+    pub fn attribute(self) -> Option<&'static str> {
+        match self {
+            Self::System => None,
+            Self::Light => Some("light"),
+            Self::Dark => Some("dark"),
+        }
+    }
+}
+
+/// Which OAuth 2.0 grant signs the user in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OAuthFlow {
+    /// Authorization code with PKCE (RFC 9700's advice for browser apps).
+    #[default]
+    Code,
+    /// Implicit grant, as LiveChat's own demo widgets use it.
+    Implicit,
+}
+
+/// One thing the widget sells, from the catalog in the configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogItem {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// Price of one unit in cents.
+    pub price: Cents,
+    pub kind: ItemKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemKind {
+    /// A direct charge. With `per_account` the quantity is the number of
+    /// accounts in the buyer's organization, decided by LiveChat.
+    OneTime { quantity: u32, per_account: bool },
+    /// A recurrent charge billed every `months` months after `trial_days`.
+    Subscription {
+        months: u32,
+        trial_days: u32,
+        per_account: bool,
+    },
+}
+
+impl ItemKind {
+    /// The billing terms in words, shown next to the price.
+    pub fn terms(&self) -> String {
+        match *self {
+            Self::OneTime {
+                per_account: true, ..
+            } => "once, per agent in your organization".to_owned(),
+            Self::OneTime { quantity: 1, .. } => "once".to_owned(),
+            Self::OneTime { quantity, .. } => format!("once, for {quantity}"),
+            Self::Subscription {
+                months,
+                trial_days,
+                per_account,
+            } => {
+                let mut terms = match months {
+                    1 => "every month".to_owned(),
+                    12 => "every year".to_owned(),
+                    n => format!("every {n} months"),
+                };
+                if per_account {
+                    terms.push_str(", per agent");
+                }
+                if trial_days > 0 {
+                    terms.push_str(&format!(", {trial_days}-day free trial"));
+                }
+                terms
+            }
+        }
+    }
+}
+
+/// The validated configuration the app runs with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppConfig {
+    pub mode: Mode,
+    pub currency: String,
+    pub livechat: LiveChatConfig,
+    pub bidali: BidaliConfig,
+    pub plans: PlansConfig,
+    /// Origins a charge's `confirmation_url` may point at (live mode).
+    pub confirmation_origins: Vec<Url>,
+    /// Origins of the LiveChat Agent App allowed to talk to the widget.
+    pub host_origins: Vec<Url>,
+    pub catalog: Vec<CatalogItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveChatConfig {
+    pub accounts_url: Url,
+    pub billing_api_url: Url,
+    pub billing_api_version: String,
+    pub client_id: String,
+    /// `None`: the app's own address, as registered in the Developer Console.
+    pub redirect_uri: Option<Url>,
+    pub oauth_flow: OAuthFlow,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BidaliConfig {
+    pub api_url: Url,
+    pub publishable_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlansConfig {
+    pub api_url: Url,
+}
+
+/// Everything that can be wrong with the configuration, each with a message
+/// that says what to fix.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ConfigError {
+    #[error("The configuration file {path} was not found (HTTP {status}). Copy public/config.json next to index.html.")]
+    Missing { path: String, status: u16 },
+    #[error("The configuration file {path} could not be loaded: {reason}.")]
+    Unreachable { path: String, reason: String },
+    #[error("The configuration file is not valid JSON: {0}.")]
+    InvalidJson(String),
+    #[error("The configuration has a wrong or missing setting: {0}.")]
+    InvalidShape(String),
+    #[error("Unknown mode \"{0}\": use \"mock\" (offline demo) or \"live\" (real LiveChat).")]
+    UnknownMode(String),
+    #[error("{field} is not a valid URL: \"{value}\".")]
+    InvalidUrl { field: String, value: String },
+    #[error("{field} must use https in live mode (got \"{value}\"); only loopback addresses may use http.")]
+    InsecureUrl { field: String, value: String },
+    #[error(
+        "{field} must be an origin such as https://example.com, with no path (got \"{value}\")."
+    )]
+    NotAnOrigin { field: String, value: String },
+    #[error("{0} must not be empty in live mode.")]
+    MissingValue(String),
+    #[error("catalog item \"{id}\": {problem}.")]
+    InvalidCatalogItem { id: String, problem: String },
+    #[error("catalog item id \"{0}\" is used twice; ids must be unique.")]
+    DuplicateCatalogItem(String),
+}
+
+impl AppConfig {
+    /// Parses and validates the JSON text of `config.json`.
+    pub fn from_json(text: &str) -> Result<Self, ConfigError> {
+        let raw: RawConfig = serde_json::from_str(text).map_err(|err| {
+            if err.is_syntax() || err.is_eof() {
+                ConfigError::InvalidJson(err.to_string())
+            } else {
+                ConfigError::InvalidShape(err.to_string())
+            }
+        })?;
+        raw.validate()
+    }
+
+    /// Applies the overrides the address bar may carry (`?mode=`).
+    /// A live configuration can be switched to the mock for a demo; the
+    /// reverse needs live settings, which validation then checks.
+    pub fn with_overrides(self, overrides: &QueryOverrides) -> Result<Self, ConfigError> {
+        match overrides.mode {
+            Some(mode) if mode != self.mode => {
+                let mut changed = self;
+                changed.mode = mode;
+                changed.check_mode_requirements()?;
+                Ok(changed)
+            }
+            _ => Ok(self),
+        }
+    }
+
+    fn check_mode_requirements(&self) -> Result<(), ConfigError> {
+        if self.mode == Mode::Mock {
+            return Ok(());
+        }
+        let lc = &self.livechat;
+        require_secure("livechat.accounts_url", &lc.accounts_url)?;
+        require_secure("livechat.billing_api_url", &lc.billing_api_url)?;
+        if let Some(redirect) = &lc.redirect_uri {
+            require_secure("livechat.redirect_uri", redirect)?;
+        }
+        require_secure("bidali.api_url", &self.bidali.api_url)?;
+        require_secure("plans.api_url", &self.plans.api_url)?;
+        for origin in &self.confirmation_origins {
+            require_secure("confirmation_origins", origin)?;
+        }
+        if lc.client_id.trim().is_empty() {
+            return Err(ConfigError::MissingValue("livechat.client_id".into()));
+        }
+        Ok(())
+    }
+}
+
+/// The settings the address bar may override, parsed from `location.search`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryOverrides {
+    pub mode: Option<Mode>,
+    pub theme: Option<Theme>,
+}
+
+impl QueryOverrides {
+    /// Reads `mode` and `theme` from a query string (with or without `?`).
+    /// An unknown `mode` is an error (someone asked for something that does
+    /// not exist); an unknown `theme` is ignored, as the Agent App may add
+    /// values this widget does not know.
+    pub fn parse(query: &str) -> Result<Self, ConfigError> {
+        let query = query.strip_prefix('?').unwrap_or(query);
+        let mut overrides = Self::default();
+        for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            match key.as_ref() {
+                "mode" => overrides.mode = Some(Mode::parse(&value)?),
+                "theme" => overrides.theme = Theme::from_query_value(&value).or(overrides.theme),
+                _ => {}
+            }
+        }
+        Ok(overrides)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    mode: String,
+    #[serde(default = "default_currency")]
+    currency: String,
+    livechat: RawLiveChat,
+    bidali: RawBidali,
+    plans: RawPlans,
+    #[serde(default)]
+    confirmation_origins: Vec<String>,
+    #[serde(default)]
+    host_origins: Vec<String>,
+    #[serde(default)]
+    catalog: Vec<RawItem>,
+}
+
+fn default_currency() -> String {
+    "USD".into()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLiveChat {
+    accounts_url: String,
+    billing_api_url: String,
+    #[serde(default = "default_api_version")]
+    billing_api_version: String,
+    #[serde(default)]
+    client_id: String,
+    #[serde(default)]
+    redirect_uri: Option<String>,
+    #[serde(default)]
+    oauth_flow: OAuthFlow,
+}
+
+fn default_api_version() -> String {
+    "v1".into()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBidali {
+    api_url: String,
+    #[serde(default)]
+    publishable_key: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlans {
+    api_url: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItem {
+    id: String,
+    name: String,
+    #[serde(default)]
+    description: String,
+    /// Cents, as the Billing API takes them.
+    price: i64,
+    kind: RawItemKind,
+    #[serde(default)]
+    quantity: Option<u32>,
+    #[serde(default)]
+    per_account: bool,
+    #[serde(default)]
+    months: Option<u32>,
+    #[serde(default)]
+    trial_days: Option<u32>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum RawItemKind {
+    OneTime,
+    Subscription,
+}
+
+impl RawConfig {
+    fn validate(self) -> Result<AppConfig, ConfigError> {
+        let mode = Mode::parse(&self.mode)?;
+        let currency = self.currency.trim().to_ascii_uppercase();
+        if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(ConfigError::InvalidShape(format!(
+                "currency must be a three-letter ISO 4217 code such as USD (got \"{}\")",
+                self.currency
+            )));
+        }
+        let version = self.livechat.billing_api_version;
+        if !matches!(version.as_str(), "v1" | "v2" | "v3") {
+            return Err(ConfigError::InvalidShape(format!(
+                "livechat.billing_api_version must be v1, v2 or v3 (got \"{version}\")"
+            )));
+        }
+        let livechat = LiveChatConfig {
+            accounts_url: parse_url("livechat.accounts_url", &self.livechat.accounts_url)?,
+            billing_api_url: parse_url("livechat.billing_api_url", &self.livechat.billing_api_url)?,
+            billing_api_version: version,
+            client_id: self.livechat.client_id,
+            redirect_uri: self
+                .livechat
+                .redirect_uri
+                .as_deref()
+                .map(|raw| parse_url("livechat.redirect_uri", raw))
+                .transpose()?,
+            oauth_flow: self.livechat.oauth_flow,
+        };
+        let config = AppConfig {
+            mode,
+            currency,
+            livechat,
+            bidali: BidaliConfig {
+                api_url: parse_url("bidali.api_url", &self.bidali.api_url)?,
+                publishable_key: self.bidali.publishable_key,
+            },
+            plans: PlansConfig {
+                api_url: parse_url("plans.api_url", &self.plans.api_url)?,
+            },
+            confirmation_origins: parse_origins(
+                "confirmation_origins",
+                &self.confirmation_origins,
+            )?,
+            host_origins: parse_origins("host_origins", &self.host_origins)?,
+            catalog: validate_catalog(self.catalog)?,
+        };
+        config.check_mode_requirements()?;
+        Ok(config)
+    }
+}
+
+fn parse_url(field: &str, raw: &str) -> Result<Url, ConfigError> {
+    let invalid = || ConfigError::InvalidUrl {
+        field: field.to_owned(),
+        value: raw.to_owned(),
+    };
+    let url = Url::parse(raw.trim()).map_err(|_| invalid())?;
+    if !matches!(url.scheme(), "https" | "http") || url.host().is_none() {
+        return Err(invalid());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid());
+    }
+    Ok(url)
+}
+
+fn parse_origins(field: &str, raws: &[String]) -> Result<Vec<Url>, ConfigError> {
+    raws.iter()
+        .map(|raw| {
+            let url = parse_url(field, raw)?;
+            let is_bare_origin =
+                url.path() == "/" && url.query().is_none() && url.fragment().is_none();
+            if !is_bare_origin {
+                return Err(ConfigError::NotAnOrigin {
+                    field: field.to_owned(),
+                    value: raw.clone(),
+                });
+            }
+            Ok(url)
+        })
+        .collect()
+}
+
+/// Live traffic carries tokens and money: https only, except on this
+/// machine's loopback addresses where a developer runs a local server.
+fn require_secure(field: &str, url: &Url) -> Result<(), ConfigError> {
+    if url.scheme() == "https" || is_loopback(url) {
+        return Ok(());
+    }
+    Err(ConfigError::InsecureUrl {
+        field: field.to_owned(),
+        value: url.as_str().to_owned(),
+    })
+}
+
+/// `localhost`, 127.0.0.0/8 and `[::1]`.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// The largest price one catalog line may carry: a sanity bound that
+/// catches a price typed in dollars where cents were meant.
+const MAX_ITEM_PRICE_CENTS: i64 = 100_000_000;
+
+fn validate_catalog(items: Vec<RawItem>) -> Result<Vec<CatalogItem>, ConfigError> {
+    let mut seen = Vec::with_capacity(items.len());
+    let mut catalog = Vec::with_capacity(items.len());
+    for item in items {
+        let bad = |problem: &str| ConfigError::InvalidCatalogItem {
+            id: item.id.clone(),
+            problem: problem.to_owned(),
+        };
+        let id_ok = !item.id.is_empty()
+            && item.id.len() <= 64
+            && item
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !id_ok {
+            return Err(bad("the id must be 1 to 64 letters, digits, '-' or '_'"));
+        }
+        if seen.contains(&item.id) {
+            return Err(ConfigError::DuplicateCatalogItem(item.id));
+        }
+        if item.name.trim().is_empty() {
+            return Err(bad("the name must not be empty"));
+        }
+        if item.price <= 0 {
+            return Err(bad("the price must be a positive number of cents"));
+        }
+        if item.price > MAX_ITEM_PRICE_CENTS {
+            return Err(bad(
+                "the price is too large; prices are in cents (9900 is 99.00)",
+            ));
+        }
+        let kind = match item.kind {
+            RawItemKind::OneTime => {
+                if item.months.is_some() || item.trial_days.is_some() {
+                    return Err(bad("months and trial_days apply to subscriptions only"));
+                }
+                let quantity = item.quantity.unwrap_or(1);
+                if quantity == 0 {
+                    return Err(bad("the quantity must be at least 1"));
+                }
+                ItemKind::OneTime {
+                    quantity,
+                    per_account: item.per_account,
+                }
+            }
+            RawItemKind::Subscription => {
+                if item.quantity.is_some() {
+                    return Err(bad("a subscription has no quantity; use months"));
+                }
+                let months = item.months.unwrap_or(1);
+                if !(1..=12).contains(&months) {
+                    return Err(bad("months must be between 1 and 12"));
+                }
+                let trial_days = item.trial_days.unwrap_or(0);
+                if trial_days > 365 {
+                    return Err(bad("trial_days must be at most 365"));
+                }
+                ItemKind::Subscription {
+                    months,
+                    trial_days,
+                    per_account: item.per_account,
+                }
+            }
+        };
+        seen.push(item.id.clone());
+        catalog.push(CatalogItem {
+            id: item.id,
+            name: item.name.trim().to_owned(),
+            description: item.description,
+            price: Cents::new(item.price),
+            kind,
+        });
+    }
+    Ok(catalog)
+}

@@ -1,0 +1,103 @@
+//! Leptos components and routes. No business rules here: the views read
+//! decisions from `config` and `domain`, and effects go through `web`.
+
+mod pages;
+mod shell;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::config::{AppConfig, ConfigError, QueryOverrides, Theme};
+use crate::web::{config_loader, dom};
+
+pub use shell::ThemeState;
+
+/// Mark set once the app has mounted: the benchmark's "first app paint".
+pub const MOUNTED_MARK: &str = "app-mounted";
+/// Mark set once the configuration is loaded and the routes render.
+pub const READY_MARK: &str = "app-ready";
+
+/// Entry point of the wasm binary.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    // The static placeholder in index.html is shown until the app replaces it.
+    if let Some(placeholder) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
+        placeholder.remove();
+    }
+    leptos::mount::mount_to_body(App);
+    dom::performance_mark(MOUNTED_MARK);
+}
+
+/// The whole app: the shell renders at once; the routes wait for the
+/// configuration and show a specific error if it is unusable.
+#[component]
+pub fn App() -> impl IntoView {
+    let overrides = QueryOverrides::parse(&dom::location_search());
+    let initial_theme = overrides
+        .as_ref()
+        .ok()
+        .and_then(|o| o.theme)
+        .unwrap_or(Theme::System);
+    let theme = ThemeState::new(initial_theme);
+    provide_context(theme);
+
+    let config = LocalResource::new(move || {
+        let overrides = overrides.clone();
+        async move {
+            let overrides = overrides?;
+            config_loader::load_config(&overrides).await
+        }
+    });
+
+    view! {
+        <Router>
+            <shell::Shell config=Signal::derive(move || config.get().and_then(Result::ok))>
+                <Transition fallback=|| view! { <shell::Loading label="Loading configuration…"/> }>
+                    {move || config.get().map(|loaded| match loaded {
+                        Ok(config) => view! { <ConfiguredApp config/> }.into_any(),
+                        Err(error) => view! { <ConfigErrorView error/> }.into_any(),
+                    })}
+                </Transition>
+            </shell::Shell>
+        </Router>
+    }
+}
+
+/// The routes, once the configuration is known.
+#[component]
+pub fn ConfiguredApp(config: AppConfig) -> impl IntoView {
+    provide_context(config);
+    Effect::new(|_| dom::performance_mark(READY_MARK));
+    view! {
+        <Routes fallback=pages::NotFound>
+            <Route path=path!("/") view=pages::Home/>
+            <Route path=path!("/auth/callback") view=pages::SignInCallback/>
+            <Route path=path!("/return") view=pages::ChargeReturn/>
+            <Route path=path!("/charges") view=pages::Charges/>
+            <Route path=path!("/subscriptions") view=pages::Subscriptions/>
+            <Route path=path!("/ledger") view=pages::Ledger/>
+            <Route path=path!("/crypto") view=pages::CryptoCheckout/>
+            <Route path=path!("/plans") view=pages::Plans/>
+        </Routes>
+    }
+}
+
+/// Shown instead of the routes when the configuration is unusable: what is
+/// wrong and how to fix it, never a blank page.
+#[component]
+pub fn ConfigErrorView(error: ConfigError) -> impl IntoView {
+    view! {
+        <section class="card error-card" role="alert" data-testid="config-error">
+            <h1>"The widget cannot start"</h1>
+            <p data-testid="config-error-message">{error.to_string()}</p>
+            <p class="hint">
+                "Check "<code>"config.json"</code>" next to "<code>"index.html"</code>
+                " (the README lists every setting), then reload the page."
+            </p>
+        </section>
+    }
+}

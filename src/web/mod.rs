@@ -1,0 +1,5 @@
+//! The browser shell: effects only (fetch, DOM attributes, performance
+//! marks). Decisions live in `config` and `domain`.
+
+pub mod config_loader;
+pub mod dom;
