@@ -339,3 +339,16 @@ fn billing_terms_are_spelt_out_next_to_the_price() {
     };
     assert_eq!(yearly.terms(), "every year");
 }
+
+#[test]
+fn internationalised_host_names_are_refused() {
+    // Allow-listed LiveChat, Bidali and gateway hosts are ASCII; refusing
+    // Unicode hosts outright closes homograph tricks and keeps IDNA tables
+    // out of the wasm bundle.
+    let mut value = shipped();
+    value["plans"]["api_url"] = json!("https://bïlling.example.com");
+    assert!(
+        matches!(parse(&value).unwrap_err(), ConfigError::InvalidUrl { .. }),
+        "a Unicode host must not be accepted"
+    );
+}
