@@ -1,0 +1,537 @@
+//! One error type for the three APIs, classified so that the UI can say what
+//! happened in a buyer's words, pick the right button, and know whether
+//! retrying could help. No response body can make this code panic.
+
+use std::fmt;
+
+use serde_json::Value;
+use thiserror::Error;
+
+use super::transport::{HttpResponse, TransportError};
+use crate::domain::polling::parse_retry_after;
+
+/// Longest piece of a non-JSON error body kept for the logs.
+pub const SNIPPET_LEN: usize = 200;
+/// Longest server-written description shown to a buyer.
+const DESCRIPTION_LEN: usize = 300;
+
+/// An error body in OAuth style (`{"error": "invalid_request",
+/// "error_description": "..."}`), as the LiveChat APIs send them. Bidali's
+/// `{"name": "NotFound", "message": "..."}` and a bare `{"message": "..."}`
+/// are read into the same two fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthErrorBody {
+    pub error: String,
+    pub error_description: Option<String>,
+}
+
+impl OAuthErrorBody {
+    /// `None` when the body is not a JSON object with an error in it.
+    pub fn parse(body: &str) -> Option<Self> {
+        let value: Value = serde_json::from_str(body.trim()).ok()?;
+        let object = value.as_object()?;
+        let text = |key: &str| {
+            object
+                .get(key)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| clip(s, DESCRIPTION_LEN))
+        };
+        match object.get("error") {
+            Some(Value::String(code)) if !code.trim().is_empty() => {
+                return Some(Self {
+                    error: clip(code.trim(), DESCRIPTION_LEN),
+                    error_description: text("error_description").or_else(|| text("message")),
+                });
+            }
+            // `{"error": {"type": "...", "message": "..."}}`
+            Some(Value::Object(inner)) => {
+                let inner_text = |key: &str| {
+                    inner
+                        .get(key)
+                        .and_then(Value::as_str)
+                        .filter(|s| !s.trim().is_empty())
+                        .map(|s| clip(s.trim(), DESCRIPTION_LEN))
+                };
+                let description = inner_text("message").or_else(|| inner_text("description"));
+                let code = inner_text("type")
+                    .or_else(|| inner_text("code"))
+                    .or_else(|| inner_text("name"));
+                if code.is_some() || description.is_some() {
+                    return Some(Self {
+                        error: code.unwrap_or_else(|| "error".to_owned()),
+                        error_description: description,
+                    });
+                }
+            }
+            _ => {}
+        }
+        let message = text("message")?;
+        Some(Self {
+            error: text("className")
+                .or_else(|| text("name"))
+                .unwrap_or_else(|| "error".to_owned()),
+            error_description: Some(message),
+        })
+    }
+
+    /// Error code and description together, lower-cased, for matching.
+    fn haystack(&self) -> String {
+        format!(
+            "{} {}",
+            self.error,
+            self.error_description.as_deref().unwrap_or("")
+        )
+        .to_ascii_lowercase()
+    }
+}
+
+/// What the buyer can do about an error; the UI picks its button from it.
+/// Broader than `oauth::NextStep`, which covers sign-in errors only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextStep {
+    /// Try the same thing again now.
+    Retry,
+    /// Wait, then try again; the seconds when the server said how long.
+    WaitAndRetry { after_secs: Option<u64> },
+    /// The network failed: check the connection, then retry.
+    CheckConnection,
+    /// The sign-in expired or was revoked.
+    SignInAgain,
+    /// Correct an input; the field when it is known (API name).
+    FixField { field: Option<String> },
+    /// The data changed meanwhile: reload it before going on.
+    Reload,
+    /// Nothing the buyer can fix: the app's owner must change a setting.
+    ContactAppOwner,
+}
+
+/// Any failure of an API call. `Display` is for logs; show
+/// [`user_message`](ApiError::user_message) to people.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ApiError {
+    /// No answer: offline, DNS, TLS, CORS.
+    #[error("network error: {0}")]
+    Network(String),
+    #[error("the request timed out")]
+    Timeout,
+    /// A non-2xx answer. `body` when it was an error object, `snippet` (the
+    /// start of the body) when it was anything else.
+    #[error("HTTP {status}{}", http_detail(.body.as_ref(), .snippet.as_deref()))]
+    Http {
+        status: u16,
+        body: Option<OAuthErrorBody>,
+        snippet: Option<String>,
+        /// `Retry-After` in seconds, kept on 429 and 503.
+        retry_after_secs: Option<u64>,
+    },
+    /// An HTML page where JSON was expected: a proxy error page, a login
+    /// wall, or a base URL pointing at a website.
+    #[error("HTTP {status}: an HTML page instead of JSON{}", title_detail(.title.as_deref()))]
+    HtmlBody {
+        status: u16,
+        title: Option<String>,
+        retry_after_secs: Option<u64>,
+    },
+    /// A 2xx answer whose body does not fit the model. `path` names the
+    /// field (`result[2].status`); empty for the body as a whole.
+    #[error("unreadable response at {}: {message}", display_path(.path))]
+    Decode { path: String, message: String },
+    /// Bad input caught before sending; `field` is the API's name for it.
+    #[error("invalid {field}: {message}")]
+    Validation { field: String, message: String },
+}
+
+fn http_detail(body: Option<&OAuthErrorBody>, snippet: Option<&str>) -> String {
+    match (body, snippet) {
+        (Some(body), _) => match &body.error_description {
+            Some(description) => format!(": {} ({description})", body.error),
+            None => format!(": {}", body.error),
+        },
+        (None, Some(snippet)) => format!(": {snippet}"),
+        (None, None) => String::new(),
+    }
+}
+
+fn title_detail(title: Option<&str>) -> String {
+    title.map(|t| format!(" ({t})")).unwrap_or_default()
+}
+
+fn display_path(path: &str) -> &str {
+    if path.is_empty() {
+        "the top level"
+    } else {
+        path
+    }
+}
+
+/// At most `max` characters, control characters replaced by spaces.
+fn clip(text: &str, max: usize) -> String {
+    let mut out: String = text
+        .chars()
+        .take(max)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().count() > max {
+        out.push('…');
+    }
+    out
+}
+
+/// Whether a response is an HTML page (by content type or by its start).
+pub(crate) fn is_html(response: &HttpResponse) -> bool {
+    let by_type = response
+        .header("content-type")
+        .is_some_and(|t| t.to_ascii_lowercase().contains("text/html"));
+    let start: String = response
+        .body
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .take(15)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    by_type
+        || ["<!doctype html", "<html", "<head", "<body", "<title"]
+            .iter()
+            .any(|tag| start.starts_with(tag))
+}
+
+/// The text of `<title>`, if the page has one.
+fn html_title(body: &str) -> Option<String> {
+    let lower = body.to_ascii_lowercase();
+    let open = lower.find("<title")?;
+    let start = open + lower.get(open..)?.find('>')? + 1;
+    let end = start + lower.get(start..)?.find("</title")?;
+    let title = body
+        .get(start..end)?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!title.is_empty()).then(|| clip(&title, 120))
+}
+
+/// Scopes a 403 body may name, with what each lets the app do.
+const SCOPES: [(&str, &str); 3] = [
+    ("billing_manage", "create and manage charges"),
+    ("billing_admin", "manage charges for other apps"),
+    ("ledger_read", "read the earnings ledger and balance"),
+];
+
+/// Request fields an error description may name, matched as whole words.
+const FIELD_NAMES: [&str; 18] = [
+    "return_url",
+    "trial_days",
+    "per_account",
+    "quantity",
+    "months",
+    "price",
+    "name",
+    "amount",
+    "currency",
+    "description",
+    "customer",
+    "email",
+    "metadata",
+    "accountId",
+    "taxAmount",
+    "billingCycleType",
+    "isActive",
+    "code",
+];
+
+/// The first word of `text` that is a request field's name.
+fn named_field(text: &str) -> Option<String> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .find_map(|word| {
+            FIELD_NAMES
+                .iter()
+                .find(|field| word.eq_ignore_ascii_case(field))
+        })
+        .map(|field| (*field).to_owned())
+}
+
+/// How a field is named in a sentence.
+fn field_label(field: &str) -> String {
+    let label = match field {
+        "name" => "the name",
+        "price" => "the price",
+        "quantity" => "the quantity",
+        "return_url" => "the return address",
+        "months" => "the billing period",
+        "trial_days" => "the trial length",
+        "amount" => "the amount",
+        "currency" => "the currency",
+        "description" => "the description",
+        "customer" | "customer.id" => "the customer",
+        "customer.email" | "email" => "the email address",
+        "customer.firstName" => "the first name",
+        "customer.lastName" => "the last name",
+        "metadata" => "the extra details",
+        "accountId" => "the account ID",
+        "code" => "the plan code",
+        "taxAmount" => "the tax",
+        "billingCycleType" => "the billing cycle",
+        "page" => "the page number",
+        "limit" => "the page size",
+        "publishable_key" => "the Bidali publishable key",
+        "base_url" => "the service address",
+        other => return format!("the field \u{201c}{other}\u{201d}"),
+    };
+    label.to_owned()
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+impl From<TransportError> for ApiError {
+    fn from(error: TransportError) -> Self {
+        match error {
+            TransportError::Network(message) => Self::Network(message),
+            TransportError::Timeout => Self::Timeout,
+        }
+    }
+}
+
+impl ApiError {
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Classifies a response that is not a usable success: an error status,
+    /// or an HTML page whatever its status.
+    pub fn from_response(response: &HttpResponse) -> Self {
+        let status = response.status;
+        let retry_after_secs = if matches!(status, 429 | 503) {
+            response
+                .header("retry-after")
+                .and_then(|value| parse_retry_after(value).ok())
+        } else {
+            None
+        };
+        if is_html(response) {
+            return Self::HtmlBody {
+                status,
+                title: html_title(&response.body),
+                retry_after_secs,
+            };
+        }
+        let body = OAuthErrorBody::parse(&response.body);
+        let snippet = match body {
+            Some(_) => None,
+            None => {
+                let trimmed = response.body.trim();
+                (!trimmed.is_empty()).then(|| clip(trimmed, SNIPPET_LEN))
+            }
+        };
+        Self::Http {
+            status,
+            body,
+            snippet,
+            retry_after_secs,
+        }
+    }
+
+    /// The HTTP status, when there was an answer.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Http { status, .. } | Self::HtmlBody { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Whether the same request may succeed later: network failures,
+    /// timeouts, 408, 425, 429 and 5xx. Never other 4xx, bad bodies or bad
+    /// input.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Network(_) | Self::Timeout => true,
+            Self::Http { status, .. } | Self::HtmlBody { status, .. } => {
+                matches!(status, 408 | 425 | 429 | 500..=599)
+            }
+            Self::Decode { .. } | Self::Validation { .. } => false,
+        }
+    }
+
+    /// Seconds the server asked to wait (`Retry-After` on 429 or 503).
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::Http {
+                retry_after_secs, ..
+            }
+            | Self::HtmlBody {
+                retry_after_secs, ..
+            } => *retry_after_secs,
+            _ => None,
+        }
+    }
+
+    /// The 403 body names a scope the sign-in lacks.
+    pub fn missing_scope(&self) -> Option<&'static str> {
+        let Self::Http {
+            status: 403,
+            body: Some(body),
+            ..
+        } = self
+        else {
+            return None;
+        };
+        let haystack = body.haystack();
+        SCOPES
+            .iter()
+            .find(|(scope, _)| haystack.contains(scope))
+            .map(|(scope, _)| *scope)
+    }
+
+    /// What the buyer can do next.
+    pub fn next_step(&self) -> NextStep {
+        match self {
+            Self::Network(_) => NextStep::CheckConnection,
+            Self::Timeout => NextStep::Retry,
+            Self::Http { status, body, .. } => self.status_step(*status, body.as_ref()),
+            Self::HtmlBody { status, .. } if *status >= 400 => self.status_step(*status, None),
+            Self::HtmlBody { .. } | Self::Decode { .. } => NextStep::ContactAppOwner,
+            Self::Validation { field, .. } => NextStep::FixField {
+                field: Some(field.clone()),
+            },
+        }
+    }
+
+    fn status_step(&self, status: u16, body: Option<&OAuthErrorBody>) -> NextStep {
+        match status {
+            400 | 422 => NextStep::FixField {
+                field: body.and_then(|b| named_field(&b.haystack())),
+            },
+            401 => NextStep::SignInAgain,
+            409 => NextStep::Reload,
+            408 => NextStep::Retry,
+            425 | 429 | 503 => NextStep::WaitAndRetry {
+                after_secs: self.retry_after_secs(),
+            },
+            500..=599 => NextStep::Retry,
+            _ => NextStep::ContactAppOwner,
+        }
+    }
+
+    /// One or two sentences for the buyer: what happened and what to do.
+    pub fn user_message(&self) -> String {
+        match self {
+            Self::Network(_) => "Could not reach the billing service. Check your internet \
+                                 connection, then try again."
+                .to_owned(),
+            Self::Timeout => "The billing service took too long to answer. Try again.".to_owned(),
+            Self::Http { status, body, .. } => self.status_message(*status, body.as_ref()),
+            Self::HtmlBody { status, .. } if *status >= 400 => self.status_message(*status, None),
+            Self::HtmlBody { .. } => "The billing service answered with a web page instead of \
+                                      data, so the app may be set up wrongly. Please tell the \
+                                      app's owner."
+                .to_owned(),
+            Self::Decode { .. } => "The billing service sent an answer this page could not \
+                                    read. If it keeps happening, please tell the app's owner."
+                .to_owned(),
+            Self::Validation { field, message } => {
+                format!("{} {message}.", capitalize(&field_label(field)))
+            }
+        }
+    }
+
+    fn status_message(&self, status: u16, body: Option<&OAuthErrorBody>) -> String {
+        let said = body
+            .and_then(|b| b.error_description.as_deref())
+            .map(|d| format!(" It said: \u{201c}{d}\u{201d}"))
+            .unwrap_or_default();
+        match status {
+            400 | 422 => {
+                let field = body
+                    .and_then(|b| named_field(&b.haystack()))
+                    .map(|f| format!(" Check {}.", field_label(&f)))
+                    .unwrap_or_else(|| " Check what you entered.".to_owned());
+                format!("The billing service did not accept the request.{said}{field}")
+            }
+            401 => "Your sign-in has expired or is no longer valid. Sign in again to continue."
+                .to_owned(),
+            403 => match self.missing_scope() {
+                Some(scope) => {
+                    let what = SCOPES
+                        .iter()
+                        .find(|(s, _)| *s == scope)
+                        .map_or("", |(_, what)| *what);
+                    format!(
+                        "Your LiveChat sign-in lacks the \u{201c}{scope}\u{201d} permission \
+                         (needed to {what}). The app's owner must request it in the LiveChat \
+                         Developer Console; then sign in again."
+                    )
+                }
+                None => format!(
+                    "You are not allowed to do this with your current sign-in.{said} If you \
+                     think you should be, contact the app's owner."
+                ),
+            },
+            404 | 410 => format!(
+                "The billing service could not find what this page asked for; the link may \
+                 be out of date.{said} If it keeps happening, contact the app's owner."
+            ),
+            408 => "The billing service took too long to answer. Try again.".to_owned(),
+            409 => format!(
+                "This was changed in the meantime (for example, already accepted or \
+                 cancelled).{said} Reload to see its current state."
+            ),
+            425 | 429 => match self.retry_after_secs() {
+                Some(secs) => format!(
+                    "Too many requests in a short time. Wait {} and try again.",
+                    seconds_text(secs)
+                ),
+                None => {
+                    "Too many requests in a short time. Wait a moment and try again.".to_owned()
+                }
+            },
+            503 => match self.retry_after_secs() {
+                Some(secs) => format!(
+                    "The billing service is temporarily unavailable. Try again in {}.",
+                    seconds_text(secs)
+                ),
+                None => "The billing service is temporarily unavailable. Try again in a \
+                         moment."
+                    .to_owned(),
+            },
+            500..=599 => format!(
+                "The billing service had a problem (error {status}). Try again in a moment."
+            ),
+            _ => format!(
+                "The billing service refused the request (error {status}).{said} If it keeps \
+                 happening, contact the app's owner."
+            ),
+        }
+    }
+}
+
+fn seconds_text(secs: u64) -> String {
+    match secs {
+        1 => "1 second".to_owned(),
+        s if s < 120 => format!("{s} seconds"),
+        s => format!("{} minutes", s.div_ceil(60)),
+    }
+}
+
+impl fmt::Display for NextStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self {
+            Self::Retry | Self::WaitAndRetry { .. } => "Try again",
+            Self::CheckConnection => "Check connection and retry",
+            Self::SignInAgain => "Sign in again",
+            Self::FixField { .. } => "Fix and resend",
+            Self::Reload => "Reload",
+            Self::ContactAppOwner => "Contact the app owner",
+        };
+        f.write_str(label)
+    }
+}

@@ -1,0 +1,453 @@
+//! ApiError: every status class, OAuth-style and other error bodies, HTML
+//! pages, malformed and truncated JSON, and what the buyer is told.
+
+use billing_widget::api::bidali::parse_charge;
+use billing_widget::api::livechat::{parse_balance, parse_direct_charge, parse_direct_charges};
+use billing_widget::api::plans::parse_plans;
+use billing_widget::api::{
+    decode_json, parse_json, ApiError, HttpResponse, NextStep, OAuthErrorBody, TransportError,
+};
+use proptest::prelude::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+fn error_for(response: &HttpResponse) -> ApiError {
+    parse_balance(response).unwrap_err()
+}
+
+fn oauth(status: u16, error: &str, description: &str) -> ApiError {
+    error_for(&HttpResponse::json(
+        status,
+        &serde_json::json!({"error": error, "error_description": description}),
+    ))
+}
+
+// ---- Status classes -------------------------------------------------------
+
+#[test]
+fn oauth_style_bodies_are_read() {
+    let error = oauth(400, "invalid_request", "price must be a positive integer");
+    let ApiError::Http {
+        status,
+        body: Some(body),
+        snippet,
+        retry_after_secs,
+    } = &error
+    else {
+        panic!("{error:?}");
+    };
+    assert_eq!(*status, 400);
+    assert_eq!(body.error, "invalid_request");
+    assert_eq!(
+        body.error_description.as_deref(),
+        Some("price must be a positive integer")
+    );
+    assert_eq!(*snippet, None);
+    assert_eq!(*retry_after_secs, None);
+    assert_eq!(
+        error.to_string(),
+        "HTTP 400: invalid_request (price must be a positive integer)"
+    );
+}
+
+#[test]
+fn client_errors_are_not_retryable() {
+    for status in [400, 401, 402, 403, 404, 405, 409, 410, 413, 422] {
+        let error = oauth(status, "invalid_request", "nope");
+        assert!(!error.is_retryable(), "{status}");
+        assert_eq!(error.retry_after_secs(), None);
+        assert!(!error.user_message().is_empty());
+    }
+}
+
+#[test]
+fn server_errors_timeouts_and_rate_limits_are_retryable() {
+    for status in [408, 429, 500, 502, 503, 504, 599] {
+        let error = error_for(&HttpResponse::new(status, ""));
+        assert!(error.is_retryable(), "{status}");
+    }
+    assert!(ApiError::Timeout.is_retryable());
+    assert!(ApiError::Network("offline".into()).is_retryable());
+    assert!(!ApiError::validation("price", "must be more than zero").is_retryable());
+    assert!(!ApiError::Decode {
+        path: "id".into(),
+        message: "missing field".into()
+    }
+    .is_retryable());
+}
+
+#[test]
+fn each_status_class_has_its_next_step() {
+    let cases = [
+        (
+            400,
+            NextStep::FixField {
+                field: Some("price".into()),
+            },
+        ),
+        (401, NextStep::SignInAgain),
+        (403, NextStep::ContactAppOwner),
+        (404, NextStep::ContactAppOwner),
+        (409, NextStep::Reload),
+        (
+            422,
+            NextStep::FixField {
+                field: Some("price".into()),
+            },
+        ),
+        (429, NextStep::WaitAndRetry { after_secs: None }),
+        (500, NextStep::Retry),
+        (502, NextStep::Retry),
+        (503, NextStep::WaitAndRetry { after_secs: None }),
+        (504, NextStep::Retry),
+    ];
+    for (status, step) in cases {
+        let error = oauth(status, "error", "the price is wrong");
+        assert_eq!(error.next_step(), step, "{status}");
+    }
+    assert_eq!(ApiError::Timeout.next_step(), NextStep::Retry);
+    assert_eq!(
+        ApiError::Network("x".into()).next_step(),
+        NextStep::CheckConnection
+    );
+    assert_eq!(
+        ApiError::validation("return_url", "must be a full address").next_step(),
+        NextStep::FixField {
+            field: Some("return_url".into())
+        }
+    );
+}
+
+#[test]
+fn retry_after_is_read_on_429_and_503_only() {
+    let limited = HttpResponse::new(429, "").with_header("retry-after", " 30 ");
+    let error = error_for(&limited);
+    assert_eq!(error.retry_after_secs(), Some(30));
+    assert_eq!(
+        error.next_step(),
+        NextStep::WaitAndRetry {
+            after_secs: Some(30)
+        }
+    );
+    assert!(
+        error.user_message().contains("30 seconds"),
+        "{}",
+        error.user_message()
+    );
+
+    let unavailable = HttpResponse::new(503, "").with_header("Retry-After", "120");
+    let error = error_for(&unavailable);
+    assert_eq!(error.retry_after_secs(), Some(120));
+    assert!(
+        error.user_message().contains("2 minutes"),
+        "{}",
+        error.user_message()
+    );
+
+    let http_date =
+        HttpResponse::new(429, "").with_header("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT");
+    assert_eq!(error_for(&http_date).retry_after_secs(), None);
+    let garbage = HttpResponse::new(429, "").with_header("Retry-After", "-5");
+    assert_eq!(error_for(&garbage).retry_after_secs(), None);
+    let other = HttpResponse::new(500, "").with_header("Retry-After", "30");
+    assert_eq!(error_for(&other).retry_after_secs(), None);
+}
+
+#[test]
+fn a_403_names_the_missing_permission() {
+    let error = oauth(403, "insufficient_scope", "Required scope: ledger_read");
+    assert_eq!(error.missing_scope(), Some("ledger_read"));
+    let message = error.user_message();
+    assert!(message.contains("ledger_read"), "{message}");
+    assert!(message.contains("earnings ledger"), "{message}");
+    assert_eq!(error.next_step(), NextStep::ContactAppOwner);
+
+    let error = oauth(403, "access_denied", "billing_manage scope is required");
+    assert_eq!(error.missing_scope(), Some("billing_manage"));
+    assert!(error.user_message().contains("create and manage charges"));
+
+    let error = oauth(403, "forbidden", "not your charge");
+    assert_eq!(error.missing_scope(), None);
+    assert!(error.user_message().contains("not your charge"));
+}
+
+#[test]
+fn user_messages_say_what_happened() {
+    let cases = [
+        (401, "Sign in again"),
+        (404, "could not find"),
+        (409, "Reload"),
+        (429, "Too many requests"),
+        (500, "error 500"),
+        (503, "temporarily unavailable"),
+        (418, "error 418"),
+    ];
+    for (status, words) in cases {
+        let message = error_for(&HttpResponse::new(status, "")).user_message();
+        assert!(message.contains(words), "{status}: {message}");
+    }
+    assert!(ApiError::Network("dns".into())
+        .user_message()
+        .contains("internet connection"));
+    assert!(ApiError::Timeout.user_message().contains("too long"));
+    let error = oauth(400, "invalid_request", "return_url must be absolute");
+    let message = error.user_message();
+    assert!(message.contains("return_url must be absolute"), "{message}");
+    assert!(message.contains("the return address"), "{message}");
+}
+
+// ---- Other bodies ---------------------------------------------------------
+
+#[test]
+fn other_error_shapes_are_read_into_the_same_fields() {
+    let feathers = OAuthErrorBody::parse(
+        r#"{"name":"BadRequest","message":"amount is required","code":400,"className":"bad-request"}"#,
+    )
+    .unwrap();
+    assert_eq!(feathers.error, "bad-request");
+    assert_eq!(
+        feathers.error_description.as_deref(),
+        Some("amount is required")
+    );
+
+    let nested =
+        OAuthErrorBody::parse(r#"{"error":{"type":"rate_limit","message":"slow down"}}"#).unwrap();
+    assert_eq!(nested.error, "rate_limit");
+    assert_eq!(nested.error_description.as_deref(), Some("slow down"));
+
+    let message_only = OAuthErrorBody::parse(r#"{"message":"Internal error"}"#).unwrap();
+    assert_eq!(message_only.error, "error");
+
+    for body in [
+        "",
+        "oops",
+        "[1]",
+        r#"{"error": 5}"#,
+        r#"{"error": ""}"#,
+        r#"{"status":"fail"}"#,
+        "null",
+    ] {
+        assert_eq!(OAuthErrorBody::parse(body), None, "{body}");
+    }
+}
+
+#[test]
+fn a_plain_text_body_is_kept_as_a_short_snippet() {
+    let error = error_for(&HttpResponse::new(502, "Bad Gateway\r\nupstream reset"));
+    let ApiError::Http { body, snippet, .. } = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(*body, None);
+    assert_eq!(snippet.as_deref(), Some("Bad Gateway  upstream reset"));
+
+    let long = "x".repeat(5_000);
+    let error = error_for(&HttpResponse::new(500, long));
+    let ApiError::Http {
+        snippet: Some(snippet),
+        ..
+    } = &error
+    else {
+        panic!("{error:?}");
+    };
+    assert_eq!(
+        snippet.chars().count(),
+        201,
+        "200 characters and an ellipsis"
+    );
+
+    let error = error_for(&HttpResponse::new(500, "   "));
+    assert!(matches!(
+        error,
+        ApiError::Http {
+            snippet: None,
+            body: None,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn html_pages_are_recognised_whatever_the_status() {
+    let page = "<!DOCTYPE html><html><head><title>502 Bad\n Gateway</title></head><body>nginx</body></html>";
+    let error = error_for(&HttpResponse::new(502, page));
+    assert_eq!(
+        error,
+        ApiError::HtmlBody {
+            status: 502,
+            title: Some("502 Bad Gateway".into()),
+            retry_after_secs: None
+        }
+    );
+    assert!(error.is_retryable());
+    assert_eq!(error.next_step(), NextStep::Retry);
+
+    // A 200 with a web page: the base URL points at a website or an SPA.
+    let error = error_for(&HttpResponse::new(
+        200,
+        "\u{feff}  <html><body>app</body></html>",
+    ));
+    assert!(matches!(
+        error,
+        ApiError::HtmlBody {
+            status: 200,
+            title: None,
+            ..
+        }
+    ));
+    assert!(!error.is_retryable());
+    assert_eq!(error.next_step(), NextStep::ContactAppOwner);
+    assert!(error.user_message().contains("web page"));
+
+    let by_header = HttpResponse::new(403, "Access denied")
+        .with_header("Content-Type", "text/html; charset=utf-8");
+    assert!(matches!(
+        error_for(&by_header),
+        ApiError::HtmlBody { status: 403, .. }
+    ));
+
+    let limited = HttpResponse::new(503, "<html><title>Maintenance</title></html>")
+        .with_header("Retry-After", "60");
+    let error = error_for(&limited);
+    assert_eq!(error.retry_after_secs(), Some(60));
+    assert!(error.to_string().contains("Maintenance"));
+}
+
+#[test]
+fn transport_errors_become_network_and_timeout() {
+    assert_eq!(
+        ApiError::from(TransportError::Network("connection reset".into())),
+        ApiError::Network("connection reset".into())
+    );
+    assert_eq!(ApiError::from(TransportError::Timeout), ApiError::Timeout);
+}
+
+// ---- Malformed success bodies --------------------------------------------
+
+fn decode(result: Result<impl std::fmt::Debug, ApiError>) -> (String, String) {
+    match result {
+        Err(ApiError::Decode { path, message }) => (path, message),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+#[test]
+fn malformed_and_truncated_json_are_decode_errors() {
+    let (_, message) = decode(parse_balance(&HttpResponse::new(200, "{balance: 10}")));
+    assert!(message.starts_with("not valid JSON"), "{message}");
+    let (_, message) = decode(parse_balance(&HttpResponse::new(200, r#"{"balance": 1"#)));
+    assert!(message.contains("truncated"), "{message}");
+    let (_, message) = decode(parse_balance(&HttpResponse::new(
+        200,
+        r#"{"balance": 10} trailing"#,
+    )));
+    assert!(message.starts_with("not valid JSON"), "{message}");
+    let (path, _) = decode(parse_balance(&HttpResponse::new(
+        200,
+        r#"{"balance": 10.5}"#,
+    )));
+    assert_eq!(path, "balance");
+    let (path, _) = decode(parse_balance(&HttpResponse::new(
+        200,
+        r#"{"balance": null}"#,
+    )));
+    assert_eq!(path, "balance");
+    let (path, _) = decode(parse_balance(&HttpResponse::new(
+        200,
+        r#"{"balance": 99999999999999999999}"#,
+    )));
+    assert_eq!(path, "balance");
+}
+
+#[test]
+fn positions_become_paths_through_nesting_escapes_and_unicode() {
+    let text = r#"{"a\"b": {"ключ": [1, 2, "three"]}, "z": 0}"#;
+    let error = decode_json::<BTreeMap<String, Value>>(text);
+    assert!(error.is_ok());
+    let (path, message) = decode(decode_json::<BTreeMap<String, BTreeMap<String, Vec<u32>>>>(
+        text,
+    ));
+    assert_eq!(path, r#"["a\"b"]["ключ"][2]"#, "{message}");
+
+    let truncated = r#"{"result": [{"id": "x"}, {"name": "ab"#;
+    let (path, message) = decode(decode_json::<Value>(truncated));
+    assert_eq!(path, "result[1].name");
+    assert!(message.contains("truncated"));
+
+    let (path, _) = decode(decode_json::<Vec<BTreeMap<String, u8>>>(
+        "[{}, {\"n\": 300}]",
+    ));
+    assert_eq!(path, "[1].n");
+}
+
+#[test]
+fn decode_error_messages_are_for_logs_and_the_buyer_message_is_plain() {
+    let error = ApiError::Decode {
+        path: "result[0].status".into(),
+        message: "invalid type: integer `3`, expected a string".into(),
+    };
+    assert_eq!(
+        error.to_string(),
+        "unreadable response at result[0].status: invalid type: integer `3`, expected a string"
+    );
+    assert!(error.user_message().contains("could not read"));
+    assert_eq!(error.next_step(), NextStep::ContactAppOwner);
+    let top = ApiError::Decode {
+        path: String::new(),
+        message: "the response was empty".into(),
+    };
+    assert!(top.to_string().contains("the top level"));
+}
+
+#[test]
+fn parse_json_accepts_any_2xx_only() {
+    assert_eq!(
+        parse_json::<Value>(&HttpResponse::new(204, "{}")).unwrap(),
+        serde_json::json!({})
+    );
+    let error = parse_json::<Value>(&HttpResponse::new(302, "{}")).unwrap_err();
+    assert_eq!(error.status(), Some(302));
+    assert!(!error.is_retryable());
+}
+
+// ---- Never a panic --------------------------------------------------------
+
+/// Text that looks like JSON often enough to reach the deeper code paths.
+fn jsonish() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        r#"[\[\]{}":,0-9a-z\\ .\-]{0,80}"#,
+        r#"\{"(id|status|price|result|quotes|timeline|statusCode)": ?(\[|\{|"[a-z]{0,6}"|[0-9.e-]{1,6}|null|true)[\]\}]{0,3}"#,
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn no_status_and_body_can_make_a_parser_panic(status in 0u16..1000, body in jsonish()) {
+        let response = HttpResponse::new(status, body.clone());
+        for error in [
+            parse_direct_charge(&response).err(),
+            parse_direct_charges(&response).err(),
+            parse_charge(&response).err(),
+            parse_plans(&response).err(),
+            parse_balance(&response).err(),
+        ].into_iter().flatten() {
+            prop_assert!(!error.user_message().is_empty());
+            let _ = error.next_step();
+            let _ = error.to_string();
+            if !(200..300).contains(&status) {
+                prop_assert_eq!(error.status(), Some(status));
+            }
+        }
+        let html = HttpResponse::new(status, format!("<html><title>{body}</title>"));
+        prop_assert!(parse_balance(&html).is_err());
+    }
+
+    #[test]
+    fn retryable_exactly_for_transient_statuses(status in 300u16..600) {
+        let error = parse_balance(&HttpResponse::new(status, "")).unwrap_err();
+        let transient = matches!(status, 408 | 425 | 429 | 500..=599);
+        prop_assert_eq!(error.is_retryable(), transient);
+    }
+}
