@@ -170,3 +170,72 @@ fn performance_marks_are_recorded_for_the_benchmark() {
         .expect("performance");
     assert_eq!(performance.get_entries_by_name("test-mark").length(), 1);
 }
+
+mod in_page_mock {
+    use billing_widget::api::transport::{HttpRequest, Method, Transport, TransportError};
+    use billing_widget::web::transport::{MockTransport, MOCK_STATE_KEY};
+    use wasm_bindgen_test::*;
+
+    fn forget_saved_state() {
+        if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = storage.remove_item(MOCK_STATE_KEY);
+        }
+    }
+
+    fn request(method: Method, path: &str, body: Option<&str>) -> HttpRequest {
+        let url = url::Url::parse("https://billing.livechatinc.com")
+            .and_then(|base| base.join(path))
+            .expect("a valid URL");
+        let request = HttpRequest::new(method, url);
+        match body {
+            Some(body) => request.with_json_body(body.to_owned()),
+            None => request,
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn its_state_survives_a_reload_through_local_storage() {
+        forget_saved_state();
+        let first_page = MockTransport::new(1);
+        let set = first_page
+            .send(request(
+                Method::Put,
+                "/__mock/scenario",
+                Some(r#"{"name":"card_declined"}"#),
+            ))
+            .await
+            .expect("an answer");
+        assert_eq!(set.status, 200);
+        // A new transport, as after a reload or in a second tab, with another seed.
+        let after_reload = MockTransport::new(99);
+        let state = after_reload
+            .send(request(Method::Get, "/__mock/state", None))
+            .await
+            .expect("an answer");
+        assert!(
+            state.body.contains("\"name\":\"card_declined\""),
+            "{}",
+            state.body
+        );
+        forget_saved_state();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_hung_request_becomes_a_timeout() {
+        forget_saved_state();
+        let transport = MockTransport::new(1).with_timeout_ms(30);
+        transport
+            .send(request(
+                Method::Post,
+                "/__mock/faults",
+                Some(r#"{"faults":[{"fault":{"kind":"hang"}}]}"#),
+            ))
+            .await
+            .expect("faults set");
+        let hung = transport
+            .send(request(Method::Get, "/v1/ledger", None))
+            .await;
+        assert_eq!(hung, Err(TransportError::Timeout));
+        forget_saved_state();
+    }
+}

@@ -3,3 +3,4 @@
 
 pub mod config_loader;
 pub mod dom;
+pub mod transport;

@@ -1,0 +1,362 @@
+//! Steering the mock on purpose: named scenarios decide how simulated
+//! payments end, fault injection makes every failure screen reachable, and a
+//! clock offset skips ahead (a quote expiring, a settlement period ending).
+//!
+//! Control endpoints live under `/__mock/` on any host:
+//! - `GET /__mock/state`: the whole state as JSON
+//! - `POST /__mock/reset` `{"seed": 7}`: a fresh backend (seed optional)
+//! - `PUT /__mock/scenario` `{"name": "card_declined"}` or a full [`Scenario`]
+//! - `POST /__mock/faults` a [`FaultPlan`]; `DELETE /__mock/faults` clears it
+//! - `POST /__mock/advance` `{"ms": 900000}`: move the mock's clock forward
+//! - `POST /__mock/confirm` `{"id": "..", "type": "direct_charge", "accept": true}`:
+//!   what the buyer does on the confirmation page, for scripts without a browser
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::{livechat, reply, MockReply, MockState, NowMs};
+use crate::api::transport::{HttpRequest, HttpResponse, Method};
+use crate::domain::charge::ChargeKind;
+
+/// How simulated payments end. Every field has a default, so a partial
+/// object sent to `/__mock/scenario` changes only what it names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Scenario {
+    /// The preset this came from, for display.
+    pub name: String,
+    /// How an activated direct charge ends.
+    pub direct_charge: GatewayOutcome,
+    /// What an activated recurrent charge becomes.
+    pub recurrent_charge: RecurrentOutcome,
+    /// How a Bidali charge is paid.
+    pub crypto: CryptoOutcome,
+    /// Time from activation to `processed`, and again to the final status.
+    pub gateway_step_ms: u64,
+    /// Accounts in the buyer's organization: the quantity of `per_account` items.
+    pub accounts_in_organization: u32,
+    /// Lifetime of issued access tokens, in seconds.
+    pub token_lifetime_secs: u64,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Self {
+            name: "happy_path".to_owned(),
+            direct_charge: GatewayOutcome::Success,
+            recurrent_charge: RecurrentOutcome::Active,
+            crypto: CryptoOutcome::Paid,
+            gateway_step_ms: 3_000,
+            accounts_in_organization: 3,
+            token_lifetime_secs: 28_800,
+        }
+    }
+}
+
+impl Scenario {
+    /// The presets, by name.
+    pub const NAMES: [&'static str; 9] = [
+        "happy_path",
+        "card_declined",
+        "subscription_frozen",
+        "subscription_past_due",
+        "crypto_underpaid",
+        "crypto_underpaid_late",
+        "crypto_overpaid",
+        "crypto_expired",
+        "crypto_failure",
+    ];
+
+    pub fn named(name: &str) -> Option<Self> {
+        let base = Self::default();
+        let scenario = match name {
+            "happy_path" => base,
+            "card_declined" => Self {
+                direct_charge: GatewayOutcome::Failed,
+                ..base
+            },
+            "subscription_frozen" => Self {
+                recurrent_charge: RecurrentOutcome::Frozen,
+                ..base
+            },
+            "subscription_past_due" => Self {
+                recurrent_charge: RecurrentOutcome::PastDue,
+                ..base
+            },
+            "crypto_underpaid" => Self {
+                crypto: CryptoOutcome::Underpaid,
+                ..base
+            },
+            "crypto_underpaid_late" => Self {
+                crypto: CryptoOutcome::UnderpaidThenLate,
+                ..base
+            },
+            "crypto_overpaid" => Self {
+                crypto: CryptoOutcome::Overpaid,
+                ..base
+            },
+            "crypto_expired" => Self {
+                crypto: CryptoOutcome::NeverPaid,
+                ..base
+            },
+            "crypto_failure" => Self {
+                crypto: CryptoOutcome::Failure,
+                ..base
+            },
+            _ => return None,
+        };
+        Some(Self {
+            name: name.to_owned(),
+            ..scenario
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GatewayOutcome {
+    Success,
+    Failed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecurrentOutcome {
+    Active,
+    Frozen,
+    PastDue,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CryptoOutcome {
+    /// The exact amount arrives and confirms (300).
+    Paid,
+    /// Part of the amount arrives (105) and the rest follows in time (300).
+    Underpaid,
+    /// Part arrives (105), the rest only after expiry (420 late).
+    UnderpaidThenLate,
+    /// More than asked arrives (310).
+    Overpaid,
+    /// Nothing arrives before expiry (410 timeout).
+    NeverPaid,
+    /// The charge fails (400).
+    Failure,
+}
+
+/// One kind of misbehaviour.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fault {
+    /// Answer with this HTTP status and an OAuth-style error body.
+    Status { status: u16 },
+    /// 429 with a `Retry-After` header.
+    RateLimited { retry_after_secs: u64 },
+    /// Never answer (the client's timeout fires).
+    Hang,
+    /// A 200 whose body is cut-off JSON.
+    MalformedJson,
+    /// A 502 whose body is an HTML error page, as a proxy sends.
+    HtmlPage,
+    /// Answer normally, but with a status value nobody knows.
+    UnknownStatus,
+    /// Do the work (a charge is created) but lose the answer, as when the
+    /// network drops after the server acted.
+    LostResponse,
+}
+
+impl Fault {
+    /// The reply that replaces the real one, or `None` when the real one is
+    /// computed and then altered ([`Fault::UnknownStatus`]).
+    pub fn short_circuit(&self) -> Option<MockReply> {
+        let response = match self {
+            Self::Status { status } => reply::error(*status, "server_error", "injected fault"),
+            Self::RateLimited { retry_after_secs } => {
+                reply::error(429, "too_many_requests", "slow down")
+                    .with_header("Retry-After", retry_after_secs.to_string())
+            }
+            Self::Hang => return Some(MockReply::Hang),
+            Self::MalformedJson => HttpResponse::new(200, "{\"result\": [{\"id\": \"5de")
+                .with_header("Content-Type", "application/json"),
+            Self::HtmlPage => HttpResponse::new(
+                502,
+                "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>\
+                 <body><h1>502 Bad Gateway</h1></body></html>",
+            )
+            .with_header("Content-Type", "text/html"),
+            Self::UnknownStatus | Self::LostResponse => return None,
+        };
+        Some(MockReply::now(response))
+    }
+}
+
+/// A fault waiting for requests whose path starts with `path_prefix`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduledFault {
+    #[serde(default)]
+    pub path_prefix: Option<String>,
+    pub fault: Fault,
+    /// How many matching requests it hits before it is used up.
+    #[serde(default = "one")]
+    pub times: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FaultPlan {
+    /// Added to every answer.
+    pub latency_ms: u64,
+    pub faults: Vec<ScheduledFault>,
+}
+
+impl FaultPlan {
+    /// The first scheduled fault for `path`, used up by one.
+    pub fn take_for(&mut self, path: &str) -> Option<Fault> {
+        let index = self.faults.iter().position(|scheduled| {
+            scheduled.times > 0
+                && scheduled
+                    .path_prefix
+                    .as_deref()
+                    .is_none_or(|prefix| path.starts_with(prefix))
+        })?;
+        let scheduled = &mut self.faults[index];
+        scheduled.times -= 1;
+        let fault = scheduled.fault.clone();
+        if scheduled.times == 0 {
+            self.faults.remove(index);
+        }
+        Some(fault)
+    }
+}
+
+/// Replaces every `status` string and `statusCode` number in a JSON body
+/// with values nobody knows, for the unknown-status fault.
+pub fn with_unknown_status(response: HttpResponse) -> HttpResponse {
+    fn scramble(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for (key, field) in map.iter_mut() {
+                    match (key.as_str(), &*field) {
+                        ("status", Value::String(_)) => *field = json!("teleported"),
+                        ("statusCode", Value::Number(_)) => *field = json!(999),
+                        _ => scramble(field),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(scramble),
+            _ => {}
+        }
+    }
+    let Ok(mut body) = serde_json::from_str::<Value>(&response.body) else {
+        return response;
+    };
+    scramble(&mut body);
+    HttpResponse {
+        body: body.to_string(),
+        ..response
+    }
+}
+
+/// Answers `/__mock/...` requests; `None` for every other path.
+pub fn handle(
+    state: &mut MockState,
+    request: &HttpRequest,
+    path: &str,
+    now_ms: NowMs,
+) -> Option<HttpResponse> {
+    let command = path.strip_prefix("/__mock/")?;
+    let body = request.body.as_deref();
+    Some(match (request.method, command) {
+        (Method::Get, "state") => reply::json(200, state),
+        (Method::Post, "reset") => {
+            let seed = body
+                .and_then(|b| serde_json::from_str::<Value>(b).ok())
+                .and_then(|v| v.get("seed").and_then(Value::as_u64))
+                .unwrap_or(1);
+            *state = super::MockBackend::new(seed).state;
+            reply::json(200, &json!({ "reset": true, "seed": seed }))
+        }
+        (Method::Put, "scenario") => match set_scenario(body) {
+            Ok(scenario) => {
+                state.scenario = scenario;
+                reply::json(200, &state.scenario)
+            }
+            Err(response) => response,
+        },
+        (Method::Post, "faults") => match reply::json_body(body).and_then(|v| {
+            serde_json::from_value::<FaultPlan>(v).map_err(|e| reply::bad_request(&e.to_string()))
+        }) {
+            Ok(plan) => {
+                state.faults = plan;
+                reply::json(200, &state.faults)
+            }
+            Err(response) => response,
+        },
+        (Method::Delete, "faults") => {
+            state.faults = FaultPlan::default();
+            reply::json(200, &state.faults)
+        }
+        (Method::Post, "advance") => {
+            let ms = reply::json_body(body)
+                .ok()
+                .and_then(|v| v.get("ms").and_then(Value::as_u64));
+            match ms {
+                Some(ms) => {
+                    state.clock_offset_ms = state.clock_offset_ms.saturating_add(ms);
+                    reply::json(200, &json!({ "clock_offset_ms": state.clock_offset_ms }))
+                }
+                None => reply::invalid_field("ms", "a whole number of milliseconds is required"),
+            }
+        }
+        (Method::Post, "confirm") => confirm(state, body, now_ms),
+        _ => reply::not_found(&format!(
+            "no mock control {} /__mock/{command}",
+            request.method
+        )),
+    })
+}
+
+/// The buyer's decision on the confirmation page, without the page.
+fn confirm(state: &mut MockState, body: Option<&str>, now_ms: NowMs) -> HttpResponse {
+    let value = match reply::json_body(body) {
+        Ok(value) => value,
+        Err(response) => return response,
+    };
+    let Some(id) = value.get("id").and_then(Value::as_str) else {
+        return reply::invalid_field("id", "the charge id is required");
+    };
+    let Some(accept) = value.get("accept").and_then(Value::as_bool) else {
+        return reply::invalid_field("accept", "true (accept) or false (decline) is required");
+    };
+    let kind = match value.get("type").and_then(Value::as_str) {
+        None => None,
+        Some(raw) => match ChargeKind::from_param(raw) {
+            Some(kind) => Some(kind),
+            None => return reply::invalid_field("type", "direct_charge or recurrent_charge"),
+        },
+    };
+    match livechat::confirm_charge(state, id, kind, accept, now_ms) {
+        Ok(return_url) => reply::json(200, &json!({ "return_url": return_url.as_str() })),
+        Err(livechat::ConfirmError::NotFound) => reply::not_found("no charge with that id"),
+        Err(err) => reply::conflict(&err.to_string()),
+    }
+}
+
+fn set_scenario(body: Option<&str>) -> Result<Scenario, HttpResponse> {
+    let value = reply::json_body(body)?;
+    if let Some(name) = value.get("name").and_then(Value::as_str) {
+        if value.as_object().is_some_and(|o| o.len() == 1) {
+            return Scenario::named(name).ok_or_else(|| {
+                reply::invalid_field(
+                    "name",
+                    &format!("unknown scenario; known: {}", Scenario::NAMES.join(", ")),
+                )
+            });
+        }
+    }
+    serde_json::from_value(value).map_err(|e| reply::bad_request(&e.to_string()))
+}

@@ -1,0 +1,1362 @@
+//! The LiveChat Billing API: direct charges, recurrent charges, the ledger
+//! and the balance, on the v1 paths of the seeds and the v2/v3 product paths
+//! (`/v2/direct_charge/livechat/..`, `/v3/recurrent_charge/helpdesk/..`),
+//! which map onto the same handlers.
+//!
+//! A simulated payment gateway moves charges on over time. It runs lazily:
+//! [`advance`] replays everything due up to `now_ms` at the start of each
+//! request, so no timer is needed and a reload sees the same history.
+//!
+//! - Direct: activation at `t`, `processed` at `t + step`, `success` or
+//!   `failed` (the scenario at activation time) at `t + 2 step`; success
+//!   writes a `collection` to the ledger.
+//! - Recurrent: activation at `t`, `processed` at `t + step`, the subscription
+//!   starts at `t + 2 step`: a trial first when `trial_days > 0`, then a
+//!   settlement period of `months` calendar months, each collected (active),
+//!   left unpaid (`past_due`) or failing for good (`frozen`).
+//! - Money: a collection is the developer's share, `total x (100 -
+//!   commission_percent) / 100` rounded down to whole cents (LiveChat keeps
+//!   the fraction). Cancelling during a paid period refunds that share in
+//!   proportion to the time left, `share x remaining_ms / period_ms`, also
+//!   rounded down, so the refund never exceeds what was collected.
+//!
+//! Charges are visible to tokens of the client that created them
+//! (`seller_client_id`); another client gets a 404, as for an unknown id.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use thiserror::Error;
+use url::Url;
+
+use super::control::{GatewayOutcome, RecurrentOutcome};
+use super::oauth::{authenticate, Grant};
+use super::rng::MockRng;
+use super::{reply, MockState, NowMs};
+use crate::api::transport::{HttpRequest, HttpResponse, Method};
+use crate::domain::charge::{
+    ChargeKind, DirectChargeStatus, LedgerEntryType, RecurrentChargeStatus,
+};
+use crate::domain::money::Cents;
+use crate::domain::oauth::Scope;
+
+/// Items per list page, as documented.
+pub const PAGE_SIZE: usize = 20;
+/// The app's own mock confirmation route.
+pub const DEFAULT_CONFIRMATION_BASE: &str = "http://127.0.0.1:8080/mock/confirm";
+pub const DEFAULT_COMMISSION_PERCENT: u32 = 20;
+/// Highest accepted unit price ($1,000,000.00), far from any overflow.
+pub const MAX_PRICE_CENTS: i64 = 100_000_000;
+const MAX_NAME_LEN: usize = 255;
+const MAX_URL_LEN: usize = 2048;
+const MAX_MONTHS: i64 = 120;
+const MAX_TRIAL_DAYS: i64 = 365;
+const DAY_MS: u64 = 86_400_000;
+/// 9999-12-31T23:59:59Z: later instants are shown as this one.
+const MAX_MS: u64 = 253_402_300_799_000;
+/// Settlement periods replayed per request at most, so a clock pushed
+/// centuries ahead cannot stall the page; the rest follow on later reads.
+const MAX_PERIODS_PER_READ: u32 = 1_200;
+
+/// The product a v2/v3 path names; v1 means LiveChat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Product {
+    #[default]
+    Livechat,
+    Helpdesk,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectChargeRecord {
+    pub id: String,
+    #[serde(default)]
+    pub product: Product,
+    pub buyer_license_id: u64,
+    pub buyer_entity_id: String,
+    pub order_client_id: String,
+    pub seller_client_id: String,
+    pub name: String,
+    pub price: i64,
+    pub quantity: u32,
+    /// As sent, with `id` and `type` set.
+    pub return_url: String,
+    pub confirmation_url: String,
+    pub test: bool,
+    pub per_account: bool,
+    pub status: DirectChargeStatus,
+    pub commission_percent: u32,
+    pub created_ms: u64,
+    pub updated_ms: u64,
+    pub activated_ms: Option<u64>,
+    /// Decided at activation, so a scenario change later does not rewrite
+    /// a payment already under way.
+    pub outcome: Option<GatewayOutcome>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecurrentChargeRecord {
+    pub id: String,
+    #[serde(default)]
+    pub product: Product,
+    pub buyer_license_id: u64,
+    pub buyer_entity_id: String,
+    pub seller_client_id: String,
+    pub order_client_id: String,
+    pub order_license_id: String,
+    pub order_entity_id: String,
+    pub name: String,
+    pub price: i64,
+    /// Accounts in the organization with `per_account`, else 1.
+    pub quantity: u32,
+    pub trial_days: u32,
+    pub months: u32,
+    pub return_url: String,
+    pub confirmation_url: String,
+    pub test: bool,
+    pub per_account: bool,
+    pub status: RecurrentChargeStatus,
+    pub commission_percent: u32,
+    #[serde(default)]
+    pub external_id: Option<String>,
+    pub trial_ends_ms: Option<u64>,
+    pub cancelled_ms: Option<u64>,
+    pub current_charge_ms: Option<u64>,
+    pub next_charge_ms: Option<u64>,
+    pub created_ms: u64,
+    pub updated_ms: u64,
+    pub activated_ms: Option<u64>,
+    pub outcome: Option<RecurrentOutcome>,
+    /// The developer's share collected for the current period, if paid:
+    /// the base of a cancellation refund.
+    pub period_paid: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerRecord {
+    pub id: String,
+    /// The developer (client) whose ledger it is.
+    pub client_id: String,
+    pub name: String,
+    pub entry_type: LedgerEntryType,
+    /// Positive; the type says whether it adds or deducts.
+    pub value: i64,
+    pub created_ms: u64,
+    pub charge_id: String,
+}
+
+/// What the Billing API remembers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LiveChatState {
+    /// `confirmation_url` is this with `?id=<id>&type=<kind>`.
+    pub confirmation_base: String,
+    pub commission_percent: u32,
+    /// Oldest first.
+    pub direct_charges: Vec<DirectChargeRecord>,
+    pub recurrent_charges: Vec<RecurrentChargeRecord>,
+    pub ledger: Vec<LedgerRecord>,
+}
+
+impl Default for LiveChatState {
+    fn default() -> Self {
+        Self {
+            confirmation_base: DEFAULT_CONFIRMATION_BASE.to_owned(),
+            commission_percent: DEFAULT_COMMISSION_PERCENT,
+            direct_charges: Vec::new(),
+            recurrent_charges: Vec::new(),
+            ledger: Vec::new(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Dates
+// ---------------------------------------------------------------------------
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year - era * 400;
+    let month = i64::from(month);
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a day count since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        year,
+        u32::try_from(month).unwrap_or(1),
+        u32::try_from(day).unwrap_or(1),
+    )
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` (UTC, whole seconds), as the Billing API writes dates.
+pub fn format_rfc3339(ms: u64) -> String {
+    let ms = ms.min(MAX_MS);
+    let secs = ms / 1000;
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// The same time of day `months` calendar months later; the day is clamped
+/// to the month's length (Jan 31 + 1 month = Feb 28 or 29).
+pub fn add_months(ms: u64, months: u32) -> u64 {
+    let ms = ms.min(MAX_MS);
+    let time_of_day = ms % DAY_MS;
+    let (year, month, day) = civil_from_days(i64::try_from(ms / DAY_MS).unwrap_or(0));
+    let index = year * 12 + i64::from(month) - 1 + i64::from(months);
+    let (new_year, new_month) = (
+        index.div_euclid(12),
+        u32::try_from(index.rem_euclid(12) + 1).unwrap_or(1),
+    );
+    let new_day = day.min(days_in_month(new_year, new_month));
+    let days = u64::try_from(days_from_civil(new_year, new_month, new_day)).unwrap_or(0);
+    days.saturating_mul(DAY_MS)
+        .saturating_add(time_of_day)
+        .min(MAX_MS)
+}
+
+// ---------------------------------------------------------------------------
+// Money
+// ---------------------------------------------------------------------------
+
+/// The developer's share of `total` after commission, rounded down.
+fn developer_share(total: i64, commission_percent: u32) -> i64 {
+    let keep = i128::from(100 - commission_percent.min(100));
+    i64::try_from(i128::from(total) * keep / 100).unwrap_or(0)
+}
+
+/// `paid x remaining / period`, rounded down.
+fn proportional_refund(paid: i64, remaining_ms: u64, period_ms: u64) -> i64 {
+    if period_ms == 0 {
+        return 0;
+    }
+    let remaining = u128::from(remaining_ms.min(period_ms));
+    let paid = u128::try_from(paid).unwrap_or(0);
+    i64::try_from(paid * remaining / u128::from(period_ms)).unwrap_or(0)
+}
+
+// ---------------------------------------------------------------------------
+// The simulated gateway
+// ---------------------------------------------------------------------------
+
+/// Applies every gateway step due by `now_ms`. Idempotent for the same `now_ms`.
+pub fn advance(state: &mut MockState, now_ms: NowMs) {
+    let step = state.scenario.gateway_step_ms;
+    let MockState { rng, livechat, .. } = state;
+    let LiveChatState {
+        direct_charges,
+        recurrent_charges,
+        ledger,
+        ..
+    } = livechat;
+    for charge in direct_charges.iter_mut() {
+        advance_direct(charge, step, now_ms, rng, ledger);
+    }
+    for charge in recurrent_charges.iter_mut() {
+        advance_recurrent(charge, step, now_ms, rng, ledger);
+    }
+}
+
+/// A ledger line about to be written.
+struct Entry<'a> {
+    client_id: &'a str,
+    name: &'a str,
+    charge_id: &'a str,
+    entry_type: LedgerEntryType,
+    value: i64,
+    at_ms: u64,
+}
+
+fn push_ledger(ledger: &mut Vec<LedgerRecord>, rng: &mut MockRng, entry: Entry<'_>) {
+    ledger.push(LedgerRecord {
+        id: rng.uuid(),
+        client_id: entry.client_id.to_owned(),
+        name: entry.name.to_owned(),
+        entry_type: entry.entry_type,
+        value: entry.value,
+        created_ms: entry.at_ms,
+        charge_id: entry.charge_id.to_owned(),
+    });
+}
+
+fn advance_direct(
+    charge: &mut DirectChargeRecord,
+    step: u64,
+    now_ms: NowMs,
+    rng: &mut MockRng,
+    ledger: &mut Vec<LedgerRecord>,
+) {
+    let Some(activated) = charge.activated_ms else {
+        return;
+    };
+    let processed_at = activated.saturating_add(step);
+    let done_at = processed_at.saturating_add(step);
+    if charge.status == DirectChargeStatus::Accepted && now_ms >= processed_at {
+        charge.status = DirectChargeStatus::Processed;
+        charge.updated_ms = processed_at;
+    }
+    if charge.status == DirectChargeStatus::Processed && now_ms >= done_at {
+        charge.updated_ms = done_at;
+        match charge.outcome.unwrap_or(GatewayOutcome::Success) {
+            GatewayOutcome::Success => {
+                charge.status = DirectChargeStatus::Success;
+                let total = charge.price.saturating_mul(i64::from(charge.quantity));
+                push_ledger(
+                    ledger,
+                    rng,
+                    Entry {
+                        client_id: &charge.seller_client_id,
+                        name: &charge.name,
+                        charge_id: &charge.id,
+                        entry_type: LedgerEntryType::Collection,
+                        value: developer_share(total, charge.commission_percent),
+                        at_ms: done_at,
+                    },
+                );
+            }
+            GatewayOutcome::Failed => charge.status = DirectChargeStatus::Failed,
+        }
+    }
+}
+
+fn advance_recurrent(
+    charge: &mut RecurrentChargeRecord,
+    step: u64,
+    now_ms: NowMs,
+    rng: &mut MockRng,
+    ledger: &mut Vec<LedgerRecord>,
+) {
+    let Some(activated) = charge.activated_ms else {
+        return;
+    };
+    let processed_at = activated.saturating_add(step);
+    let started_at = processed_at.saturating_add(step);
+    if charge.status == RecurrentChargeStatus::Accepted && now_ms >= processed_at {
+        charge.status = RecurrentChargeStatus::Processed;
+        charge.updated_ms = processed_at;
+    }
+    if charge.status == RecurrentChargeStatus::Processed && now_ms >= started_at {
+        if charge.trial_days > 0 {
+            let trial_end =
+                started_at.saturating_add(u64::from(charge.trial_days).saturating_mul(DAY_MS));
+            charge.status = RecurrentChargeStatus::Active;
+            charge.updated_ms = started_at;
+            charge.trial_ends_ms = Some(trial_end);
+            charge.current_charge_ms = Some(started_at);
+            charge.next_charge_ms = Some(trial_end);
+            charge.period_paid = None;
+        } else {
+            start_period(charge, started_at, rng, ledger);
+        }
+    }
+    let mut periods = 0;
+    while matches!(
+        charge.status,
+        RecurrentChargeStatus::Active | RecurrentChargeStatus::PastDue
+    ) && periods < MAX_PERIODS_PER_READ
+    {
+        let Some(next) = charge.next_charge_ms else {
+            break;
+        };
+        if now_ms < next {
+            break;
+        }
+        start_period(charge, next, rng, ledger);
+        periods += 1;
+    }
+}
+
+/// A settlement period begins at `at`: the gateway tries to collect.
+fn start_period(
+    charge: &mut RecurrentChargeRecord,
+    at: u64,
+    rng: &mut MockRng,
+    ledger: &mut Vec<LedgerRecord>,
+) {
+    charge.updated_ms = at;
+    charge.current_charge_ms = Some(at);
+    let next = add_months(at, charge.months);
+    // At the end of representable time there is no next period.
+    charge.next_charge_ms = (next > at).then_some(next);
+    charge.period_paid = None;
+    match charge.outcome.unwrap_or(RecurrentOutcome::Active) {
+        RecurrentOutcome::Active => {
+            charge.status = RecurrentChargeStatus::Active;
+            let total = charge.price.saturating_mul(i64::from(charge.quantity));
+            let share = developer_share(total, charge.commission_percent);
+            charge.period_paid = Some(share);
+            push_ledger(
+                ledger,
+                rng,
+                Entry {
+                    client_id: &charge.seller_client_id,
+                    name: &charge.name,
+                    charge_id: &charge.id,
+                    entry_type: LedgerEntryType::Collection,
+                    value: share,
+                    at_ms: at,
+                },
+            );
+        }
+        RecurrentOutcome::PastDue => charge.status = RecurrentChargeStatus::PastDue,
+        RecurrentOutcome::Frozen => {
+            charge.status = RecurrentChargeStatus::Frozen;
+            charge.next_charge_ms = None;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// JSON shapes
+// ---------------------------------------------------------------------------
+
+fn date_or_null(ms: Option<u64>) -> Value {
+    ms.map_or(Value::Null, |ms| Value::String(format_rfc3339(ms)))
+}
+
+fn direct_json(c: &DirectChargeRecord) -> Value {
+    json!({
+        "id": c.id,
+        "buyer_license_id": c.buyer_license_id,
+        "buyer_entity_id": c.buyer_entity_id,
+        "order_client_id": c.order_client_id,
+        "seller_client_id": c.seller_client_id,
+        "name": c.name,
+        "price": c.price,
+        "quantity": c.quantity,
+        "return_url": c.return_url,
+        "test": c.test,
+        "per_account": c.per_account,
+        "status": c.status.as_str(),
+        "confirmation_url": c.confirmation_url,
+        "commission_percent": c.commission_percent,
+        "created_at": format_rfc3339(c.created_ms),
+        "updated_at": format_rfc3339(c.updated_ms),
+    })
+}
+
+fn recurrent_json(c: &RecurrentChargeRecord) -> Value {
+    let mut value = json!({
+        "id": c.id,
+        "buyer_license_id": c.buyer_license_id,
+        "buyer_entity_id": c.buyer_entity_id,
+        "seller_client_id": c.seller_client_id,
+        "order_client_id": c.order_client_id,
+        "order_license_id": c.order_license_id,
+        "order_entity_id": c.order_entity_id,
+        "name": c.name,
+        "price": c.price,
+        "trial_days": c.trial_days,
+        "months": c.months,
+        "return_url": c.return_url,
+        "test": c.test,
+        "per_account": c.per_account,
+        "status": c.status.as_str(),
+        "confirmation_url": c.confirmation_url,
+        "commission_percent": c.commission_percent,
+        "trial_ends_at": date_or_null(c.trial_ends_ms),
+        "cancelled_at": date_or_null(c.cancelled_ms),
+        "current_charge_at": date_or_null(c.current_charge_ms),
+        "next_charge_at": date_or_null(c.next_charge_ms),
+        "updated_at": format_rfc3339(c.updated_ms),
+        "created_at": format_rfc3339(c.created_ms),
+    });
+    if let (Some(external_id), Some(object)) = (&c.external_id, value.as_object_mut()) {
+        object.insert("external_id".to_owned(), json!(external_id));
+    }
+    value
+}
+
+fn ledger_json(e: &LedgerRecord) -> Value {
+    json!({
+        "id": e.id,
+        "name": e.name,
+        "type": e.entry_type.as_str(),
+        "value": e.value,
+        "created_at": format_rfc3339(e.created_ms),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Routing
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resource {
+    Direct,
+    Recurrent,
+    Ledger,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RecurrentAction {
+    Accept,
+    Decline,
+    Activate,
+    Cancel,
+}
+
+impl RecurrentAction {
+    fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "accept" => Some(Self::Accept),
+            "decline" => Some(Self::Decline),
+            "activate" => Some(Self::Activate),
+            "cancel" => Some(Self::Cancel),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action<'a> {
+    CreateDirect,
+    ListDirect,
+    GetDirect(&'a str),
+    ActivateDirect(&'a str),
+    CreateRecurrent,
+    ListRecurrent,
+    GetRecurrent(&'a str),
+    Recurrent(&'a str, RecurrentAction),
+    Ledger,
+    Balance,
+}
+
+/// `(resource, product, rest)` of a v1, v2 or v3 path; `None` for anything
+/// else (the ledger stays on v2, so there is no v3 ledger). The ledger is
+/// one per developer, whatever the product in its path.
+fn parse_route<'a>(segments: &'a [&'a str]) -> Option<(Resource, Product, &'a [&'a str])> {
+    let (version, resource, rest) = match segments {
+        [version, resource, rest @ ..] => (*version, *resource, rest),
+        _ => return None,
+    };
+    let resource = match resource {
+        "direct_charge" => Resource::Direct,
+        "recurrent_charge" => Resource::Recurrent,
+        "ledger" => Resource::Ledger,
+        _ => return None,
+    };
+    match version {
+        "v1" => Some((resource, Product::Livechat, rest)),
+        "v2" | "v3" => {
+            if version == "v3" && resource == Resource::Ledger {
+                return None;
+            }
+            let (product, rest) = rest.split_first()?;
+            let product = match *product {
+                "livechat" => Product::Livechat,
+                // The v3 client reads the HelpDesk ledger on v2.
+                "helpdesk" if version == "v3" || resource == Resource::Ledger => Product::Helpdesk,
+                _ => return None,
+            };
+            Some((resource, product, rest))
+        }
+        _ => None,
+    }
+}
+
+/// The action, or the 404/405 to answer.
+fn parse_action<'a>(
+    resource: Resource,
+    rest: &'a [&'a str],
+    method: Method,
+) -> Result<Action<'a>, HttpResponse> {
+    let wrong_method = || {
+        Err(reply::method_not_allowed(&format!(
+            "{method} is not allowed here"
+        )))
+    };
+    match (resource, rest) {
+        (Resource::Direct, []) => match method {
+            Method::Get => Ok(Action::ListDirect),
+            Method::Post => Ok(Action::CreateDirect),
+            _ => wrong_method(),
+        },
+        (Resource::Direct, [id]) => match method {
+            Method::Get => Ok(Action::GetDirect(id)),
+            _ => wrong_method(),
+        },
+        (Resource::Direct, [id, "activate"]) => match method {
+            Method::Put => Ok(Action::ActivateDirect(id)),
+            _ => wrong_method(),
+        },
+        (Resource::Recurrent, []) => match method {
+            Method::Get => Ok(Action::ListRecurrent),
+            Method::Post => Ok(Action::CreateRecurrent),
+            _ => wrong_method(),
+        },
+        (Resource::Recurrent, [id]) => match method {
+            Method::Get => Ok(Action::GetRecurrent(id)),
+            _ => wrong_method(),
+        },
+        (Resource::Recurrent, [id, action]) => match RecurrentAction::parse(action) {
+            Some(action) if method == Method::Put => Ok(Action::Recurrent(id, action)),
+            Some(_) => wrong_method(),
+            None => Err(not_found_route()),
+        },
+        (Resource::Ledger, []) => match method {
+            Method::Get => Ok(Action::Ledger),
+            _ => wrong_method(),
+        },
+        (Resource::Ledger, ["balance"]) => match method {
+            Method::Get => Ok(Action::Balance),
+            _ => wrong_method(),
+        },
+        _ => Err(not_found_route()),
+    }
+}
+
+fn not_found_route() -> HttpResponse {
+    reply::not_found("no such Billing API endpoint")
+}
+
+/// Routes every `/v1`, `/v2` and `/v3` Billing API request.
+pub fn handle(
+    state: &mut MockState,
+    request: &HttpRequest,
+    segments: &[&str],
+    now_ms: NowMs,
+) -> HttpResponse {
+    advance(state, now_ms);
+    let Some((resource, product, rest)) = parse_route(segments) else {
+        return reply::not_found(&format!(
+            "no such endpoint: {} {}",
+            request.method,
+            request.url.path()
+        ));
+    };
+    let action = match parse_action(resource, rest, request.method) {
+        Ok(action) => action,
+        Err(response) => return response,
+    };
+    let grant = match authenticate(state, request, now_ms) {
+        Ok(grant) => grant,
+        Err(response) => return response,
+    };
+    let needed = if resource == Resource::Ledger {
+        Scope::LedgerRead
+    } else {
+        Scope::BillingManage
+    };
+    if let Err(response) = grant.require(&needed) {
+        return response;
+    }
+    let ctx = Ctx {
+        grant: &grant,
+        product,
+        request,
+        now_ms,
+    };
+    let result = match action {
+        Action::CreateDirect => create_direct(state, &ctx),
+        Action::ListDirect => list_direct(state, &ctx),
+        Action::GetDirect(id) => find_direct(state, &ctx, id)
+            .map(|i| reply::json(200, &direct_json(&state.livechat.direct_charges[i]))),
+        Action::ActivateDirect(id) => activate_direct(state, &ctx, id),
+        Action::CreateRecurrent => create_recurrent(state, &ctx),
+        Action::ListRecurrent => list_recurrent(state, &ctx),
+        Action::GetRecurrent(id) => find_recurrent(state, &ctx, id)
+            .map(|i| reply::json(200, &recurrent_json(&state.livechat.recurrent_charges[i]))),
+        Action::Recurrent(id, action) => recurrent_action(state, &ctx, id, action),
+        Action::Ledger => ledger_page(state, &ctx),
+        Action::Balance => Ok(balance(state, &ctx)),
+    };
+    result.unwrap_or_else(|response| response)
+}
+
+struct Ctx<'a> {
+    grant: &'a Grant,
+    product: Product,
+    request: &'a HttpRequest,
+    now_ms: NowMs,
+}
+
+// ---------------------------------------------------------------------------
+// Request fields
+// ---------------------------------------------------------------------------
+
+type Fields = Map<String, Value>;
+
+fn body_object(request: &HttpRequest) -> Result<Fields, HttpResponse> {
+    match reply::json_body(request.body.as_deref())? {
+        Value::Object(map) => Ok(map),
+        _ => Err(reply::bad_request("the body must be a JSON object")),
+    }
+}
+
+fn present<'a>(fields: &'a Fields, field: &str) -> Option<&'a Value> {
+    fields.get(field).filter(|v| !v.is_null())
+}
+
+fn required_text(fields: &Fields, field: &str, max_len: usize) -> Result<String, HttpResponse> {
+    let value = present(fields, field).ok_or_else(|| reply::invalid_field(field, "is required"))?;
+    let text = value
+        .as_str()
+        .ok_or_else(|| reply::invalid_field(field, "must be a string"))?
+        .trim();
+    if text.is_empty() {
+        return Err(reply::invalid_field(field, "must not be empty"));
+    }
+    if text.chars().count() > max_len {
+        return Err(reply::invalid_field(
+            field,
+            &format!("must be at most {max_len} characters"),
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(reply::invalid_field(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+fn whole_number(
+    fields: &Fields,
+    field: &str,
+    min: i64,
+    max: i64,
+) -> Result<Option<i64>, HttpResponse> {
+    let Some(value) = present(fields, field) else {
+        return Ok(None);
+    };
+    let number = value.as_i64().ok_or_else(|| {
+        reply::invalid_field(field, "must be a whole number (prices are in cents)")
+    })?;
+    if number < min || number > max {
+        return Err(reply::invalid_field(
+            field,
+            &format!("must be between {min} and {max}"),
+        ));
+    }
+    Ok(Some(number))
+}
+
+fn required_number(fields: &Fields, field: &str, min: i64, max: i64) -> Result<i64, HttpResponse> {
+    whole_number(fields, field, min, max)?.ok_or_else(|| reply::invalid_field(field, "is required"))
+}
+
+fn flag(fields: &Fields, field: &str) -> Result<bool, HttpResponse> {
+    match present(fields, field) {
+        None => Ok(false),
+        Some(Value::Bool(value)) => Ok(*value),
+        Some(_) => Err(reply::invalid_field(field, "must be true or false")),
+    }
+}
+
+fn return_url(fields: &Fields) -> Result<Url, HttpResponse> {
+    let raw = required_text(fields, "return_url", MAX_URL_LEN)?;
+    Url::parse(&raw)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        .ok_or_else(|| reply::invalid_field("return_url", "must be an absolute http(s) URL"))
+}
+
+/// `commission_percent` may be set only with `billing_admin`.
+fn commission(state: &MockState, fields: &Fields, grant: &Grant) -> Result<u32, HttpResponse> {
+    match whole_number(fields, "commission_percent", 0, 100)? {
+        None => Ok(state.livechat.commission_percent.min(100)),
+        Some(percent) => {
+            grant.require(&Scope::BillingAdmin)?;
+            Ok(u32::try_from(percent).unwrap_or(0))
+        }
+    }
+}
+
+/// `url` with `id` and `type` set (replacing any there), other parameters kept.
+fn with_charge_params(url: &Url, id: &str, kind: ChargeKind) -> Url {
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .into_owned()
+        .filter(|(k, _)| k != "id" && k != "type")
+        .collect();
+    let mut out = url.clone();
+    out.set_query(None);
+    {
+        let mut query = out.query_pairs_mut();
+        for (key, value) in &kept {
+            query.append_pair(key, value);
+        }
+        query
+            .append_pair("id", id)
+            .append_pair("type", kind.param());
+    }
+    out
+}
+
+fn confirmation_url(state: &MockState, id: &str, kind: ChargeKind) -> String {
+    let base = &state.livechat.confirmation_base;
+    match Url::parse(base) {
+        Ok(url) => with_charge_params(&url, id, kind).to_string(),
+        Err(_) => format!("{base}?id={id}&type={}", kind.param()),
+    }
+}
+
+fn page_param(request: &HttpRequest) -> Result<usize, HttpResponse> {
+    match query_value(request, "page") {
+        None => Ok(1),
+        Some(raw) => raw
+            .parse::<usize>()
+            .ok()
+            .filter(|page| *page >= 1 && *page <= 1_000_000)
+            .ok_or_else(|| reply::invalid_field("page", "must be a whole number from 1")),
+    }
+}
+
+/// A query parameter; empty means absent.
+fn query_value(request: &HttpRequest, key: &str) -> Option<String> {
+    request
+        .query_pairs()
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty())
+}
+
+fn paginate<T, U>(items: Vec<T>, page: usize, to_json: impl Fn(T) -> U) -> Vec<U> {
+    items
+        .into_iter()
+        .skip((page - 1).saturating_mul(PAGE_SIZE))
+        .take(PAGE_SIZE)
+        .map(to_json)
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Direct charges
+// ---------------------------------------------------------------------------
+
+fn create_direct(state: &mut MockState, ctx: &Ctx<'_>) -> Result<HttpResponse, HttpResponse> {
+    let fields = body_object(ctx.request)?;
+    let name = required_text(&fields, "name", MAX_NAME_LEN)?;
+    let price = required_number(&fields, "price", 1, MAX_PRICE_CENTS)?;
+    let quantity = required_number(&fields, "quantity", 1, i64::from(u32::MAX))?;
+    let return_to = return_url(&fields)?;
+    let per_account = flag(&fields, "per_account")?;
+    let test = flag(&fields, "test")?;
+    let commission_percent = commission(state, &fields, ctx.grant)?;
+    let quantity = if per_account {
+        state.scenario.accounts_in_organization.max(1)
+    } else {
+        u32::try_from(quantity).unwrap_or(1)
+    };
+    let id = state.rng.uuid();
+    let grant = ctx.grant;
+    let record = DirectChargeRecord {
+        return_url: with_charge_params(&return_to, &id, ChargeKind::Direct).to_string(),
+        confirmation_url: confirmation_url(state, &id, ChargeKind::Direct),
+        id,
+        product: ctx.product,
+        buyer_license_id: grant.license_id,
+        buyer_entity_id: grant.email.clone(),
+        order_client_id: grant.client_id.clone(),
+        seller_client_id: grant.client_id.clone(),
+        name,
+        price,
+        quantity,
+        test,
+        per_account,
+        status: DirectChargeStatus::Pending,
+        commission_percent,
+        created_ms: ctx.now_ms,
+        updated_ms: ctx.now_ms,
+        activated_ms: None,
+        outcome: None,
+    };
+    let body = direct_json(&record);
+    state.livechat.direct_charges.push(record);
+    Ok(reply::json(201, &body))
+}
+
+fn visible_direct(c: &DirectChargeRecord, ctx: &Ctx<'_>) -> bool {
+    c.product == ctx.product && c.seller_client_id == ctx.grant.client_id
+}
+
+fn find_direct(state: &MockState, ctx: &Ctx<'_>, id: &str) -> Result<usize, HttpResponse> {
+    state
+        .livechat
+        .direct_charges
+        .iter()
+        .position(|c| c.id == id && visible_direct(c, ctx))
+        .ok_or_else(|| reply::not_found("no direct charge with this id"))
+}
+
+fn list_direct(state: &MockState, ctx: &Ctx<'_>) -> Result<HttpResponse, HttpResponse> {
+    let page = page_param(ctx.request)?;
+    let status = match query_value(ctx.request, "status") {
+        None => None,
+        Some(raw) => match DirectChargeStatus::from_wire(&raw) {
+            DirectChargeStatus::Unknown(_) => {
+                return Err(reply::invalid_field(
+                    "status",
+                    "must be one of pending, accepted, declined, processed, failed, success",
+                ))
+            }
+            known => Some(known),
+        },
+    };
+    // The mock's subscriptions never spawn direct charges, so this v3 filter
+    // matches nothing.
+    let by_subscription = query_value(ctx.request, "recurrent_charge_id").is_some();
+    let matching: Vec<&DirectChargeRecord> = state
+        .livechat
+        .direct_charges
+        .iter()
+        .rev()
+        .filter(|c| visible_direct(c, ctx))
+        .filter(|c| status.as_ref().is_none_or(|s| &c.status == s))
+        .filter(|_| !by_subscription)
+        .collect();
+    let result = paginate(matching, page, direct_json);
+    Ok(reply::json(200, &json!({ "result": result })))
+}
+
+fn activate_direct(
+    state: &mut MockState,
+    ctx: &Ctx<'_>,
+    id: &str,
+) -> Result<HttpResponse, HttpResponse> {
+    let index = find_direct(state, ctx, id)?;
+    let outcome = state.scenario.direct_charge;
+    let charge = &mut state.livechat.direct_charges[index];
+    if charge.activated_ms.is_some() {
+        return Err(reply::conflict(&format!(
+            "the charge was already activated (status {}); it is not charged twice",
+            charge.status
+        )));
+    }
+    if charge.status != DirectChargeStatus::Accepted {
+        return Err(reply::conflict(&format!(
+            "the charge is {}; only an accepted charge can be activated",
+            charge.status
+        )));
+    }
+    charge.activated_ms = Some(ctx.now_ms);
+    charge.outcome = Some(outcome);
+    charge.updated_ms = ctx.now_ms;
+    advance(state, ctx.now_ms);
+    Ok(reply::json(
+        200,
+        &direct_json(&state.livechat.direct_charges[index]),
+    ))
+}
+
+// ---------------------------------------------------------------------------
+// Recurrent charges
+// ---------------------------------------------------------------------------
+
+fn create_recurrent(state: &mut MockState, ctx: &Ctx<'_>) -> Result<HttpResponse, HttpResponse> {
+    let fields = body_object(ctx.request)?;
+    let name = required_text(&fields, "name", MAX_NAME_LEN)?;
+    let price = required_number(&fields, "price", 1, MAX_PRICE_CENTS)?;
+    let return_to = return_url(&fields)?;
+    let test = flag(&fields, "test")?;
+    let per_account = flag(&fields, "per_account")?;
+    let months = whole_number(&fields, "months", 1, MAX_MONTHS)?.unwrap_or(1);
+    let trial_days = whole_number(&fields, "trial_days", 0, MAX_TRIAL_DAYS)?.unwrap_or(0);
+    let external_id = match present(&fields, "external_id") {
+        None => None,
+        Some(_) => Some(required_text(&fields, "external_id", MAX_NAME_LEN)?),
+    };
+    let commission_percent = commission(state, &fields, ctx.grant)?;
+    let quantity = if per_account {
+        state.scenario.accounts_in_organization.max(1)
+    } else {
+        1
+    };
+    let id = state.rng.uuid();
+    let grant = ctx.grant;
+    let record = RecurrentChargeRecord {
+        return_url: with_charge_params(&return_to, &id, ChargeKind::Recurrent).to_string(),
+        confirmation_url: confirmation_url(state, &id, ChargeKind::Recurrent),
+        id,
+        product: ctx.product,
+        buyer_license_id: grant.license_id,
+        buyer_entity_id: grant.email.clone(),
+        seller_client_id: grant.client_id.clone(),
+        order_client_id: grant.client_id.clone(),
+        order_license_id: grant.license_id.to_string(),
+        order_entity_id: grant.email.clone(),
+        name,
+        price,
+        quantity,
+        trial_days: u32::try_from(trial_days).unwrap_or(0),
+        months: u32::try_from(months).unwrap_or(1),
+        test,
+        per_account,
+        status: RecurrentChargeStatus::Pending,
+        commission_percent,
+        external_id,
+        trial_ends_ms: None,
+        cancelled_ms: None,
+        current_charge_ms: None,
+        next_charge_ms: None,
+        created_ms: ctx.now_ms,
+        updated_ms: ctx.now_ms,
+        activated_ms: None,
+        outcome: None,
+        period_paid: None,
+    };
+    let body = recurrent_json(&record);
+    state.livechat.recurrent_charges.push(record);
+    Ok(reply::json(201, &body))
+}
+
+fn visible_recurrent(c: &RecurrentChargeRecord, ctx: &Ctx<'_>) -> bool {
+    c.product == ctx.product && c.seller_client_id == ctx.grant.client_id
+}
+
+fn find_recurrent(state: &MockState, ctx: &Ctx<'_>, id: &str) -> Result<usize, HttpResponse> {
+    state
+        .livechat
+        .recurrent_charges
+        .iter()
+        .position(|c| c.id == id && visible_recurrent(c, ctx))
+        .ok_or_else(|| reply::not_found("no recurrent charge with this id"))
+}
+
+fn list_recurrent(state: &MockState, ctx: &Ctx<'_>) -> Result<HttpResponse, HttpResponse> {
+    let page = page_param(ctx.request)?;
+    let status = match query_value(ctx.request, "status") {
+        None => None,
+        Some(raw) => match RecurrentChargeStatus::from_wire(&raw) {
+            RecurrentChargeStatus::Unknown(_) => {
+                return Err(reply::invalid_field(
+                    "status",
+                    "must be one of pending, accepted, declined, processed, active, frozen, cancelled, past_due",
+                ))
+            }
+            known => Some(known),
+        },
+    };
+    let order_client = query_value(ctx.request, "order_client_id");
+    let matching: Vec<&RecurrentChargeRecord> = state
+        .livechat
+        .recurrent_charges
+        .iter()
+        .rev()
+        .filter(|c| visible_recurrent(c, ctx))
+        .filter(|c| status.as_ref().is_none_or(|s| &c.status == s))
+        .filter(|c| {
+            order_client
+                .as_deref()
+                .is_none_or(|client| c.order_client_id == client)
+        })
+        .collect();
+    let result = paginate(matching, page, recurrent_json);
+    Ok(reply::json(200, &json!({ "result": result })))
+}
+
+fn recurrent_action(
+    state: &mut MockState,
+    ctx: &Ctx<'_>,
+    id: &str,
+    action: RecurrentAction,
+) -> Result<HttpResponse, HttpResponse> {
+    let index = find_recurrent(state, ctx, id)?;
+    let outcome = state.scenario.recurrent_charge;
+    let now = ctx.now_ms;
+    let MockState { rng, livechat, .. } = state;
+    let Some(charge) = livechat.recurrent_charges.get_mut(index) else {
+        return Err(reply::not_found("no recurrent charge with this id"));
+    };
+    let refused = |what: &str, allowed: &str| {
+        reply::conflict(&format!(
+            "the subscription is {}; only {allowed} can be {what}",
+            charge.status
+        ))
+    };
+    match action {
+        RecurrentAction::Accept | RecurrentAction::Decline => {
+            if charge.status != RecurrentChargeStatus::Pending {
+                let what = if action == RecurrentAction::Accept {
+                    "accepted"
+                } else {
+                    "declined"
+                };
+                return Err(refused(what, "a pending one"));
+            }
+            charge.status = if action == RecurrentAction::Accept {
+                RecurrentChargeStatus::Accepted
+            } else {
+                RecurrentChargeStatus::Declined
+            };
+            charge.updated_ms = now;
+        }
+        RecurrentAction::Activate => {
+            if charge.activated_ms.is_some() {
+                return Err(reply::conflict(&format!(
+                    "the subscription was already activated (status {})",
+                    charge.status
+                )));
+            }
+            if charge.status != RecurrentChargeStatus::Accepted {
+                return Err(refused("activated", "an accepted one"));
+            }
+            charge.activated_ms = Some(now);
+            charge.outcome = Some(outcome);
+            charge.updated_ms = now;
+        }
+        RecurrentAction::Cancel => {
+            if !charge.status.can_cancel() {
+                return Err(refused("cancelled", "an active, past due or frozen one"));
+            }
+            let refund = match (
+                charge.period_paid,
+                charge.current_charge_ms,
+                charge.next_charge_ms,
+            ) {
+                (Some(paid), Some(start), Some(end)) if end > start => {
+                    proportional_refund(paid, end.saturating_sub(now.max(start)), end - start)
+                }
+                _ => 0,
+            };
+            if refund > 0 {
+                push_ledger(
+                    &mut livechat.ledger,
+                    rng,
+                    Entry {
+                        client_id: &charge.seller_client_id,
+                        name: &charge.name,
+                        charge_id: &charge.id,
+                        entry_type: LedgerEntryType::Refund,
+                        value: refund,
+                        at_ms: now,
+                    },
+                );
+            }
+            charge.status = RecurrentChargeStatus::Cancelled;
+            charge.cancelled_ms = Some(now);
+            charge.next_charge_ms = None;
+            charge.period_paid = None;
+            charge.updated_ms = now;
+        }
+    }
+    advance(state, now);
+    Ok(reply::json(
+        200,
+        &recurrent_json(&state.livechat.recurrent_charges[index]),
+    ))
+}
+
+// ---------------------------------------------------------------------------
+// Ledger
+// ---------------------------------------------------------------------------
+
+/// The caller's entries, newest first.
+fn own_entries<'a>(state: &'a MockState, ctx: &Ctx<'_>) -> Vec<&'a LedgerRecord> {
+    let mut entries: Vec<(usize, &LedgerRecord)> = state
+        .livechat
+        .ledger
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.client_id == ctx.grant.client_id)
+        .collect();
+    entries.sort_by(|(ia, a), (ib, b)| b.created_ms.cmp(&a.created_ms).then(ib.cmp(ia)));
+    entries.into_iter().map(|(_, e)| e).collect()
+}
+
+fn ledger_page(state: &MockState, ctx: &Ctx<'_>) -> Result<HttpResponse, HttpResponse> {
+    let page = page_param(ctx.request)?;
+    let result = paginate(own_entries(state, ctx), page, ledger_json);
+    Ok(reply::json(200, &json!({ "result": result })))
+}
+
+fn balance(state: &MockState, ctx: &Ctx<'_>) -> HttpResponse {
+    let balance = own_entries(state, ctx).into_iter().fold(0i64, |sum, e| {
+        match e.entry_type.balance_sign() {
+            Some(1) => sum.saturating_add(e.value),
+            Some(_) => sum.saturating_sub(e.value),
+            None => sum,
+        }
+    });
+    reply::json(200, &json!({ "balance": balance }))
+}
+
+// ---------------------------------------------------------------------------
+// The mock confirmation page
+// ---------------------------------------------------------------------------
+
+/// Why the buyer's answer on the mock confirmation page was not taken.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ConfirmError {
+    #[error("there is no charge with this id")]
+    NotFound,
+    #[error("the charge is {status}; only a pending charge can be confirmed")]
+    NotPending { status: String },
+    #[error("the charge's return address is not a valid URL")]
+    InvalidReturnUrl,
+}
+
+/// What the confirmation page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChargeSummary {
+    pub id: String,
+    pub kind: ChargeKind,
+    pub name: String,
+    /// Of one unit (direct) or one period (recurrent).
+    pub price: Cents,
+    /// Accounts with `per_account`; always 1 for a plain subscription.
+    pub quantity: u32,
+    /// `price x quantity`, `None` on overflow.
+    pub total: Option<Cents>,
+    pub months: Option<u32>,
+    pub trial_days: Option<u32>,
+    pub per_account: bool,
+    pub test: bool,
+    /// The wire status (`pending`, ...).
+    pub status: String,
+}
+
+/// A direct charge first, then a recurrent one, when the kind is not given
+/// (the return URL may lack `type`).
+fn locate(state: &MockState, id: &str, kind: Option<ChargeKind>) -> Option<(ChargeKind, usize)> {
+    let direct = || {
+        state
+            .livechat
+            .direct_charges
+            .iter()
+            .position(|c| c.id == id)
+            .map(|i| (ChargeKind::Direct, i))
+    };
+    let recurrent = || {
+        state
+            .livechat
+            .recurrent_charges
+            .iter()
+            .position(|c| c.id == id)
+            .map(|i| (ChargeKind::Recurrent, i))
+    };
+    match kind {
+        Some(ChargeKind::Direct) => direct(),
+        Some(ChargeKind::Recurrent) => recurrent(),
+        None => direct().or_else(recurrent),
+    }
+}
+
+pub fn charge_summary(
+    state: &MockState,
+    id: &str,
+    kind: Option<ChargeKind>,
+) -> Option<ChargeSummary> {
+    let (kind, index) = locate(state, id, kind)?;
+    Some(match kind {
+        ChargeKind::Direct => {
+            let c = state.livechat.direct_charges.get(index)?;
+            ChargeSummary {
+                id: c.id.clone(),
+                kind,
+                name: c.name.clone(),
+                price: Cents::new(c.price),
+                quantity: c.quantity,
+                total: Cents::new(c.price).checked_mul(u64::from(c.quantity)),
+                months: None,
+                trial_days: None,
+                per_account: c.per_account,
+                test: c.test,
+                status: c.status.as_str().to_owned(),
+            }
+        }
+        ChargeKind::Recurrent => {
+            let c = state.livechat.recurrent_charges.get(index)?;
+            ChargeSummary {
+                id: c.id.clone(),
+                kind,
+                name: c.name.clone(),
+                price: Cents::new(c.price),
+                quantity: c.quantity,
+                total: Cents::new(c.price).checked_mul(u64::from(c.quantity)),
+                months: Some(c.months),
+                trial_days: Some(c.trial_days),
+                per_account: c.per_account,
+                test: c.test,
+                status: c.status.as_str().to_owned(),
+            }
+        }
+    })
+}
+
+/// The buyer accepts or declines a pending charge; the answer is the
+/// charge's return URL (`?id=..&type=..` set) to send the browser to.
+pub fn confirm_charge(
+    state: &mut MockState,
+    id: &str,
+    kind: Option<ChargeKind>,
+    accept: bool,
+    now_ms: NowMs,
+) -> Result<Url, ConfirmError> {
+    advance(state, now_ms);
+    let (kind, index) = locate(state, id, kind).ok_or(ConfirmError::NotFound)?;
+    let return_url = match kind {
+        ChargeKind::Direct => {
+            let c = state
+                .livechat
+                .direct_charges
+                .get_mut(index)
+                .ok_or(ConfirmError::NotFound)?;
+            if c.status != DirectChargeStatus::Pending {
+                return Err(ConfirmError::NotPending {
+                    status: c.status.as_str().to_owned(),
+                });
+            }
+            c.status = if accept {
+                DirectChargeStatus::Accepted
+            } else {
+                DirectChargeStatus::Declined
+            };
+            c.updated_ms = now_ms;
+            c.return_url.clone()
+        }
+        ChargeKind::Recurrent => {
+            let c = state
+                .livechat
+                .recurrent_charges
+                .get_mut(index)
+                .ok_or(ConfirmError::NotFound)?;
+            if c.status != RecurrentChargeStatus::Pending {
+                return Err(ConfirmError::NotPending {
+                    status: c.status.as_str().to_owned(),
+                });
+            }
+            c.status = if accept {
+                RecurrentChargeStatus::Accepted
+            } else {
+                RecurrentChargeStatus::Declined
+            };
+            c.updated_ms = now_ms;
+            c.return_url.clone()
+        }
+    };
+    Url::parse(&return_url).map_err(|_| ConfirmError::InvalidReturnUrl)
+}

@@ -1,0 +1,168 @@
+//! The offline backend: LiveChat accounts and Billing API, Bidali charges and
+//! the billing plans API as one pure state machine. Requests in, responses
+//! out, with the clock and the randomness injected, so the same core runs in
+//! the browser (mock mode), behind the native `mock-server` binary, and in
+//! host tests, and behaves the same in all three.
+//!
+//! Time moves only through the `now_ms` each request carries: the simulated
+//! payment gateway advances a charge's status lazily, when it is next read.
+//! The whole state serialises to JSON, so the browser keeps it in
+//! localStorage and a reload or a second tab sees the same charges.
+
+pub mod bidali;
+pub mod control;
+pub mod livechat;
+pub mod oauth;
+pub mod plans;
+pub mod reply;
+pub mod rng;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::api::transport::{HttpRequest, HttpResponse};
+
+pub use control::{Fault, FaultPlan, Scenario};
+pub use rng::MockRng;
+
+/// Milliseconds since the Unix epoch, as the caller's clock gives them.
+pub type NowMs = u64;
+
+/// What the backend does with one request. A `Hang` never answers: the
+/// transport turns it into a timeout, as a real hung server would cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MockReply {
+    Respond {
+        response: HttpResponse,
+        /// Simulated latency before the response arrives.
+        delay_ms: u64,
+    },
+    Hang,
+}
+
+impl MockReply {
+    pub fn now(response: HttpResponse) -> Self {
+        Self::Respond {
+            response,
+            delay_ms: 0,
+        }
+    }
+
+    /// The response, when there is one (tests mostly want this).
+    pub fn response(&self) -> Option<&HttpResponse> {
+        match self {
+            Self::Respond { response, .. } => Some(response),
+            Self::Hang => None,
+        }
+    }
+}
+
+/// Bumped whenever the persisted shape changes; an older saved state is
+/// discarded rather than misread.
+pub const STATE_VERSION: u32 = 1;
+
+/// Everything the mock remembers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MockState {
+    pub version: u32,
+    pub rng: MockRng,
+    pub scenario: Scenario,
+    pub faults: FaultPlan,
+    /// Added to the caller's clock (`/__mock/advance`).
+    pub clock_offset_ms: u64,
+    pub oauth: oauth::OAuthState,
+    pub livechat: livechat::LiveChatState,
+    pub bidali: bidali::BidaliState,
+    pub plans: plans::PlansState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum MockStateError {
+    #[error("the saved mock state is not readable ({0}); starting afresh")]
+    Corrupt(String),
+    #[error("the saved mock state is from another version ({found}); starting afresh")]
+    WrongVersion { found: u32 },
+}
+
+/// The mock backend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MockBackend {
+    pub state: MockState,
+}
+
+impl MockBackend {
+    /// A fresh backend whose ids and rates follow from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self {
+            state: MockState {
+                version: STATE_VERSION,
+                rng: MockRng::new(seed),
+                scenario: Scenario::default(),
+                faults: FaultPlan::default(),
+                clock_offset_ms: 0,
+                oauth: oauth::OAuthState::default(),
+                livechat: livechat::LiveChatState::default(),
+                bidali: bidali::BidaliState::default(),
+                plans: plans::PlansState::seeded(),
+            },
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        // Serialising plain data with string keys cannot fail.
+        serde_json::to_string(&self.state).unwrap_or_default()
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, MockStateError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| MockStateError::Corrupt(e.to_string()))?;
+        let found = value
+            .get("version")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0);
+        if found != u64::from(STATE_VERSION) {
+            return Err(MockStateError::WrongVersion {
+                found: u32::try_from(found).unwrap_or(u32::MAX),
+            });
+        }
+        let state =
+            serde_json::from_value(value).map_err(|e| MockStateError::Corrupt(e.to_string()))?;
+        Ok(Self { state })
+    }
+
+    /// Answers one request at time `now_ms`.
+    pub fn handle(&mut self, request: &HttpRequest, now_ms: NowMs) -> MockReply {
+        let path = request.url.path().to_owned();
+        let now_ms = now_ms.saturating_add(self.state.clock_offset_ms);
+        if let Some(reply) = control::handle(&mut self.state, request, &path, now_ms) {
+            return MockReply::now(reply);
+        }
+        let fault = self.state.faults.take_for(&path);
+        if let Some(reply) = fault.as_ref().and_then(Fault::short_circuit) {
+            return reply;
+        }
+        let latency = self.state.faults.latency_ms;
+        let mut response = self.route(request, &path, now_ms);
+        match fault {
+            Some(Fault::UnknownStatus) => response = control::with_unknown_status(response),
+            Some(Fault::LostResponse) => return MockReply::Hang,
+            _ => {}
+        }
+        MockReply::Respond {
+            response,
+            delay_ms: latency,
+        }
+    }
+
+    fn route(&mut self, request: &HttpRequest, path: &str, now_ms: NowMs) -> HttpResponse {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let state = &mut self.state;
+        match segments.as_slice() {
+            ["v2", "token"] | ["v2", "info"] => oauth::handle(state, request, &segments, now_ms),
+            ["v1" | "v2" | "v3", ..] => livechat::handle(state, request, &segments, now_ms),
+            ["charges", ..] | ["quotes", ..] => bidali::handle(state, request, &segments, now_ms),
+            ["api", "v01", "plans", ..] => plans::handle(state, request, &segments, now_ms),
+            _ => reply::not_found(&format!("no such endpoint: {} {path}", request.method)),
+        }
+    }
+}

@@ -1,0 +1,368 @@
+//! The mock's frame: control endpoints, scenarios, fault injection, the
+//! clock offset, seeded randomness and state persistence.
+
+use billing_widget::api::transport::{HttpRequest, HttpResponse, Method};
+use billing_widget::mock::control::{CryptoOutcome, GatewayOutcome, ScheduledFault};
+use billing_widget::mock::{
+    Fault, FaultPlan, MockBackend, MockReply, MockRng, MockStateError, Scenario,
+};
+use serde_json::{json, Value};
+use url::Url;
+
+const NOW: u64 = 1_700_000_000_000;
+
+fn request(method: Method, path: &str, body: Option<Value>) -> HttpRequest {
+    let url = Url::parse("https://billing.livechatinc.com")
+        .and_then(|base| base.join(path))
+        .expect("a valid test URL");
+    let request = HttpRequest::new(method, url);
+    match body {
+        Some(body) => request.with_json_body(body.to_string()),
+        None => request,
+    }
+}
+
+fn send(backend: &mut MockBackend, request: &HttpRequest) -> HttpResponse {
+    backend
+        .handle(request, NOW)
+        .response()
+        .cloned()
+        .expect("the mock answered")
+}
+
+fn body(response: &HttpResponse) -> Value {
+    serde_json::from_str(&response.body).expect("a JSON body")
+}
+
+#[test]
+fn an_unknown_endpoint_is_a_404_with_an_oauth_style_body() {
+    let mut backend = MockBackend::new(1);
+    let response = send(&mut backend, &request(Method::Get, "/nowhere", None));
+    assert_eq!(response.status, 404);
+    assert_eq!(body(&response)["error"], "not_found");
+    assert!(body(&response)["error_description"]
+        .as_str()
+        .is_some_and(|d| d.contains("/nowhere")));
+}
+
+#[test]
+fn a_named_scenario_changes_how_payments_end() {
+    let mut backend = MockBackend::new(1);
+    let response = send(
+        &mut backend,
+        &request(
+            Method::Put,
+            "/__mock/scenario",
+            Some(json!({"name": "card_declined"})),
+        ),
+    );
+    assert_eq!(response.status, 200);
+    assert_eq!(backend.state.scenario.direct_charge, GatewayOutcome::Failed);
+    assert_eq!(backend.state.scenario.name, "card_declined");
+}
+
+#[test]
+fn an_unknown_scenario_name_lists_the_known_ones() {
+    let mut backend = MockBackend::new(1);
+    let response = send(
+        &mut backend,
+        &request(
+            Method::Put,
+            "/__mock/scenario",
+            Some(json!({"name": "chaos"})),
+        ),
+    );
+    assert_eq!(response.status, 422);
+    let description = body(&response)["error_description"].to_string();
+    assert!(
+        description.contains("crypto_underpaid_late"),
+        "{description}"
+    );
+    assert_eq!(backend.state.scenario, Scenario::default());
+}
+
+#[test]
+fn a_partial_scenario_changes_only_what_it_names() {
+    let mut backend = MockBackend::new(1);
+    send(
+        &mut backend,
+        &request(
+            Method::Put,
+            "/__mock/scenario",
+            Some(json!({"crypto": "overpaid", "gateway_step_ms": 10})),
+        ),
+    );
+    assert_eq!(backend.state.scenario.crypto, CryptoOutcome::Overpaid);
+    assert_eq!(backend.state.scenario.gateway_step_ms, 10);
+    assert_eq!(
+        backend.state.scenario.direct_charge,
+        GatewayOutcome::Success
+    );
+}
+
+#[test]
+fn every_named_scenario_exists() {
+    for name in Scenario::NAMES {
+        assert_eq!(Scenario::named(name).map(|s| s.name), Some(name.to_owned()));
+    }
+    assert_eq!(Scenario::named("nope"), None);
+}
+
+#[test]
+fn a_scheduled_fault_hits_the_matching_requests_then_is_used_up() {
+    let mut backend = MockBackend::new(1);
+    backend.state.faults = FaultPlan {
+        latency_ms: 0,
+        faults: vec![ScheduledFault {
+            path_prefix: Some("/v1/direct_charge".into()),
+            fault: Fault::Status { status: 503 },
+            times: 2,
+        }],
+    };
+    let other = send(&mut backend, &request(Method::Get, "/nowhere", None));
+    assert_eq!(other.status, 404, "a path outside the prefix is not hit");
+    for _ in 0..2 {
+        let hit = send(
+            &mut backend,
+            &request(Method::Get, "/v1/direct_charge", None),
+        );
+        assert_eq!(hit.status, 503);
+        assert_eq!(body(&hit)["error"], "server_error");
+    }
+    let after = send(
+        &mut backend,
+        &request(Method::Get, "/v1/direct_charge", None),
+    );
+    assert_ne!(after.status, 503, "the fault is used up");
+    assert!(backend.state.faults.faults.is_empty());
+}
+
+#[test]
+fn rate_limiting_sends_retry_after() {
+    let mut backend = MockBackend::new(1);
+    backend.state.faults.faults.push(ScheduledFault {
+        path_prefix: None,
+        fault: Fault::RateLimited {
+            retry_after_secs: 7,
+        },
+        times: 1,
+    });
+    let response = send(&mut backend, &request(Method::Get, "/v1/ledger", None));
+    assert_eq!(response.status, 429);
+    assert_eq!(response.header("Retry-After"), Some("7"));
+}
+
+#[test]
+fn a_hang_never_answers_so_the_client_times_out() {
+    let mut backend = MockBackend::new(1);
+    backend.state.faults.faults.push(ScheduledFault {
+        path_prefix: None,
+        fault: Fault::Hang,
+        times: 1,
+    });
+    let reply = backend.handle(&request(Method::Get, "/v1/ledger", None), NOW);
+    assert_eq!(reply, MockReply::Hang);
+}
+
+#[test]
+fn malformed_and_html_bodies_can_be_injected() {
+    let mut backend = MockBackend::new(1);
+    backend.state.faults.faults = vec![
+        ScheduledFault {
+            path_prefix: None,
+            fault: Fault::MalformedJson,
+            times: 1,
+        },
+        ScheduledFault {
+            path_prefix: None,
+            fault: Fault::HtmlPage,
+            times: 1,
+        },
+    ];
+    let malformed = send(&mut backend, &request(Method::Get, "/v1/ledger", None));
+    assert_eq!(malformed.status, 200);
+    assert!(serde_json::from_str::<Value>(&malformed.body).is_err());
+    let html = send(&mut backend, &request(Method::Get, "/v1/ledger", None));
+    assert_eq!(html.status, 502);
+    assert!(html.body.starts_with("<!DOCTYPE html>"));
+}
+
+#[test]
+fn the_unknown_status_fault_rewrites_statuses_in_the_real_answer() {
+    let response = HttpResponse::json(
+        200,
+        &json!({"result": [{"id": "a", "status": "success"}], "statusCode": 300}),
+    );
+    let scrambled = billing_widget::mock::control::with_unknown_status(response);
+    let value = body(&scrambled);
+    assert_eq!(value["result"][0]["status"], "teleported");
+    assert_eq!(value["statusCode"], 999);
+    assert_eq!(value["result"][0]["id"], "a");
+}
+
+#[test]
+fn faults_can_be_set_and_cleared_over_http() {
+    let mut backend = MockBackend::new(1);
+    let set = send(
+        &mut backend,
+        &request(
+            Method::Post,
+            "/__mock/faults",
+            Some(
+                json!({"latency_ms": 250, "faults": [{"fault": {"kind": "status", "status": 502}}]}),
+            ),
+        ),
+    );
+    assert_eq!(set.status, 200);
+    assert_eq!(backend.state.faults.latency_ms, 250);
+    assert_eq!(
+        backend.state.faults.faults[0].times, 1,
+        "times defaults to one"
+    );
+    let cleared = send(
+        &mut backend,
+        &request(Method::Delete, "/__mock/faults", None),
+    );
+    assert_eq!(cleared.status, 200);
+    assert_eq!(backend.state.faults, FaultPlan::default());
+}
+
+#[test]
+fn latency_is_reported_with_the_answer() {
+    let mut backend = MockBackend::new(1);
+    backend.state.faults.latency_ms = 1200;
+    match backend.handle(&request(Method::Get, "/nowhere", None), NOW) {
+        MockReply::Respond { delay_ms, .. } => assert_eq!(delay_ms, 1200),
+        MockReply::Hang => panic!("expected an answer"),
+    }
+}
+
+#[test]
+fn the_clock_can_be_moved_forward() {
+    let mut backend = MockBackend::new(1);
+    let response = send(
+        &mut backend,
+        &request(
+            Method::Post,
+            "/__mock/advance",
+            Some(json!({"ms": 900_000})),
+        ),
+    );
+    assert_eq!(body(&response)["clock_offset_ms"], 900_000);
+    let bad = send(
+        &mut backend,
+        &request(Method::Post, "/__mock/advance", Some(json!({"ms": -5}))),
+    );
+    assert_eq!(bad.status, 422);
+}
+
+#[test]
+fn reset_starts_afresh_with_the_given_seed() {
+    let mut backend = MockBackend::new(1);
+    backend.state.scenario = Scenario::named("crypto_failure").expect("preset");
+    let response = send(
+        &mut backend,
+        &request(Method::Post, "/__mock/reset", Some(json!({"seed": 42}))),
+    );
+    assert_eq!(response.status, 200);
+    assert_eq!(backend, MockBackend::new(42));
+}
+
+#[test]
+fn the_same_seed_gives_the_same_ids() {
+    let mut a = MockRng::new(9);
+    let mut b = MockRng::new(9);
+    assert_eq!(a.uuid(), b.uuid());
+    assert_eq!(a.short_id(9), b.short_id(9));
+    let uuid = MockRng::new(3).uuid();
+    let groups: Vec<usize> = uuid.split('-').map(str::len).collect();
+    assert_eq!(groups, [8, 4, 4, 4, 12], "{uuid}");
+    assert_eq!(&uuid[14..15], "4", "version 4: {uuid}");
+}
+
+#[test]
+fn the_state_survives_a_json_round_trip_including_the_rng_position() {
+    let mut backend = MockBackend::new(5);
+    backend.state.rng.uuid();
+    backend.state.scenario = Scenario::named("crypto_overpaid").expect("preset");
+    let restored = MockBackend::from_json(&backend.to_json()).expect("readable");
+    assert_eq!(restored, backend);
+    let (mut left, mut right) = (backend.state.rng.clone(), restored.state.rng.clone());
+    assert_eq!(
+        left.uuid(),
+        right.uuid(),
+        "the generator continues where it was"
+    );
+}
+
+#[test]
+fn a_corrupt_or_outdated_saved_state_is_refused_not_misread() {
+    assert!(matches!(
+        MockBackend::from_json("{not json"),
+        Err(MockStateError::Corrupt(_))
+    ));
+    let mut old: Value = serde_json::from_str(&MockBackend::new(1).to_json()).expect("json");
+    old["version"] = json!(0);
+    assert_eq!(
+        MockBackend::from_json(&old.to_string()),
+        Err(MockStateError::WrongVersion { found: 0 })
+    );
+}
+
+#[test]
+fn a_lost_response_still_does_the_work_so_the_client_must_reconcile() {
+    let mut backend = MockBackend::new(1);
+    billing_widget::mock::oauth::set_developer_token(&mut backend.state, "dev");
+    backend.state.faults.faults.push(ScheduledFault {
+        path_prefix: Some("/v1/direct_charge".into()),
+        fault: Fault::LostResponse,
+        times: 1,
+    });
+    let create = request(
+        Method::Post,
+        "/v1/direct_charge",
+        Some(json!({"name": "Export", "price": 1900, "quantity": 1, "return_url": "https://app.example.com/r"})),
+    )
+    .with_header("Authorization", "Bearer dev");
+    assert_eq!(backend.handle(&create, NOW), MockReply::Hang);
+    let list =
+        request(Method::Get, "/v1/direct_charge", None).with_header("Authorization", "Bearer dev");
+    let listed = send(&mut backend, &list);
+    assert_eq!(
+        body(&listed)["result"].as_array().map(Vec::len),
+        Some(1),
+        "the charge exists"
+    );
+}
+
+#[test]
+fn the_buyer_decision_can_be_scripted_and_is_checked() {
+    let mut backend = MockBackend::new(1);
+    let missing = send(
+        &mut backend,
+        &request(
+            Method::Post,
+            "/__mock/confirm",
+            Some(json!({"accept": true})),
+        ),
+    );
+    assert_eq!(missing.status, 422);
+    let unknown = send(
+        &mut backend,
+        &request(
+            Method::Post,
+            "/__mock/confirm",
+            Some(json!({"id": "nope", "accept": false})),
+        ),
+    );
+    assert_eq!(unknown.status, 404);
+    let bad_type = send(
+        &mut backend,
+        &request(
+            Method::Post,
+            "/__mock/confirm",
+            Some(json!({"id": "x", "type": "gift_card", "accept": true})),
+        ),
+    );
+    assert_eq!(bad_type.status, 422);
+}
