@@ -10,6 +10,7 @@ use billing_widget::api::livechat::{
 };
 use billing_widget::api::transport::{HttpRequest, HttpResponse, Method};
 use billing_widget::api::ApiError;
+use billing_widget::domain::calendar::{add_months, rfc3339_seconds as format_rfc3339};
 use billing_widget::domain::charge::{
     ChargeKind, DirectChargeId, DirectChargeStatus, LedgerEntryType, RecurrentChargeId,
     RecurrentChargeStatus,
@@ -17,9 +18,7 @@ use billing_widget::domain::charge::{
 use billing_widget::domain::money::Cents;
 use billing_widget::domain::oauth::{AccessToken, Callback, Scope};
 use billing_widget::mock::control::{Fault, FaultPlan, ScheduledFault};
-use billing_widget::mock::livechat::{
-    add_months, charge_summary, confirm_charge, format_rfc3339, ConfirmError,
-};
+use billing_widget::mock::livechat::{charge_summary, confirm_charge, ConfirmError};
 use billing_widget::mock::oauth::{authorize, AuthorizeParams, Decision};
 use billing_widget::mock::{MockBackend, Scenario};
 use serde_json::{json, Value};

@@ -4,11 +4,12 @@
 
 use billing_widget::api::plans::{parse_plan, parse_plans, PlanQuery, PlansApi};
 use billing_widget::api::transport::{HttpRequest, HttpResponse, Method};
+use billing_widget::domain::calendar::gateway_datetime as plan_date;
 use billing_widget::domain::money::Cents;
 use billing_widget::domain::plan::{
     AccountId, BillingCycle, NewPlan, PlanChanges, PlanCode, PlanId, PlanName, PlanRef,
 };
-use billing_widget::mock::plans::{plan_date, PlansState};
+use billing_widget::mock::plans::PlansState;
 use billing_widget::mock::MockBackend;
 use serde_json::{json, Value};
 use url::Url;

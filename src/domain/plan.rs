@@ -8,6 +8,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
 
+use super::calendar;
 use super::money::{parse_cents, Cents, MoneyInputError, DEFAULT_MAX_CENTS};
 
 /// The gateway's plan id (a `Long`).
@@ -171,7 +172,8 @@ impl PlanDateTime {
         let valid = value.year >= 1
             && (1..=12).contains(&value.month)
             && value.day >= 1
-            && value.day <= days_in_month(value.year, value.month)
+            && u32::from(value.day)
+                <= calendar::days_in_month(i64::from(value.year), u32::from(value.month))
             && value.hour < 24
             && value.minute < 60
             && value.second < 60;
@@ -185,17 +187,6 @@ impl PlanDateTime {
     /// `yyyy-MM-dd`, for a compact list.
     pub fn date_string(&self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-fn days_in_month(year: u16, month: u8) -> u8 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
-            29
-        }
-        2 => 28,
-        _ => 31,
     }
 }
 

@@ -27,6 +27,7 @@ use serde_json::{json, Map, Value};
 use super::control::CryptoOutcome;
 use super::{reply, MockRng, MockState, NowMs};
 use crate::api::transport::{HttpRequest, HttpResponse, Method};
+use crate::domain::calendar;
 use crate::domain::charge::validate_id;
 use crate::domain::crypto::{StatusCode, CURRENCIES};
 use crate::domain::money::{ExactAmount, UnitsError, DEFAULT_MAX_CENTS};
@@ -240,27 +241,14 @@ pub fn handle(
     let result = match (segments, request.method) {
         (["charges"], Method::Post) => create_charge(state, request, now_ms),
         (["charges"], Method::Get) => list_charges(state, request, now_ms),
-        (["charges"], _) => Err(not_allowed(request, "GET, POST")),
+        (["charges"], _) => Err(reply::not_allowed(request, "GET, POST")),
         (["charges", id], Method::Get) => get_charge(state, request, id, now_ms),
-        (["charges", _], _) => Err(not_allowed(request, "GET")),
+        (["charges", _], _) => Err(reply::not_allowed(request, "GET")),
         (["quotes", id], Method::Get) => get_quote(state, request, id, now_ms),
-        (["quotes", _], _) => Err(not_allowed(request, "GET")),
-        _ => Err(reply::not_found(&format!(
-            "no such endpoint: {} {}",
-            request.method,
-            request.url.path()
-        ))),
+        (["quotes", _], _) => Err(reply::not_allowed(request, "GET")),
+        _ => Err(reply::no_such_endpoint(request)),
     };
     result.unwrap_or_else(|response| response)
-}
-
-fn not_allowed(request: &HttpRequest, allow: &str) -> HttpResponse {
-    reply::method_not_allowed(&format!(
-        "{} is not allowed on {}",
-        request.method,
-        request.url.path()
-    ))
-    .with_header("Allow", allow)
 }
 
 // ---------------------------------------------------------------------------
@@ -1066,7 +1054,7 @@ impl StoredCharge {
             .map(|e| {
                 json!({
                     "id": e.id,
-                    "time": iso_millis(e.time_ms),
+                    "time": calendar::rfc3339_millis(e.time_ms),
                     "type": e.kind,
                     "status": e.status,
                 })
@@ -1081,8 +1069,8 @@ impl StoredCharge {
             "id": self.id,
             "amount": self.amount.to_string(),
             "metadata": self.metadata,
-            "createdAt": iso_millis(self.created_ms),
-            "expiresAt": iso_millis(self.expires_ms),
+            "createdAt": calendar::rfc3339_millis(self.created_ms),
+            "expiresAt": calendar::rfc3339_millis(self.expires_ms),
             "description": self.description,
             "statusCode": self.status_code.get(),
             "redirectUrl": null,
@@ -1107,49 +1095,3 @@ fn sum(amounts: impl Iterator<Item = ExactAmount>) -> ExactAmount {
 // ---------------------------------------------------------------------------
 // Time as text (no date library: a few lines of civil-from-days)
 // ---------------------------------------------------------------------------
-
-/// UTC calendar fields of a Unix time in milliseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct UtcParts {
-    pub year: i64,
-    pub month: u32,
-    pub day: u32,
-    pub hour: u32,
-    pub minute: u32,
-    pub second: u32,
-    pub millis: u32,
-}
-
-/// Howard Hinnant's `civil_from_days`, for the proleptic Gregorian calendar.
-pub fn utc_parts(unix_ms: u64) -> UtcParts {
-    let days = i64::try_from(unix_ms / 86_400_000).unwrap_or(i64::MAX / 2);
-    let of_day = unix_ms % 86_400_000;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let narrow = |v: u64| u32::try_from(v).unwrap_or(0);
-    UtcParts {
-        year,
-        month: u32::try_from(month).unwrap_or(1),
-        day: u32::try_from(day).unwrap_or(1),
-        hour: narrow(of_day / 3_600_000),
-        minute: narrow(of_day / 60_000 % 60),
-        second: narrow(of_day / 1_000 % 60),
-        millis: narrow(of_day % 1_000),
-    }
-}
-
-/// `2019-04-09T16:02:38.835Z`, as Bidali writes times.
-pub fn iso_millis(unix_ms: u64) -> String {
-    let t = utc_parts(unix_ms);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        t.year, t.month, t.day, t.hour, t.minute, t.second, t.millis
-    )
-}

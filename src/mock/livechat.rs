@@ -33,6 +33,7 @@ use super::oauth::{authenticate, Grant};
 use super::rng::MockRng;
 use super::{reply, MockState, NowMs};
 use crate::api::transport::{HttpRequest, HttpResponse, Method};
+use crate::domain::calendar;
 use crate::domain::charge::{
     ChargeKind, DirectChargeStatus, LedgerEntryType, RecurrentChargeStatus,
 };
@@ -50,9 +51,6 @@ const MAX_NAME_LEN: usize = 255;
 const MAX_URL_LEN: usize = 2048;
 const MAX_MONTHS: i64 = 120;
 const MAX_TRIAL_DAYS: i64 = 365;
-const DAY_MS: u64 = 86_400_000;
-/// 9999-12-31T23:59:59Z: later instants are shown as this one.
-const MAX_MS: u64 = 253_402_300_799_000;
 /// Settlement periods replayed per request at most, so a clock pushed
 /// centuries ahead cannot stall the page; the rest follow on later reads.
 const MAX_PERIODS_PER_READ: u32 = 1_200;
@@ -167,82 +165,6 @@ impl Default for LiveChatState {
             ledger: Vec::new(),
         }
     }
-}
-
-// ---------------------------------------------------------------------------
-// Dates
-// ---------------------------------------------------------------------------
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let yoe = year - era * 400;
-    let month = i64::from(month);
-    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day count since 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        u32::try_from(month).unwrap_or(1),
-        u32::try_from(day).unwrap_or(1),
-    )
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
-/// `YYYY-MM-DDTHH:MM:SSZ` (UTC, whole seconds), as the Billing API writes dates.
-pub fn format_rfc3339(ms: u64) -> String {
-    let ms = ms.min(MAX_MS);
-    let secs = ms / 1000;
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// The same time of day `months` calendar months later; the day is clamped
-/// to the month's length (Jan 31 + 1 month = Feb 28 or 29).
-pub fn add_months(ms: u64, months: u32) -> u64 {
-    let ms = ms.min(MAX_MS);
-    let time_of_day = ms % DAY_MS;
-    let (year, month, day) = civil_from_days(i64::try_from(ms / DAY_MS).unwrap_or(0));
-    let index = year * 12 + i64::from(month) - 1 + i64::from(months);
-    let (new_year, new_month) = (
-        index.div_euclid(12),
-        u32::try_from(index.rem_euclid(12) + 1).unwrap_or(1),
-    );
-    let new_day = day.min(days_in_month(new_year, new_month));
-    let days = u64::try_from(days_from_civil(new_year, new_month, new_day)).unwrap_or(0);
-    days.saturating_mul(DAY_MS)
-        .saturating_add(time_of_day)
-        .min(MAX_MS)
 }
 
 // ---------------------------------------------------------------------------
@@ -367,8 +289,8 @@ fn advance_recurrent(
     }
     if charge.status == RecurrentChargeStatus::Processed && now_ms >= started_at {
         if charge.trial_days > 0 {
-            let trial_end =
-                started_at.saturating_add(u64::from(charge.trial_days).saturating_mul(DAY_MS));
+            let trial_end = started_at
+                .saturating_add(u64::from(charge.trial_days).saturating_mul(calendar::DAY_MS));
             charge.status = RecurrentChargeStatus::Active;
             charge.updated_ms = started_at;
             charge.trial_ends_ms = Some(trial_end);
@@ -405,7 +327,7 @@ fn start_period(
 ) {
     charge.updated_ms = at;
     charge.current_charge_ms = Some(at);
-    let next = add_months(at, charge.months);
+    let next = calendar::add_months(at, charge.months);
     // At the end of representable time there is no next period.
     charge.next_charge_ms = (next > at).then_some(next);
     charge.period_paid = None;
@@ -441,7 +363,9 @@ fn start_period(
 // ---------------------------------------------------------------------------
 
 fn date_or_null(ms: Option<u64>) -> Value {
-    ms.map_or(Value::Null, |ms| Value::String(format_rfc3339(ms)))
+    ms.map_or(Value::Null, |ms| {
+        Value::String(calendar::rfc3339_seconds(ms))
+    })
 }
 
 fn direct_json(c: &DirectChargeRecord) -> Value {
@@ -460,8 +384,8 @@ fn direct_json(c: &DirectChargeRecord) -> Value {
         "status": c.status.as_str(),
         "confirmation_url": c.confirmation_url,
         "commission_percent": c.commission_percent,
-        "created_at": format_rfc3339(c.created_ms),
-        "updated_at": format_rfc3339(c.updated_ms),
+        "created_at": calendar::rfc3339_seconds(c.created_ms),
+        "updated_at": calendar::rfc3339_seconds(c.updated_ms),
     })
 }
 
@@ -488,8 +412,8 @@ fn recurrent_json(c: &RecurrentChargeRecord) -> Value {
         "cancelled_at": date_or_null(c.cancelled_ms),
         "current_charge_at": date_or_null(c.current_charge_ms),
         "next_charge_at": date_or_null(c.next_charge_ms),
-        "updated_at": format_rfc3339(c.updated_ms),
-        "created_at": format_rfc3339(c.created_ms),
+        "updated_at": calendar::rfc3339_seconds(c.updated_ms),
+        "created_at": calendar::rfc3339_seconds(c.created_ms),
     });
     if let (Some(external_id), Some(object)) = (&c.external_id, value.as_object_mut()) {
         object.insert("external_id".to_owned(), json!(external_id));
@@ -503,7 +427,7 @@ fn ledger_json(e: &LedgerRecord) -> Value {
         "name": e.name,
         "type": e.entry_type.as_str(),
         "value": e.value,
-        "created_at": format_rfc3339(e.created_ms),
+        "created_at": calendar::rfc3339_seconds(e.created_ms),
     })
 }
 

@@ -162,7 +162,7 @@ impl MockBackend {
             ["v1" | "v2" | "v3", ..] => livechat::handle(state, request, &segments, now_ms),
             ["charges", ..] | ["quotes", ..] => bidali::handle(state, request, &segments, now_ms),
             ["api", "v01", "plans", ..] => plans::handle(state, request, &segments, now_ms),
-            _ => reply::not_found(&format!("no such endpoint: {} {path}", request.method)),
+            _ => reply::no_such_endpoint(request),
         }
     }
 }

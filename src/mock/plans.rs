@@ -25,6 +25,7 @@ use serde_json::{json, Map, Value};
 
 use super::{reply, MockState, NowMs};
 use crate::api::transport::{HttpRequest, HttpResponse, Method};
+use crate::domain::calendar;
 use crate::domain::money::Cents;
 use crate::domain::plan::{
     AccountId, BillingCycle, FieldError, NewPlan, Plan, PlanChanges, PlanCode, PlanDateTime,
@@ -109,28 +110,15 @@ pub fn handle(
     let result = match (segments, request.method) {
         (["api", "v01", "plans"], Method::Get) => find(plans, request),
         (["api", "v01", "plans"], Method::Put) => create(plans, request, now_ms),
-        (["api", "v01", "plans"], _) => Err(not_allowed(request, "GET, PUT")),
+        (["api", "v01", "plans"], _) => Err(reply::not_allowed(request, "GET, PUT")),
         (["api", "v01", "plans", reference], Method::Get) => {
             locate(plans, reference).map(|i| reply::json(200, &plans.plans[i]))
         }
         (["api", "v01", "plans", reference], Method::Post) => modify(plans, request, reference),
-        (["api", "v01", "plans", _], _) => Err(not_allowed(request, "GET, POST")),
-        _ => Err(reply::not_found(&format!(
-            "no such endpoint: {} {}",
-            request.method,
-            request.url.path()
-        ))),
+        (["api", "v01", "plans", _], _) => Err(reply::not_allowed(request, "GET, POST")),
+        _ => Err(reply::no_such_endpoint(request)),
     };
     result.unwrap_or_else(|response| response)
-}
-
-fn not_allowed(request: &HttpRequest, allow: &str) -> HttpResponse {
-    reply::method_not_allowed(&format!(
-        "{} is not allowed on {}",
-        request.method,
-        request.url.path()
-    ))
-    .with_header("Allow", allow)
 }
 
 /// The index of the plan `<id>` or `*<code>` names.
@@ -368,7 +356,7 @@ fn create(
         tax_amount: new.tax_amount,
         billing_cycle_type: new.billing_cycle_type,
         is_active: new.is_active,
-        create_date: PlanDateTime::parse(&plan_date(now_ms)).ok(),
+        create_date: PlanDateTime::parse(&calendar::gateway_datetime(now_ms)).ok(),
     };
     plans.next_id = id.saturating_add(1);
     let response = reply::json(200, &plan);
@@ -379,15 +367,6 @@ fn create(
 fn next_free_id(plans: &PlansState) -> i64 {
     let highest = plans.plans.iter().map(|p| p.id.0).max().unwrap_or(0);
     plans.next_id.max(highest.saturating_add(1))
-}
-
-/// `createDate` as the gateway writes it: `yyyy-MM-dd HH:mm:ss`, UTC.
-pub fn plan_date(unix_ms: NowMs) -> String {
-    let t = super::bidali::utc_parts(unix_ms);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        t.year, t.month, t.day, t.hour, t.minute, t.second
-    )
 }
 
 // ---------------------------------------------------------------------------

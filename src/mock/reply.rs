@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::api::transport::HttpResponse;
+use crate::api::transport::{HttpRequest, HttpResponse};
 
 pub fn json<T: Serialize>(status: u16, body: &T) -> HttpResponse {
     match serde_json::to_value(body) {
@@ -52,6 +52,24 @@ pub fn conflict(description: &str) -> HttpResponse {
 
 pub fn method_not_allowed(description: &str) -> HttpResponse {
     error(405, "method_not_allowed", description)
+}
+
+/// 405 naming the methods the path does take.
+pub fn not_allowed(request: &HttpRequest, allow: &str) -> HttpResponse {
+    method_not_allowed(&format!(
+        "{} is not allowed on {}",
+        request.method,
+        request.url.path()
+    ))
+    .with_header("Allow", allow)
+}
+
+pub fn no_such_endpoint(request: &HttpRequest) -> HttpResponse {
+    not_found(&format!(
+        "no such endpoint: {} {}",
+        request.method,
+        request.url.path()
+    ))
 }
 
 pub fn internal_error(description: &str) -> HttpResponse {
