@@ -472,6 +472,32 @@ fn list_pages_twenty_newest_first() {
 }
 
 #[test]
+fn page_sizes_at_the_boundaries_0_20_21_and_41_charges() {
+    for (charges, expected_pages) in [
+        (0u64, vec![0usize]),
+        (20, vec![20, 0]),
+        (21, vec![20, 1, 0]),
+        (41, vec![20, 20, 1, 0]),
+    ] {
+        let mut w = world();
+        for i in 0..charges {
+            let charge = NewDirectCharge::new(format!("item {i}"), Cents::new(100), 1, RETURN);
+            w.create_direct(&charge, NOW + i * 1_000);
+        }
+        let sizes: Vec<usize> = (1..=expected_pages.len())
+            .map(|page| {
+                let query = DirectChargeQuery {
+                    page: Some(u32::try_from(page).expect("a small page number")),
+                    ..DirectChargeQuery::default()
+                };
+                w.list_direct(&query, NOW + 100_000).len()
+            })
+            .collect();
+        assert_eq!(sizes, expected_pages, "{charges} charges");
+    }
+}
+
+#[test]
 fn list_filters_by_status() {
     let mut w = world();
     let a = w.create_direct(&extension(), NOW);
