@@ -352,3 +352,13 @@ fn internationalised_host_names_are_refused() {
         "a Unicode host must not be accepted"
     );
 }
+
+#[test]
+fn a_host_mixing_capitals_and_unicode_is_refused_without_a_panic() {
+    let mut value = shipped();
+    value["plans"]["api_url"] = json!("https://Bïlling.example.com");
+    assert!(matches!(
+        parse(&value).unwrap_err(),
+        ConfigError::InvalidUrl { .. }
+    ));
+}
