@@ -32,6 +32,7 @@ stage "host tests" cargo test --locked
 stage "browser tests (wasm-bindgen-test, headless Chromium)" \
   cargo test --locked --target wasm32-unknown-unknown --test web
 stage "release build (trunk, wasm-opt -Oz)" trunk build --release --locked
+stage "mock-server binary for the journeys" cargo build --locked --bin mock-server
 stage "end-to-end journeys (Chromium, release build, mock mode)" \
   node --test --test-concurrency=1 --test-reporter=spec e2e/
 

@@ -148,6 +148,8 @@ pub struct AppConfig {
     /// Origins of the LiveChat Agent App allowed to talk to the widget.
     pub host_origins: Vec<Url>,
     pub catalog: Vec<CatalogItem>,
+    /// The mock's scenario at start-up (one of `mock::Scenario::NAMES`).
+    pub mock_scenario: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,6 +202,8 @@ pub enum ConfigError {
     InvalidCatalogItem { id: String, problem: String },
     #[error("catalog item id \"{0}\" is used twice; ids must be unique.")]
     DuplicateCatalogItem(String),
+    #[error("Unknown mock scenario \"{given}\": use one of {known}.")]
+    UnknownScenario { given: String, known: String },
 }
 
 impl AppConfig {
@@ -215,18 +219,22 @@ impl AppConfig {
         raw.validate()
     }
 
-    /// Applies the overrides the address bar may carry (`?mode=`).
-    /// A live configuration can be switched to the mock for a demo; the
-    /// reverse needs live settings, which validation then checks.
+    /// Applies the overrides the address bar may carry (`?mode=`,
+    /// `?mock_scenario=`). A live configuration can be switched to the mock
+    /// for a demo; the reverse needs live settings, which validation then
+    /// checks.
     pub fn with_overrides(self, overrides: &QueryOverrides) -> Result<Self, ConfigError> {
+        let mut config = self;
+        if let Some(scenario) = &overrides.mock_scenario {
+            config.mock_scenario = Some(scenario.clone());
+        }
         match overrides.mode {
-            Some(mode) if mode != self.mode => {
-                let mut changed = self;
-                changed.mode = mode;
-                changed.check_mode_requirements()?;
-                Ok(changed)
+            Some(mode) if mode != config.mode => {
+                config.mode = mode;
+                config.check_mode_requirements()?;
+                Ok(config)
             }
-            _ => Ok(self),
+            _ => Ok(config),
         }
     }
 
@@ -257,6 +265,7 @@ impl AppConfig {
 pub struct QueryOverrides {
     pub mode: Option<Mode>,
     pub theme: Option<Theme>,
+    pub mock_scenario: Option<String>,
 }
 
 impl QueryOverrides {
@@ -270,6 +279,7 @@ impl QueryOverrides {
         for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
             match key.as_ref() {
                 "mode" => overrides.mode = Some(Mode::parse(&value)?),
+                "mock_scenario" => overrides.mock_scenario = Some(check_scenario(&value)?),
                 "theme" => overrides.theme = Theme::from_query_value(&value).or(overrides.theme),
                 _ => {}
             }
@@ -293,6 +303,8 @@ struct RawConfig {
     host_origins: Vec<String>,
     #[serde(default)]
     catalog: Vec<RawItem>,
+    #[serde(default)]
+    mock_scenario: Option<String>,
 }
 
 fn default_currency() -> String {
@@ -405,9 +417,26 @@ impl RawConfig {
             )?,
             host_origins: parse_origins("host_origins", &self.host_origins)?,
             catalog: validate_catalog(self.catalog)?,
+            mock_scenario: self
+                .mock_scenario
+                .as_deref()
+                .map(check_scenario)
+                .transpose()?,
         };
         config.check_mode_requirements()?;
         Ok(config)
+    }
+}
+
+/// A scenario name the mock knows.
+fn check_scenario(raw: &str) -> Result<String, ConfigError> {
+    if crate::mock::Scenario::named(raw).is_some() {
+        Ok(raw.to_owned())
+    } else {
+        Err(ConfigError::UnknownScenario {
+            given: raw.to_owned(),
+            known: crate::mock::Scenario::NAMES.join(", "),
+        })
     }
 }
 

@@ -362,3 +362,30 @@ fn a_host_mixing_capitals_and_unicode_is_refused_without_a_panic() {
         ConfigError::InvalidUrl { .. }
     ));
 }
+
+#[test]
+fn the_mock_scenario_comes_from_the_file_or_the_address_bar() {
+    let mut value = shipped();
+    value["mock_scenario"] = json!("card_declined");
+    let config = parse(&value).expect("a known scenario");
+    assert_eq!(config.mock_scenario.as_deref(), Some("card_declined"));
+    let overrides = QueryOverrides::parse("?mock_scenario=crypto_overpaid").unwrap();
+    let config = config.with_overrides(&overrides).unwrap();
+    assert_eq!(config.mock_scenario.as_deref(), Some("crypto_overpaid"));
+}
+
+#[test]
+fn an_unknown_mock_scenario_lists_the_known_ones() {
+    let err = QueryOverrides::parse("mock_scenario=chaos").unwrap_err();
+    assert!(
+        matches!(err, ConfigError::UnknownScenario { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("card_declined"), "{err}");
+    let mut value = shipped();
+    value["mock_scenario"] = json!("chaos");
+    assert!(matches!(
+        parse(&value).unwrap_err(),
+        ConfigError::UnknownScenario { .. }
+    ));
+}

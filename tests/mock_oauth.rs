@@ -529,3 +529,28 @@ fn oauth_state_survives_a_json_round_trip() {
         "a reload between redirect and exchange still works"
     );
 }
+
+#[test]
+fn the_sign_in_page_can_refuse_a_malformed_request_before_any_choice() {
+    use billing_widget::mock::oauth::{validate_request, AuthorizeParams};
+    let good = AuthorizeParams {
+        response_type: "token".into(),
+        client_id: "demo".into(),
+        redirect_uri: "http://127.0.0.1:8080/auth/callback".into(),
+        ..AuthorizeParams::default()
+    };
+    assert!(validate_request(&good).is_ok());
+    let no_client = AuthorizeParams {
+        client_id: String::new(),
+        ..good.clone()
+    };
+    assert_eq!(
+        validate_request(&no_client).map_err(|e| e.oauth_exception),
+        Err("invalid_request")
+    );
+    let code_without_challenge = AuthorizeParams {
+        response_type: "code".into(),
+        ..good
+    };
+    assert!(validate_request(&code_without_challenge).is_err());
+}

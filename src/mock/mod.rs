@@ -9,6 +9,7 @@
 //! The whole state serialises to JSON, so the browser keeps it in
 //! localStorage and a reload or a second tab sees the same charges.
 
+pub mod app;
 pub mod bidali;
 pub mod control;
 pub mod livechat;

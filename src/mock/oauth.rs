@@ -305,17 +305,25 @@ fn new_secret(state: &mut MockState) -> String {
     format!("dal:{}", state.rng.short_id(SECRET_LEN))
 }
 
-/// Answers the sign-in page: the URL to send the browser back to.
-pub fn authorize(
-    state: &mut MockState,
-    params: &AuthorizeParams,
-    decision: Decision,
-    now_ms: NowMs,
-) -> Result<Url, AuthorizeError> {
+/// What a well-formed authorize request resolves to.
+struct Checked {
+    target: Url,
+    implicit: bool,
+    method: ChallengeMethod,
+    challenge: String,
+}
+
+/// Whether the sign-in page can answer this request at all; the page shows
+/// the error before offering any account, as LiveChat's `/ooops` page does.
+pub fn validate_request(params: &AuthorizeParams) -> Result<(), AuthorizeError> {
+    check_request(params).map(|_| ())
+}
+
+fn check_request(params: &AuthorizeParams) -> Result<Checked, AuthorizeError> {
     if params.client_id.trim().is_empty() {
         return Err(AuthorizeError::invalid_request("client_id is required"));
     }
-    let mut target = redirect_target(&params.redirect_uri).ok_or_else(|| {
+    let target = redirect_target(&params.redirect_uri).ok_or_else(|| {
         AuthorizeError::invalid_request(
             "redirect_uri must be an absolute http(s) URL without a fragment",
         )
@@ -339,12 +347,35 @@ pub fn authorize(
             ))
         }
     };
-    let challenge = params.code_challenge.as_deref().unwrap_or("");
-    if !implicit && !is_pkce_text(challenge) {
+    let challenge = params.code_challenge.clone().unwrap_or_default();
+    if !implicit && !is_pkce_text(&challenge) {
         return Err(AuthorizeError::invalid_request(
             "code_challenge is required: 43 to 128 characters of [A-Za-z0-9-._~]",
         ));
     }
+
+    Ok(Checked {
+        target,
+        implicit,
+        method,
+        challenge,
+    })
+}
+
+/// Answers the sign-in page: the URL to send the browser back to.
+pub fn authorize(
+    state: &mut MockState,
+    params: &AuthorizeParams,
+    decision: Decision,
+    now_ms: NowMs,
+) -> Result<Url, AuthorizeError> {
+    let Checked {
+        mut target,
+        implicit,
+        method,
+        challenge,
+    } = check_request(params)?;
+    let challenge = challenge.as_str();
 
     let account_id = match decision {
         Decision::Deny => {

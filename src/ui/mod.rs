@@ -1,6 +1,7 @@
 //! Leptos components and routes. No business rules here: the views read
 //! decisions from `config` and `domain`, and effects go through `web`.
 
+mod mock_pages;
 mod pages;
 mod shell;
 
@@ -8,7 +9,9 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::config::{AppConfig, ConfigError, QueryOverrides, Theme};
+use crate::config::{AppConfig, ConfigError, Mode, QueryOverrides, Theme};
+use crate::mock::{app, Scenario};
+use crate::web::transport::MockTransport;
 use crate::web::{config_loader, dom};
 
 pub use shell::ThemeState;
@@ -70,10 +73,16 @@ pub fn App() -> impl IntoView {
 /// The routes, once the configuration is known.
 #[component]
 pub fn ConfiguredApp(config: AppConfig) -> impl IntoView {
+    let mock_mode = config.mode == Mode::Mock;
+    if mock_mode {
+        provide_context(start_mock(config.mock_scenario.as_deref()));
+    }
     provide_context(config);
     Effect::new(|_| dom::performance_mark(READY_MARK));
     view! {
         <Routes fallback=pages::NotFound>
+            <Route path=path!("/mock/authorize") view=mock_pages::MockSignIn/>
+            <Route path=path!("/mock/confirm") view=mock_pages::MockConfirm/>
             <Route path=path!("/") view=pages::Home/>
             <Route path=path!("/auth/callback") view=pages::SignInCallback/>
             <Route path=path!("/return") view=pages::ChargeReturn/>
@@ -83,7 +92,22 @@ pub fn ConfiguredApp(config: AppConfig) -> impl IntoView {
             <Route path=path!("/crypto") view=pages::CryptoCheckout/>
             <Route path=path!("/plans") view=pages::Plans/>
         </Routes>
+        {mock_mode.then(|| view! { <mock_pages::DevPanel/> })}
     }
+}
+
+/// The in-page mock, serving this app's own sign-in and confirmation pages,
+/// with the scenario the configuration or address bar asks for.
+fn start_mock(scenario: Option<&str>) -> MockTransport {
+    let mock = MockTransport::new(mock_pages::DEMO_SEED);
+    let scenario = scenario.and_then(Scenario::named);
+    mock.with_backend(|backend| {
+        app::serve_pages_from(backend, &dom::origin());
+        if let Some(scenario) = scenario {
+            backend.state.scenario = scenario;
+        }
+    });
+    mock
 }
 
 /// Shown instead of the routes when the configuration is unusable: what is

@@ -53,3 +53,43 @@ pub fn prefers_dark() -> bool {
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
         .is_some_and(|query| query.matches())
 }
+
+/// The page's full address, parsed.
+pub fn current_url() -> Option<url::Url> {
+    let href = web_sys::window()?.location().href().ok()?;
+    url::Url::parse(&href).ok()
+}
+
+/// The page's origin, e.g. `http://127.0.0.1:8080`.
+pub fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// Milliseconds since the Unix epoch from the device clock.
+pub fn now_ms() -> u64 {
+    let now = js_sys::Date::now();
+    // Date.now() is a whole, non-negative number of milliseconds.
+    if now.is_finite() && now > 0.0 {
+        now as u64
+    } else {
+        0
+    }
+}
+
+/// A real navigation (a full page load), as a redirect from another site is.
+pub fn navigate_to(url: &url::Url) {
+    if let Some(window) = web_sys::window() {
+        // A refused navigation leaves the user on the page, which still
+        // shows where they were going.
+        let _ = window.location().assign(url.as_str());
+    }
+}
+
+/// `window.confirm`: a yes/no question before something that cannot be undone.
+pub fn confirm(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
+}

@@ -3,7 +3,6 @@
 //! picks one by mode and otherwise cannot tell them apart.
 
 use std::cell::RefCell;
-use std::rc::Rc;
 
 use gloo_net::http::RequestBuilder;
 use wasm_bindgen::JsCast;
@@ -119,18 +118,24 @@ pub const MOCK_STATE_KEY: &str = "billing-widget.mock-state";
 
 /// The mock backend inside the page. Its state lives in localStorage and is
 /// re-read before every request, so a reload or a second tab sees the same
-/// charges, as with a real server.
-#[derive(Clone)]
+/// charges, as with a real server. Where storage is unavailable the state
+/// is kept in memory for the life of the page.
+#[derive(Debug, Clone, Copy)]
 pub struct MockTransport {
-    backend: Rc<RefCell<MockBackend>>,
+    seed: u64,
     timeout_ms: u32,
 }
 
+thread_local! {
+    /// The last state seen, for pages without localStorage.
+    static IN_MEMORY: RefCell<Option<MockBackend>> = const { RefCell::new(None) };
+}
+
 impl MockTransport {
+    /// `seed` makes ids and rates of a fresh mock repeat.
     pub fn new(seed: u64) -> Self {
-        let backend = load_mock_state().unwrap_or_else(|| MockBackend::new(seed));
         Self {
-            backend: Rc::new(RefCell::new(backend)),
+            seed,
             timeout_ms: DEFAULT_TIMEOUT_MS,
         }
     }
@@ -142,15 +147,19 @@ impl MockTransport {
     }
 
     /// Runs `change` on the backend (e.g. the mock confirmation page
-    /// accepting a charge) and saves the result.
+    /// accepting a charge) and saves the result. `change` must not call
+    /// `with_backend` itself.
     pub fn with_backend<R>(&self, change: impl FnOnce(&mut MockBackend) -> R) -> R {
-        let mut backend = self.backend.borrow_mut();
-        if let Some(saved) = load_mock_state() {
-            *backend = saved;
-        }
-        let result = change(&mut backend);
-        save_mock_state(&backend);
-        result
+        IN_MEMORY.with(|slot| {
+            let mut slot = slot.borrow_mut();
+            let mut backend = load_mock_state()
+                .or_else(|| slot.take())
+                .unwrap_or_else(|| MockBackend::new(self.seed));
+            let result = change(&mut backend);
+            save_mock_state(&backend);
+            *slot = Some(backend);
+            result
+        })
     }
 }
 

@@ -1,0 +1,71 @@
+//! What the in-page mock's own screens need: the sign-in and confirmation
+//! pages that stand in for LiveChat's, and the developer panel that picks
+//! scenarios and faults. Pure, so the rules are tested on the host.
+
+use url::Url;
+
+use super::control::ScheduledFault;
+use super::{Fault, MockBackend};
+
+/// The app route of the mock sign-in page.
+pub const SIGN_IN_PATH: &str = "/mock/authorize";
+/// The app route of the mock confirmation page.
+pub const CONFIRM_PATH: &str = "/mock/confirm";
+
+/// Points the mock's `confirmation_url`s at this app's confirmation page
+/// (`origin` as `http://127.0.0.1:8080`, no trailing slash needed).
+pub fn serve_pages_from(backend: &mut MockBackend, origin: &str) {
+    backend.state.livechat.confirmation_base =
+        format!("{}{CONFIRM_PATH}", origin.trim_end_matches('/'));
+}
+
+/// The mock pages only send the browser back into this app: a sign-in or
+/// charge naming another site as its return address must not turn the demo
+/// into an open redirect.
+pub fn stays_in_app(target: &Url, app_origin: &str) -> bool {
+    Url::parse(app_origin).is_ok_and(|app| app.origin() == target.origin())
+}
+
+/// The faults the developer panel offers for the next request.
+pub const NEXT_REQUEST_FAULTS: [(&str, &str); 8] = [
+    ("status_500", "500 server error"),
+    ("status_503", "503 unavailable"),
+    ("rate_limited", "429 rate limited (Retry-After 5 s)"),
+    ("hang", "no answer (timeout)"),
+    ("malformed_json", "cut-off JSON"),
+    ("html_page", "HTML error page (502)"),
+    ("unknown_status", "unknown status value"),
+    ("lost_response", "lost answer (the work is done)"),
+];
+
+/// The fault behind a [`NEXT_REQUEST_FAULTS`] key.
+pub fn fault_by_key(key: &str) -> Option<Fault> {
+    Some(match key {
+        "status_500" => Fault::Status { status: 500 },
+        "status_503" => Fault::Status { status: 503 },
+        "rate_limited" => Fault::RateLimited {
+            retry_after_secs: 5,
+        },
+        "hang" => Fault::Hang,
+        "malformed_json" => Fault::MalformedJson,
+        "html_page" => Fault::HtmlPage,
+        "unknown_status" => Fault::UnknownStatus,
+        "lost_response" => Fault::LostResponse,
+        _ => return None,
+    })
+}
+
+/// Queues `fault` for the next API request (control requests are never hit).
+pub fn fail_next_request(backend: &mut MockBackend, fault: Fault) {
+    backend.state.faults.faults.push(ScheduledFault {
+        path_prefix: None,
+        fault,
+        times: 1,
+    });
+}
+
+/// A fresh backend that keeps serving this app's pages.
+pub fn reset(backend: &mut MockBackend, seed: u64, origin: &str) {
+    *backend = MockBackend::new(seed);
+    serve_pages_from(backend, origin);
+}

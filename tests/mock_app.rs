@@ -1,0 +1,84 @@
+//! The in-page mock's screens: where they send the browser, and the
+//! developer panel's faults.
+
+use billing_widget::api::transport::{HttpRequest, Method};
+use billing_widget::mock::app::{
+    fail_next_request, fault_by_key, reset, serve_pages_from, stays_in_app, NEXT_REQUEST_FAULTS,
+};
+use billing_widget::mock::{oauth, MockBackend, MockReply, Scenario};
+use serde_json::json;
+use url::Url;
+
+const NOW: u64 = 1_700_000_000_000;
+
+#[test]
+fn new_charges_are_confirmed_on_this_apps_own_page() {
+    let mut backend = MockBackend::new(1);
+    serve_pages_from(&mut backend, "http://127.0.0.1:9000/");
+    oauth::set_developer_token(&mut backend.state, "dev");
+    let create = HttpRequest::new(
+        Method::Post,
+        Url::parse("https://billing.livechatinc.com/v1/direct_charge").expect("url"),
+    )
+    .with_header("Authorization", "Bearer dev")
+    .with_json_body(
+        json!({"name": "Export", "price": 1900, "quantity": 1, "return_url": "http://127.0.0.1:9000/return"})
+            .to_string(),
+    );
+    let reply = backend.handle(&create, NOW);
+    let body: serde_json::Value =
+        serde_json::from_str(&reply.response().expect("an answer").body).expect("JSON");
+    let confirmation = body["confirmation_url"]
+        .as_str()
+        .expect("a confirmation_url");
+    assert!(
+        confirmation.starts_with("http://127.0.0.1:9000/mock/confirm?id="),
+        "{confirmation}"
+    );
+}
+
+#[test]
+fn the_mock_pages_only_send_the_browser_back_into_this_app() {
+    let app = "http://127.0.0.1:8080";
+    let inside = Url::parse("http://127.0.0.1:8080/auth/callback?code=x").expect("url");
+    assert!(stays_in_app(&inside, app));
+    for outside in [
+        "http://127.0.0.1:8081/auth/callback",
+        "https://127.0.0.1:8080/",
+        "http://localhost:8080/",
+        "https://evil.example/",
+    ] {
+        let target = Url::parse(outside).expect("url");
+        assert!(!stays_in_app(&target, app), "{outside} must be refused");
+    }
+    assert!(!stays_in_app(&inside, "not a url"));
+}
+
+#[test]
+fn every_offered_fault_exists_and_hits_exactly_the_next_request() {
+    for (key, _) in NEXT_REQUEST_FAULTS {
+        assert!(fault_by_key(key).is_some(), "{key}");
+    }
+    assert_eq!(fault_by_key("meteor"), None);
+
+    let mut backend = MockBackend::new(1);
+    fail_next_request(&mut backend, fault_by_key("hang").expect("known"));
+    let ledger = HttpRequest::new(
+        Method::Get,
+        Url::parse("https://billing.livechatinc.com/v1/ledger").expect("url"),
+    );
+    assert_eq!(backend.handle(&ledger, NOW), MockReply::Hang);
+    assert_ne!(backend.handle(&ledger, NOW), MockReply::Hang, "only once");
+}
+
+#[test]
+fn reset_forgets_everything_but_keeps_serving_this_apps_pages() {
+    let mut backend = MockBackend::new(1);
+    backend.state.scenario = Scenario::named("card_declined").expect("preset");
+    reset(&mut backend, 1, "http://127.0.0.1:9000");
+    assert_eq!(backend.state.scenario, Scenario::default());
+    assert_eq!(
+        backend.state.livechat.confirmation_base,
+        "http://127.0.0.1:9000/mock/confirm"
+    );
+}
