@@ -5,7 +5,8 @@
 //     performance mark), median of several cold loads in headless Chromium,
 //     and the widget/counter ratio, which is the figure that counts;
 //   - for the widget: time to `app-ready` (configuration loaded) and the
-//     number of requests a cold load makes.
+//     number of requests a cold load makes;
+//   - optionally the sizes of a live-only build (no bundled mock).
 // Figures are reported, never asserted: wall-clock limits make flaky tests.
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join } from "node:path";
@@ -13,7 +14,7 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { serve } from "../e2e/serve.mjs";
 
-const [appDir = "bench/out/app", baseDir = "bench/out/counter"] = process.argv.slice(2);
+const [appDir = "bench/out/app", baseDir = "bench/out/counter", liveDir] = process.argv.slice(2);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const KINDS = [".wasm", ".js", ".css"];
 
@@ -83,6 +84,9 @@ const app = await sizes(appDir);
 const base = await sizes(baseDir);
 printSizes(`Widget (${appDir})`, app);
 printSizes(`Bare Leptos counter (${baseDir})`, base);
+if (liveDir) {
+  printSizes(`Widget, live-only build without the mock (${liveDir})`, await sizes(liveDir));
+}
 for (const kind of ["wasm", "js", "css"]) {
   const sum = (s) => s.rows.filter((r) => r.kind === kind).reduce((n, r) => n + r.brotli, 0);
   if (sum(app) || sum(base)) {

@@ -10,7 +10,9 @@ source scripts/env.sh
 scripts/setup.sh test
 echo "==> release build: widget"
 trunk build --release --locked --dist bench/out/app
+echo "==> release build: widget, live only (without the mock)"
+trunk build --release --locked --no-default-features --dist bench/out/app-live
 echo "==> release build: bare Leptos counter (baseline)"
 (cd bench/counter && trunk build --release --dist ../out/counter)
 echo
-node bench/measure.mjs bench/out/app bench/out/counter
+node bench/measure.mjs bench/out/app bench/out/counter bench/out/app-live

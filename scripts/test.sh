@@ -28,7 +28,10 @@ stage() {
 stage "cargo fmt --check" cargo fmt --all -- --check
 stage "clippy (host)" cargo clippy --locked --all-targets -- -D warnings
 stage "clippy (wasm32)" cargo clippy --locked --target wasm32-unknown-unknown --lib --bins --test web -- -D warnings
+stage "clippy (wasm32, live-only build without the mock)" \
+  cargo clippy --locked --target wasm32-unknown-unknown --lib --bins --no-default-features -- -D warnings
 stage "host tests" cargo test --locked
+stage "host tests (live-only build without the mock)" cargo test --locked --no-default-features --test config
 stage "browser tests (wasm-bindgen-test, headless Chromium)" \
   cargo test --locked --target wasm32-unknown-unknown --test web
 stage "release build (trunk, wasm-opt -Oz)" trunk build --release --locked

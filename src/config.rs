@@ -204,6 +204,8 @@ pub enum ConfigError {
     DuplicateCatalogItem(String),
     #[error("Unknown mock scenario \"{given}\": use one of {known}.")]
     UnknownScenario { given: String, known: String },
+    #[error("This build has no mock backend (it was built without the `mock` feature): set \"mode\": \"live\".")]
+    MockNotBuilt,
 }
 
 impl AppConfig {
@@ -240,7 +242,11 @@ impl AppConfig {
 
     fn check_mode_requirements(&self) -> Result<(), ConfigError> {
         if self.mode == Mode::Mock {
-            return Ok(());
+            return if cfg!(feature = "mock") {
+                Ok(())
+            } else {
+                Err(ConfigError::MockNotBuilt)
+            };
         }
         let lc = &self.livechat;
         require_secure("livechat.accounts_url", &lc.accounts_url)?;
@@ -429,6 +435,7 @@ impl RawConfig {
 }
 
 /// A scenario name the mock knows.
+#[cfg(feature = "mock")]
 fn check_scenario(raw: &str) -> Result<String, ConfigError> {
     if crate::mock::Scenario::named(raw).is_some() {
         Ok(raw.to_owned())
@@ -438,6 +445,11 @@ fn check_scenario(raw: &str) -> Result<String, ConfigError> {
             known: crate::mock::Scenario::NAMES.join(", "),
         })
     }
+}
+
+#[cfg(not(feature = "mock"))]
+fn check_scenario(_raw: &str) -> Result<String, ConfigError> {
+    Err(ConfigError::MockNotBuilt)
 }
 
 fn parse_url(field: &str, raw: &str) -> Result<Url, ConfigError> {

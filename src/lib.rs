@@ -6,6 +6,7 @@
 pub mod api;
 pub mod config;
 pub mod domain;
+#[cfg(feature = "mock")]
 pub mod mock;
 
 #[cfg(target_arch = "wasm32")]

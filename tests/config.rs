@@ -1,10 +1,7 @@
 //! The runtime configuration: what a valid `config.json` gives the app, and
 //! the specific message each kind of mistake produces.
 
-use billing_widget::config::{
-    AppConfig, ConfigError, ItemKind, Mode, OAuthFlow, QueryOverrides, Theme,
-};
-use billing_widget::domain::money::Cents;
+use billing_widget::config::{AppConfig, ConfigError, ItemKind, Mode, QueryOverrides, Theme};
 use serde_json::{json, Value};
 
 /// The file shipped in `public/`, so the demo's own configuration is tested.
@@ -24,12 +21,16 @@ fn live(mut value: Value) -> Value {
     value
 }
 
+#[cfg(feature = "mock")]
 #[test]
 fn the_shipped_configuration_runs_the_offline_mock_by_default() {
     let config = AppConfig::from_json(SHIPPED).expect("shipped config is valid");
     assert_eq!(config.mode, Mode::Mock);
     assert_eq!(config.currency, "USD");
-    assert_eq!(config.livechat.oauth_flow, OAuthFlow::Code);
+    assert_eq!(
+        config.livechat.oauth_flow,
+        billing_widget::config::OAuthFlow::Code
+    );
     assert_eq!(config.livechat.billing_api_version, "v1");
     assert_eq!(
         config.livechat.billing_api_url.as_str(),
@@ -41,12 +42,16 @@ fn the_shipped_configuration_runs_the_offline_mock_by_default() {
         .any(|o| o.as_str() == "https://billing.livechatinc.com/"));
 }
 
+#[cfg(feature = "mock")]
 #[test]
 fn the_catalog_holds_one_time_items_and_subscriptions_priced_in_cents() {
     let config = AppConfig::from_json(SHIPPED).expect("shipped config is valid");
     let export = &config.catalog[0];
     assert_eq!(export.id, "chat-transcripts-export");
-    assert_eq!(export.price, Cents::new(1900));
+    assert_eq!(
+        export.price,
+        billing_widget::domain::money::Cents::new(1900)
+    );
     assert_eq!(
         export.kind,
         ItemKind::OneTime {
@@ -141,6 +146,7 @@ fn live_mode_allows_http_on_loopback_for_a_local_server() {
     }
 }
 
+#[cfg(feature = "mock")]
 #[test]
 fn mock_mode_does_not_care_about_the_live_urls_scheme() {
     let mut value = shipped();
@@ -278,6 +284,7 @@ fn an_unknown_theme_from_the_host_is_ignored_but_an_unknown_mode_is_an_error() {
     );
 }
 
+#[cfg(feature = "mock")]
 #[test]
 fn switching_a_live_configuration_to_the_mock_is_allowed() {
     let config = parse(&live(shipped())).unwrap();
@@ -285,6 +292,7 @@ fn switching_a_live_configuration_to_the_mock_is_allowed() {
     assert_eq!(config.with_overrides(&overrides).unwrap().mode, Mode::Mock);
 }
 
+#[cfg(feature = "mock")]
 #[test]
 fn switching_the_demo_to_live_still_checks_the_live_requirements() {
     let config = AppConfig::from_json(SHIPPED).unwrap();
@@ -363,6 +371,7 @@ fn a_host_mixing_capitals_and_unicode_is_refused_without_a_panic() {
     ));
 }
 
+#[cfg(feature = "mock")]
 #[test]
 fn the_mock_scenario_comes_from_the_file_or_the_address_bar() {
     let mut value = shipped();
@@ -374,6 +383,7 @@ fn the_mock_scenario_comes_from_the_file_or_the_address_bar() {
     assert_eq!(config.mock_scenario.as_deref(), Some("crypto_overpaid"));
 }
 
+#[cfg(feature = "mock")]
 #[test]
 fn an_unknown_mock_scenario_lists_the_known_ones() {
     let err = QueryOverrides::parse("mock_scenario=chaos").unwrap_err();
@@ -388,4 +398,19 @@ fn an_unknown_mock_scenario_lists_the_known_ones() {
         parse(&value).unwrap_err(),
         ConfigError::UnknownScenario { .. }
     ));
+}
+
+#[cfg(not(feature = "mock"))]
+#[test]
+fn a_build_without_the_mock_refuses_mock_mode_and_says_how_to_fix_it() {
+    let err = AppConfig::from_json(SHIPPED).unwrap_err();
+    assert_eq!(err, ConfigError::MockNotBuilt);
+    assert!(err.to_string().contains("\"mode\": \"live\""), "{err}");
+    let config = parse(&live(shipped())).expect("live mode still works");
+    assert_eq!(
+        config
+            .with_overrides(&QueryOverrides::parse("mode=mock").unwrap())
+            .unwrap_err(),
+        ConfigError::MockNotBuilt
+    );
 }

@@ -1,5 +1,6 @@
 //! The in-page mock's screens: where they send the browser, and the
 //! developer panel's faults.
+#![cfg(feature = "mock")]
 
 use billing_widget::api::transport::{HttpRequest, Method};
 use billing_widget::mock::app::{

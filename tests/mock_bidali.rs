@@ -1,6 +1,7 @@
 //! The mocked Bidali charges API, driven through `MockBackend::handle` as
 //! the widget drives it: charges, quotes and their addresses, every crypto
 //! outcome over time, listing with filters, and errors.
+#![cfg(feature = "mock")]
 
 use billing_widget::api::bidali::{parse_charge, parse_charges, parse_quote};
 use billing_widget::api::transport::{HttpRequest, HttpResponse, Method};

@@ -1,5 +1,6 @@
 //! The mock's frame: control endpoints, scenarios, fault injection, the
 //! clock offset, seeded randomness and state persistence.
+#![cfg(feature = "mock")]
 
 use billing_widget::api::transport::{HttpRequest, HttpResponse, Method};
 use billing_widget::mock::control::{CryptoOutcome, GatewayOutcome, ScheduledFault};

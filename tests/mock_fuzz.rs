@@ -2,6 +2,7 @@
 //! a 5xx (no fault is injected here), and every refusal carries an
 //! OAuth-style error body that names the problem.
 #![cfg(not(target_arch = "wasm32"))]
+#![cfg(feature = "mock")]
 
 use billing_widget::api::transport::{HttpRequest, Method};
 use billing_widget::mock::{oauth, MockBackend, MockReply};

@@ -1,6 +1,7 @@
 //! The mock Billing API, driven through `MockBackend::handle` with requests
 //! built by the widget's own `BillingApi` and answers read by its own
 //! parsers: if these pass, the mock and the client agree on every shape.
+#![cfg(feature = "mock")]
 
 use billing_widget::api::livechat::{
     parse_balance, parse_direct_charge, parse_direct_charges, parse_ledger, parse_recurrent_charge,

@@ -1,6 +1,7 @@
 //! The mock LiveChat accounts server: sign-in redirects, the token endpoint
 //! and token info, driven through `MockBackend::handle` with fixed clocks,
 //! and read back with the widget's own parsers.
+#![cfg(feature = "mock")]
 
 use billing_widget::api::transport::{HttpRequest, HttpResponse, Method};
 use billing_widget::domain::oauth::{

@@ -1,6 +1,7 @@
 //! The mocked recurring billing plans API (`/api/v01/plans`), driven through
 //! `MockBackend::handle`: find with paging and filters, load by id and by
 //! `*code`, create and modify with field-named validation errors.
+#![cfg(feature = "mock")]
 
 use billing_widget::api::plans::{parse_plan, parse_plans, PlanQuery, PlansApi};
 use billing_widget::api::transport::{HttpRequest, HttpResponse, Method};

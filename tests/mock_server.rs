@@ -1,6 +1,7 @@
 //! The native `mock-server` binary answers real HTTP on loopback with the
 //! same core as the browser's mock mode.
 #![cfg(not(target_arch = "wasm32"))]
+#![cfg(feature = "mock")]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

@@ -171,9 +171,10 @@ fn performance_marks_are_recorded_for_the_benchmark() {
     assert_eq!(performance.get_entries_by_name("test-mark").length(), 1);
 }
 
+#[cfg(feature = "mock")]
 mod in_page_mock {
     use billing_widget::api::transport::{HttpRequest, Method, Transport, TransportError};
-    use billing_widget::web::transport::{MockTransport, MOCK_STATE_KEY};
+    use billing_widget::web::mock_transport::{MockTransport, MOCK_STATE_KEY};
     use wasm_bindgen_test::*;
 
     fn forget_saved_state() {

@@ -12,7 +12,7 @@ use crate::mock::livechat::{charge_summary, confirm_charge, ChargeSummary};
 use crate::mock::oauth::{self, AuthorizeParams, Decision};
 use crate::mock::Scenario;
 use crate::web::dom;
-use crate::web::transport::MockTransport;
+use crate::web::mock_transport::MockTransport;
 
 /// The seed of the demo's mock: ids and rates repeat from one demo to the next.
 pub const DEMO_SEED: u64 = 1;

@@ -1,6 +1,11 @@
 //! Leptos components and routes. No business rules here: the views read
 //! decisions from `config` and `domain`, and effects go through `web`.
 
+#[cfg(feature = "mock")]
+mod mock_pages;
+/// A build without the mock keeps the routes but has nothing behind them.
+#[cfg(not(feature = "mock"))]
+#[path = "mock_pages_absent.rs"]
 mod mock_pages;
 mod pages;
 mod shell;
@@ -10,8 +15,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::config::{AppConfig, ConfigError, Mode, QueryOverrides, Theme};
+#[cfg(feature = "mock")]
 use crate::mock::{app, Scenario};
-use crate::web::transport::MockTransport;
+#[cfg(feature = "mock")]
+use crate::web::mock_transport::MockTransport;
 use crate::web::{config_loader, dom};
 
 pub use shell::ThemeState;
@@ -74,6 +81,7 @@ pub fn App() -> impl IntoView {
 #[component]
 pub fn ConfiguredApp(config: AppConfig) -> impl IntoView {
     let mock_mode = config.mode == Mode::Mock;
+    #[cfg(feature = "mock")]
     if mock_mode {
         provide_context(start_mock(config.mock_scenario.as_deref()));
     }
@@ -96,6 +104,7 @@ pub fn ConfiguredApp(config: AppConfig) -> impl IntoView {
     }
 }
 
+#[cfg(feature = "mock")]
 /// The in-page mock, serving this app's own sign-in and confirmation pages,
 /// with the scenario the configuration or address bar asks for.
 fn start_mock(scenario: Option<&str>) -> MockTransport {

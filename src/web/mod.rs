@@ -3,4 +3,6 @@
 
 pub mod config_loader;
 pub mod dom;
+#[cfg(feature = "mock")]
+pub mod mock_transport;
 pub mod transport;

@@ -1,0 +1,27 @@
+//! The mock's pages in a build without the `mock` feature: the routes say
+//! plainly that they are not part of this build.
+
+use leptos::prelude::*;
+
+#[component]
+fn NotInThisBuild() -> impl IntoView {
+    view! {
+        <section class="card error-card" role="alert" data-testid="mock-only">
+            <h1>"Not available"</h1>
+            <p>"This page belongs to the offline mock backend, which this build does not include."</p>
+        </section>
+    }
+}
+
+#[component]
+pub fn MockSignIn() -> impl IntoView {
+    view! { <NotInThisBuild/> }
+}
+
+#[component]
+pub fn MockConfirm() -> impl IntoView {
+    view! { <NotInThisBuild/> }
+}
+
+#[component]
+pub fn DevPanel() -> impl IntoView {}
