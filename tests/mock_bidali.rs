@@ -1089,3 +1089,43 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn review_refund_and_processor_error_reach_their_newer_codes() {
+    // ethereum needs 3 confirmations: settled at step 4, resolved at step 5.
+    let settle = |backend: &mut MockBackend, id: &str| {
+        get_charge(backend, id, T0 + 1_000 + 4 * STEP);
+        get_charge(backend, id, T0 + 1_000 + 5 * STEP)
+    };
+
+    let mut backend = backend_with(CryptoOutcome::Review);
+    let (id, _) = start_paying(&mut backend, "ethereum");
+    assert_eq!(
+        code(&get_charge(&mut backend, &id, T0 + 1_000 + 4 * STEP)),
+        310
+    );
+    let reviewed = settle(&mut backend, &id);
+    assert_eq!(code(&reviewed), 417);
+    assert_eq!(
+        timeline_types(&reviewed).last().map(String::as_str),
+        Some("CHARGE_REVIEW/review")
+    );
+
+    let mut backend = backend_with(CryptoOutcome::Refunded);
+    let (id, _) = start_paying(&mut backend, "ethereum");
+    assert_eq!(
+        code(&get_charge(&mut backend, &id, T0 + 1_000 + 4 * STEP)),
+        300
+    );
+    let refunded = settle(&mut backend, &id);
+    assert_eq!(code(&refunded), 450);
+    assert_eq!(refunded["status"], "refunded");
+
+    let mut backend = backend_with(CryptoOutcome::Error);
+    let (id, _) = start_paying(&mut backend, "ethereum");
+    let errored = get_charge(&mut backend, &id, T0 + 1_000 + 2 * STEP);
+    assert_eq!(code(&errored), 500);
+    // Nothing more happens to it, even at expiry.
+    let later = get_charge(&mut backend, &id, T0 + 20 * 60 * 1_000);
+    assert_eq!(code(&later), 500);
+}

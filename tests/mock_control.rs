@@ -367,3 +367,60 @@ fn the_buyer_decision_can_be_scripted_and_is_checked() {
     );
     assert_eq!(bad_type.status, 422);
 }
+
+#[test]
+fn a_payout_writes_a_withdrawal_that_brings_the_balance_to_zero() {
+    let mut backend = MockBackend::new(1);
+    billing_widget::mock::oauth::set_developer_token(&mut backend.state, "dev");
+    let authorised = |method, path: &str, body| {
+        request(method, path, body).with_header("Authorization", "Bearer dev")
+    };
+    let created = send(
+        &mut backend,
+        &authorised(
+            Method::Post,
+            "/v1/direct_charge",
+            Some(
+                json!({"name": "Export", "price": 1000, "quantity": 1, "return_url": "https://app.example.com/r"}),
+            ),
+        ),
+    );
+    let id = body(&created)["id"].as_str().expect("an id").to_owned();
+    send(
+        &mut backend,
+        &request(
+            Method::Post,
+            "/__mock/confirm",
+            Some(json!({"id": id, "accept": true})),
+        ),
+    );
+    send(
+        &mut backend,
+        &authorised(
+            Method::Put,
+            &format!("/v1/direct_charge/{id}/activate"),
+            None,
+        ),
+    );
+    // Two gateway steps later the charge is collected: 1000 minus 20 % commission.
+    let later = NOW + 10_000;
+    let balance = |backend: &mut MockBackend| {
+        let reply = backend.handle(&authorised(Method::Get, "/v1/ledger/balance", None), later);
+        body(reply.response().expect("an answer"))["balance"].clone()
+    };
+    assert_eq!(balance(&mut backend), json!(800));
+
+    let payout = backend.handle(&request(Method::Post, "/__mock/payout", None), later);
+    let paid = body(payout.response().expect("an answer"));
+    assert_eq!(paid["payouts"][0]["value"], 800);
+    assert_eq!(balance(&mut backend), json!(0));
+    let ledger = backend.handle(&authorised(Method::Get, "/v1/ledger", None), later);
+    let types: Vec<String> = body(ledger.response().expect("an answer"))["result"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|e| e["type"].as_str().map(str::to_owned))
+        .collect();
+    assert!(types.contains(&"withdrawal".to_owned()), "{types:?}");
+    assert!(types.contains(&"collection".to_owned()), "{types:?}");
+}

@@ -230,6 +230,12 @@ pub enum StepAction {
     Confirm,
     /// The charge fails.
     Fail,
+    /// The charge moves to `status_code` even after it settled (review,
+    /// refund, processor error), with a timeline event of type `event`.
+    Resolve {
+        status_code: StatusCode,
+        event: String,
+    },
 }
 
 pub fn handle(
@@ -768,7 +774,7 @@ fn plan_payment(
             let late = expires_ms.saturating_add(step_ms.max(1)).max(at(2));
             vec![transaction(at(1), part), transaction(late, rest)]
         }
-        CryptoOutcome::Overpaid => {
+        CryptoOutcome::Overpaid | CryptoOutcome::Review => {
             let unit = Decimal::new(1, decimals);
             let extra = amount
                 .as_decimal()
@@ -783,8 +789,29 @@ fn plan_payment(
                 .map_or(amount, |d| ExactAmount::from_decimal(d.normalize()));
             let mut steps = vec![transaction(at(1), total)];
             steps.extend(confirmations(1));
+            if outcome == CryptoOutcome::Review {
+                steps.push(resolve(
+                    at(u64::from(required_confirmations(protocol)) + 2),
+                    StatusCode::REVIEW,
+                    "CHARGE_REVIEW",
+                ));
+            }
             steps
         }
+        CryptoOutcome::Refunded => {
+            let mut steps = vec![transaction(at(1), amount)];
+            steps.extend(confirmations(1));
+            steps.push(resolve(
+                at(u64::from(required_confirmations(protocol)) + 2),
+                StatusCode::REFUNDED,
+                "CHARGE_REFUNDED",
+            ));
+            steps
+        }
+        CryptoOutcome::Error => vec![
+            transaction(at(1), amount),
+            resolve(at(2), StatusCode::ERROR, "CHARGE_ERROR"),
+        ],
         CryptoOutcome::NeverPaid => Vec::new(),
         CryptoOutcome::Failure => vec![
             transaction(at(1), amount),
@@ -800,6 +827,16 @@ fn plan_payment(
     );
     steps.sort_by_key(|s| s.at_ms);
     steps
+}
+
+fn resolve(at_ms: u64, status_code: StatusCode, event: &str) -> Step {
+    Step {
+        at_ms,
+        action: StepAction::Resolve {
+            status_code,
+            event: event.to_owned(),
+        },
+    }
 }
 
 /// About half of `amount` (rounded down to `decimals`) and the rest.
@@ -924,6 +961,13 @@ impl StoredCharge {
             return;
         };
         let prefix = protocol.to_ascii_uppercase();
+        if let StepAction::Resolve { status_code, event } = &step.action {
+            // Reviews and refunds happen to charges that already settled.
+            self.status_code = *status_code;
+            self.record(rng, step.at_ms, event);
+            self.schedule.retain(|s| s.at_ms > step.at_ms);
+            return;
+        }
         let open = matches!(
             self.status_code,
             StatusCode::PENDING
@@ -979,7 +1023,9 @@ impl StoredCharge {
                     } else {
                         StatusCode::SUCCESS
                     };
-                    self.schedule.clear();
+                    // Only a later review or refund can still happen.
+                    self.schedule
+                        .retain(|s| matches!(s.action, StepAction::Resolve { .. }));
                 }
                 self.record(rng, step.at_ms, &format!("{prefix}_TRANSACTION_CONFIRMED"));
             }
@@ -988,6 +1034,7 @@ impl StoredCharge {
                 self.schedule.clear();
                 self.record(rng, step.at_ms, &format!("{prefix}_TRANSACTION_FAILED"));
             }
+            StepAction::Resolve { .. } => {}
         }
     }
 

@@ -8,6 +8,7 @@
 //! - `PUT /__mock/scenario` `{"name": "card_declined"}` or a full [`Scenario`]
 //! - `POST /__mock/faults` a [`FaultPlan`]; `DELETE /__mock/faults` clears it
 //! - `POST /__mock/advance` `{"ms": 900000}`: move the mock's clock forward
+//! - `POST /__mock/payout`: pay every developer's balance out (withdrawal)
 //! - `POST /__mock/confirm` `{"id": "..", "type": "direct_charge", "accept": true}`:
 //!   what the buyer does on the confirmation page, for scripts without a browser
 
@@ -55,7 +56,7 @@ impl Default for Scenario {
 
 impl Scenario {
     /// The presets, by name.
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 12] = [
         "happy_path",
         "card_declined",
         "subscription_frozen",
@@ -65,6 +66,9 @@ impl Scenario {
         "crypto_overpaid",
         "crypto_expired",
         "crypto_failure",
+        "crypto_review",
+        "crypto_refunded",
+        "crypto_error",
     ];
 
     pub fn named(name: &str) -> Option<Self> {
@@ -101,6 +105,18 @@ impl Scenario {
             },
             "crypto_failure" => Self {
                 crypto: CryptoOutcome::Failure,
+                ..base
+            },
+            "crypto_review" => Self {
+                crypto: CryptoOutcome::Review,
+                ..base
+            },
+            "crypto_refunded" => Self {
+                crypto: CryptoOutcome::Refunded,
+                ..base
+            },
+            "crypto_error" => Self {
+                crypto: CryptoOutcome::Error,
                 ..base
             },
             _ => return None,
@@ -142,6 +158,12 @@ pub enum CryptoOutcome {
     NeverPaid,
     /// The charge fails (400).
     Failure,
+    /// More than asked arrives and the charge goes to manual review (417).
+    Review,
+    /// Paid (300), then refunded (450).
+    Refunded,
+    /// The processor errs (500).
+    Error,
 }
 
 /// One kind of misbehaviour.
@@ -313,6 +335,13 @@ pub fn handle(
             }
         }
         (Method::Post, "confirm") => confirm(state, body, now_ms),
+        (Method::Post, "payout") => {
+            let payouts: Vec<Value> = livechat::pay_out_balances(state, now_ms)
+                .into_iter()
+                .map(|(client_id, value)| json!({ "client_id": client_id, "value": value }))
+                .collect();
+            reply::json(200, &json!({ "payouts": payouts }))
+        }
         _ => reply::not_found(&format!(
             "no mock control {} /__mock/{command}",
             request.method

@@ -1128,6 +1128,44 @@ fn balance(state: &MockState, ctx: &Ctx<'_>) -> HttpResponse {
     reply::json(200, &json!({ "balance": balance }))
 }
 
+/// A payout: every developer's positive balance is paid off as a
+/// `withdrawal` ledger entry (LiveChat does this on its own schedule; the
+/// mock does it when asked). Returns `(client_id, value)` per payout.
+pub fn pay_out_balances(state: &mut MockState, now_ms: NowMs) -> Vec<(String, i64)> {
+    advance(state, now_ms);
+    let mut balances: Vec<(String, i64)> = Vec::new();
+    for entry in &state.livechat.ledger {
+        let signed = match entry.entry_type.balance_sign() {
+            Some(1) => entry.value,
+            Some(_) => entry.value.saturating_neg(),
+            None => 0,
+        };
+        match balances
+            .iter_mut()
+            .find(|(client, _)| *client == entry.client_id)
+        {
+            Some((_, sum)) => *sum = sum.saturating_add(signed),
+            None => balances.push((entry.client_id.clone(), signed)),
+        }
+    }
+    balances.retain(|(_, sum)| *sum > 0);
+    for (client_id, value) in &balances {
+        push_ledger(
+            &mut state.livechat.ledger,
+            &mut state.rng,
+            Entry {
+                client_id,
+                name: "payout",
+                charge_id: "",
+                entry_type: LedgerEntryType::Withdrawal,
+                value: *value,
+                at_ms: now_ms,
+            },
+        );
+    }
+    balances
+}
+
 // ---------------------------------------------------------------------------
 // The mock confirmation page
 // ---------------------------------------------------------------------------
