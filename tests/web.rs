@@ -222,9 +222,24 @@ mod in_page_mock {
     }
 
     #[wasm_bindgen_test]
+    async fn answers_take_as_long_as_a_real_server_would() {
+        forget_saved_state();
+        let started = js_sys::Date::now();
+        let answer = MockTransport::new(1)
+            .send(request(Method::Get, "/__mock/state", None))
+            .await
+            .expect("an answer");
+        assert_eq!(answer.status, 200);
+        // A lower bound only: the mock must not answer instantly, so loading
+        // states are seen in the demo.
+        assert!(js_sys::Date::now() - started >= 120.0);
+        forget_saved_state();
+    }
+
+    #[wasm_bindgen_test]
     async fn a_hung_request_becomes_a_timeout() {
         forget_saved_state();
-        let transport = MockTransport::new(1).with_timeout_ms(30);
+        let transport = MockTransport::new(1).with_timeout_ms(600);
         transport
             .send(request(
                 Method::Post,

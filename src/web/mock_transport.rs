@@ -8,6 +8,17 @@ use super::transport::{sleep_ms, DEFAULT_TIMEOUT_MS};
 use crate::api::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 use crate::mock::{MockBackend, MockReply};
 
+/// A real server answers in a few hundred milliseconds; so does the mock,
+/// so loading states show in the demo as they will in production.
+const NETWORK_DELAY_MS: std::ops::Range<u64> = 120..360;
+
+fn network_delay_ms() -> u64 {
+    let spread = NETWORK_DELAY_MS.end - NETWORK_DELAY_MS.start;
+    // Math.random() is in [0, 1); the product is a small whole number of ms.
+    let jitter = (js_sys::Math::random() * spread as f64) as u64;
+    NETWORK_DELAY_MS.start + jitter.min(spread)
+}
+
 /// localStorage key of the mock's state.
 pub const MOCK_STATE_KEY: &str = "billing-widget.mock-state";
 
@@ -63,6 +74,7 @@ impl Transport for MockTransport {
         let reply = self.with_backend(|backend| backend.handle(&request, dom::now_ms()));
         match reply {
             MockReply::Respond { response, delay_ms } => {
+                let delay_ms = delay_ms.saturating_add(network_delay_ms());
                 if delay_ms > 0 {
                     sleep_ms(
                         u32::try_from(delay_ms)
