@@ -1,9 +1,9 @@
 //! Runtime configuration: `public/config.json`, parsed and validated here so
 //! that every mistake in it becomes a specific message on the page.
 //!
-//! The file is read at start-up (not compiled in), so one build serves the
-//! offline demo and a live deployment alike. Only harmless settings (`mode`,
-//! `theme`) can be overridden from the address bar: base URLs, client ids and
+//! The file is read at start-up (not compiled in), so the default build
+//! serves the offline demo and a live deployment alike. Only harmless
+//! settings (`mode`, `theme`, `mock_scenario`) can be overridden from the address bar: base URLs, client ids and
 //! allow-lists never come from a link someone else could craft.
 
 use serde::Deserialize;
