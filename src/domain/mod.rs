@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod charge;
+pub mod checkout;
 pub mod crypto;
 pub mod money;
 pub mod oauth;

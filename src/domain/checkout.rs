@@ -1,0 +1,683 @@
+//! The return page after LiveChat's confirmation page: what to do next, the
+//! status timeline, the exactly-once activation log, and refund estimates.
+//!
+//! The shell performs the effects (fetch, localStorage, timers); everything
+//! here is a pure decision over plain values, so a reload, a second tab or a
+//! clock moved back are all testable natively.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::calendar::{UtcParts, DAY_MS};
+use super::charge::{validate_id, ChargeKind, DirectChargeStatus, RecurrentChargeStatus};
+use super::money::Cents;
+
+// ---------------------------------------------------------------------------
+// Activation log
+// ---------------------------------------------------------------------------
+
+/// One claimed activation. `done: false` means the activate request may
+/// still be on its way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivationEntry {
+    charge_kind: ChargeKind,
+    charge_id: String,
+    at_ms: u64,
+    done: bool,
+}
+
+impl ActivationEntry {
+    pub fn charge_kind(&self) -> ChargeKind {
+        self.charge_kind
+    }
+
+    pub fn charge_id(&self) -> &str {
+        &self.charge_id
+    }
+
+    /// When it was claimed, or when it finished once `done`.
+    pub fn at_ms(&self) -> u64 {
+        self.at_ms
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    fn is(&self, kind: ChargeKind, id: &str) -> bool {
+        self.charge_kind == kind && self.charge_id == id
+    }
+
+    fn ttl_ms(&self) -> u64 {
+        if self.done {
+            ActivationLog::DONE_TTL_MS
+        } else {
+            ActivationLog::IN_FLIGHT_TTL_MS
+        }
+    }
+
+    /// Within its TTL on either side of `now`: an entry far in the future
+    /// (the clock moved back) is as stale as an old one, so it cannot block
+    /// a charge forever.
+    fn is_live(&self, now_ms: u64) -> bool {
+        let ttl = self.ttl_ms();
+        self.at_ms.saturating_add(ttl) > now_ms && self.at_ms <= now_ms.saturating_add(ttl)
+    }
+
+    fn state(&self) -> ActivationState {
+        if self.done {
+            ActivationState::Done { at_ms: self.at_ms }
+        } else {
+            ActivationState::InFlight {
+                since_ms: self.at_ms,
+            }
+        }
+    }
+}
+
+/// Where an activation stands, as far as this browser knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivationState {
+    /// A page sent (or is about to send) the activate request.
+    InFlight { since_ms: u64 },
+    /// The activate request succeeded (or the server said it already had).
+    Done { at_ms: u64 },
+}
+
+/// Why [`ActivationLog::claim`] refused: another page owns the activation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClaimRefused {
+    #[error("another page is activating this charge (since {since_ms})")]
+    InFlight { since_ms: u64 },
+    #[error("this charge was already activated (at {at_ms})")]
+    AlreadyActivated { at_ms: u64 },
+    /// Such an id could not be stored and read back, so it is never claimed.
+    #[error("the charge id is not valid")]
+    InvalidId,
+}
+
+/// Activations claimed by this browser, shared by its tabs through
+/// localStorage, so an accepted charge is activated exactly once even across
+/// a reload or a second tab. The shell reads the log, claims, writes it back
+/// before sending the request, then marks it done or releases it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActivationLog {
+    entries: Vec<ActivationEntry>,
+}
+
+/// The stored shape, versioned so a future format is not misread.
+#[derive(Serialize)]
+struct StoredLog<'a> {
+    v: u32,
+    entries: &'a [ActivationEntry],
+}
+
+const FORMAT_VERSION: u32 = 1;
+
+impl ActivationLog {
+    pub const STORAGE_KEY: &'static str = "billing-widget.activations";
+    /// An unfinished claim older than this may be taken over: the page that
+    /// made it was closed or its request is lost.
+    pub const IN_FLIGHT_TTL_MS: u64 = 60_000;
+    /// A finished activation is forgotten after this; by then the charge has
+    /// long left `accepted`, so it will not be activated again.
+    pub const DONE_TTL_MS: u64 = 7 * DAY_MS;
+    /// Bounds the stored size; the oldest entries go first.
+    pub const MAX_ENTRIES: usize = 50;
+
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads the stored text. Anything unreadable is an empty log, and a bad
+    /// entry is skipped rather than losing the good ones: storage can be
+    /// edited by hand or written by an older version.
+    pub fn from_json(text: &str) -> Self {
+        let Ok(Value::Object(root)) = serde_json::from_str::<Value>(text) else {
+            return Self::default();
+        };
+        if root.get("v").and_then(Value::as_u64) != Some(u64::from(FORMAT_VERSION)) {
+            return Self::default();
+        }
+        let Some(Value::Array(raw)) = root.get("entries") else {
+            return Self::default();
+        };
+        let mut log = Self::default();
+        for value in raw.iter().take(Self::MAX_ENTRIES.saturating_mul(4)) {
+            let Ok(entry) = ActivationEntry::deserialize(value) else {
+                continue;
+            };
+            if validate_id(&entry.charge_id).is_err() {
+                continue;
+            }
+            // A duplicate keeps its newest record.
+            match log
+                .entries
+                .iter_mut()
+                .find(|e| e.is(entry.charge_kind, &entry.charge_id))
+            {
+                Some(existing) if existing.at_ms >= entry.at_ms => {}
+                Some(existing) => *existing = entry,
+                None => log.entries.push(entry),
+            }
+        }
+        log.trim();
+        log
+    }
+
+    pub fn to_json(&self) -> String {
+        let stored = StoredLog {
+            v: FORMAT_VERSION,
+            entries: &self.entries,
+        };
+        // Plain strings, integers and booleans: serialising cannot fail.
+        serde_json::to_string(&stored).unwrap_or_default()
+    }
+
+    pub fn entries(&self) -> &[ActivationEntry] {
+        &self.entries
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Takes the right to activate. `Ok` means: write the log back, then send
+    /// the activate request. A stale claim (past its TTL, or from the future)
+    /// is taken over.
+    pub fn claim(&mut self, kind: ChargeKind, id: &str, now_ms: u64) -> Result<(), ClaimRefused> {
+        if validate_id(id).is_err() {
+            return Err(ClaimRefused::InvalidId);
+        }
+        self.forget_stale(now_ms);
+        if let Some(state) = self.state_of(kind, id, now_ms) {
+            return Err(match state {
+                ActivationState::InFlight { since_ms } => ClaimRefused::InFlight { since_ms },
+                ActivationState::Done { at_ms } => ClaimRefused::AlreadyActivated { at_ms },
+            });
+        }
+        self.upsert(kind, id, now_ms, false);
+        Ok(())
+    }
+
+    /// The activate request succeeded, or the server answered that the charge
+    /// was already activated. Recorded even without a claim (another tab's
+    /// claim may have been taken over meanwhile).
+    pub fn mark_done(&mut self, kind: ChargeKind, id: &str, now_ms: u64) {
+        if validate_id(id).is_err() {
+            return;
+        }
+        self.forget_stale(now_ms);
+        self.upsert(kind, id, now_ms, true);
+    }
+
+    /// The activate request was refused with no effect (e.g. a 4xx other
+    /// than "already activated"): another attempt may claim at once. A
+    /// finished activation is never released.
+    pub fn release(&mut self, kind: ChargeKind, id: &str) {
+        self.entries.retain(|e| e.done || !e.is(kind, id));
+    }
+
+    /// The live state of a charge; `None` when nobody holds it, so this page
+    /// may claim it.
+    pub fn state_of(&self, kind: ChargeKind, id: &str, now_ms: u64) -> Option<ActivationState> {
+        self.entries
+            .iter()
+            .find(|e| e.is(kind, id))
+            .filter(|e| e.is_live(now_ms))
+            .map(ActivationEntry::state)
+    }
+
+    fn forget_stale(&mut self, now_ms: u64) {
+        self.entries.retain(|e| e.is_live(now_ms));
+    }
+
+    fn upsert(&mut self, kind: ChargeKind, id: &str, at_ms: u64, done: bool) {
+        match self.entries.iter_mut().find(|e| e.is(kind, id)) {
+            Some(entry) => {
+                entry.at_ms = at_ms;
+                entry.done = done;
+            }
+            None => self.entries.push(ActivationEntry {
+                charge_kind: kind,
+                charge_id: id.to_owned(),
+                at_ms,
+                done,
+            }),
+        }
+        self.trim_keeping(kind, id);
+    }
+
+    fn trim(&mut self) {
+        if self.entries.len() > Self::MAX_ENTRIES {
+            // Newest first; the sort is stable, so ties keep their order.
+            self.entries.sort_by_key(|e| std::cmp::Reverse(e.at_ms));
+            self.entries.truncate(Self::MAX_ENTRIES);
+        }
+    }
+
+    /// Trims, never dropping the entry just written (its time may be older
+    /// than others' when the clock moved back).
+    fn trim_keeping(&mut self, kind: ChargeKind, id: &str) {
+        if self.entries.len() <= Self::MAX_ENTRIES {
+            return;
+        }
+        let Some(index) = self.entries.iter().position(|e| e.is(kind, id)) else {
+            self.trim();
+            return;
+        };
+        let kept = self.entries.remove(index);
+        self.entries.sort_by_key(|e| std::cmp::Reverse(e.at_ms));
+        self.entries.truncate(Self::MAX_ENTRIES - 1);
+        self.entries.insert(0, kept);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// What the return page does next
+// ---------------------------------------------------------------------------
+
+/// The next step of the return page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReturnAction {
+    /// Pending: the buyer has not confirmed yet. Show the confirmation link
+    /// and a "check again" button; polling would only wait on a person.
+    AwaitBuyer,
+    /// Accepted and nobody activated it: claim in the [`ActivationLog`],
+    /// then activate.
+    Activate,
+    /// Activation done or in flight elsewhere, processing, or a status this
+    /// widget does not know: poll with `PollSchedule`, whose deadline bounds
+    /// an unknown status.
+    Poll,
+    /// Nothing more for this page to wait for.
+    Finished(Outcome),
+}
+
+/// How the purchase ended, as far as the return page is concerned. A
+/// subscription that is active, past due or frozen lives on, but the page
+/// has nothing more to wait for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Paid,
+    PaymentFailed,
+    Declined,
+    Active,
+    Trial { ends_at_ms: u64 },
+    PastDue,
+    Frozen,
+    Cancelled,
+}
+
+impl Outcome {
+    pub fn title(&self) -> &'static str {
+        match self {
+            Outcome::Paid => "Payment complete",
+            Outcome::PaymentFailed => "Payment failed",
+            Outcome::Declined => "Purchase declined",
+            Outcome::Active => "Subscription active",
+            Outcome::Trial { .. } => "Free trial started",
+            Outcome::PastDue => "Payment overdue",
+            Outcome::Frozen => "Subscription frozen",
+            Outcome::Cancelled => "Subscription cancelled",
+        }
+    }
+
+    /// One or two sentences for the buyer: what happened and what to do next.
+    pub fn message(&self) -> String {
+        match self {
+            Outcome::Paid => {
+                "Your payment went through and the purchase is ready to use. You can close this page."
+                    .to_owned()
+            }
+            Outcome::PaymentFailed => "LiveChat could not collect the payment, so the purchase was not completed. Check the payment method in LiveChat's billing settings, then buy again."
+                .to_owned(),
+            Outcome::Declined => "You declined the purchase on LiveChat's confirmation page, so nothing was charged. You can start a new purchase at any time."
+                .to_owned(),
+            Outcome::Active => "Your subscription is active and the first payment went through. It renews automatically until you cancel it."
+                .to_owned(),
+            Outcome::Trial { ends_at_ms } => format!(
+                "Your free trial runs until {} (UTC). You will not be charged before then; cancel before that date to pay nothing.",
+                readable_date(*ends_at_ms)
+            ),
+            Outcome::PastDue => "A payment for this subscription is overdue. Access continues for now; update the payment method in LiveChat's billing settings so the next attempt succeeds."
+                .to_owned(),
+            Outcome::Frozen => "LiveChat could not collect the payment, so the subscription is frozen. Update the payment method in LiveChat's billing settings, then subscribe again."
+                .to_owned(),
+            Outcome::Cancelled => "This subscription was cancelled and will not renew. Any refund for unused time goes back the way you paid."
+                .to_owned(),
+        }
+    }
+
+    /// The buyer got what they paid for (or a free trial of it).
+    pub fn is_good(&self) -> bool {
+        matches!(
+            self,
+            Outcome::Paid | Outcome::Active | Outcome::Trial { .. }
+        )
+    }
+}
+
+/// `8 May 2024`: unambiguous in every locale, unlike `05/08/2024`.
+fn readable_date(unix_ms: u64) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let t = UtcParts::from_unix_ms(unix_ms);
+    let month = usize::try_from(t.month)
+        .ok()
+        .and_then(|m| m.checked_sub(1))
+        .and_then(|m| MONTHS.get(m))
+        .copied()
+        .unwrap_or("January");
+    format!("{} {month} {}", t.day, t.year)
+}
+
+/// An accepted charge is activated by this page only if no page holds it.
+fn accepted_action(activation: Option<ActivationState>) -> ReturnAction {
+    match activation {
+        None => ReturnAction::Activate,
+        Some(_) => ReturnAction::Poll,
+    }
+}
+
+pub fn direct_action(
+    status: &DirectChargeStatus,
+    activation: Option<ActivationState>,
+) -> ReturnAction {
+    match status {
+        DirectChargeStatus::Pending => ReturnAction::AwaitBuyer,
+        DirectChargeStatus::Accepted => accepted_action(activation),
+        DirectChargeStatus::Processed | DirectChargeStatus::Unknown(_) => ReturnAction::Poll,
+        DirectChargeStatus::Success => ReturnAction::Finished(Outcome::Paid),
+        DirectChargeStatus::Failed => ReturnAction::Finished(Outcome::PaymentFailed),
+        DirectChargeStatus::Declined => ReturnAction::Finished(Outcome::Declined),
+    }
+}
+
+/// An active subscription whose trial has not ended yet.
+pub fn in_trial(
+    status: &RecurrentChargeStatus,
+    trial_ends_at_ms: Option<u64>,
+    now_ms: u64,
+) -> bool {
+    *status == RecurrentChargeStatus::Active && trial_ends_at_ms.is_some_and(|end| end > now_ms)
+}
+
+pub fn recurrent_action(
+    status: &RecurrentChargeStatus,
+    trial_ends_at_ms: Option<u64>,
+    now_ms: u64,
+    activation: Option<ActivationState>,
+) -> ReturnAction {
+    match status {
+        RecurrentChargeStatus::Pending => ReturnAction::AwaitBuyer,
+        RecurrentChargeStatus::Accepted => accepted_action(activation),
+        RecurrentChargeStatus::Processed | RecurrentChargeStatus::Unknown(_) => ReturnAction::Poll,
+        RecurrentChargeStatus::Active => match trial_ends_at_ms {
+            Some(ends_at_ms) if in_trial(status, trial_ends_at_ms, now_ms) => {
+                ReturnAction::Finished(Outcome::Trial { ends_at_ms })
+            }
+            _ => ReturnAction::Finished(Outcome::Active),
+        },
+        RecurrentChargeStatus::PastDue => ReturnAction::Finished(Outcome::PastDue),
+        RecurrentChargeStatus::Frozen => ReturnAction::Finished(Outcome::Frozen),
+        RecurrentChargeStatus::Cancelled => ReturnAction::Finished(Outcome::Cancelled),
+        RecurrentChargeStatus::Declined => ReturnAction::Finished(Outcome::Declined),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Status timeline
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepState {
+    Done,
+    Current,
+    Upcoming,
+    Failed,
+}
+
+/// One line of the ordered status list; `key` is stable for tests and
+/// `data-testid`s, `label` is for the buyer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimelineStep {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub state: StepState,
+}
+
+pub const STEP_CREATED: &str = "created";
+pub const STEP_CONFIRMED: &str = "confirmed";
+pub const STEP_ACTIVATED: &str = "activated";
+pub const STEP_PROCESSING: &str = "processing";
+/// Last step of a one-time charge.
+pub const STEP_PAID: &str = "paid";
+/// Last step of a subscription.
+pub const STEP_SUBSCRIPTION: &str = "subscription";
+
+const CONFIRMED_LABEL: &str = "Confirmed by you";
+const DECLINED_LABEL: &str = "Declined by you";
+const ACTIVATED_LABEL: &str = "Activated";
+
+/// How far a charge got: steps before `at` are done, `at` itself has
+/// `state`, the rest are upcoming. `None`: only what is certain is done,
+/// nothing is current (an unknown status).
+struct Progress {
+    at: usize,
+    state: Option<StepState>,
+}
+
+fn build(steps: [(&'static str, &'static str); 5], progress: Progress) -> Vec<TimelineStep> {
+    steps
+        .into_iter()
+        .enumerate()
+        .map(|(i, (key, label))| {
+            let state = match i.cmp(&progress.at) {
+                std::cmp::Ordering::Less => StepState::Done,
+                std::cmp::Ordering::Equal => progress.state.unwrap_or(StepState::Upcoming),
+                std::cmp::Ordering::Greater => StepState::Upcoming,
+            };
+            TimelineStep { key, label, state }
+        })
+        .collect()
+}
+
+/// Where an unknown status is drawn: what the activation flag proves is
+/// done, nothing current, never the final step.
+fn unknown_progress(activated: bool) -> Progress {
+    Progress {
+        at: if activated { 3 } else { 1 },
+        state: None,
+    }
+}
+
+/// created, confirmed, activated, processing, paid.
+pub fn direct_timeline(status: &DirectChargeStatus, activated: bool) -> Vec<TimelineStep> {
+    use DirectChargeStatus as S;
+    let confirmed = if *status == S::Declined {
+        DECLINED_LABEL
+    } else {
+        CONFIRMED_LABEL
+    };
+    let last = if *status == S::Failed {
+        "Payment failed"
+    } else {
+        "Paid"
+    };
+    let progress = match status {
+        S::Pending => Progress {
+            at: 1,
+            state: Some(StepState::Current),
+        },
+        S::Declined => Progress {
+            at: 1,
+            state: Some(StepState::Failed),
+        },
+        S::Accepted if !activated => Progress {
+            at: 2,
+            state: Some(StepState::Current),
+        },
+        S::Accepted | S::Processed => Progress {
+            at: 3,
+            state: Some(StepState::Current),
+        },
+        S::Failed => Progress {
+            at: 4,
+            state: Some(StepState::Failed),
+        },
+        S::Success => Progress { at: 5, state: None },
+        S::Unknown(_) => unknown_progress(activated),
+    };
+    build(
+        [
+            (STEP_CREATED, "Order created"),
+            (STEP_CONFIRMED, confirmed),
+            (STEP_ACTIVATED, ACTIVATED_LABEL),
+            (STEP_PROCESSING, "Processing payment"),
+            (STEP_PAID, last),
+        ],
+        progress,
+    )
+}
+
+/// created, confirmed, activated, processing, then the subscription's state
+/// ("Active", "Free trial", "Payment overdue", "Frozen", "Cancelled").
+pub fn recurrent_timeline(
+    status: &RecurrentChargeStatus,
+    activated: bool,
+    in_trial: bool,
+) -> Vec<TimelineStep> {
+    use RecurrentChargeStatus as S;
+    let confirmed = if *status == S::Declined {
+        DECLINED_LABEL
+    } else {
+        CONFIRMED_LABEL
+    };
+    let last = match status {
+        S::PastDue => "Payment overdue",
+        S::Frozen => "Frozen",
+        S::Cancelled => "Cancelled",
+        _ if in_trial => "Free trial",
+        _ => "Active",
+    };
+    let progress = match status {
+        S::Pending => Progress {
+            at: 1,
+            state: Some(StepState::Current),
+        },
+        S::Declined => Progress {
+            at: 1,
+            state: Some(StepState::Failed),
+        },
+        S::Accepted if !activated => Progress {
+            at: 2,
+            state: Some(StepState::Current),
+        },
+        S::Accepted | S::Processed => Progress {
+            at: 3,
+            state: Some(StepState::Current),
+        },
+        // Running, or ended on purpose: every step happened.
+        S::Active | S::Cancelled => Progress { at: 5, state: None },
+        S::PastDue | S::Frozen => Progress {
+            at: 4,
+            state: Some(StepState::Failed),
+        },
+        S::Unknown(_) => unknown_progress(activated),
+    };
+    build(
+        [
+            (STEP_CREATED, "Subscription created"),
+            (STEP_CONFIRMED, confirmed),
+            (STEP_ACTIVATED, ACTIVATED_LABEL),
+            (STEP_PROCESSING, "Processing"),
+            (STEP_SUBSCRIPTION, last),
+        ],
+        progress,
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Refunds
+// ---------------------------------------------------------------------------
+
+/// `paid x remaining / period`, rounded down, so a refund never exceeds what
+/// was paid. Zero for an empty period or a negative amount. Integer maths:
+/// `i64 x u64` fits in `u128`.
+pub fn proportional_refund(paid: Cents, remaining_ms: u64, period_ms: u64) -> Cents {
+    if period_ms == 0 {
+        return Cents::ZERO;
+    }
+    let Ok(paid) = u128::try_from(paid.get()) else {
+        return Cents::ZERO;
+    };
+    let remaining = u128::from(remaining_ms.min(period_ms));
+    // At most `paid`, so it fits back into i64.
+    i64::try_from(paid * remaining / u128::from(period_ms))
+        .map(Cents::new)
+        .unwrap_or(Cents::ZERO)
+}
+
+/// What cancelling now would give back for the current period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefundEstimate {
+    pub amount: Cents,
+    /// Whole or partial days left in the period (rounded up, so "0 days"
+    /// only when nothing is left).
+    pub days_left: u64,
+    pub period_days: u64,
+}
+
+/// The refund for cancelling now, as the gateway computes it. `None` when
+/// no paid period is running: not active (past due and frozen periods were
+/// not collected), in a free trial, or dates missing or inverted.
+///
+/// `period_price` is what the period cost; pass the developer's share after
+/// commission to predict the ledger's refund line instead.
+pub fn refund_estimate(
+    status: &RecurrentChargeStatus,
+    period_price: Cents,
+    current_charge_at_ms: Option<u64>,
+    next_charge_at_ms: Option<u64>,
+    trial_ends_at_ms: Option<u64>,
+    now_ms: u64,
+) -> Option<RefundEstimate> {
+    if *status != RecurrentChargeStatus::Active {
+        return None;
+    }
+    let start = current_charge_at_ms?;
+    let end = next_charge_at_ms?;
+    if end <= start {
+        return None;
+    }
+    // The trial is a period of its own that was never charged.
+    if trial_ends_at_ms.is_some_and(|trial_end| end <= trial_end || now_ms < trial_end) {
+        return None;
+    }
+    let period_ms = end - start;
+    // Before the period (clock behind) counts as all of it left, as the
+    // gateway does.
+    let remaining_ms = end.saturating_sub(now_ms.max(start));
+    Some(RefundEstimate {
+        amount: proportional_refund(period_price, remaining_ms, period_ms),
+        days_left: remaining_ms.div_ceil(DAY_MS),
+        period_days: period_ms.div_ceil(DAY_MS),
+    })
+}
