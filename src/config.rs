@@ -208,7 +208,22 @@ pub enum ConfigError {
     MockNotBuilt,
 }
 
+/// The OAuth client id the demo uses in mock mode when `livechat.client_id`
+/// is empty: the mock's charges belong to it.
+pub const MOCK_CLIENT_ID: &str = "billing-widget-demo";
+
 impl AppConfig {
+    /// The OAuth client id to sign in with: the configured one, or
+    /// [`MOCK_CLIENT_ID`] in mock mode when none is set.
+    pub fn oauth_client_id(&self) -> &str {
+        let configured = self.livechat.client_id.trim();
+        if configured.is_empty() && self.mode == Mode::Mock {
+            MOCK_CLIENT_ID
+        } else {
+            configured
+        }
+    }
+
     /// Parses and validates the JSON text of `config.json`.
     pub fn from_json(text: &str) -> Result<Self, ConfigError> {
         let raw: RawConfig = serde_json::from_str(text).map_err(|err| {

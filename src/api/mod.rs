@@ -6,6 +6,7 @@
 //! client joins the two over any [`Transport`]: the browser's fetch, the
 //! offline mock, or [`RecordingTransport`] in tests.
 
+pub mod accounts;
 pub mod bidali;
 pub mod error;
 pub mod livechat;

@@ -1167,6 +1167,11 @@ impl AppLocation {
         }
     }
 
+    /// The app's start page.
+    pub fn root() -> Self {
+        Self("/".to_owned())
+    }
+
     /// Path and query of the current page, OAuth parameters removed.
     pub fn from_url(url: &Url) -> Self {
         let clean = clean_callback_url(url);
@@ -1276,6 +1281,9 @@ pub struct OAuthClient {
     pub redirect_uri: String,
     /// Base of the accounts server: authorize at its root, tokens at `v2/token`.
     pub accounts_url: String,
+    /// Where to send the browser to sign in, when not the accounts root
+    /// (the offline demo's own sign-in page).
+    pub authorize_endpoint: Option<String>,
     pub scopes: Vec<Scope>,
 }
 
@@ -1335,12 +1343,25 @@ impl OAuthClient {
             client_id: client_id.into(),
             redirect_uri: redirect_uri.into(),
             accounts_url: DEFAULT_ACCOUNTS_URL.to_owned(),
+            authorize_endpoint: None,
             scopes: Vec::new(),
         }
     }
 
     pub fn with_accounts_url(mut self, accounts_url: impl Into<String>) -> Self {
         self.accounts_url = accounts_url.into();
+        self
+    }
+
+    /// Signs in on another page than the accounts root; tokens still come
+    /// from the accounts server.
+    pub fn with_authorize_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.authorize_endpoint = Some(endpoint.into());
+        self
+    }
+
+    pub fn with_scopes(mut self, scopes: Vec<Scope>) -> Self {
+        self.scopes = scopes;
         self
     }
 
@@ -1396,8 +1417,12 @@ impl OAuthClient {
                 PendingFlow::Implicit,
             ),
         };
+        let endpoint = self
+            .authorize_endpoint
+            .as_deref()
+            .unwrap_or(&self.accounts_url);
         let authorize_url = request
-            .endpoint(&*self.accounts_url)
+            .endpoint(endpoint)
             .scopes(&self.scopes)
             .to_url()?;
         Ok(SignInStart {

@@ -93,3 +93,27 @@ pub fn confirm(question: &str) -> bool {
         .and_then(|w| w.confirm_with_message(question).ok())
         .unwrap_or(false)
 }
+
+/// Replaces the address bar's path and query without a reload or a history
+/// entry: codes, tokens and charge ids must not stay visible or bookmarkable.
+pub fn replace_address(path_and_query: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(path_and_query),
+        );
+    }
+}
+
+/// Whether the page runs inside a frame (the LiveChat Agent App).
+pub fn is_framed() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    match (window.top(), window.self_()) {
+        (Ok(Some(top)), me) => !js_sys::Object::is(&top, &me),
+        // A cross-origin top that cannot even be named: framed.
+        _ => true,
+    }
+}

@@ -5,4 +5,6 @@ pub mod config_loader;
 pub mod dom;
 #[cfg(feature = "mock")]
 pub mod mock_transport;
+pub mod random;
+pub mod storage;
 pub mod transport;
