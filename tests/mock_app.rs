@@ -3,8 +3,10 @@
 #![cfg(feature = "mock")]
 
 use billing_widget::api::transport::{HttpRequest, Method};
+use billing_widget::config::MOCK_CLIENT_ID;
 use billing_widget::mock::app::{
-    fail_next_request, fault_by_key, reset, serve_pages_from, stays_in_app, NEXT_REQUEST_FAULTS,
+    add_sample_charges, fail_next_request, fault_by_key, reset, serve_pages_from, stays_in_app,
+    NEXT_REQUEST_FAULTS,
 };
 use billing_widget::mock::{oauth, MockBackend, MockReply, Scenario};
 use serde_json::json;
@@ -82,4 +84,35 @@ fn reset_forgets_everything_but_keeps_serving_this_apps_pages() {
         backend.state.livechat.confirmation_base,
         "http://127.0.0.1:9000/mock/confirm"
     );
+}
+
+#[test]
+fn the_panels_sample_charges_belong_to_the_demo_client_and_stay_in_the_app() {
+    let mut backend = MockBackend::new(1);
+    serve_pages_from(&mut backend, "http://127.0.0.1:9000");
+    backend.state.clock_offset_ms = 5 * 3_600_000;
+    assert_eq!(add_sample_charges(&mut backend, 45, NOW), 45);
+    assert_eq!(add_sample_charges(&mut backend, 999, NOW), 200, "capped");
+    let charges = &backend.state.livechat.direct_charges;
+    assert_eq!(charges.len(), 245);
+    for charge in charges {
+        assert_eq!(charge.seller_client_id, MOCK_CLIENT_ID);
+        assert!(charge.test);
+        for url in [&charge.confirmation_url, &charge.return_url] {
+            let url = Url::parse(url).expect("an absolute URL");
+            assert!(stays_in_app(&url, "http://127.0.0.1:9000"), "{url}");
+        }
+    }
+    let newest = charges.iter().map(|c| c.created_ms).max();
+    assert_eq!(
+        newest,
+        Some(NOW + 4 * 3_600_000),
+        "an hour before the mock's clock, which runs five hours ahead"
+    );
+    assert!(backend
+        .state
+        .livechat
+        .ledger
+        .iter()
+        .all(|e| e.client_id == MOCK_CLIENT_ID));
 }

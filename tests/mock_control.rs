@@ -3,6 +3,7 @@
 #![cfg(feature = "mock")]
 
 use billing_widget::api::transport::{HttpRequest, HttpResponse, Method};
+use billing_widget::config::MOCK_CLIENT_ID;
 use billing_widget::mock::control::{CryptoOutcome, GatewayOutcome, ScheduledFault};
 use billing_widget::mock::{
     Fault, FaultPlan, MockBackend, MockReply, MockRng, MockStateError, Scenario,
@@ -423,4 +424,162 @@ fn a_payout_writes_a_withdrawal_that_brings_the_balance_to_zero() {
         .collect();
     assert!(types.contains(&"withdrawal".to_owned()), "{types:?}");
     assert!(types.contains(&"collection".to_owned()), "{types:?}");
+}
+
+#[test]
+fn sample_charges_are_added_for_the_demo_client_or_the_one_named() {
+    let mut backend = MockBackend::new(1);
+    let response = send(
+        &mut backend,
+        &request(
+            Method::Post,
+            "/__mock/sample_charges",
+            Some(json!({"count": 45})),
+        ),
+    );
+    assert_eq!(response.status, 200, "{}", response.body);
+    assert_eq!(body(&response), json!({"added": 45}));
+    let charges = &backend.state.livechat.direct_charges;
+    assert_eq!(charges.len(), 45);
+    assert!(charges.iter().all(
+        |c| c.seller_client_id == MOCK_CLIENT_ID && c.seller_client_id == "billing-widget-demo"
+    ));
+
+    let named = send(
+        &mut backend,
+        &request(
+            Method::Post,
+            "/__mock/sample_charges",
+            Some(json!({"count": 3, "client_id": "mock-developer"})),
+        ),
+    );
+    assert_eq!(body(&named), json!({"added": 3}));
+    let capped = send(
+        &mut backend,
+        &request(
+            Method::Post,
+            "/__mock/sample_charges",
+            Some(json!({"count": 1000, "client_id": null})),
+        ),
+    );
+    assert_eq!(body(&capped), json!({"added": 200}));
+
+    // The developer token's client sees its three, newest first.
+    billing_widget::mock::oauth::set_developer_token(&mut backend.state, "dev");
+    let list =
+        request(Method::Get, "/v1/direct_charge", None).with_header("Authorization", "Bearer dev");
+    let listed = body(&send(&mut backend, &list));
+    let names: Vec<&str> = listed["result"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names.len(), 3);
+    assert!(names[0].starts_with("Sample item 1: "), "{names:?}");
+    assert!(names[2].starts_with("Sample item 3: "), "{names:?}");
+}
+
+#[test]
+fn sample_charges_use_the_mocks_clock() {
+    let mut backend = MockBackend::new(1);
+    backend.state.clock_offset_ms = 10 * 3_600_000;
+    send(
+        &mut backend,
+        &request(
+            Method::Post,
+            "/__mock/sample_charges",
+            Some(json!({"count": 1})),
+        ),
+    );
+    assert_eq!(
+        backend.state.livechat.direct_charges[0].created_ms,
+        NOW + 9 * 3_600_000,
+        "an hour before the mock's now"
+    );
+}
+
+#[test]
+fn a_bad_sample_charges_body_is_a_400_that_says_what_is_expected() {
+    let mut backend = MockBackend::new(1);
+    let cases: [(Option<&str>, &str); 10] = [
+        (None, "JSON body is required"),
+        (Some("{count: 4"), "not valid JSON"),
+        (Some("[45]"), "count"),
+        (Some("{}"), "missing field `count`"),
+        (Some(r#"{"count": -1}"#), "count"),
+        (Some(r#"{"count": 2.5}"#), "count"),
+        (Some(r#"{"count": "45"}"#), "count"),
+        (
+            Some(r#"{"count": 4, "clients": "x"}"#),
+            "unknown field `clients`",
+        ),
+        (Some(r#"{"count": 4, "client_id": 7}"#), "client_id"),
+        (
+            Some(r#"{"count": 4, "client_id": "  "}"#),
+            "client_id: must not be empty",
+        ),
+    ];
+    for (raw, says) in cases {
+        let mut sent = request(Method::Post, "/__mock/sample_charges", None);
+        sent.body = raw.map(str::to_owned);
+        let response = send(&mut backend, &sent);
+        assert_eq!(response.status, 400, "{raw:?}");
+        assert_eq!(body(&response)["error"], "invalid_request", "{raw:?}");
+        let description = body(&response)["error_description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(description.contains(says), "{raw:?}: {description}");
+    }
+    assert!(backend.state.livechat.direct_charges.is_empty());
+    let wrong_method = send(
+        &mut backend,
+        &request(Method::Get, "/__mock/sample_charges", None),
+    );
+    assert_eq!(wrong_method.status, 404);
+}
+
+#[test]
+fn the_state_endpoint_shows_how_often_a_charge_was_activated() {
+    let mut backend = MockBackend::new(1);
+    billing_widget::mock::oauth::set_developer_token(&mut backend.state, "dev");
+    let authorised = |method, path: &str, body| {
+        request(method, path, body).with_header("Authorization", "Bearer dev")
+    };
+    let created = send(
+        &mut backend,
+        &authorised(
+            Method::Post,
+            "/v1/direct_charge",
+            Some(
+                json!({"name": "Export", "price": 1000, "quantity": 1, "return_url": "https://app.example.com/r"}),
+            ),
+        ),
+    );
+    let id = body(&created)["id"].as_str().expect("an id").to_owned();
+    assert!(!created.body.contains("activation_requests"));
+    send(
+        &mut backend,
+        &request(
+            Method::Post,
+            "/__mock/confirm",
+            Some(json!({"id": id, "accept": true})),
+        ),
+    );
+    let activate = authorised(
+        Method::Put,
+        &format!("/v1/direct_charge/{id}/activate"),
+        None,
+    );
+    assert_eq!(send(&mut backend, &activate).status, 200);
+    assert_eq!(send(&mut backend, &activate).status, 409);
+    let state = body(&send(
+        &mut backend,
+        &request(Method::Get, "/__mock/state", None),
+    ));
+    assert_eq!(
+        state["livechat"]["direct_charges"][0]["activation_requests"],
+        2
+    );
 }

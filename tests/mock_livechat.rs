@@ -19,7 +19,9 @@ use billing_widget::domain::charge::{
 use billing_widget::domain::money::Cents;
 use billing_widget::domain::oauth::{AccessToken, Callback, Scope};
 use billing_widget::mock::control::{Fault, FaultPlan, ScheduledFault};
-use billing_widget::mock::livechat::{charge_summary, confirm_charge, ConfirmError};
+use billing_widget::mock::livechat::{
+    add_sample_direct_charges, charge_summary, confirm_charge, ConfirmError,
+};
 use billing_widget::mock::oauth::{authorize, AuthorizeParams, Decision};
 use billing_widget::mock::{MockBackend, Scenario};
 use serde_json::{json, Value};
@@ -1056,4 +1058,393 @@ fn hostile_input_never_panics() {
         let response = w.raw(Method::Get, path, None, u64::MAX);
         assert!(response.status >= 400, "{path}");
     }
+}
+
+// ---------------------------------------------------------------------------
+// The activation counter (saved state only, never in the API)
+// ---------------------------------------------------------------------------
+
+/// The `activation_requests` of charge `id` in the saved state, as an
+/// end-to-end test reads it from localStorage.
+fn saved_activation_requests(backend: &MockBackend, list: &str, id: &str) -> Value {
+    let saved: Value = serde_json::from_str(&backend.to_json()).unwrap();
+    saved["livechat"][list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .map(|c| c["activation_requests"].clone())
+        .unwrap()
+}
+
+#[test]
+fn every_activate_request_that_reaches_a_direct_charge_is_counted() {
+    let mut w = world();
+    let created = w.create_direct(&extension(), NOW);
+    let id = created.id.as_str().to_owned();
+    let count = |w: &World| saved_activation_requests(&w.backend, "direct_charges", &id);
+    assert_eq!(count(&w), json!(0));
+
+    assert_eq!(w.activate(&created.id, NOW).status, 409, "still pending");
+    assert_eq!(count(&w), json!(1), "a refused request is counted too");
+    confirm(&mut w, &id, ChargeKind::Direct, true, NOW);
+    assert_eq!(w.activate(&created.id, NOW + 1).status, 200);
+    assert_eq!(count(&w), json!(2));
+    assert_eq!(w.activate(&created.id, NOW + 2).status, 409, "a reload");
+    assert_eq!(count(&w), json!(3));
+
+    // Requests that never reach the charge are not counted: another
+    // client's (404) and one cut short by an injected fault.
+    let stranger = sign_in(&mut w.backend, OWNER, "another-client");
+    let request = w.api.activate_direct_charge(&stranger, &created.id);
+    assert_eq!(w.send(request, NOW + 3).status, 404);
+    w.backend.state.faults.faults.push(ScheduledFault {
+        path_prefix: None,
+        fault: Fault::Status { status: 503 },
+        times: 1,
+    });
+    assert_eq!(w.activate(&created.id, NOW + 4).status, 503);
+    assert_eq!(count(&w), json!(3));
+    // A lost answer did reach it.
+    w.backend.state.faults.faults.push(ScheduledFault {
+        path_prefix: None,
+        fault: Fault::LostResponse,
+        times: 1,
+    });
+    let request = w.api.activate_direct_charge(&w.token, &created.id);
+    assert_eq!(
+        w.backend.handle(&request, NOW + 5),
+        billing_widget::mock::MockReply::Hang
+    );
+    assert_eq!(count(&w), json!(4));
+
+    let state: Value =
+        serde_json::from_str(&w.raw(Method::Get, "/__mock/state", None, NOW + 6).body).unwrap();
+    assert_eq!(
+        state["livechat"]["direct_charges"][0]["activation_requests"],
+        4
+    );
+}
+
+#[test]
+fn every_activate_request_that_reaches_a_subscription_is_counted() {
+    let mut w = world();
+    let id = w.create_recurrent(&subscription(), NOW).id;
+    let count = |w: &World| saved_activation_requests(&w.backend, "recurrent_charges", id.as_str());
+    assert_eq!(w.act(&id, RecurrentAction::Activate, NOW).status, 409);
+    assert_eq!(count(&w), json!(1));
+    w.act(&id, RecurrentAction::Accept, NOW);
+    w.act(&id, RecurrentAction::Cancel, NOW);
+    assert_eq!(count(&w), json!(1), "other actions are not activations");
+    assert_eq!(w.act(&id, RecurrentAction::Activate, NOW).status, 200);
+    assert_eq!(w.act(&id, RecurrentAction::Activate, NOW + 1).status, 409);
+    assert_eq!(count(&w), json!(3));
+}
+
+#[test]
+fn the_activation_counter_is_not_in_the_api_json() {
+    let mut w = world();
+    let direct = w.create_direct(&extension(), NOW);
+    confirm(&mut w, direct.id.as_str(), ChargeKind::Direct, true, NOW);
+    w.activate(&direct.id, NOW);
+    let sub = w.create_recurrent(&subscription(), NOW);
+    w.act(&sub.id, RecurrentAction::Activate, NOW);
+    let paths = [
+        format!("/v1/direct_charge/{}", direct.id.as_str()),
+        "/v1/direct_charge".to_owned(),
+        format!("/v1/recurrent_charge/{}", sub.id.as_str()),
+        "/v1/recurrent_charge".to_owned(),
+    ];
+    for path in paths {
+        let response = w.raw(Method::Get, &path, None, NOW + 1);
+        assert_eq!(response.status, 200, "{path}");
+        assert!(
+            !response.body.contains("activation_requests"),
+            "{path}: {}",
+            response.body
+        );
+    }
+    let again = w.activate(&direct.id, NOW + 1);
+    assert!(
+        !again.body.contains("activation_requests"),
+        "{}",
+        again.body
+    );
+    assert!(w.get_direct(&direct.id, NOW + 1).extra.is_empty());
+}
+
+#[test]
+fn a_state_saved_before_the_counter_existed_still_loads_with_zero() {
+    let mut w = world();
+    let direct = w.create_direct(&extension(), NOW);
+    confirm(&mut w, direct.id.as_str(), ChargeKind::Direct, true, NOW);
+    w.activate(&direct.id, NOW);
+    w.create_recurrent(&subscription(), NOW);
+    let mut saved: Value = serde_json::from_str(&w.backend.to_json()).unwrap();
+    for list in ["direct_charges", "recurrent_charges"] {
+        for charge in saved["livechat"][list].as_array_mut().unwrap() {
+            assert!(charge
+                .as_object_mut()
+                .unwrap()
+                .remove("activation_requests")
+                .is_some());
+        }
+    }
+    let restored = MockBackend::from_json(&saved.to_string()).unwrap();
+    assert_eq!(
+        restored.state.livechat.direct_charges[0].activation_requests,
+        0
+    );
+    assert_eq!(
+        restored.state.livechat.recurrent_charges[0].activation_requests,
+        0
+    );
+    assert_eq!(
+        restored.state.livechat.direct_charges[0].activated_ms,
+        Some(NOW)
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Sample charges
+// ---------------------------------------------------------------------------
+
+/// The documented pattern of sample item `k`.
+fn expected_sample_status(k: u32) -> DirectChargeStatus {
+    match (k % 5, k % 7, k % 9) {
+        (0, _, _) => DirectChargeStatus::Failed,
+        (_, 0, _) => DirectChargeStatus::Declined,
+        (_, _, 0) => DirectChargeStatus::Pending,
+        _ => DirectChargeStatus::Success,
+    }
+}
+
+fn list_all(w: &mut World, status: Option<DirectChargeStatus>, now: u64) -> Vec<Vec<DirectCharge>> {
+    let mut pages = Vec::new();
+    for page in 1.. {
+        let query = DirectChargeQuery {
+            page: Some(page),
+            status: status.clone(),
+            ..DirectChargeQuery::default()
+        };
+        let items = w.list_direct(&query, now);
+        if items.is_empty() {
+            break;
+        }
+        pages.push(items);
+    }
+    pages
+}
+
+#[test]
+fn sample_charges_follow_the_fixed_status_pattern() {
+    let mut w = world();
+    assert_eq!(
+        add_sample_direct_charges(&mut w.backend.state, CLIENT, 45, NOW),
+        45
+    );
+    let charges = &w.backend.state.livechat.direct_charges;
+    let count = |status: DirectChargeStatus| charges.iter().filter(|c| c.status == status).count();
+    assert_eq!(count(DirectChargeStatus::Success), 27);
+    assert_eq!(count(DirectChargeStatus::Failed), 9);
+    assert_eq!(count(DirectChargeStatus::Declined), 5);
+    assert_eq!(count(DirectChargeStatus::Pending), 4);
+    // The same, item by item: item k is k hours old.
+    for (i, charge) in charges.iter().enumerate() {
+        let k = 45 - u32::try_from(i).unwrap();
+        assert!(
+            charge.name.starts_with(&format!("Sample item {k}: ")),
+            "{}",
+            charge.name
+        );
+        assert_eq!(charge.status, expected_sample_status(k), "item {k}");
+        assert_eq!(charge.created_ms, NOW - u64::from(k) * 3_600_000);
+        assert_eq!(
+            charge.activation_requests,
+            u32::from(charge.activated_ms.is_some()),
+            "item {k}"
+        );
+        assert_eq!(
+            charge.activated_ms.is_some(),
+            matches!(
+                charge.status,
+                DirectChargeStatus::Success | DirectChargeStatus::Failed
+            )
+        );
+        assert!(charge.updated_ms >= charge.created_ms && charge.updated_ms < NOW);
+    }
+}
+
+#[test]
+fn sample_charges_look_like_charges_the_app_created() {
+    let mut w = world();
+    w.backend.state.livechat.confirmation_base = "http://127.0.0.1:9000/mock/confirm".to_owned();
+    add_sample_direct_charges(&mut w.backend.state, CLIENT, 10, NOW);
+    let page = w.list_direct(&DirectChargeQuery::default(), NOW);
+    assert_eq!(page.len(), 10);
+    for charge in &page {
+        let id = charge.id.as_str();
+        assert_eq!(charge.buyer_license_id, Some(100_008_664));
+        assert_eq!(
+            charge.buyer_entity_id.as_deref(),
+            Some("olivia.owner@example.com")
+        );
+        assert_eq!(charge.seller_client_id.as_deref(), Some(CLIENT));
+        assert_eq!(charge.order_client_id.as_deref(), Some(CLIENT));
+        assert_eq!((charge.quantity, charge.test), (1, true));
+        assert_eq!(charge.per_account, Some(false));
+        assert_eq!(charge.commission_percent, Some(20));
+        assert!(charge.price.get() > 0 && charge.price.get() <= 100_000);
+        assert_eq!(
+            charge.confirmation_url,
+            format!("http://127.0.0.1:9000/mock/confirm?id={id}&type=direct_charge")
+        );
+        assert_eq!(
+            charge.return_url,
+            format!("http://127.0.0.1:9000/return?id={id}&type=direct_charge")
+        );
+        assert!(charge.extra.is_empty());
+    }
+    let names: std::collections::BTreeSet<&str> = page
+        .iter()
+        .filter_map(|c| c.name.split(": ").nth(1))
+        .collect();
+    assert!(names.len() > 5, "varied products: {names:?}");
+}
+
+#[test]
+fn sample_charges_page_twenty_newest_first_and_filter_by_status() {
+    let mut w = world();
+    add_sample_direct_charges(&mut w.backend.state, CLIENT, 45, NOW);
+    let pages = list_all(&mut w, None, NOW);
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [20, 20, 5]);
+    let all: Vec<&DirectCharge> = pages.iter().flatten().collect();
+    for (i, charge) in all.iter().enumerate() {
+        assert!(
+            charge.name.starts_with(&format!("Sample item {}: ", i + 1)),
+            "position {i}: {}",
+            charge.name
+        );
+    }
+    assert!(all
+        .windows(2)
+        .all(|pair| pair[0].created_at.as_str() > pair[1].created_at.as_str()));
+
+    for (status, sizes) in [
+        (DirectChargeStatus::Success, vec![20, 7]),
+        (DirectChargeStatus::Failed, vec![9]),
+        (DirectChargeStatus::Declined, vec![5]),
+        (DirectChargeStatus::Pending, vec![4]),
+        (DirectChargeStatus::Accepted, vec![]),
+        (DirectChargeStatus::Processed, vec![]),
+    ] {
+        let pages = list_all(&mut w, Some(status.clone()), NOW);
+        assert_eq!(
+            pages.iter().map(Vec::len).collect::<Vec<_>>(),
+            sizes,
+            "{status:?}"
+        );
+        assert!(pages.iter().flatten().all(|c| c.status == status));
+    }
+}
+
+#[test]
+fn successful_sample_charges_are_collected_in_the_ledger() {
+    let mut w = world();
+    add_sample_direct_charges(&mut w.backend.state, CLIENT, 45, NOW);
+    let state = &w.backend.state.livechat;
+    let mut expected_balance = 0;
+    for charge in &state.direct_charges {
+        let collections: Vec<_> = state
+            .ledger
+            .iter()
+            .filter(|e| e.charge_id == charge.id)
+            .collect();
+        if charge.status == DirectChargeStatus::Success {
+            assert_eq!(collections.len(), 1, "{}", charge.name);
+            let entry = collections[0];
+            assert_eq!(entry.entry_type, LedgerEntryType::Collection);
+            assert_eq!(entry.client_id, CLIENT);
+            assert_eq!(entry.name, charge.name);
+            assert_eq!(entry.value, charge.price * 80 / 100, "{}", charge.name);
+            assert_eq!(entry.created_ms, charge.updated_ms);
+            expected_balance += entry.value;
+        } else {
+            assert!(collections.is_empty(), "{}", charge.name);
+        }
+    }
+    assert_eq!(state.ledger.len(), 27);
+    assert_eq!(w.balance(NOW), expected_balance);
+    let request = w.api.get_ledger(&w.token, Some(2)).unwrap();
+    assert_eq!(parse_ledger(&w.send(request, NOW)).unwrap().len(), 7);
+    // Time passing changes nothing: the samples are finished (the pending
+    // ones wait for the buyer). The token lasts eight hours.
+    let later = NOW + 7 * 3_600_000;
+    assert_eq!(w.balance(later), expected_balance);
+    assert_eq!(
+        list_all(&mut w, Some(DirectChargeStatus::Pending), later)
+            .concat()
+            .len(),
+        4
+    );
+}
+
+#[test]
+fn a_pending_sample_charge_can_still_be_paid_through_the_normal_flow() {
+    let mut w = world();
+    add_sample_direct_charges(&mut w.backend.state, CLIENT, 9, NOW);
+    let pending = list_all(&mut w, Some(DirectChargeStatus::Pending), NOW).concat();
+    assert_eq!(pending.len(), 1);
+    let charge = &pending[0];
+    let before = w.balance(NOW);
+    confirm(&mut w, charge.id.as_str(), ChargeKind::Direct, true, NOW);
+    assert_eq!(w.activate(&charge.id, NOW).status, 200);
+    assert_eq!(
+        w.get_direct(&charge.id, NOW + 2 * STEP).status,
+        DirectChargeStatus::Success
+    );
+    let share = charge.price.get() * 80 / 100;
+    assert_eq!(w.balance(NOW + 2 * STEP), before + share);
+}
+
+#[test]
+fn sample_charges_belong_to_their_client_only() {
+    let mut w = world();
+    add_sample_direct_charges(&mut w.backend.state, "someone-else", 45, NOW);
+    assert!(w.list_direct(&DirectChargeQuery::default(), NOW).is_empty());
+    assert_eq!(w.balance(NOW), 0);
+    let stranger = sign_in(&mut w.backend, OWNER, "someone-else");
+    let request = w
+        .api
+        .list_direct_charges(&stranger, &DirectChargeQuery::default())
+        .unwrap();
+    assert_eq!(
+        parse_direct_charges(&w.send(request, NOW)).unwrap().len(),
+        20
+    );
+}
+
+#[test]
+fn sample_charges_are_stored_by_time_among_real_ones_and_capped() {
+    let mut w = world();
+    let earlier = w.create_direct(&extension(), NOW - 90 * 60_000);
+    let latest = w.create_direct(&extension(), NOW);
+    assert_eq!(
+        add_sample_direct_charges(&mut w.backend.state, CLIENT, 500, NOW),
+        200,
+        "at most 200 at once"
+    );
+    // The list goes newest first: the charge made now, sample item 1 (an
+    // hour old), the one made 90 minutes ago, then items 2, 3, ...
+    let all = list_all(&mut w, None, NOW).concat();
+    assert_eq!(all.len(), 202);
+    assert_eq!(all[0].id, latest.id);
+    assert!(all[1].name.starts_with("Sample item 1: "));
+    assert_eq!(all[2].id, earlier.id);
+    assert!(all[3].name.starts_with("Sample item 2: "));
+    assert!(all[201].name.starts_with("Sample item 200: "));
+    assert_eq!(
+        add_sample_direct_charges(&mut w.backend.state, CLIENT, 0, NOW),
+        0
+    );
 }

@@ -5,7 +5,8 @@
 use url::Url;
 
 use super::control::ScheduledFault;
-use super::{Fault, MockBackend};
+use super::{livechat, Fault, MockBackend};
+use crate::config::MOCK_CLIENT_ID;
 
 /// The app route of the mock sign-in page.
 pub const SIGN_IN_PATH: &str = "/mock/authorize";
@@ -68,4 +69,14 @@ pub fn fail_next_request(backend: &mut MockBackend, fault: Fault) {
 pub fn reset(backend: &mut MockBackend, seed: u64, origin: &str) {
     *backend = MockBackend::new(seed);
     serve_pages_from(backend, origin);
+}
+
+/// Adds `count` sample direct charges (at most
+/// [`livechat::MAX_SAMPLE_CHARGES`]) sold by this app in mock mode
+/// ([`MOCK_CLIENT_ID`]), for the charge list's pages and filters; `now_ms`
+/// is the page's clock (the mock's clock offset is added). Returns how many
+/// were added.
+pub fn add_sample_charges(backend: &mut MockBackend, count: u32, now_ms: u64) -> u32 {
+    let now_ms = now_ms.saturating_add(backend.state.clock_offset_ms);
+    livechat::add_sample_direct_charges(&mut backend.state, MOCK_CLIENT_ID, count, now_ms)
 }

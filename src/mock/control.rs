@@ -11,12 +11,16 @@
 //! - `POST /__mock/payout`: pay every developer's balance out (withdrawal)
 //! - `POST /__mock/confirm` `{"id": "..", "type": "direct_charge", "accept": true}`:
 //!   what the buyer does on the confirmation page, for scripts without a browser
+//! - `POST /__mock/sample_charges` `{"count": 45, "client_id": ".."}`: finished
+//!   test direct charges for pagination demos (`client_id` defaults to
+//!   [`MOCK_CLIENT_ID`]); answers `{"added": n}`
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{livechat, reply, MockReply, MockState, NowMs};
 use crate::api::transport::{HttpRequest, HttpResponse, Method};
+use crate::config::MOCK_CLIENT_ID;
 use crate::domain::charge::ChargeKind;
 
 /// How simulated payments end. Every field has a default, so a partial
@@ -335,6 +339,7 @@ pub fn handle(
             }
         }
         (Method::Post, "confirm") => confirm(state, body, now_ms),
+        (Method::Post, "sample_charges") => sample_charges(state, body, now_ms),
         (Method::Post, "payout") => {
             let payouts: Vec<Value> = livechat::pay_out_balances(state, now_ms)
                 .into_iter()
@@ -373,6 +378,37 @@ fn confirm(state: &mut MockState, body: Option<&str>, now_ms: NowMs) -> HttpResp
         Err(livechat::ConfirmError::NotFound) => reply::not_found("no charge with that id"),
         Err(err) => reply::conflict(&err.to_string()),
     }
+}
+
+/// The body of `POST /__mock/sample_charges`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SampleCharges {
+    count: u32,
+    #[serde(default)]
+    client_id: Option<String>,
+}
+
+/// Adds sample direct charges (at most [`livechat::MAX_SAMPLE_CHARGES`]).
+fn sample_charges(state: &mut MockState, body: Option<&str>, now_ms: NowMs) -> HttpResponse {
+    let usage = "the body must be {\"count\": <whole number>, \"client_id\": <optional string>}";
+    let request = match reply::json_body(body).and_then(|value| {
+        if !value.is_object() {
+            return Err(reply::bad_request(usage));
+        }
+        serde_json::from_value::<SampleCharges>(value)
+            .map_err(|e| reply::bad_request(&format!("{usage}: {e}")))
+    }) {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
+    let client_id = match request.client_id.as_deref().map(str::trim) {
+        None => MOCK_CLIENT_ID,
+        Some("") => return reply::bad_request("client_id: must not be empty"),
+        Some(client_id) => client_id,
+    };
+    let added = livechat::add_sample_direct_charges(state, client_id, request.count, now_ms);
+    reply::json(200, &json!({ "added": added }))
 }
 
 fn set_scenario(body: Option<&str>) -> Result<Scenario, HttpResponse> {

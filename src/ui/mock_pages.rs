@@ -250,9 +250,11 @@ fn ChargeDetails(summary: ChargeSummary, currency: String) -> impl IntoView {
 }
 
 /// The developer panel: scenario, latency, a fault for the next request,
-/// and a reset. Shown in mock mode only.
+/// sample charges and a reset. Shown in mock mode only.
 #[component]
 pub fn DevPanel() -> impl IntoView {
+    /// Sample charges added at a time: three list pages (20, 20 and 5).
+    const SAMPLE_CHARGES: u32 = 45;
     let Some(mock) = use_context::<MockTransport>() else {
         return ().into_any();
     };
@@ -294,6 +296,11 @@ pub fn DevPanel() -> impl IntoView {
             mock.with_backend(|b| app::reset(b, DEMO_SEED, &dom::origin()));
             refresh("The mock backend starts afresh.".into());
         }
+    };
+    let on_samples = move |_| {
+        let added =
+            mock.with_backend(|b| app::add_sample_charges(b, SAMPLE_CHARGES, dom::now_ms()));
+        refresh(format!("Added {added} sample charges."));
     };
 
     view! {
@@ -339,6 +346,9 @@ pub fn DevPanel() -> impl IntoView {
                 <div class="actions">
                     <button type="button" class="button-secondary" data-testid="dev-fault-apply" on:click=on_fault>
                         "Fail next request"
+                    </button>
+                    <button type="button" class="button-secondary" data-testid="dev-sample-charges" on:click=on_samples>
+                        {format!("Add {SAMPLE_CHARGES} sample charges")}
                     </button>
                     <button type="button" class="button-secondary" data-testid="dev-reset" on:click=on_reset>
                         "Reset mock data"
