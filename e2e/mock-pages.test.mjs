@@ -23,6 +23,14 @@ after(async () => {
   await env?.server.close();
 });
 
+// The widget's callback page cleans the address bar at once; these tests
+// look at the raw answer, so the callback is a stub page here.
+async function stubCallback(page) {
+  await page.route(/\/auth\/callback/, (route) =>
+    route.fulfill({ contentType: "text/html", body: "<p>callback stub</p>" }),
+  );
+}
+
 function authorizeUrl(j, params) {
   const query = new URLSearchParams({
     client_id: "demo-client",
@@ -39,6 +47,7 @@ describe("mock sign-in page", () => {
     const j = await journey(env.browser, env.server, "mock-sign-in-code", { viewport: SIDEBAR });
     const { page, step } = j;
     await step("open the sign-in page as the widget would", async () => {
+      await stubCallback(page);
       await page.goto(authorizeUrl(j, {
         response_type: "code",
         code_challenge: CHALLENGE,
@@ -63,6 +72,7 @@ describe("mock sign-in page", () => {
     const j = await journey(env.browser, env.server, "mock-sign-in-implicit");
     const { page, step } = j;
     await step("choose an account", async () => {
+      await stubCallback(page);
       await page.goto(authorizeUrl(j, { response_type: "token" }));
       await page.getByTestId("mock-account-adam.agent@example.com").click();
       await page.waitForURL(/#access_token=/);
@@ -82,6 +92,7 @@ describe("mock sign-in page", () => {
     const j = await journey(env.browser, env.server, "mock-sign-in-deny");
     const { page, step } = j;
     await step("deny", async () => {
+      await stubCallback(page);
       await page.goto(authorizeUrl(j, { response_type: "code", code_challenge: CHALLENGE }));
       await page.getByTestId("mock-deny").click();
       await page.waitForURL(/error=access_denied/);
@@ -94,6 +105,7 @@ describe("mock sign-in page", () => {
     const j = await journey(env.browser, env.server, "mock-sign-in-foreign-redirect");
     const { page, step } = j;
     await step("choose an account", async () => {
+      await stubCallback(page);
       await page.goto(authorizeUrl(j, {
         response_type: "token",
         redirect_uri: "https://evil.example/steal",

@@ -910,12 +910,20 @@ fn a_separate_sign_in_page_changes_only_where_the_browser_goes() {
         .with_authorize_endpoint("http://127.0.0.1:8080/mock/authorize")
         .with_scopes(vec![Scope::BillingManage, Scope::LedgerRead]);
     let start = demo
-        .begin_sign_in(FlowKind::Code, &randomness(), NOW, AppLocation::parse("/").unwrap())
+        .begin_sign_in(
+            FlowKind::Code,
+            &randomness(),
+            NOW,
+            AppLocation::parse("/").unwrap(),
+        )
         .unwrap();
     let url = start.authorize_url;
     assert_eq!(url.origin().ascii_serialization(), "http://127.0.0.1:8080");
     assert_eq!(url.path(), "/mock/authorize");
-    let scope = url.query_pairs().find(|(k, _)| k == "scope").map(|(_, v)| v.into_owned());
+    let scope = url
+        .query_pairs()
+        .find(|(k, _)| k == "scope")
+        .map(|(_, v)| v.into_owned());
     assert_eq!(scope.as_deref(), Some("billing_manage,ledger_read"));
     // Tokens are still exchanged with the accounts server.
     assert_eq!(

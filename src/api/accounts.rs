@@ -9,12 +9,15 @@ use super::wire::parse_json;
 use crate::domain::oauth::{AccessToken, OAuthClient, TokenRequest, TokenResponse};
 
 /// The form-encoded token request (no client secret: a browser app has none).
-pub fn token_request(client: &OAuthClient, request: &TokenRequest) -> Result<HttpRequest, ApiError> {
+pub fn token_request(
+    client: &OAuthClient,
+    request: &TokenRequest,
+) -> Result<HttpRequest, ApiError> {
     let url = client
         .token_endpoint()
         .map_err(|e| ApiError::validation("accounts_url", e.to_string()))?;
-    let mut http = HttpRequest::new(Method::Post, url)
-        .with_header("Content-Type", TokenRequest::CONTENT_TYPE);
+    let mut http =
+        HttpRequest::new(Method::Post, url).with_header("Content-Type", TokenRequest::CONTENT_TYPE);
     http.body = Some(request.to_form_body());
     Ok(http)
 }
@@ -45,7 +48,10 @@ pub async fn exchange_code<T: Transport>(
     if !answer.token_type.eq_ignore_ascii_case("bearer") {
         return Err(ApiError::validation(
             "token_type",
-            format!("is {:?}; only Bearer tokens are supported", answer.token_type),
+            format!(
+                "is {:?}; only Bearer tokens are supported",
+                answer.token_type
+            ),
         ));
     }
     Ok(answer.into_access_token(now_ms))

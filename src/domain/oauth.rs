@@ -1421,10 +1421,7 @@ impl OAuthClient {
             .authorize_endpoint
             .as_deref()
             .unwrap_or(&self.accounts_url);
-        let authorize_url = request
-            .endpoint(endpoint)
-            .scopes(&self.scopes)
-            .to_url()?;
+        let authorize_url = request.endpoint(endpoint).scopes(&self.scopes).to_url()?;
         Ok(SignInStart {
             pending: PendingSignIn::new(state, pending_flow, now_ms, return_to),
             authorize_url,

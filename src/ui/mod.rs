@@ -1,6 +1,11 @@
 //! Leptos components and routes. No business rules here: the views read
 //! decisions from `config` and `domain`, and effects go through `web`.
 
+mod auth;
+mod checkout;
+mod common;
+mod ledger;
+mod lists;
 #[cfg(feature = "mock")]
 mod mock_pages;
 /// A build without the mock keeps the routes but has nothing behind them.
@@ -8,7 +13,10 @@ mod mock_pages;
 #[path = "mock_pages_absent.rs"]
 mod mock_pages;
 mod pages;
+mod return_page;
+pub mod services;
 mod shell;
+pub mod timeline;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -19,7 +27,9 @@ use crate::config::{AppConfig, ConfigError, Mode, QueryOverrides, Theme};
 use crate::mock::{app, Scenario};
 #[cfg(feature = "mock")]
 use crate::web::mock_transport::MockTransport;
+use crate::web::transport::FetchTransport;
 use crate::web::{config_loader, dom};
+use services::{AppTransport, Services};
 
 pub use shell::ThemeState;
 
@@ -81,27 +91,50 @@ pub fn App() -> impl IntoView {
 #[component]
 pub fn ConfiguredApp(config: AppConfig) -> impl IntoView {
     let mock_mode = config.mode == Mode::Mock;
-    #[cfg(feature = "mock")]
-    if mock_mode {
-        provide_context(start_mock(config.mock_scenario.as_deref()));
-    }
+    let transport = pick_transport(&config);
+    let services = match Services::new(&config, transport) {
+        Ok(services) => services,
+        Err(error) => {
+            let error = ConfigError::InvalidShape(error.user_message());
+            return view! { <ConfigErrorView error/> }.into_any();
+        }
+    };
+    provide_context(services);
+    provide_context(auth::Auth::install());
     provide_context(config);
     Effect::new(|_| dom::performance_mark(READY_MARK));
     view! {
+        <auth::SessionBar/>
         <Routes fallback=pages::NotFound>
             <Route path=path!("/mock/authorize") view=mock_pages::MockSignIn/>
             <Route path=path!("/mock/confirm") view=mock_pages::MockConfirm/>
             <Route path=path!("/") view=pages::Home/>
-            <Route path=path!("/auth/callback") view=pages::SignInCallback/>
-            <Route path=path!("/return") view=pages::ChargeReturn/>
-            <Route path=path!("/charges") view=pages::Charges/>
-            <Route path=path!("/subscriptions") view=pages::Subscriptions/>
-            <Route path=path!("/ledger") view=pages::Ledger/>
+            <Route path=path!("/auth/callback") view=auth::SignInCallback/>
+            <Route path=path!("/return") view=checkout::ChargeReturn/>
+            <Route path=path!("/charges") view=lists::Charges/>
+            <Route path=path!("/charges/:id") view=lists::ChargeDetail/>
+            <Route path=path!("/subscriptions") view=lists::Subscriptions/>
+            <Route path=path!("/subscriptions/:id") view=lists::SubscriptionDetail/>
+            <Route path=path!("/ledger") view=ledger::Ledger/>
             <Route path=path!("/crypto") view=pages::CryptoCheckout/>
             <Route path=path!("/plans") view=pages::Plans/>
         </Routes>
         {mock_mode.then(|| view! { <mock_pages::DevPanel/> })}
     }
+    .into_any()
+}
+
+/// The in-page mock in mock mode (provided as context for its own pages),
+/// the network otherwise.
+fn pick_transport(config: &AppConfig) -> AppTransport {
+    #[cfg(feature = "mock")]
+    if config.mode == Mode::Mock {
+        let mock = start_mock(config.mock_scenario.as_deref());
+        provide_context(mock);
+        return AppTransport::Mock(mock);
+    }
+    let _ = config;
+    AppTransport::Network(FetchTransport::default())
 }
 
 #[cfg(feature = "mock")]

@@ -7,22 +7,9 @@ use leptos_router::hooks::use_location;
 
 use crate::config::{AppConfig, CatalogItem, ItemKind};
 
-/// Heading and one-line purpose shared by every page.
-#[component]
-fn PageHeader(#[prop(into)] title: String, #[prop(into)] lead: String) -> impl IntoView {
-    view! {
-        <header class="page-header">
-            <h1>{title}</h1>
-            <p class="lead">{lead}</p>
-        </header>
-    }
-}
-
-/// What a section shows before there is anything to show.
-#[component]
-fn EmptyState(#[prop(into)] message: String) -> impl IntoView {
-    view! { <p class="empty-state" data-testid="empty-state">{message}</p> }
-}
+use super::checkout::BuyPanel;
+use super::common::{EmptyState, PageHeader};
+use crate::web::dom;
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -49,7 +36,34 @@ pub fn Home() -> impl IntoView {
                 }
                     .into_any()
             }}
+            {(!dom::is_framed()).then(|| view! { <SetupInstructions/> })}
         </div>
+    }
+}
+
+/// Shown when the widget runs on its own rather than inside LiveChat, as
+/// LiveChat's own demo does: how to put it where agents work.
+#[component]
+fn SetupInstructions() -> impl IntoView {
+    view! {
+        <section class="card setup" data-testid="setup-instructions" aria-labelledby="setup-heading">
+            <h2 id="setup-heading">"Add this widget to LiveChat"</h2>
+            <ol>
+                <li>"Create an app in the LiveChat Developer Console and note its client id."</li>
+                <li>
+                    "Under Authorization, add this page's address with "
+                    <code>"/auth/callback"</code>
+                    " as a redirect URI, and request the "
+                    <code>"billing_manage"</code>" and "<code>"ledger_read"</code>" scopes."
+                </li>
+                <li>
+                    "Set " <code>"mode"</code> " to " <code>"live"</code>
+                    " and the client id in " <code>"config.json"</code> "."
+                </li>
+                <li>"Add an Agent App widget (details section) pointing at this page, then install the app."</li>
+            </ol>
+            <p class="hint">"The README explains each step and the live-mode settings."</p>
+        </section>
     }
 }
 
@@ -72,65 +86,8 @@ fn CatalogCard(item: CatalogItem, currency: String) -> impl IntoView {
                 <span data-testid="catalog-price">{price}</span>
                 <span class="terms">{terms}</span>
             </p>
+            <BuyPanel item=item.clone()/>
         </li>
-    }
-}
-
-#[component]
-pub fn SignInCallback() -> impl IntoView {
-    view! {
-        <div data-testid="page-sign-in-callback">
-            <PageHeader title="Signing in" lead="Finishing sign-in with LiveChat."/>
-            <EmptyState message="No sign-in is in progress."/>
-            <A href="/">"Back to the shop"</A>
-        </div>
-    }
-}
-
-#[component]
-pub fn ChargeReturn() -> impl IntoView {
-    view! {
-        <div data-testid="page-charge-return">
-            <PageHeader
-                title="Payment"
-                lead="The status of the charge you just confirmed or declined."
-            />
-            <EmptyState message="No charge to show."/>
-            <A href="/charges">"See all charges"</A>
-        </div>
-    }
-}
-
-#[component]
-pub fn Charges() -> impl IntoView {
-    view! {
-        <div data-testid="page-charges">
-            <PageHeader title="Charges" lead="One-time charges, newest first, 20 per page."/>
-            <EmptyState message="No charges yet."/>
-        </div>
-    }
-}
-
-#[component]
-pub fn Subscriptions() -> impl IntoView {
-    view! {
-        <div data-testid="page-subscriptions">
-            <PageHeader
-                title="Subscriptions"
-                lead="Recurrent charges: status, current period and next payment."
-            />
-            <EmptyState message="No subscriptions yet."/>
-        </div>
-    }
-}
-
-#[component]
-pub fn Ledger() -> impl IntoView {
-    view! {
-        <div data-testid="page-ledger">
-            <PageHeader title="Ledger" lead="Collections, refunds, withdrawals and your balance."/>
-            <EmptyState message="No ledger entries yet."/>
-        </div>
     }
 }
 

@@ -98,11 +98,8 @@ pub fn confirm(question: &str) -> bool {
 /// entry: codes, tokens and charge ids must not stay visible or bookmarkable.
 pub fn replace_address(path_and_query: &str) {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(path_and_query),
-        );
+        let _ =
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path_and_query));
     }
 }
 

@@ -1,0 +1,486 @@
+// Journeys: signing in with LiveChat and buying through the Billing API, in
+// mock mode against the release build. Every round trip is a real
+// navigation through the mock's own sign-in and confirmation pages, and the
+// mock's saved state (localStorage) is read to check what the server saw.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { SIDEBAR, journey, launch } from "./harness.mjs";
+
+const STATE_KEY = "billing-widget.mock-state";
+const OLIVIA = "olivia.owner@example.com";
+
+let env;
+before(async () => {
+  env = await launch();
+});
+after(async () => {
+  await env?.browser.close();
+  await env?.server.close();
+});
+
+/** The mock backend's state as the page saved it. */
+async function mockState(page) {
+  const text = await page.evaluate((key) => localStorage.getItem(key), STATE_KEY);
+  assert.ok(text, "the mock saved its state");
+  return JSON.parse(text);
+}
+
+/** Serves config.json with `change` applied (e.g. the implicit flow). */
+async function withConfig(page, change) {
+  await page.route(/\/config\.json$/, async (route) => {
+    const response = await route.fetch();
+    const config = await response.json();
+    change(config);
+    await route.fulfill({ response, json: config });
+  });
+}
+
+/** From the shop, through the mock sign-in page, back signed in. */
+async function signIn(j, account = OLIVIA, start = "/") {
+  const { page } = j;
+  await page.goto(j.url(start));
+  await page.getByTestId("sign-in-to-buy").first().click();
+  await page.waitForURL(/\/mock\/authorize\?/);
+  await page.getByTestId(`mock-account-${account}`).click();
+  await page.getByTestId("session-bar").waitFor();
+}
+
+/** Buys catalog item `itemId` and waits on the mock confirmation page. */
+async function buy(j, itemId) {
+  const { page } = j;
+  const card = page.locator(`[data-item-id="${itemId}"]`);
+  await card.getByTestId("buy").click();
+  await page.waitForURL(/\/mock\/confirm\?/);
+  await page.getByTestId("mock-confirm").waitFor();
+}
+
+/** Waits until the return page has nothing more to wait for. */
+async function outcome(page, { timeout = 30_000 } = {}) {
+  const phase = page.getByTestId("return-phase");
+  await page.waitForFunction(
+    () => {
+      const el = document.querySelector('[data-testid="return-phase"]');
+      return el && ["finished", "failed", "gave-up", "not-found", "awaiting-buyer"].includes(el.dataset.phase);
+    },
+    null,
+    { timeout },
+  );
+  return {
+    phase: await phase.getAttribute("data-phase"),
+    title: (await page.getByTestId("return-outcome-title").textContent({ timeout: 1_000 }).catch(() => null))?.trim(),
+    status: (await page.getByTestId("return-status").textContent({ timeout: 1_000 }).catch(() => null))?.trim(),
+  };
+}
+
+async function stepStates(page) {
+  return page.$$eval('[data-testid="status-timeline"] li', (items) =>
+    Object.fromEntries(items.map((li) => [li.dataset.testid.replace(/^step-/, ""), li.dataset.state])),
+  );
+}
+
+function assertNoSecretsInAddress(page) {
+  const url = new URL(page.url());
+  for (const key of ["code", "state", "access_token", "token_type", "expires_in", "error"]) {
+    assert.equal(url.searchParams.get(key), null, `${key} left in the query: ${page.url()}`);
+    assert.ok(!url.hash.includes(`${key}=`), `${key} left in the fragment: ${page.url()}`);
+  }
+}
+
+describe("sign in with LiveChat", () => {
+  test("authorization code with PKCE: back where the user was, address bar clean", async () => {
+    const j = await journey(env.browser, env.server, "sign-in-code-pkce");
+    const { page, step } = j;
+    let authorize;
+    await step("the shop offers sign-in instead of buying", async () => {
+      await page.goto(j.url("/"));
+      await page.getByTestId("sign-in-to-buy").first().waitFor();
+      assert.equal(await page.getByTestId("buy").count(), 0);
+    });
+    await step("standalone, the shop explains how to add the widget to LiveChat", async () => {
+      await page.getByTestId("setup-instructions").waitFor();
+    });
+    await j.screenshot("signed-out-shop");
+    await step("the authorize request carries a PKCE S256 challenge and a state", async () => {
+      await page.getByTestId("sign-in-to-buy").first().click();
+      await page.waitForURL(/\/mock\/authorize\?/);
+      authorize = new URL(page.url()).searchParams;
+      assert.equal(authorize.get("response_type"), "code");
+      assert.equal(authorize.get("code_challenge_method"), "S256");
+      assert.match(authorize.get("code_challenge"), /^[A-Za-z0-9_-]{43}$/);
+      assert.match(authorize.get("state"), /^[A-Za-z0-9_-]{22}$/);
+      assert.equal(authorize.get("client_id"), "billing-widget-demo");
+      assert.equal(authorize.get("redirect_uri"), j.url("/auth/callback"));
+    });
+    await j.screenshot("mock-sign-in");
+    await step("after choosing an account the widget is signed in, on the shop", async () => {
+      await page.getByTestId(`mock-account-${OLIVIA}`).click();
+      await page.getByTestId("session-bar").waitFor();
+      assert.equal(new URL(page.url()).pathname, "/");
+      assertNoSecretsInAddress(page);
+      assert.match(await page.getByTestId("session-scopes").textContent(), /billing_manage, ledger_read/);
+      assert.ok((await page.getByTestId("buy").count()) > 0);
+    });
+    await step("the token is kept in memory, never in the widget's storage", async () => {
+      const token = (await mockState(page)).oauth.tokens.at(-1).access_token;
+      // Everything but the mock backend's own saved state (the "server").
+      const widgetStorage = await page.evaluate((mockKey) => {
+        const all = { ...localStorage, ...sessionStorage };
+        delete all[mockKey];
+        return JSON.stringify(all);
+      }, STATE_KEY);
+      assert.ok(!widgetStorage.includes(token), widgetStorage);
+      assert.equal(await page.evaluate(() => sessionStorage.getItem("billing-widget.oauth.handoff")), null);
+    });
+    await step("a reload keeps the sign-in (handed over for the reload only)", async () => {
+      await page.reload();
+      await page.getByTestId("session-bar").waitFor();
+      assert.equal(await page.evaluate(() => sessionStorage.getItem("billing-widget.oauth.handoff")), null);
+    });
+    await j.screenshot("signed-in-shop");
+    await step("sign out forgets the token and revokes it", async () => {
+      await page.getByTestId("sign-out").click();
+      await page.getByTestId("sign-in-to-buy").first().waitFor();
+      await page.waitForFunction(
+        (key) => JSON.parse(localStorage.getItem(key)).oauth.tokens.length === 0,
+        STATE_KEY,
+      );
+    });
+    assert.deepEqual(j.consoleErrors, []);
+    await j.close();
+  });
+
+  test("implicit grant (configured fallback): the token never stays in the address bar", async () => {
+    const j = await journey(env.browser, env.server, "sign-in-implicit", { viewport: SIDEBAR });
+    const { page, step } = j;
+    await withConfig(page, (config) => {
+      config.livechat.oauth_flow = "implicit";
+    });
+    await step("the authorize request asks for a token", async () => {
+      await page.goto(j.url("/"));
+      await page.getByTestId("sign-in-to-buy").first().click();
+      await page.waitForURL(/\/mock\/authorize\?/);
+      const params = new URL(page.url()).searchParams;
+      assert.equal(params.get("response_type"), "token");
+      assert.equal(params.get("code_challenge"), null);
+    });
+    await step("back signed in, with the fragment removed", async () => {
+      await page.getByTestId("mock-account-adam.agent@example.com").click();
+      await page.getByTestId("session-bar").waitFor();
+      assertNoSecretsInAddress(page);
+      assert.equal(new URL(page.url()).hash, "");
+      assert.match(await page.getByTestId("session-scopes").textContent(), /billing_manage/);
+    });
+    await j.screenshot("signed-in-320");
+    assert.deepEqual(j.consoleErrors, []);
+    await j.close();
+  });
+
+  test("denied access: a clear screen, a clean address, and a way to try again", async () => {
+    const j = await journey(env.browser, env.server, "sign-in-denied");
+    const { page, step } = j;
+    await step("deny on the sign-in page", async () => {
+      await page.goto(j.url("/"));
+      await page.getByTestId("sign-in-to-buy").first().click();
+      await page.waitForURL(/\/mock\/authorize\?/);
+      await page.getByTestId("mock-deny").click();
+      await page.getByTestId("sign-in-failed").waitFor();
+    });
+    await step("the message says access was declined; the URL holds no error or state", async () => {
+      assert.match(await page.getByTestId("sign-in-failed-message").textContent(), /declined access/i);
+      assertNoSecretsInAddress(page);
+    });
+    await j.screenshot("denied");
+    await step("a forged answer (state that was never sent) is refused", async () => {
+      await page.goto(j.url("/auth/callback?code=dal%3Aforged&state=AAAAAAAAAAAAAAAAAAAAAA"));
+      await page.getByTestId("sign-in-failed").waitFor();
+      assert.match(await page.getByTestId("sign-in-failed-message").textContent(), /sign in again/i);
+      assertNoSecretsInAddress(page);
+      assert.equal(await page.getByTestId("session-bar").count(), 0);
+    });
+    await step("sign in again works", async () => {
+      await page.getByTestId("sign-in-again").click();
+      await page.waitForURL(/\/mock\/authorize\?/);
+      await page.getByTestId(`mock-account-${OLIVIA}`).click();
+      await page.getByTestId("session-bar").waitFor();
+    });
+    await j.close();
+  });
+
+  test("the loop guard stops a third redirect within 30 seconds", async () => {
+    const j = await journey(env.browser, env.server, "sign-in-loop-guard");
+    const { page, step } = j;
+    await step("two sign-ins that are abandoned", async () => {
+      for (let i = 0; i < 2; i += 1) {
+        await page.goto(j.url("/"));
+        await page.getByTestId("sign-in-to-buy").first().click();
+        await page.waitForURL(/\/mock\/authorize\?/);
+      }
+    });
+    await step("the third is refused with the wait, and nothing navigates", async () => {
+      await page.goto(j.url("/"));
+      await page.getByTestId("sign-in-to-buy").first().click();
+      await page.getByTestId("buy-input-error").waitFor();
+      assert.match(await page.getByTestId("buy-input-error").textContent(), /Too many sign-in attempts/);
+      assert.equal(new URL(page.url()).pathname, "/");
+    });
+    await j.screenshot("refused");
+    await j.close();
+  });
+});
+
+describe("an expired sign-in", () => {
+  test("a 401 while buying asks to sign in again, and the form is kept", async () => {
+    const j = await journey(env.browser, env.server, "sign-in-expired");
+    const { page, step } = j;
+    await signIn(j);
+    await step("the server forgets the token (it expired there)", async () => {
+      await page.evaluate((key) => {
+        const state = JSON.parse(localStorage.getItem(key));
+        for (const token of state.oauth.tokens) token.expires_at_ms = 1;
+        localStorage.setItem(key, JSON.stringify(state));
+      }, STATE_KEY);
+    });
+    await step("buying shows why it failed and offers sign-in; the quantity stays", async () => {
+      const card = page.locator('[data-item-id="chat-transcripts-export"]');
+      await card.getByTestId("quantity").fill("3");
+      await card.getByTestId("buy").click();
+      await card.getByTestId("buy-error").waitFor();
+      assert.match(await card.getByTestId("buy-error").textContent(), /sign-in has expired/i);
+      await card.getByTestId("sign-in-to-buy").waitFor();
+      assert.equal(await card.getByTestId("quantity").inputValue(), "3");
+      assert.equal(await page.getByTestId("session-bar").count(), 0);
+      assert.equal((await mockState(page)).livechat.direct_charges.length, 0);
+    });
+    await j.screenshot("expired");
+    await j.close();
+  });
+});
+
+describe("one-time purchase (direct charge)", () => {
+  test("buy, confirm, activate once, poll to paid; reload and a second tab do not activate again", async () => {
+    const j = await journey(env.browser, env.server, "direct-charge-success");
+    const { page, step } = j;
+    await signIn(j);
+    await step("one click creates exactly one charge and opens its confirmation page", async () => {
+      const card = page.locator('[data-item-id="chat-transcripts-export"]');
+      await card.getByTestId("buy").dblclick();
+      await page.waitForURL(/\/mock\/confirm\?/);
+      const state = await mockState(page);
+      assert.equal(state.livechat.direct_charges.length, 1);
+      assert.equal(state.livechat.direct_charges[0].status, "pending");
+    });
+    await j.screenshot("confirmation-page");
+    await step("accept: back on the return page, which activates and polls", async () => {
+      await page.getByTestId("mock-accept").click();
+      await page.waitForURL(/\/return\?id=.+&type=direct_charge/);
+      await page.getByTestId("return-flow").waitFor();
+    });
+    await step("the timeline shows processing before the final status", async () => {
+      await page.waitForFunction(() =>
+        ["activated", "processing"].some((k) =>
+          document.querySelector(`[data-testid="step-${k}"]`)?.dataset.state === "current"),
+      );
+    });
+    await j.screenshot("processing");
+    await step("paid", async () => {
+      const result = await outcome(page);
+      assert.equal(result.phase, "finished");
+      assert.equal(result.title, "Payment complete");
+      assert.equal(result.status, "Paid");
+      const states = await stepStates(page);
+      assert.deepEqual(Object.values(states), ["done", "done", "done", "done", "done"]);
+    });
+    await j.screenshot("paid");
+    await step("reloading the return page shows paid and sends no activation", async () => {
+      await page.reload();
+      const result = await outcome(page);
+      assert.equal(result.title, "Payment complete");
+      const [charge] = (await mockState(page)).livechat.direct_charges;
+      assert.equal(charge.status, "success");
+      assert.equal(charge.activation_requests, 1);
+    });
+    await step("a second tab on the same return address signs in, shows paid, still one activation", async () => {
+      const second = await page.context().newPage();
+      await second.goto(page.url());
+      // A tab starts without a token: it signs in and comes back to the charge.
+      await second.getByTestId("sign-in").click();
+      await second.waitForURL(/\/mock\/authorize\?/);
+      await second.getByTestId(`mock-account-${OLIVIA}`).click();
+      await second.waitForURL(/\/return\?id=/);
+      const result = await outcome(second);
+      assert.equal(result.title, "Payment complete");
+      const [charge] = (await mockState(second)).livechat.direct_charges;
+      assert.equal(charge.activation_requests, 1);
+      await second.close();
+    });
+    assert.deepEqual(j.consoleErrors, []);
+    await j.close();
+  });
+
+  test("reloading while the charge is still accepted does not activate twice", async () => {
+    const j = await journey(env.browser, env.server, "direct-charge-reload-early");
+    const { page, step } = j;
+    await signIn(j);
+    await buy(j, "chat-transcripts-export");
+    await step("accept, then reload as soon as the activation went out", async () => {
+      await page.getByTestId("mock-accept").click();
+      await page.waitForURL(/\/return\?/);
+      await page.waitForFunction(
+        (key) => JSON.parse(localStorage.getItem(key)).livechat.direct_charges[0].activation_requests === 1,
+        STATE_KEY,
+      );
+      await page.reload();
+    });
+    await step("the page follows the same charge to paid with one activation", async () => {
+      const result = await outcome(page);
+      assert.equal(result.title, "Payment complete");
+      const [charge] = (await mockState(page)).livechat.direct_charges;
+      assert.equal(charge.activation_requests, 1);
+    });
+    await j.close();
+  });
+
+  test("a card that fails: the timeline and the outcome say so", async () => {
+    const j = await journey(env.browser, env.server, "direct-charge-failed");
+    const { page, step } = j;
+    await signIn(j, OLIVIA, "/?mock_scenario=card_declined");
+    await buy(j, "chat-transcripts-export");
+    await step("accept, then the gateway fails the payment", async () => {
+      await page.getByTestId("mock-accept").click();
+      const result = await outcome(page);
+      assert.equal(result.title, "Payment failed");
+      assert.equal(result.status, "Payment failed");
+      assert.equal(await page.getByTestId("return-outcome").getAttribute("data-good"), "false");
+      const states = await stepStates(page);
+      assert.equal(states.paid, "failed");
+    });
+    await j.screenshot("failed");
+    await j.close();
+  });
+
+  test("declining on the confirmation page: nothing is charged or activated", async () => {
+    const j = await journey(env.browser, env.server, "direct-charge-declined", { viewport: SIDEBAR });
+    const { page, step } = j;
+    await signIn(j);
+    await buy(j, "sentiment-pack");
+    await step("the per-agent item is priced for the organization's accounts", async () => {
+      assert.match(await page.getByTestId("mock-charge-details").textContent(), /× 3 accounts/);
+    });
+    await step("decline", async () => {
+      await page.getByTestId("mock-decline").click();
+      const result = await outcome(page);
+      assert.equal(result.title, "Purchase declined");
+      const states = await stepStates(page);
+      assert.equal(states.confirmed, "failed");
+      const [charge] = (await mockState(page)).livechat.direct_charges;
+      assert.equal(charge.status, "declined");
+      assert.equal(charge.activation_requests, 0);
+    });
+    await j.screenshot("declined-320");
+    await j.close();
+  });
+
+  test("a return that needs a fresh sign-in resumes the same charge afterwards", async () => {
+    const j = await journey(env.browser, env.server, "return-needs-sign-in");
+    const { page, step } = j;
+    let returnUrl;
+    await signIn(j);
+    await buy(j, "chat-transcripts-export");
+    await step("accept, then lose the sign-in (a new tab has no token)", async () => {
+      await page.getByTestId("mock-accept").click();
+      await page.waitForURL(/\/return\?/);
+      returnUrl = page.url();
+      await outcome(page);
+    });
+    const fresh = await page.context().newPage();
+    await step("the return page asks to sign in, and comes back to the same charge", async () => {
+      await fresh.goto(returnUrl);
+      await fresh.getByTestId("sign-in").click();
+      await fresh.waitForURL(/\/mock\/authorize\?/);
+      await fresh.getByTestId(`mock-account-${OLIVIA}`).click();
+      await fresh.waitForURL(/\/return\?id=/);
+      assert.equal(new URL(fresh.url()).search, new URL(returnUrl).search);
+      const result = await outcome(fresh);
+      assert.equal(result.title, "Payment complete");
+    });
+    await fresh.close();
+    await j.close();
+  });
+
+  test("a tampered return address is refused without any request", async () => {
+    const j = await journey(env.browser, env.server, "return-tampered");
+    const { page, step } = j;
+    await signIn(j);
+    await step("markup in the id", async () => {
+      await page.goto(j.url("/return?id=%3Cscript%3E&type=direct_charge"));
+      await page.getByTestId("return-invalid").waitFor();
+      assert.equal(await page.locator("script:not([src])").count() <= 1, true);
+    });
+    await step("an unknown id is explained", async () => {
+      await page.goto(j.url("/return?id=no-such-charge&type=direct_charge"));
+      const result = await outcome(page);
+      assert.equal(result.phase, "not-found");
+    });
+    await j.screenshot("unknown-id");
+    await j.close();
+  });
+});
+
+describe("subscriptions (recurrent charges)", () => {
+  test("subscribe with a free trial", async () => {
+    const j = await journey(env.browser, env.server, "subscription-trial");
+    const { page, step } = j;
+    await signIn(j);
+    await buy(j, "pro-monthly");
+    await step("the confirmation page states the trial", async () => {
+      assert.match(await page.getByTestId("mock-charge-details").textContent(), /14-day free trial/);
+    });
+    await step("accept: activated once, then the trial starts", async () => {
+      await page.getByTestId("mock-accept").click();
+      await page.waitForURL(/type=recurrent_charge/);
+      const result = await outcome(page);
+      assert.equal(result.title, "Free trial started");
+      const [sub] = (await mockState(page)).livechat.recurrent_charges;
+      assert.equal(sub.activation_requests, 1);
+      assert.ok(sub.trial_ends_ms > Date.now());
+    });
+    await j.screenshot("trial");
+    await j.close();
+  });
+
+  test("a subscription whose payment cannot be collected is shown frozen, with what to do", async () => {
+    const j = await journey(env.browser, env.server, "subscription-frozen", { viewport: SIDEBAR });
+    const { page, step } = j;
+    await signIn(j, OLIVIA, "/?mock_scenario=subscription_frozen");
+    await buy(j, "pro-yearly");
+    await step("accept, then the first payment fails", async () => {
+      await page.getByTestId("mock-accept").click();
+      const result = await outcome(page);
+      assert.equal(result.title, "Subscription frozen");
+      assert.match(await page.getByTestId("return-outcome").textContent(), /payment method/);
+    });
+    await j.screenshot("frozen-320");
+    await j.close();
+  });
+
+  test("a subscription waiting for the buyer can be declined from the return page", async () => {
+    const j = await journey(env.browser, env.server, "subscription-awaiting");
+    const { page, step } = j;
+    await signIn(j);
+    await buy(j, "pro-yearly");
+    await step("come back without confirming", async () => {
+      const id = new URL(page.url()).searchParams.get("id");
+      await page.goto(j.url(`/return?id=${id}&type=recurrent_charge`));
+      const result = await outcome(page);
+      assert.equal(result.phase, "awaiting-buyer");
+      assert.match(await page.getByTestId("return-confirm-link").getAttribute("href"), /\/mock\/confirm\?/);
+    });
+    await j.screenshot("awaiting");
+    await step("decline", async () => {
+      await page.getByTestId("return-decline").click();
+      const result = await outcome(page);
+      assert.equal(result.title, "Purchase declined");
+    });
+    await j.close();
+  });
+});

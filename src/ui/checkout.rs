@@ -1,0 +1,266 @@
+//! Buying from the catalog: one create request per click, then off to
+//! LiveChat's confirmation page, but only if its address is on the
+//! allow-list. The way back is `return_page`.
+
+use leptos::prelude::*;
+
+use super::auth::{here, start_sign_in, Auth, SignInStatus};
+use super::common::ErrorNotice;
+use super::services::Services;
+use crate::api::livechat::{NewDirectCharge, NewRecurrentCharge};
+use crate::api::ApiError;
+use crate::config::{CatalogItem, ItemKind};
+use crate::web::dom;
+
+pub use super::return_page::ChargeReturn;
+
+/// Highest quantity the form offers for one purchase.
+pub const MAX_QUANTITY: u32 = 100;
+
+/// Reads the quantity field: a whole number from 1 to [`MAX_QUANTITY`].
+pub fn parse_quantity(raw: &str) -> Result<u32, String> {
+    match raw.trim().parse::<u32>() {
+        Ok(n) if (1..=MAX_QUANTITY).contains(&n) => Ok(n),
+        Ok(_) => Err(format!("Choose a quantity from 1 to {MAX_QUANTITY}.")),
+        Err(_) => Err("The quantity must be a whole number, such as 1 or 2.".to_owned()),
+    }
+}
+
+/// Whether repeating a failed create cannot make a second charge: the server
+/// answered and refused (busy, rate limited) rather than going silent.
+pub fn create_retry_is_safe(error: &ApiError) -> bool {
+    matches!(error.status(), Some(429 | 502 | 503 | 504))
+}
+
+/// Why a purchase did not leave for the confirmation page.
+#[derive(Debug, Clone, PartialEq)]
+enum BuyProblem {
+    /// The form is wrong; nothing was sent.
+    Input(String),
+    /// The API refused or failed.
+    Api(ApiError),
+    /// The answer never came: the charge may exist.
+    Unknown(ApiError),
+    /// The server's confirmation address is not one the widget follows.
+    UnsafeConfirmation(String),
+}
+
+/// The buy area of one catalog item: quantity (where the buyer picks it),
+/// the button, and what went wrong.
+#[component]
+pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
+    let services = expect_context::<Services>();
+    let auth = expect_context::<Auth>();
+    let default_quantity = match item.kind {
+        ItemKind::OneTime { quantity, .. } => quantity.max(1),
+        ItemKind::Subscription { .. } => 1,
+    };
+    let asks_quantity = matches!(
+        item.kind,
+        ItemKind::OneTime {
+            per_account: false,
+            ..
+        }
+    );
+    let quantity = RwSignal::new(default_quantity.to_string());
+    let problem = RwSignal::new(None::<BuyProblem>);
+    // Set synchronously on click, so a double click sends one request.
+    let busy = RwSignal::new(false);
+    let item = StoredValue::new(item);
+    let is_subscription = item.with_value(|i| matches!(i.kind, ItemKind::Subscription { .. }));
+    let field_id = item.with_value(|i| format!("quantity-{}", i.id));
+
+    let buy = {
+        let services = services.clone();
+        move || {
+            if busy.get_untracked() {
+                return;
+            }
+            let Some(token) = auth.current() else {
+                // The token ran out since the page showed the button.
+                auth.reject();
+                return;
+            };
+            let quantity = if asks_quantity {
+                match parse_quantity(&quantity.get_untracked()) {
+                    Ok(q) => q,
+                    Err(message) => {
+                        problem.set(Some(BuyProblem::Input(message)));
+                        return;
+                    }
+                }
+            } else {
+                default_quantity
+            };
+            busy.set(true);
+            problem.set(None);
+            let services = services.clone();
+            let item = item.get_value();
+            leptos::task::spawn_local(async move {
+                match create_and_confirm(&services, &token, &item, quantity).await {
+                    // The page is leaving; the button stays disabled.
+                    Ok(()) => {}
+                    Err(found) => {
+                        if let BuyProblem::Api(error) | BuyProblem::Unknown(error) = &found {
+                            auth.note_error(error);
+                        }
+                        problem.set(Some(found));
+                        busy.set(false);
+                    }
+                }
+            });
+        }
+    };
+    let buy = StoredValue::new(buy);
+    let retry = Callback::new(move |_: ()| buy.with_value(|buy| buy()));
+
+    let signed_in = move || matches!(auth.status(), SignInStatus::SignedIn(_));
+    let sign_in = {
+        let services = services.clone();
+        move |_| {
+            if let Err(message) = start_sign_in(&services, here()) {
+                problem.set(Some(BuyProblem::Input(message)));
+            }
+        }
+    };
+    let action_label = if is_subscription { "Subscribe" } else { "Buy" };
+    let input_error = move || match problem.get() {
+        Some(BuyProblem::Input(message)) => Some(message),
+        _ => None,
+    };
+
+    view! {
+        <form
+            class="buy-panel"
+            data-testid="buy-panel"
+            novalidate=true
+            on:submit=move |ev| {
+                ev.prevent_default();
+                buy.with_value(|buy| buy());
+            }
+        >
+            {asks_quantity.then(|| view! {
+                <label class="quantity" for=field_id.clone()>
+                    "Quantity"
+                    <input
+                        id=field_id.clone()
+                        type="number"
+                        inputmode="numeric"
+                        min="1"
+                        max=MAX_QUANTITY.to_string()
+                        step="1"
+                        data-testid="quantity"
+                        aria-invalid=move || input_error().is_some().to_string()
+                        prop:value=move || quantity.get()
+                        on:input=move |ev| quantity.set(event_target_value(&ev))
+                    />
+                </label>
+            })}
+            <Show
+                when=signed_in
+                fallback=move || view! {
+                    <button type="button" class="button-secondary" data-testid="sign-in-to-buy" on:click=sign_in.clone()>
+                        "Sign in to " {action_label.to_lowercase()}
+                    </button>
+                }
+            >
+                <button
+                    type="submit"
+                    class="button-primary"
+                    data-testid="buy"
+                    disabled=move || busy.get()
+                    aria-busy=move || busy.get().to_string()
+                >
+                    {move || if busy.get() { "Creating charge…" } else { action_label }}
+                </button>
+            </Show>
+            <div aria-live="polite">
+                {move || problem.get().map(|found| view! { <BuyProblemView problem=found retry/> })}
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
+    match problem {
+        BuyProblem::Api(error) if create_retry_is_safe(&error) => {
+            view! { <ErrorNotice error retry testid="buy-error"/> }.into_any()
+        }
+        BuyProblem::Input(message) => view! {
+            <p class="field-error" role="alert" data-testid="buy-input-error">{message}</p>
+        }
+        .into_any(),
+        BuyProblem::Api(error) => view! { <ErrorNotice error testid="buy-error"/> }.into_any(),
+        BuyProblem::Unknown(error) => view! {
+            <div class="notice notice-error" role="alert" data-testid="buy-unknown">
+                <p>{error.user_message()}</p>
+                <p>
+                    "The charge may have been created before the connection failed. "
+                    <a href="/charges">"Check your charges"</a>
+                    " before buying again, so you are not charged twice."
+                </p>
+            </div>
+        }
+        .into_any(),
+        BuyProblem::UnsafeConfirmation(reason) => view! {
+            <div class="notice notice-error" role="alert" data-testid="buy-unsafe-confirmation">
+                <p>
+                    "The charge was created, but its confirmation page was not opened because "
+                    {reason} ". Nothing has been paid. Please tell the app's owner."
+                </p>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+/// Creates the charge, checks its confirmation address, and leaves for it.
+async fn create_and_confirm(
+    services: &Services,
+    token: &crate::domain::oauth::AccessToken,
+    item: &CatalogItem,
+    quantity: u32,
+) -> Result<(), BuyProblem> {
+    let client = services.billing_client();
+    let test = services.is_mock().then_some(true);
+    let classify = |error: ApiError| match error {
+        ApiError::Network(_) | ApiError::Timeout => BuyProblem::Unknown(error),
+        ApiError::Validation { .. } => BuyProblem::Api(error),
+        other => BuyProblem::Api(other),
+    };
+    let confirmation_url = match item.kind {
+        ItemKind::OneTime { per_account, .. } => {
+            let mut charge =
+                NewDirectCharge::new(&item.name, item.price, quantity, &services.return_url);
+            charge.per_account = per_account.then_some(true);
+            charge.test = test;
+            client
+                .create_direct_charge(token, &charge)
+                .await
+                .map_err(classify)?
+                .confirmation_url
+        }
+        ItemKind::Subscription {
+            months,
+            trial_days,
+            per_account,
+        } => {
+            let mut charge = NewRecurrentCharge::new(&item.name, item.price, &services.return_url);
+            charge.months = Some(months);
+            charge.trial_days = (trial_days > 0).then_some(trial_days);
+            charge.per_account = per_account.then_some(true);
+            charge.test = test;
+            client
+                .create_recurrent_charge(token, &charge)
+                .await
+                .map_err(classify)?
+                .confirmation_url
+        }
+    };
+    let url = services
+        .check_confirmation_url(&confirmation_url)
+        .map_err(|e| BuyProblem::UnsafeConfirmation(e.to_string()))?;
+    dom::navigate_to(&url);
+    Ok(())
+}

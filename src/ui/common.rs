@@ -1,0 +1,91 @@
+//! Small pieces every page uses: headings, empty states, error notices with
+//! their way forward, and money and date text.
+
+use leptos::prelude::*;
+
+use super::auth::Auth;
+use crate::api::{ApiError, NextStep, Timestamp};
+use crate::domain::money::Cents;
+
+/// Heading and one-line purpose shared by every page.
+#[component]
+pub fn PageHeader(#[prop(into)] title: String, #[prop(into)] lead: String) -> impl IntoView {
+    view! {
+        <header class="page-header">
+            <h1>{title}</h1>
+            <p class="lead">{lead}</p>
+        </header>
+    }
+}
+
+/// What a section shows before there is anything to show.
+#[component]
+pub fn EmptyState(#[prop(into)] message: String) -> impl IntoView {
+    view! { <p class="empty-state" data-testid="empty-state">{message}</p> }
+}
+
+/// An API error where it happened: what went wrong in the buyer's words and
+/// the button that helps. `retry` is offered only where retrying is sound
+/// (network, timeout, 408/429/5xx) or the data must be reloaded (409); a 401
+/// marks the sign-in as expired so the sign-in prompt appears.
+#[component]
+pub fn ErrorNotice(
+    error: ApiError,
+    /// Repeats what failed (or reloads after a 409).
+    #[prop(optional, into)]
+    retry: Option<Callback<()>>,
+    /// Names this notice for tests and screen readers.
+    #[prop(optional, into)]
+    testid: Option<String>,
+) -> impl IntoView {
+    if let Some(auth) = use_context::<Auth>() {
+        auth.note_error(&error);
+    }
+    let message = error.user_message();
+    let step = error.next_step();
+    let label = match &step {
+        NextStep::Reload => "Reload",
+        NextStep::WaitAndRetry { .. } | NextStep::Retry | NextStep::CheckConnection => "Try again",
+        _ => "",
+    };
+    let retry = retry.filter(|_| !label.is_empty());
+    let status = error
+        .status()
+        .map(|s| format!("HTTP {s}"))
+        .unwrap_or_default();
+    view! {
+        <div
+            class="notice notice-error"
+            role="alert"
+            data-testid=testid.unwrap_or_else(|| "error-notice".to_owned())
+            data-status=status
+        >
+            <p data-testid="error-message">{message}</p>
+            {retry.map(|retry| view! {
+                <button
+                    type="button"
+                    class="button-secondary"
+                    data-testid="error-retry"
+                    on:click=move |_| retry.run(())
+                >
+                    {label}
+                </button>
+            })}
+        </div>
+    }
+}
+
+/// An amount in the configured currency, e.g. "$19.00".
+pub fn money(amount: Cents, currency: &str) -> String {
+    amount.display_in(currency)
+}
+
+/// The date part of a server timestamp, as sent (`2026-11-23`).
+pub fn date(timestamp: &Timestamp) -> String {
+    timestamp.date().to_owned()
+}
+
+/// An optional server date, or a dash.
+pub fn date_or_dash(timestamp: Option<&Timestamp>) -> String {
+    timestamp.map(date).unwrap_or_else(|| "—".to_owned())
+}

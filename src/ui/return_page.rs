@@ -1,0 +1,701 @@
+//! `/return?id=..&type=..`: the buyer is back from LiveChat's confirmation
+//! page. The page reads the charge, activates an accepted one exactly once
+//! (the activation log in localStorage is shared by tabs and survives a
+//! reload), then polls on the core schedule until the status is final,
+//! showing each step on the timeline.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::auth::{Auth, SignInPrompt, SignInStatus};
+use super::common::{ErrorNotice, PageHeader};
+use super::services::Services;
+use super::shell::Loading;
+use super::timeline::StatusTimeline;
+use crate::api::livechat::{DirectCharge, RecurrentAction, RecurrentCharge};
+use crate::api::{ApiError, Timestamp};
+use crate::domain::charge::{ChargeKind, DirectChargeStatus, RecurrentChargeStatus};
+use crate::domain::checkout::{
+    direct_action, direct_timeline, in_trial, recurrent_action, recurrent_timeline, ActivationLog,
+    ActivationState, Outcome, ReturnAction, TimelineStep,
+};
+use crate::domain::oauth::AccessToken;
+use crate::domain::polling::{
+    jitter_sample_from_unit, GiveUpReason, PollDecision, PollOutcome, PollSchedule,
+};
+use crate::domain::return_url::{parse_charge_return, ChargeReturn as ReturnTarget};
+use crate::web::dom;
+use crate::web::storage::{self, Area};
+use crate::web::transport::sleep_ms;
+
+/// The charge the buyer came back with, as last read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    Direct(DirectCharge),
+    Recurrent(RecurrentCharge),
+}
+
+impl Found {
+    pub fn kind(&self) -> ChargeKind {
+        match self {
+            Self::Direct(_) => ChargeKind::Direct,
+            Self::Recurrent(_) => ChargeKind::Recurrent,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Direct(c) => c.id.as_str(),
+            Self::Recurrent(c) => c.id.as_str(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Direct(c) => &c.name,
+            Self::Recurrent(c) => &c.name,
+        }
+    }
+
+    pub fn status_label(&self) -> String {
+        let (label, raw) = match self {
+            Self::Direct(c) => (c.status.label(), c.status.as_str()),
+            Self::Recurrent(c) => (c.status.label(), c.status.as_str()),
+        };
+        if self.is_unknown() {
+            format!("{label} ({raw})")
+        } else {
+            label.to_owned()
+        }
+    }
+
+    fn is_unknown(&self) -> bool {
+        match self {
+            Self::Direct(c) => matches!(c.status, DirectChargeStatus::Unknown(_)),
+            Self::Recurrent(c) => matches!(c.status, RecurrentChargeStatus::Unknown(_)),
+        }
+    }
+
+    fn confirmation_url(&self) -> &str {
+        match self {
+            Self::Direct(c) => &c.confirmation_url,
+            Self::Recurrent(c) => &c.confirmation_url,
+        }
+    }
+
+    /// What the page should do with this charge now.
+    pub fn action(&self, activation: Option<ActivationState>, now_ms: u64) -> ReturnAction {
+        match self {
+            Self::Direct(c) => direct_action(&c.status, activation),
+            Self::Recurrent(c) => recurrent_action(
+                &c.status,
+                millis(c.trial_ends_at.as_ref()),
+                now_ms,
+                activation,
+            ),
+        }
+    }
+
+    pub fn timeline(&self, activated: bool, now_ms: u64) -> Vec<TimelineStep> {
+        match self {
+            Self::Direct(c) => direct_timeline(&c.status, activated),
+            Self::Recurrent(c) => recurrent_timeline(
+                &c.status,
+                activated,
+                in_trial(&c.status, millis(c.trial_ends_at.as_ref()), now_ms),
+            ),
+        }
+    }
+}
+
+fn millis(timestamp: Option<&Timestamp>) -> Option<u64> {
+    timestamp.and_then(|t| u64::try_from(t.unix_millis()).ok())
+}
+
+/// Where the page stands.
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    Loading,
+    NotFound,
+    /// The buyer has not confirmed (or came back without confirming).
+    AwaitingBuyer,
+    Activating,
+    Checking {
+        checks: u32,
+    },
+    Finished(Outcome),
+    GaveUp(GiveUpReason),
+    Failed(ApiError),
+    /// The server refused the token: the sign-in prompt takes over.
+    NeedsSignIn,
+}
+
+/// The shared state of one return page.
+#[derive(Clone, Copy)]
+struct Flow {
+    charge: RwSignal<Option<Found>>,
+    phase: RwSignal<Phase>,
+    activated: RwSignal<bool>,
+    /// Bumped to stop a running loop (restart, or the page is left).
+    run: StoredValue<u32>,
+}
+
+impl Flow {
+    fn new() -> Self {
+        Self {
+            charge: RwSignal::new(None),
+            phase: RwSignal::new(Phase::Loading),
+            activated: RwSignal::new(false),
+            run: StoredValue::new(0),
+        }
+    }
+
+    /// A new run; earlier loops notice and stop.
+    fn next_run(&self) -> u32 {
+        self.run.update_value(|r| *r = r.wrapping_add(1));
+        self.run.get_value()
+    }
+
+    fn is_current(&self, run: u32) -> bool {
+        self.run.try_get_value() == Some(run)
+    }
+}
+
+fn read_log() -> ActivationLog {
+    storage::get(Area::Local, ActivationLog::STORAGE_KEY)
+        .map(|json| ActivationLog::from_json(&json))
+        .unwrap_or_default()
+}
+
+/// Read, change and write back the log in one synchronous step, so two tabs
+/// cannot interleave inside it (the page's JavaScript runs on one thread).
+fn update_log<R>(change: impl FnOnce(&mut ActivationLog) -> R) -> R {
+    let mut log = read_log();
+    let result = change(&mut log);
+    storage::set(Area::Local, ActivationLog::STORAGE_KEY, &log.to_json());
+    result
+}
+
+fn activation_of(kind: ChargeKind, id: &str) -> Option<ActivationState> {
+    read_log().state_of(kind, id, dom::now_ms())
+}
+
+/// Reads the returned charge, trying each kind the return URL allows.
+async fn look_up(
+    services: &Services,
+    token: &AccessToken,
+    target: &ReturnTarget,
+) -> Result<Option<Found>, ApiError> {
+    let client = services.billing_client();
+    for kind in target.lookup_order() {
+        let found = match kind {
+            ChargeKind::Direct => client
+                .get_direct_charge(token, &target.direct_id())
+                .await
+                .map(Found::Direct),
+            ChargeKind::Recurrent => client
+                .get_recurrent_charge(token, &target.recurrent_id())
+                .await
+                .map(Found::Recurrent),
+        };
+        match found {
+            Ok(found) => return Ok(Some(found)),
+            Err(error) if error.status() == Some(404) => continue,
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(None)
+}
+
+async fn reread(
+    services: &Services,
+    token: &AccessToken,
+    found: &Found,
+) -> Result<Found, ApiError> {
+    let client = services.billing_client();
+    match found {
+        Found::Direct(c) => client
+            .get_direct_charge(token, &c.id)
+            .await
+            .map(Found::Direct),
+        Found::Recurrent(c) => client
+            .get_recurrent_charge(token, &c.id)
+            .await
+            .map(Found::Recurrent),
+    }
+}
+
+/// What an activate request's result means for the log and the page.
+enum Activated {
+    /// Done: the answer, when it carried the charge.
+    Yes(Option<Box<Found>>),
+    /// The answer was lost: it may have happened. Keep the claim and poll.
+    Maybe,
+    /// Refused with no effect.
+    No(ApiError),
+}
+
+async fn activate(services: &Services, token: &AccessToken, found: &Found) -> Activated {
+    let client = services.billing_client();
+    let result = match found {
+        Found::Direct(c) => client
+            .activate_direct_charge(token, &c.id)
+            .await
+            .map(|c| c.map(|c| Box::new(Found::Direct(c)))),
+        Found::Recurrent(c) => client
+            .recurrent_charge_action(token, &c.id, RecurrentAction::Activate)
+            .await
+            .map(|c| Some(Box::new(Found::Recurrent(c)))),
+    };
+    match result {
+        Ok(found) => Activated::Yes(found),
+        // 409: somebody (another browser, an earlier page) activated it.
+        Err(error) if error.status() == Some(409) => Activated::Yes(None),
+        Err(ApiError::Network(_) | ApiError::Timeout) => Activated::Maybe,
+        Err(error) if error.is_retryable() && error.status().is_none_or(|s| s >= 500) => {
+            Activated::Maybe
+        }
+        Err(error) => Activated::No(error),
+    }
+}
+
+fn poll_outcome_of_error(error: &ApiError) -> PollOutcome {
+    match error {
+        ApiError::Network(_) | ApiError::Timeout => PollOutcome::Transient,
+        // A proxy's page or a cut-off body: the next check may read fine.
+        ApiError::Decode { .. } => PollOutcome::Transient,
+        ApiError::HtmlBody { status, .. } if *status < 400 => PollOutcome::Transient,
+        ApiError::Validation { .. } => PollOutcome::Rejected { status: 400 },
+        _ => match error.status() {
+            Some(429) => PollOutcome::RateLimited {
+                retry_after_secs: error.retry_after_secs(),
+            },
+            Some(status) => PollOutcome::from_http_status(status, None)
+                .unwrap_or(PollOutcome::Rejected { status }),
+            None => PollOutcome::Transient,
+        },
+    }
+}
+
+fn jitter() -> u32 {
+    jitter_sample_from_unit(js_sys::Math::random())
+}
+
+fn page_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.hidden())
+}
+
+/// Runs the page until it has nothing more to do or `run` is superseded.
+async fn drive(flow: Flow, run: u32, services: Services, auth: Auth, token: AccessToken) {
+    let fail = |error: ApiError| {
+        auth.note_error(&error);
+        if error.status() == Some(401) {
+            flow.phase.set(Phase::NeedsSignIn);
+        } else {
+            flow.phase.set(Phase::Failed(error));
+        }
+    };
+    let Some(mut found) = flow.charge.get_untracked() else {
+        return;
+    };
+    let mut schedule: Option<PollSchedule> = None;
+    loop {
+        if !flow.is_current(run) {
+            return;
+        }
+        let now = dom::now_ms();
+        let activation = activation_of(found.kind(), found.id());
+        flow.activated
+            .set(matches!(activation, Some(ActivationState::Done { .. })));
+        match found.action(activation, now) {
+            ReturnAction::AwaitBuyer => {
+                flow.phase.set(Phase::AwaitingBuyer);
+                return;
+            }
+            ReturnAction::Finished(outcome) => {
+                flow.phase.set(Phase::Finished(outcome));
+                return;
+            }
+            ReturnAction::Activate => {
+                let (kind, id) = (found.kind(), found.id().to_owned());
+                if update_log(|log| log.claim(kind, &id, now)).is_err() {
+                    // Another tab took it in the meantime: just follow along.
+                    continue;
+                }
+                flow.phase.set(Phase::Activating);
+                match activate(&services, &token, &found).await {
+                    Activated::Yes(answer) => {
+                        update_log(|log| log.mark_done(kind, &id, dom::now_ms()));
+                        if let Some(answer) = answer {
+                            found = *answer;
+                            flow.charge.set(Some(found.clone()));
+                        }
+                    }
+                    Activated::Maybe => {}
+                    Activated::No(error) => {
+                        update_log(|log| log.release(kind, &id));
+                        fail(error);
+                        return;
+                    }
+                }
+                // From here on the schedule decides when to look again.
+                schedule.get_or_insert_with(|| PollSchedule::with_defaults(dom::now_ms()));
+            }
+            ReturnAction::Poll => {
+                let schedule =
+                    schedule.get_or_insert_with(|| PollSchedule::with_defaults(dom::now_ms()));
+                let mut decision = if schedule.polls() == 0 {
+                    schedule.initial()
+                } else {
+                    PollDecision::WaitMs(0)
+                };
+                // One check per round; the loop above re-decides after it.
+                loop {
+                    if !flow.is_current(run) {
+                        return;
+                    }
+                    match decision {
+                        PollDecision::WaitMs(ms) => {
+                            flow.phase.set(Phase::Checking {
+                                checks: schedule.polls(),
+                            });
+                            sleep_ms(u32::try_from(ms).unwrap_or(u32::MAX)).await;
+                            if page_hidden() {
+                                if let Some(paused) = schedule.set_visible(false, dom::now_ms()) {
+                                    decision = paused;
+                                    continue;
+                                }
+                            }
+                        }
+                        PollDecision::Paused => {
+                            // Hidden tab: look again when it is shown.
+                            sleep_ms(500).await;
+                            if !page_hidden() {
+                                decision = schedule
+                                    .set_visible(true, dom::now_ms())
+                                    .unwrap_or(PollDecision::WaitMs(0));
+                            }
+                            continue;
+                        }
+                        PollDecision::StopTerminal => break,
+                        PollDecision::ReAuthenticate => {
+                            auth.reject();
+                            flow.phase.set(Phase::NeedsSignIn);
+                            return;
+                        }
+                        PollDecision::GiveUp { reason } => {
+                            flow.phase.set(Phase::GaveUp(reason));
+                            return;
+                        }
+                    }
+                    if !flow.is_current(run) {
+                        return;
+                    }
+                    let outcome = match reread(&services, &token, &found).await {
+                        Ok(fresh) => {
+                            found = fresh;
+                            flow.charge.set(Some(found.clone()));
+                            let activation = activation_of(found.kind(), found.id());
+                            match found.action(activation, dom::now_ms()) {
+                                ReturnAction::Poll => PollOutcome::Pending,
+                                _ => PollOutcome::Terminal,
+                            }
+                        }
+                        Err(error) => {
+                            auth.note_error(&error);
+                            poll_outcome_of_error(&error)
+                        }
+                    };
+                    decision = schedule.next(outcome, dom::now_ms(), jitter());
+                }
+            }
+        }
+    }
+}
+
+#[component]
+pub fn ChargeReturn() -> impl IntoView {
+    let search = dom::location_search();
+    let target = parse_charge_return(&search);
+    let body = match target {
+        Err(error) => view! {
+            <section class="card error-card" role="alert" data-testid="return-invalid">
+                <h2>"This payment link is not valid"</h2>
+                <p>{format!("Nothing was charged or activated: {error}.")}</p>
+                <a href="/charges">"See your charges"</a>
+            </section>
+        }
+        .into_any(),
+        Ok(target) => view! { <ReturnFlow target/> }.into_any(),
+    };
+    view! {
+        <div data-testid="page-charge-return">
+            <PageHeader
+                title="Payment"
+                lead="The status of the charge you just confirmed or declined."
+            />
+            {body}
+        </div>
+    }
+}
+
+#[component]
+fn ReturnFlow(target: ReturnTarget) -> impl IntoView {
+    let services = expect_context::<Services>();
+    let auth = expect_context::<Auth>();
+    let flow = Flow::new();
+    let target = StoredValue::new(target);
+
+    // (Re)starts the page: look the charge up, then drive it.
+    let start = {
+        let services = services.clone();
+        move || {
+            let Some(token) = auth.current() else {
+                return;
+            };
+            let run = flow.next_run();
+            flow.phase.set(Phase::Loading);
+            let services = services.clone();
+            let target = target.get_value();
+            spawn_local(async move {
+                match look_up(&services, &token, &target).await {
+                    Ok(Some(found)) => {
+                        if !flow.is_current(run) {
+                            return;
+                        }
+                        flow.charge.set(Some(found));
+                        drive(flow, run, services, auth, token).await;
+                    }
+                    Ok(None) => flow.phase.set(Phase::NotFound),
+                    Err(error) => {
+                        auth.note_error(&error);
+                        flow.phase.set(if error.status() == Some(401) {
+                            Phase::NeedsSignIn
+                        } else {
+                            Phase::Failed(error)
+                        });
+                    }
+                }
+            });
+        }
+    };
+    let start = StoredValue::new(start);
+    // Start once signed in (now, or after the prompt's round trip).
+    Effect::new(move |started: Option<bool>| {
+        let signed_in = matches!(auth.status(), SignInStatus::SignedIn(_));
+        if signed_in && started != Some(true) {
+            start.with_value(|start| start());
+            return true;
+        }
+        started.unwrap_or(false) && signed_in
+    });
+    on_cleanup(move || {
+        // Stops the loop when the page is left.
+        flow.run.update_value(|r| *r = r.wrapping_add(1));
+    });
+    let restart = Callback::new(move |_: ()| start.with_value(|start| start()));
+
+    let timeline = Signal::derive(move || {
+        flow.charge
+            .get()
+            .map(|c| c.timeline(flow.activated.get(), dom::now_ms()))
+            .unwrap_or_default()
+    });
+    let signed_in = move || matches!(auth.status(), SignInStatus::SignedIn(_));
+
+    view! {
+        <Show
+            when=signed_in
+            fallback=|| view! { <SignInPrompt purpose="to see the status of your payment"/> }
+        >
+            <section class="card return-card" data-testid="return-flow">
+                {move || flow.charge.get().map(|charge| view! { <ChargeHeading charge/> })}
+                <Show when=move || !timeline.get().is_empty()>
+                    <StatusTimeline steps=timeline label="Payment progress"/>
+                </Show>
+                <div aria-live="polite" data-testid="return-phase" data-phase=move || phase_name(&flow.phase.get())>
+                    {move || view! { <PhaseView phase=flow.phase.get() flow restart/> }}
+                </div>
+            </section>
+        </Show>
+    }
+}
+
+fn phase_name(phase: &Phase) -> &'static str {
+    match phase {
+        Phase::Loading => "loading",
+        Phase::NotFound => "not-found",
+        Phase::AwaitingBuyer => "awaiting-buyer",
+        Phase::Activating => "activating",
+        Phase::Checking { .. } => "checking",
+        Phase::Finished(_) => "finished",
+        Phase::GaveUp(_) => "gave-up",
+        Phase::Failed(_) => "failed",
+        Phase::NeedsSignIn => "needs-sign-in",
+    }
+}
+
+#[component]
+fn ChargeHeading(charge: Found) -> impl IntoView {
+    let kind = match charge.kind() {
+        ChargeKind::Direct => "One-time purchase",
+        ChargeKind::Recurrent => "Subscription",
+    };
+    let detail_href = match charge.kind() {
+        ChargeKind::Direct => format!("/charges/{}", charge.id()),
+        ChargeKind::Recurrent => format!("/subscriptions/{}", charge.id()),
+    };
+    view! {
+        <div class="return-heading">
+            <p class="badge">{kind}</p>
+            <h2 data-testid="return-charge-name">{charge.name().to_owned()}</h2>
+            <p>
+                "Status: "
+                <strong data-testid="return-status">{charge.status_label()}</strong>
+                " · "
+                <a href=detail_href>"Details"</a>
+            </p>
+        </div>
+    }
+}
+
+#[component]
+fn PhaseView(phase: Phase, flow: Flow, restart: Callback<()>) -> impl IntoView {
+    match phase {
+        Phase::Loading => view! { <Loading label="Reading your payment…"/> }.into_any(),
+        Phase::Activating => {
+            view! { <Loading label="Confirmed. Activating the charge…"/> }.into_any()
+        }
+        Phase::Checking { checks } => {
+            let label = if checks == 0 {
+                "Waiting for the payment to go through…".to_owned()
+            } else {
+                format!("Processing the payment… (checked {checks} times)")
+            };
+            view! { <Loading label/> }.into_any()
+        }
+        Phase::NotFound => view! {
+            <div class="notice notice-error" role="alert" data-testid="return-not-found">
+                <p>
+                    "No charge with this id belongs to your account. The link may be old, or you "
+                    "may be signed in with another LiveChat account. Nothing was charged."
+                </p>
+                <a href="/charges">"See your charges"</a>
+            </div>
+        }
+        .into_any(),
+        Phase::AwaitingBuyer => view! { <AwaitingBuyer flow restart/> }.into_any(),
+        Phase::Finished(outcome) => {
+            let class = if outcome.is_good() {
+                "notice notice-success"
+            } else {
+                "notice notice-error"
+            };
+            view! {
+                <div class=class role="status" data-testid="return-outcome" data-good=outcome.is_good().to_string()>
+                    <h3 data-testid="return-outcome-title">{outcome.title()}</h3>
+                    <p>{outcome.message()}</p>
+                    <p class="actions">
+                        <a href="/">"Back to the shop"</a>
+                        <a href="/charges">"All charges"</a>
+                    </p>
+                </div>
+            }
+            .into_any()
+        }
+        Phase::GaveUp(reason) => view! {
+            <div class="notice" role="status" data-testid="return-gave-up">
+                <p>{reason.to_string()}</p>
+                <button type="button" class="button-secondary" data-testid="return-refresh" on:click=move |_| restart.run(())>
+                    "Refresh status"
+                </button>
+            </div>
+        }
+        .into_any(),
+        Phase::Failed(error) => view! { <ErrorNotice error retry=restart testid="return-error"/> }.into_any(),
+        Phase::NeedsSignIn => view! { <SignInPrompt purpose="to see the status of your payment"/> }.into_any(),
+    }
+}
+
+/// Pending: the buyer has not confirmed yet. The confirmation page is
+/// offered again (only on an allowed address); a subscription can also be
+/// declined from here.
+#[component]
+fn AwaitingBuyer(flow: Flow, restart: Callback<()>) -> impl IntoView {
+    let services = expect_context::<Services>();
+    let auth = expect_context::<Auth>();
+    let charge = flow.charge.get_untracked();
+    let link = charge
+        .as_ref()
+        .map(|c| services.check_confirmation_url(c.confirmation_url()));
+    let declining = RwSignal::new(false);
+    let decline = {
+        let services = services.clone();
+        move |_| {
+            let (Some(Found::Recurrent(charge)), Some(token)) =
+                (flow.charge.get_untracked(), auth.current())
+            else {
+                return;
+            };
+            if declining.get_untracked() {
+                return;
+            }
+            declining.set(true);
+            let client = services.billing_client();
+            spawn_local(async move {
+                match client
+                    .recurrent_charge_action(&token, &charge.id, RecurrentAction::Decline)
+                    .await
+                {
+                    Ok(_) => restart.run(()),
+                    Err(error) => {
+                        auth.note_error(&error);
+                        flow.phase.set(Phase::Failed(error));
+                    }
+                }
+            });
+        }
+    };
+    let is_subscription = matches!(charge, Some(Found::Recurrent(_)));
+    view! {
+        <div class="notice" role="status" data-testid="return-awaiting">
+            <p>
+                "This purchase is waiting for your confirmation on LiveChat's page. "
+                "Nothing has been charged yet."
+            </p>
+            <div class="actions">
+                {match link {
+                    Some(Ok(url)) => view! {
+                        <a class="button-primary" href=url.to_string() data-testid="return-confirm-link">
+                            "Go to the confirmation page"
+                        </a>
+                    }
+                    .into_any(),
+                    Some(Err(reason)) => view! {
+                        <p class="field-error" data-testid="return-confirm-refused">
+                            {format!("The confirmation page is not opened because {reason}.")}
+                        </p>
+                    }
+                    .into_any(),
+                    None => ().into_any(),
+                }}
+                <button type="button" class="button-secondary" data-testid="return-check-again" on:click=move |_| restart.run(())>
+                    "Check again"
+                </button>
+                {is_subscription.then(|| view! {
+                    <button
+                        type="button"
+                        class="button-link"
+                        data-testid="return-decline"
+                        disabled=move || declining.get()
+                        on:click=decline.clone()
+                    >
+                        "Decline this subscription"
+                    </button>
+                })}
+            </div>
+        </div>
+    }
+}

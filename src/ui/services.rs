@@ -1,0 +1,114 @@
+//! What every page talks through: the transport (real network or the
+//! in-page mock, picked by mode), the Billing API, the OAuth client and the
+//! allow-list for confirmation pages. Built once from the configuration and
+//! provided as context.
+
+use url::Url;
+
+use crate::api::livechat::{BillingApi, BillingClient};
+use crate::api::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+use crate::api::ApiError;
+use crate::config::{AppConfig, Mode, OAuthFlow};
+use crate::domain::oauth::{FlowKind, OAuthClient, Scope};
+use crate::domain::return_url::{check_confirmation_url, UnsafeUrlError};
+#[cfg(feature = "mock")]
+use crate::mock::app::SIGN_IN_PATH;
+#[cfg(feature = "mock")]
+use crate::web::mock_transport::MockTransport;
+use crate::web::{dom, transport::FetchTransport};
+
+/// The app's route that receives the OAuth answer.
+pub const CALLBACK_PATH: &str = "auth/callback";
+/// The app's route that receives the buyer back from a confirmation page.
+pub const RETURN_PATH: &str = "return";
+
+/// The real network or the in-page mock: the pages cannot tell them apart.
+#[derive(Debug, Clone, Copy)]
+pub enum AppTransport {
+    Network(FetchTransport),
+    #[cfg(feature = "mock")]
+    Mock(MockTransport),
+}
+
+impl Transport for AppTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        match self {
+            Self::Network(network) => network.send(request).await,
+            #[cfg(feature = "mock")]
+            Self::Mock(mock) => mock.send(request).await,
+        }
+    }
+}
+
+/// Shared by every page through context.
+#[derive(Debug, Clone)]
+pub struct Services {
+    pub transport: AppTransport,
+    pub billing: BillingApi,
+    pub oauth: OAuthClient,
+    pub flow: FlowKind,
+    /// Where LiveChat sends the buyer after a confirmation page.
+    pub return_url: String,
+    pub currency: String,
+    confirmation_origins: Vec<String>,
+    /// This app's own origin in mock mode, where the mock's pages live.
+    mock_origin: Option<String>,
+}
+
+impl Services {
+    /// The scopes the widget asks for: charges, and the ledger if granted.
+    pub const SCOPES: [Scope; 2] = [Scope::BillingManage, Scope::LedgerRead];
+
+    pub fn new(config: &AppConfig, transport: AppTransport) -> Result<Self, ApiError> {
+        let billing = BillingApi::from_config(&config.livechat)?;
+        let redirect_uri = config
+            .livechat
+            .redirect_uri
+            .as_ref()
+            .map(Url::to_string)
+            .unwrap_or_else(|| dom::resolve_against_base(CALLBACK_PATH));
+        let oauth = OAuthClient::new(config.oauth_client_id(), redirect_uri)
+            .with_accounts_url(config.livechat.accounts_url.as_str())
+            .with_scopes(Self::SCOPES.to_vec());
+        let mock_mode = config.mode == Mode::Mock;
+        #[cfg(feature = "mock")]
+        // The demo signs in on its own page; tokens come from the mock.
+        let oauth = if mock_mode {
+            oauth.with_authorize_endpoint(format!("{}{SIGN_IN_PATH}", dom::origin()))
+        } else {
+            oauth
+        };
+        let flow = match config.livechat.oauth_flow {
+            OAuthFlow::Code => FlowKind::Code,
+            OAuthFlow::Implicit => FlowKind::Implicit,
+        };
+        Ok(Self {
+            transport,
+            billing,
+            oauth,
+            flow,
+            return_url: dom::resolve_against_base(RETURN_PATH),
+            currency: config.currency.clone(),
+            confirmation_origins: config
+                .confirmation_origins
+                .iter()
+                .map(|o| o.origin().ascii_serialization())
+                .collect(),
+            mock_origin: mock_mode.then(dom::origin),
+        })
+    }
+
+    pub fn billing_client(&self) -> BillingClient<AppTransport> {
+        BillingClient::new(self.billing.clone(), self.transport)
+    }
+
+    /// Accepts a server-given confirmation page only on an allowed origin
+    /// (and, in mock mode, on this app's own origin).
+    pub fn check_confirmation_url(&self, raw: &str) -> Result<Url, UnsafeUrlError> {
+        check_confirmation_url(raw, &self.confirmation_origins, self.mock_origin.as_deref())
+    }
+
+    pub fn is_mock(&self) -> bool {
+        self.mock_origin.is_some()
+    }
+}

@@ -1,0 +1,274 @@
+//! Browser tests of the buying pieces: the status timeline and the buy form,
+//! rendered by Leptos in headless Chromium against the in-page mock.
+#![cfg(target_arch = "wasm32")]
+
+use billing_widget::config::{AppConfig, MOCK_CLIENT_ID};
+use billing_widget::domain::charge::DirectChargeStatus;
+use billing_widget::domain::checkout::direct_timeline;
+use billing_widget::domain::oauth::{AccessToken, Callback};
+use billing_widget::mock::app;
+use billing_widget::mock::oauth::{self, AuthorizeParams, Decision, DEMO_ACCOUNTS};
+use billing_widget::ui::timeline::StatusTimeline;
+use billing_widget::ui::ConfiguredApp;
+use billing_widget::web::dom;
+use billing_widget::web::mock_transport::MockTransport;
+use leptos::prelude::*;
+use leptos_router::components::Router;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SHIPPED_CONFIG: &str = include_str!("../public/config.json");
+/// The token hand-over key of `ui::auth`.
+const HANDOFF_KEY: &str = "billing-widget.oauth.handoff";
+const DEMO_SEED: u64 = 1;
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a browser document")
+}
+
+fn container() -> web_sys::HtmlElement {
+    let element = document()
+        .create_element("div")
+        .expect("create a div")
+        .unchecked_into::<web_sys::HtmlElement>();
+    document()
+        .body()
+        .expect("a body")
+        .append_child(&element)
+        .expect("append the container");
+    element
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .expect("a window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .expect("setTimeout");
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+async fn wait_for(root: &web_sys::HtmlElement, selector: &str) -> web_sys::HtmlElement {
+    for _ in 0..300 {
+        leptos::task::tick().await;
+        if let Ok(Some(found)) = root.query_selector(selector) {
+            return found.unchecked_into();
+        }
+        sleep(10).await;
+    }
+    panic!(
+        "{selector} did not appear; the page shows: {}",
+        root.inner_text()
+    );
+}
+
+fn steps_of(root: &web_sys::HtmlElement) -> Vec<(String, String, bool)> {
+    let items = root
+        .query_selector_all("[data-testid=status-timeline] li")
+        .expect("a valid selector");
+    (0..items.length())
+        .filter_map(|i| items.item(i))
+        .map(|node| {
+            let li: web_sys::Element = node.unchecked_into();
+            (
+                li.get_attribute("data-testid").unwrap_or_default(),
+                li.get_attribute("data-state").unwrap_or_default(),
+                li.get_attribute("aria-current").as_deref() == Some("step"),
+            )
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_timeline_marks_one_current_step_and_follows_the_status() {
+    let root = container();
+    let steps = RwSignal::new(direct_timeline(&DirectChargeStatus::Pending, false));
+    leptos::mount::mount_to(root.clone(), move || {
+        view! { <StatusTimeline steps label="Payment progress"/> }
+    })
+    .forget();
+    leptos::task::tick().await;
+
+    let list = wait_for(&root, "ol[aria-label='Payment progress']").await;
+    let shown = steps_of(&root);
+    assert_eq!(shown.len(), 5, "{}", list.inner_text());
+    assert_eq!(shown[0], ("step-created".into(), "done".into(), false));
+    assert_eq!(shown[1], ("step-confirmed".into(), "current".into(), true));
+    assert_eq!(shown.iter().filter(|(_, _, current)| *current).count(), 1);
+    // Screen readers hear each step's state, not just a tick or a dot.
+    assert!(list
+        .text_content()
+        .unwrap_or_default()
+        .contains(": in progress"));
+
+    steps.set(direct_timeline(&DirectChargeStatus::Failed, true));
+    leptos::task::tick().await;
+    let shown = steps_of(&root);
+    assert_eq!(shown.last().map(|s| s.1.as_str()), Some("failed"));
+    assert!(shown.iter().all(|(_, _, current)| !current));
+
+    steps.set(direct_timeline(
+        &DirectChargeStatus::Unknown("on_hold".into()),
+        true,
+    ));
+    leptos::task::tick().await;
+    let shown = steps_of(&root);
+    assert_ne!(
+        shown.last().map(|s| s.1.as_str()),
+        Some("done"),
+        "unknown is never paid"
+    );
+}
+
+/// A fresh mock with a token for Olivia, handed over as a previous page
+/// would, so the app starts signed in.
+fn start_signed_in() -> MockTransport {
+    let mock = MockTransport::new(DEMO_SEED);
+    mock.with_backend(|b| app::reset(b, DEMO_SEED, &dom::origin()));
+    let params = AuthorizeParams {
+        response_type: "token".into(),
+        client_id: MOCK_CLIENT_ID.into(),
+        redirect_uri: format!("{}/auth/callback", dom::origin()),
+        state: Some("AAAAAAAAAAAAAAAAAAAAAA".into()),
+        code_challenge: None,
+        code_challenge_method: None,
+        scope: None,
+    };
+    let now = dom::now_ms();
+    let redirect = mock
+        .with_backend(|b| {
+            oauth::authorize(
+                &mut b.state,
+                &params,
+                Decision::Allow {
+                    account_id: DEMO_ACCOUNTS[0].account_id.into(),
+                },
+                now,
+            )
+        })
+        .expect("the mock signs Olivia in");
+    let Ok(Callback::Token { grant, .. }) = Callback::from_url(&redirect) else {
+        panic!("an implicit answer: {redirect}");
+    };
+    let token: AccessToken = grant.into_access_token(now);
+    web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .expect("sessionStorage")
+        .set_item(
+            HANDOFF_KEY,
+            &serde_json::to_string(&token).expect("a token serializes"),
+        )
+        .expect("store the hand-over");
+    mock
+}
+
+fn mount_shop() -> web_sys::HtmlElement {
+    web_sys::window()
+        .expect("a window")
+        .history()
+        .expect("history")
+        .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"))
+        .expect("pushState");
+    let root = container();
+    let config = AppConfig::from_json(SHIPPED_CONFIG).expect("shipped config is valid");
+    leptos::mount::mount_to(root.clone(), move || {
+        view! { <Router><ConfiguredApp config/></Router> }
+    })
+    .forget();
+    root
+}
+
+fn direct_charges(mock: &MockTransport) -> usize {
+    mock.with_backend(|b| b.state.livechat.direct_charges.len())
+}
+
+fn set_quantity(input: &web_sys::HtmlInputElement, value: &str) {
+    input.set_value(value);
+    let event = web_sys::Event::new("input").expect("an input event");
+    input.dispatch_event(&event).expect("dispatch input");
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_quantity_is_explained_in_place_and_nothing_is_sent() {
+    let mock = start_signed_in();
+    let root = mount_shop();
+    let card = wait_for(&root, "[data-item-id='chat-transcripts-export']").await;
+    let input: web_sys::HtmlInputElement = wait_for(&card, "[data-testid=quantity]")
+        .await
+        .unchecked_into();
+    let buy = wait_for(&card, "[data-testid=buy]").await;
+
+    set_quantity(&input, "0");
+    buy.click();
+    let error = wait_for(&card, "[data-testid=buy-input-error]").await;
+    assert!(
+        error.inner_text().contains("from 1 to 100"),
+        "{}",
+        error.inner_text()
+    );
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    // What the buyer typed stays, and no request went out.
+    assert_eq!(input.value(), "0");
+    assert_eq!(direct_charges(&mock), 0);
+
+    set_quantity(&input, "2.5");
+    buy.click();
+    leptos::task::tick().await;
+    let error = wait_for(&card, "[data-testid=buy-input-error]").await;
+    assert!(
+        error.inner_text().contains("whole number"),
+        "{}",
+        error.inner_text()
+    );
+    assert_eq!(direct_charges(&mock), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_double_click_creates_one_charge_and_a_foreign_confirmation_page_is_not_opened() {
+    let mock = start_signed_in();
+    let root = mount_shop();
+    let card = wait_for(&root, "[data-item-id='chat-transcripts-export']").await;
+    let input: web_sys::HtmlInputElement = wait_for(&card, "[data-testid=quantity]")
+        .await
+        .unchecked_into();
+    let buy = wait_for(&card, "[data-testid=buy]").await;
+    // The server now answers with a confirmation page on a foreign site.
+    mock.with_backend(|b| app::serve_pages_from(b, "https://pay.example.net"));
+
+    set_quantity(&input, "2");
+    // Two clicks before the page can even redraw.
+    buy.click();
+    buy.click();
+    let refused = wait_for(&card, "[data-testid=buy-unsafe-confirmation]").await;
+    assert!(
+        refused.inner_text().contains("pay.example.net"),
+        "names the refused origin: {}",
+        refused.inner_text()
+    );
+    assert_eq!(direct_charges(&mock), 1, "one click, one charge");
+    let quantity = mock.with_backend(|b| b.state.livechat.direct_charges[0].quantity);
+    assert_eq!(quantity, 2);
+    // Still on this page, and the button works again.
+    assert_eq!(buy.get_attribute("aria-busy").as_deref(), Some("false"));
+}
+
+#[wasm_bindgen_test]
+async fn signed_out_the_shop_offers_sign_in_instead_of_buy() {
+    if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = storage.remove_item(HANDOFF_KEY);
+    }
+    let root = mount_shop();
+    let card = wait_for(&root, "[data-item-id='pro-monthly']").await;
+    let button = wait_for(&card, "[data-testid=sign-in-to-buy]").await;
+    assert_eq!(button.inner_text(), "Sign in to subscribe");
+    assert!(card
+        .query_selector("[data-testid=buy]")
+        .ok()
+        .flatten()
+        .is_none());
+}
