@@ -1,0 +1,189 @@
+//! The developer's ledger and balance (needs the `ledger_read` scope).
+
+use leptos::prelude::*;
+
+use super::auth::{Auth, SignInStatus};
+use super::common::{date, money, ErrorNotice, PageHeader};
+use super::lists::{paged_list, ListQuery, ListSpec, LoadError, MissingScope, RequireSignIn};
+use super::services::Services;
+use super::shell::Loading;
+use crate::api::livechat::LedgerEntry;
+use crate::domain::charge::LedgerEntryType;
+use crate::domain::money::Cents;
+use crate::domain::oauth::{AccessToken, Scope};
+
+const LEDGER_SCOPE: &str = "ledger_read";
+
+const LEDGER: ListSpec = ListSpec {
+    base: "/ledger",
+    noun: "ledger entries",
+    filters: &[],
+    filter_label: |_| "",
+    empty: "No ledger entries yet. Collections appear here once a payment goes through.",
+    purpose: "to see your ledger and balance",
+};
+
+/// The amount with the sign its type gives it: `+$12.00` for a collection,
+/// `-$5.00` for a refund or withdrawal; an unknown type as sent.
+fn signed_amount(entry_type: &LedgerEntryType, value: Cents, currency: &str) -> String {
+    let signed = entry_type
+        .balance_sign()
+        .and_then(|sign| value.get().checked_abs().map(|abs| (sign, abs)))
+        .map(|(sign, abs)| Cents::new(if sign < 0 { -abs } else { abs }));
+    match signed {
+        Some(amount) if amount.get() > 0 => format!("+{}", money(amount, currency)),
+        Some(amount) => money(amount, currency),
+        None => money(value, currency),
+    }
+}
+
+fn type_label(entry_type: &LedgerEntryType) -> String {
+    match entry_type {
+        LedgerEntryType::Unknown(raw) => {
+            let shown: String = raw.chars().filter(|c| !c.is_control()).take(40).collect();
+            format!("Other ({shown})")
+        }
+        known => known.label().to_owned(),
+    }
+}
+
+fn direction(entry_type: &LedgerEntryType) -> &'static str {
+    match entry_type.balance_sign() {
+        Some(sign) if sign > 0 => "credit",
+        Some(_) => "debit",
+        None => "other",
+    }
+}
+
+fn ledger_row(entry: LedgerEntry, currency: &str) -> AnyView {
+    let amount = signed_amount(&entry.entry_type, entry.value, currency);
+    view! {
+        <li
+            class="card list-row ledger-row"
+            data-testid="ledger-row"
+            data-type=entry.entry_type.as_str().to_owned()
+        >
+            <div class="list-row-main">
+                <span class="list-row-name" data-testid="ledger-name">{entry.name.clone()}</span>
+                <strong
+                    class=format!("ledger-amount is-{}", direction(&entry.entry_type))
+                    data-testid="ledger-amount"
+                >
+                    {amount}
+                </strong>
+            </div>
+            <div class="list-row-meta">
+                <span class="badge" data-testid="ledger-type">{type_label(&entry.entry_type)}</span>
+                <span class="terms">
+                    <time datetime=entry.created_at.as_str().to_owned()>{date(&entry.created_at)}</time>
+                </span>
+            </div>
+        </li>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn Ledger() -> impl IntoView {
+    view! {
+        <div data-testid="page-ledger">
+            <PageHeader title="Ledger" lead="Collections, refunds, withdrawals and your balance."/>
+            <RequireSignIn purpose=LEDGER.purpose>
+                <LedgerGate/>
+            </RequireSignIn>
+        </div>
+    }
+}
+
+/// Without `ledger_read` in the token nothing is sent: the page says which
+/// permission is missing and who can grant it.
+#[component]
+fn LedgerGate() -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let allowed = Memo::new(move |_| match auth.status() {
+        SignInStatus::SignedIn(token) => token.has_scope(&Scope::LedgerRead),
+        _ => false,
+    });
+    view! {
+        <Show
+            when=move || allowed.get()
+            fallback=|| view! { <MissingScope scope=LEDGER_SCOPE/> }
+        >
+            <LedgerContent/>
+        </Show>
+    }
+}
+
+#[component]
+fn LedgerContent() -> impl IntoView {
+    let services = expect_context::<Services>();
+    let auth = expect_context::<Auth>();
+    let currency = services.currency.clone();
+    let balance = LocalResource::new(move || {
+        let client = services.billing_client();
+        let token = auth.current();
+        async move {
+            let token = token.ok_or(LoadError::SignedOut)?;
+            client.get_balance(&token).await.map_err(LoadError::Api)
+        }
+    });
+    // A 403 naming the scope is shown once, instead of the whole page.
+    let scope_refused = move || {
+        balance.with(|loaded| {
+            matches!(loaded, Some(Err(LoadError::Api(error))) if error.missing_scope().is_some())
+        })
+    };
+    view! {
+        <section class="card balance-card" aria-labelledby="balance-heading">
+            <h2 id="balance-heading">"Balance"</h2>
+            <Transition fallback=|| view! { <Loading label="Loading the balance…"/> }>
+                {move || {
+                    let currency = currency.clone();
+                    balance.get().map(move |loaded| match loaded {
+                        Ok(balance) => view! {
+                            <p class="balance" data-testid="balance">
+                                {money(balance.balance, &currency)}
+                            </p>
+                        }
+                        .into_any(),
+                        Err(LoadError::Api(error)) if error.missing_scope().is_some() => {
+                            view! { <p class="hint">"Not available with this sign-in."</p> }
+                                .into_any()
+                        }
+                        Err(LoadError::Api(error)) => view! {
+                            <ErrorNotice
+                                error
+                                retry=Callback::new(move |_| balance.refetch())
+                                testid="balance-error"
+                            />
+                        }
+                        .into_any(),
+                        Err(LoadError::SignedOut) => ().into_any(),
+                    })
+                }}
+            </Transition>
+        </section>
+        <Show
+            when=move || !scope_refused()
+            fallback=|| view! { <MissingScope scope=LEDGER_SCOPE/> }
+        >
+            <LedgerEntries/>
+        </Show>
+    }
+}
+
+/// The entries, 20 a page, newest first; the page lives in the address.
+#[component]
+fn LedgerEntries() -> impl IntoView {
+    let services = expect_context::<Services>();
+    let fetch = move |token: AccessToken, q: ListQuery| {
+        let client = services.billing_client();
+        async move { client.get_ledger(&token, Some(q.page)).await }
+    };
+    view! {
+        <div class="ledger-entries">
+            <h2 class="list-heading">"Entries"</h2>
+            {paged_list(LEDGER, fetch, ledger_row)}
+        </div>
+    }
+}

@@ -1,0 +1,1470 @@
+//! The charges and subscriptions lists (20 a page, status filter, page and
+//! filter in the address) and the detail view of each charge, with the
+//! subscription's cancel dialog. The pieces every paged list shares (status
+//! badge, pager, sign-in gate, missing permission) live here too; the ledger
+//! uses them.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::params::ParamsMap;
+use leptos_router::NavigateOptions;
+
+use super::auth::{here, start_sign_in, Auth, SignInPrompt, SignInStatus};
+use super::common::{date, date_or_dash, money, EmptyState, ErrorNotice, PageHeader};
+use super::services::Services;
+use super::shell::Loading;
+use super::timeline::StatusTimeline;
+use crate::api::livechat::{
+    DirectCharge, DirectChargeQuery, RecurrentAction, RecurrentCharge, RecurrentChargeQuery,
+};
+use crate::api::{ApiError, Timestamp};
+use crate::domain::charge::{
+    ChargeKind, DirectChargeId, DirectChargeStatus, RecurrentChargeId, RecurrentChargeStatus,
+};
+use crate::domain::checkout::{
+    direct_timeline, in_trial, recurrent_timeline, refund_estimate, ActivationLog, ActivationState,
+    Outcome, RefundEstimate,
+};
+use crate::domain::oauth::AccessToken;
+use crate::web::dom;
+use crate::web::storage::{self, Area};
+
+/// The Billing API answers 20 items a page.
+pub(crate) const PAGE_SIZE: usize = 20;
+
+/// Wire statuses a charge list can be filtered by.
+const DIRECT_FILTERS: [&str; 6] = [
+    "pending",
+    "accepted",
+    "declined",
+    "processed",
+    "failed",
+    "success",
+];
+const RECURRENT_FILTERS: [&str; 8] = [
+    "pending",
+    "accepted",
+    "declined",
+    "processed",
+    "active",
+    "past_due",
+    "frozen",
+    "cancelled",
+];
+
+// ---------------------------------------------------------------------------
+// Small decisions, kept apart from the views
+// ---------------------------------------------------------------------------
+
+/// What a status badge says by its colour (its text says the rest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tone {
+    /// The money was collected, or the subscription runs paid up.
+    Paid,
+    /// Someone (buyer, seller, gateway) still has to act.
+    Waiting,
+    /// Declined, failed, frozen, overdue: nothing was (or is being) paid.
+    Failed,
+    /// Ended on purpose (a cancelled subscription).
+    Ended,
+    /// A status this widget does not know: never shown as paid.
+    Unknown,
+}
+
+impl Tone {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Tone::Paid => "paid",
+            Tone::Waiting => "waiting",
+            Tone::Failed => "failed",
+            Tone::Ended => "ended",
+            Tone::Unknown => "unknown",
+        }
+    }
+
+    /// A shape next to the colour, so the meaning never rests on colour.
+    fn marker(self) -> &'static str {
+        match self {
+            Tone::Paid => "✓",
+            Tone::Waiting => "…",
+            Tone::Failed => "✕",
+            Tone::Ended => "–",
+            Tone::Unknown => "?",
+        }
+    }
+}
+
+fn direct_tone(status: &DirectChargeStatus) -> Tone {
+    use DirectChargeStatus as S;
+    match status {
+        S::Success => Tone::Paid,
+        S::Pending | S::Accepted | S::Processed => Tone::Waiting,
+        S::Declined | S::Failed => Tone::Failed,
+        S::Unknown(_) => Tone::Unknown,
+    }
+}
+
+fn recurrent_tone(status: &RecurrentChargeStatus) -> Tone {
+    use RecurrentChargeStatus as S;
+    match status {
+        S::Active => Tone::Paid,
+        S::Pending | S::Accepted | S::Processed => Tone::Waiting,
+        S::Declined | S::Frozen | S::PastDue => Tone::Failed,
+        S::Cancelled => Tone::Ended,
+        S::Unknown(_) => Tone::Unknown,
+    }
+}
+
+/// A server's unknown status as shown: printable characters only, clipped.
+fn shown_raw(raw: &str) -> String {
+    const MAX: usize = 40;
+    let mut shown: String = raw.chars().filter(|c| !c.is_control()).take(MAX).collect();
+    if raw.chars().count() > MAX {
+        shown.push('…');
+    }
+    shown
+}
+
+fn direct_status_text(status: &DirectChargeStatus) -> String {
+    match status {
+        DirectChargeStatus::Unknown(raw) => format!("Status unknown ({})", shown_raw(raw)),
+        known => known.label().to_owned(),
+    }
+}
+
+fn recurrent_status_text(status: &RecurrentChargeStatus) -> String {
+    match status {
+        RecurrentChargeStatus::Unknown(raw) => format!("Status unknown ({})", shown_raw(raw)),
+        known => known.label().to_owned(),
+    }
+}
+
+/// "every month", "every year", "every 3 months".
+fn period_text(months: u32) -> String {
+    match months {
+        0 => "per billing period".to_owned(),
+        1 => "every month".to_owned(),
+        12 => "every year".to_owned(),
+        n => format!("every {n} months"),
+    }
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// What the cancel dialog says about money coming back.
+fn refund_sentence(
+    estimate: Option<RefundEstimate>,
+    status: &RecurrentChargeStatus,
+    trial: bool,
+    currency: &str,
+) -> String {
+    match estimate {
+        Some(estimate) if estimate.amount.get() > 0 && estimate.days_left > 0 => format!(
+            "Cancelling now refunds about {} for the {} left of this period.",
+            money(estimate.amount, currency),
+            plural(estimate.days_left, "day", "days"),
+        ),
+        Some(_) => "No refund: nothing is left of the current period.".to_owned(),
+        None if trial => {
+            "No refund: the free trial was never charged, so there is nothing to give back."
+                .to_owned()
+        }
+        None if matches!(
+            status,
+            RecurrentChargeStatus::PastDue | RecurrentChargeStatus::Frozen
+        ) =>
+        {
+            "No refund: the payment for the current period was not collected.".to_owned()
+        }
+        None => "No refund: no paid period is running.".to_owned(),
+    }
+}
+
+/// Milliseconds since the epoch, for the pure date rules (`None` before 1970).
+fn ms(timestamp: &Timestamp) -> Option<u64> {
+    u64::try_from(timestamp.unix_millis()).ok()
+}
+
+/// Whether this browser finished activating the charge (the log is shared
+/// by the tabs through localStorage).
+fn activated_here(kind: ChargeKind, id: &str) -> bool {
+    storage::get(Area::Local, ActivationLog::STORAGE_KEY)
+        .map(|json| ActivationLog::from_json(&json))
+        .and_then(|log| log.state_of(kind, id, dom::now_ms()))
+        .is_some_and(|state| matches!(state, ActivationState::Done { .. }))
+}
+
+fn direct_activated(charge: &DirectCharge) -> bool {
+    use DirectChargeStatus as S;
+    match &charge.status {
+        S::Processed | S::Success | S::Failed => true,
+        S::Accepted => activated_here(ChargeKind::Direct, charge.id.as_str()),
+        S::Pending | S::Declined | S::Unknown(_) => false,
+    }
+}
+
+fn recurrent_activated(charge: &RecurrentCharge) -> bool {
+    use RecurrentChargeStatus as S;
+    match &charge.status {
+        S::Processed | S::Active | S::PastDue | S::Frozen | S::Cancelled => true,
+        S::Accepted | S::Unknown(_) => activated_here(ChargeKind::Recurrent, charge.id.as_str()),
+        S::Pending | S::Declined => false,
+    }
+}
+
+fn subscription_in_trial(charge: &RecurrentCharge, now_ms: u64) -> bool {
+    in_trial(
+        &charge.status,
+        charge.trial_ends_at.as_ref().and_then(ms),
+        now_ms,
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Page and filter in the address
+// ---------------------------------------------------------------------------
+
+/// One page of a list, as the address names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ListQuery {
+    /// From 1.
+    pub page: u32,
+    /// A wire status from the list's filters; `None` is all.
+    pub status: Option<String>,
+}
+
+impl ListQuery {
+    /// `/charges?page=2&status=failed`; defaults are left out.
+    pub(crate) fn href(&self, base: &str) -> String {
+        let mut pairs = Vec::new();
+        if self.page > 1 {
+            pairs.push(format!("page={}", self.page));
+        }
+        if let Some(status) = &self.status {
+            // Only filter names (lower-case letters and `_`) get here.
+            pairs.push(format!("status={status}"));
+        }
+        if pairs.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?{}", pairs.join("&"))
+        }
+    }
+}
+
+/// Reads `page` and `status`; what cannot be used is named in the notes
+/// and left out, never guessed.
+fn read_list_query(params: &ParamsMap, filters: &[&str]) -> (ListQuery, Vec<String>) {
+    let mut notes = Vec::new();
+    let page = match params.get_str("page").map(str::trim) {
+        None | Some("") => 1,
+        Some(raw) => match raw.parse::<u32>() {
+            Ok(page) if page >= 1 => page,
+            _ => {
+                notes.push(format!(
+                    "\u{201c}{}\u{201d} in the address is not a page number, so page 1 is shown.",
+                    shown_raw(raw)
+                ));
+                1
+            }
+        },
+    };
+    let status = match params.get_str("status").map(str::trim) {
+        None | Some("") => None,
+        Some(raw) if filters.contains(&raw) => Some(raw.to_owned()),
+        Some(raw) => {
+            notes.push(format!(
+                "\u{201c}{}\u{201d} in the address is not a status this list can filter by, so \
+                 every status is shown.",
+                shown_raw(raw)
+            ));
+            None
+        }
+    };
+    (ListQuery { page, status }, notes)
+}
+
+// ---------------------------------------------------------------------------
+// Shared pieces
+// ---------------------------------------------------------------------------
+
+/// Why a list or a detail could not be shown.
+#[derive(Debug, Clone)]
+pub(crate) enum LoadError {
+    /// No usable token when the request was due.
+    SignedOut,
+    Api(ApiError),
+}
+
+/// A status badge: colour and shape by meaning, the label as text.
+#[component]
+pub(crate) fn StatusBadge(tone: Tone, #[prop(into)] text: String) -> impl IntoView {
+    view! {
+        <span
+            class=format!("badge status-badge badge-{}", tone.as_str())
+            data-testid="status-badge"
+            data-tone=tone.as_str()
+        >
+            <span class="badge-marker" aria-hidden="true">{tone.marker()}</span>
+            {text}
+        </span>
+    }
+}
+
+/// Shows `children` when signed in, else the sign-in prompt saying why.
+#[component]
+pub(crate) fn RequireSignIn(
+    /// "to see your charges".
+    #[prop(into)]
+    purpose: String,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let signed_in = Memo::new(move |_| matches!(auth.status(), SignInStatus::SignedIn(_)));
+    view! {
+        <Show
+            when=move || signed_in.get()
+            fallback=move || view! { <SignInPrompt purpose=purpose.clone()/> }
+        >
+            {children()}
+        </Show>
+    }
+}
+
+/// What a scope lets the app do, in the words of the permission screen.
+fn scope_purpose(scope: &str) -> &'static str {
+    match scope {
+        "ledger_read" => "read the earnings ledger and balance",
+        "billing_manage" => "see and manage charges",
+        "billing_admin" => "manage charges for other apps",
+        _ => "use this page",
+    }
+}
+
+/// The sign-in lacks a permission: which, who can grant it, and the way
+/// out (another account). Shown before any request when the token says so,
+/// and after a 403 that names the scope.
+#[component]
+pub(crate) fn MissingScope(scope: &'static str) -> impl IntoView {
+    let services = expect_context::<Services>();
+    let (problem, set_problem) = signal(None::<String>);
+    let (leaving, set_leaving) = signal(false);
+    let switch = move |_| {
+        set_leaving.set(true);
+        if let Err(message) = start_sign_in(&services, here()) {
+            set_problem.set(Some(message));
+            set_leaving.set(false);
+        }
+    };
+    view! {
+        <section class="card notice missing-scope" data-testid="missing-scope" data-scope=scope>
+            <h2>"Your sign-in lacks a permission"</h2>
+            <p>
+                "This page needs the " <code>{scope}</code> " permission to "
+                {scope_purpose(scope)} ", and your LiveChat sign-in does not include it."
+            </p>
+            <p>
+                "Only the LiveChat account owner can grant it to this app. Ask them to, or sign "
+                "in with another LiveChat account that has it."
+            </p>
+            <div class="actions">
+                <button
+                    type="button"
+                    class="button-primary"
+                    data-testid="sign-in-other"
+                    disabled=move || leaving.get()
+                    on:click=switch
+                >
+                    {move || {
+                        if leaving.get() { "Opening LiveChat sign-in…" } else { "Sign in with another account" }
+                    }}
+                </button>
+            </div>
+            <Show when=move || problem.get().is_some()>
+                <p class="field-error" role="alert" data-testid="sign-in-problem">
+                    {move || problem.get()}
+                </p>
+            </Show>
+        </section>
+    }
+}
+
+/// The error of a load, with its way forward.
+fn load_error_view(error: LoadError, purpose: &'static str, retry: Callback<()>) -> AnyView {
+    match error {
+        LoadError::SignedOut => view! { <SignInPrompt purpose=purpose/> }.into_any(),
+        LoadError::Api(error) => match error.missing_scope() {
+            Some(scope) => view! { <MissingScope scope/> }.into_any(),
+            None => view! { <ErrorNotice error retry/> }.into_any(),
+        },
+    }
+}
+
+/// What every paged list needs to know about itself.
+#[derive(Clone, Copy)]
+pub(crate) struct ListSpec {
+    /// The route, e.g. `/charges`.
+    pub base: &'static str,
+    /// Plural, lower case: "charges".
+    pub noun: &'static str,
+    /// Wire statuses to filter by; empty for no filter.
+    pub filters: &'static [&'static str],
+    /// A filter's label in the select.
+    pub filter_label: fn(&str) -> &'static str,
+    /// Shown on an empty first page without a filter.
+    pub empty: &'static str,
+    /// For the sign-in prompt: "to see your charges".
+    pub purpose: &'static str,
+}
+
+/// A paged list whose page and status filter live in the address: filter,
+/// the items (or loading, empty, error), and the pager. `fetch` loads one
+/// page; `row` draws one item.
+pub(crate) fn paged_list<T, F, Fut>(
+    spec: ListSpec,
+    fetch: F,
+    row: fn(T, &str) -> AnyView,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(AccessToken, ListQuery) -> Fut + 'static,
+    Fut: Future<Output = Result<Vec<T>, ApiError>> + 'static,
+{
+    let services = expect_context::<Services>();
+    let auth = expect_context::<Auth>();
+    let currency = services.currency.clone();
+    let navigate = use_navigate();
+    let params = use_query_map();
+    let parsed = Memo::new(move |_| params.with(|p| read_list_query(p, spec.filters)));
+    let query = Memo::new(move |_| parsed.with(|(q, _)| q.clone()));
+    let notes = Memo::new(move |_| parsed.with(|(_, notes)| notes.clone()));
+
+    let resource = LocalResource::new(move || {
+        let wanted = query.get();
+        let request = auth.current().map(|token| fetch(token, wanted.clone()));
+        async move {
+            let result = match request {
+                Some(request) => request.await.map_err(LoadError::Api),
+                None => Err(LoadError::SignedOut),
+            };
+            (wanted, result)
+        }
+    });
+    let (pending, set_pending) = signal(false);
+    let results = NodeRef::<leptos::html::Section>::new();
+    // The rows on screen are those of the address: loaded for this very
+    // query and not reloading. Tests wait for `list-results` to know that.
+    let settled = move || {
+        !pending.get()
+            && resource.with(|loaded| {
+                loaded
+                    .as_ref()
+                    .is_some_and(|(q, _)| query.with(|current| current == q))
+            })
+    };
+
+    // What the last answer allows: a next page only after a full one.
+    let loaded_count = move || {
+        resource.with(|loaded| match loaded {
+            Some((_, Ok(items))) => Some(items.len()),
+            _ => None,
+        })
+    };
+    let has_next = move || settled() && loaded_count().is_some_and(|count| count >= PAGE_SIZE);
+    let page = move || query.with(|q| q.page);
+
+    let go = {
+        let navigate = navigate.clone();
+        move |to: ListQuery| {
+            navigate(
+                &to.href(spec.base),
+                NavigateOptions {
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    };
+    let go_page = {
+        let go = go.clone();
+        move |page: u32| {
+            if !untrack(settled) {
+                return;
+            }
+            let status = query.with_untracked(|q| q.status.clone());
+            go(ListQuery { page, status });
+            // The results start the new page for keyboard and screen reader
+            // users, and the pressed button may be disabled on arrival.
+            if let Some(section) = results.get_untracked() {
+                let _ = section.focus();
+            }
+        }
+    };
+    let on_filter = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let status = spec
+            .filters
+            .iter()
+            .find(|f| **f == value)
+            .map(|f| (*f).to_owned());
+        go(ListQuery { page: 1, status });
+    };
+    let previous = {
+        let go_page = go_page.clone();
+        move |_| go_page(page().saturating_sub(1).max(1))
+    };
+    let next = move |_| go_page(page().saturating_add(1));
+
+    let announce = move || {
+        if !settled() {
+            return format!("Loading {}…", spec.noun);
+        }
+        resource.with(|loaded| match loaded {
+            None => String::new(),
+            Some((q, Ok(items))) if items.is_empty() => {
+                format!("Page {}: no {}.", q.page, spec.noun)
+            }
+            Some((q, Ok(items))) => {
+                format!("Page {}: {} {} shown.", q.page, items.len(), spec.noun)
+            }
+            Some((_, Err(_))) => format!("The {} could not be loaded.", spec.noun),
+        })
+    };
+    let filter_id = format!("{}-status-filter", spec.noun);
+    let results_label = format!("List of {}", spec.noun);
+
+    view! {
+        {(!spec.filters.is_empty()).then(|| view! {
+            <div class="list-toolbar">
+                <label for=filter_id.clone()>"Status"</label>
+                <select
+                    id=filter_id.clone()
+                    data-testid="status-filter"
+                    prop:value=move || query.with(|q| q.status.clone().unwrap_or_default())
+                    on:change=on_filter
+                >
+                    <option value="">"All statuses"</option>
+                    {spec
+                        .filters
+                        .iter()
+                        .map(|wire| view! { <option value=*wire>{(spec.filter_label)(wire)}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+        })}
+        <Show when=move || notes.with(|n| !n.is_empty())>
+            <div class="notice" role="status" data-testid="query-note">
+                {move || notes.get().into_iter().map(|n| view! { <p>{n}</p> }).collect_view()}
+            </div>
+        </Show>
+        <p class="visually-hidden" role="status" aria-live="polite" data-testid="list-announce">
+            {announce}
+        </p>
+        <section
+            class="list-results"
+            aria-label=results_label
+            aria-busy=move || (!settled()).then_some("true")
+            tabindex="-1"
+            node_ref=results
+            data-testid=move || if settled() { "list-results" } else { "list-loading" }
+        >
+            <Transition
+                fallback=move || view! { <Loading label=format!("Loading {}…", spec.noun)/> }
+                set_pending=set_pending
+            >
+                {move || {
+                    let currency = currency.clone();
+                    resource.get().map(move |(q, result)| match result {
+                        Ok(items) if items.is_empty() => empty_page(spec, &q).into_any(),
+                        Ok(items) => view! {
+                            <ul class="list">
+                                {items.into_iter().map(|item| row(item, &currency)).collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                        Err(error) => load_error_view(
+                            error,
+                            spec.purpose,
+                            Callback::new(move |_| resource.refetch()),
+                        ),
+                    })
+                }}
+            </Transition>
+        </section>
+        <nav class="pager" aria-label=format!("Pages of {}", spec.noun)>
+            <button
+                type="button"
+                class="button-secondary"
+                data-testid="page-prev"
+                disabled=move || page() <= 1
+                on:click=previous
+            >
+                "Previous"
+            </button>
+            <span class="page-number" data-testid="page-number">
+                {move || format!("Page {}", page())}
+            </span>
+            <button
+                type="button"
+                class="button-secondary"
+                data-testid="page-next"
+                disabled=move || !has_next()
+                on:click=next
+            >
+                "Next"
+            </button>
+        </nav>
+    }
+}
+
+/// An empty page: nothing at all, nothing with this filter, or past the end.
+fn empty_page(spec: ListSpec, q: &ListQuery) -> impl IntoView {
+    if q.page > 1 {
+        let back = ListQuery {
+            page: q.page - 1,
+            status: q.status.clone(),
+        };
+        let first = (q.page > 2).then(|| ListQuery {
+            page: 1,
+            status: q.status.clone(),
+        });
+        return view! {
+            <div class="empty-state" data-testid="no-more">
+                <p>{format!("No more {}: page {} is empty.", spec.noun, q.page)}</p>
+                <p class="actions">
+                    <a href=back.href(spec.base) data-testid="no-more-back">
+                        {format!("Back to page {}", back.page)}
+                    </a>
+                    {first.map(|first| view! {
+                        <a href=first.href(spec.base)>"Go to the first page"</a>
+                    })}
+                </p>
+            </div>
+        }
+        .into_any();
+    }
+    match &q.status {
+        Some(status) => view! {
+            <div class="empty-state" data-testid="empty-state">
+                <p>
+                    {format!(
+                        "No {} with the status \u{201c}{}\u{201d}.",
+                        spec.noun,
+                        (spec.filter_label)(status),
+                    )}
+                </p>
+                <a href=spec.base>{format!("Show all {}", spec.noun)}</a>
+            </div>
+        }
+        .into_any(),
+        None => view! { <EmptyState message=spec.empty/> }.into_any(),
+    }
+}
+
+/// A server date in a `<time>` element.
+fn time_view(timestamp: &Timestamp) -> impl IntoView {
+    view! { <time datetime=timestamp.as_str().to_owned()>{date(timestamp)}</time> }
+}
+
+fn yes_no(flag: bool) -> &'static str {
+    if flag {
+        "Yes"
+    } else {
+        "No"
+    }
+}
+
+/// The confirmation page link of a pending charge, only on an allowed
+/// address; otherwise why it is not offered.
+fn confirmation_view(raw: &str) -> impl IntoView {
+    let services = expect_context::<Services>();
+    match services.check_confirmation_url(raw) {
+        Ok(url) => view! {
+            <div class="notice" data-testid="confirm-pending">
+                <p>"LiveChat is waiting for the buyer to confirm this purchase."</p>
+                <a class="button-primary" href=url.to_string() data-testid="confirm-link">
+                    "Confirm this purchase"
+                </a>
+            </div>
+        }
+        .into_any(),
+        Err(error) => view! {
+            <div class="notice notice-error" role="alert" data-testid="confirm-refused">
+                <p>
+                    "LiveChat is waiting for the buyer to confirm this purchase, but its "
+                    "confirmation page is not offered here: " {error.to_string()} "."
+                </p>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+/// What a status means for the buyer and what they can do, when there is
+/// something to say.
+fn status_help(text: Option<String>, tone: Tone) -> impl IntoView {
+    let class = match tone {
+        Tone::Failed => "notice notice-error status-help",
+        Tone::Paid => "notice notice-success status-help",
+        Tone::Waiting | Tone::Ended | Tone::Unknown => "notice status-help",
+    };
+    text.map(|text| {
+        view! {
+            <p class=class data-testid="status-help">{text}</p>
+        }
+    })
+}
+
+fn unknown_help(raw: &str) -> String {
+    format!(
+        "LiveChat reported a status this page does not know (\u{201c}{}\u{201d}). It is not \
+         treated as paid; refresh later or check LiveChat's billing settings.",
+        shown_raw(raw)
+    )
+}
+
+/// A detail's "not found" or "invalid id" with the way back.
+fn detail_problem(
+    testid: &'static str,
+    title: &'static str,
+    text: String,
+    back: &'static str,
+    back_label: &'static str,
+) -> impl IntoView {
+    view! {
+        <section class="card error-card" role="alert" data-testid=testid>
+            <h2>{title}</h2>
+            <p>{text}</p>
+            <p><a href=back data-testid="back-to-list">{back_label}</a></p>
+        </section>
+    }
+}
+
+/// Reloads a detail. The card is drawn anew with the answer, so the new
+/// button takes the focus back when the old one had it.
+#[component]
+fn RefreshButton(refresh: Refresh, refreshing: ReadSignal<bool>) -> impl IntoView {
+    let button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(button) = button.get() {
+            if refresh.refocus.get_untracked() {
+                refresh.refocus.set(false);
+                let _ = button.focus();
+            }
+        }
+    });
+    view! {
+        <button
+            type="button"
+            class="button-secondary"
+            data-testid="refresh"
+            node_ref=button
+            disabled=move || refreshing.get()
+            on:click=move |_| {
+                refresh.refocus.set(true);
+                refresh.run.run(());
+            }
+        >
+            {move || if refreshing.get() { "Refreshing…" } else { "Refresh" }}
+        </button>
+    }
+}
+
+/// Reloading a detail, and whether its Refresh button should get the focus
+/// back once the new card is drawn.
+#[derive(Clone, Copy)]
+struct Refresh {
+    run: Callback<()>,
+    refocus: RwSignal<bool>,
+}
+
+impl Refresh {
+    fn new(run: impl Fn() + Send + Sync + 'static) -> Self {
+        Self {
+            run: Callback::new(move |_| run()),
+            refocus: RwSignal::new(false),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Charges
+// ---------------------------------------------------------------------------
+
+const CHARGES: ListSpec = ListSpec {
+    base: "/charges",
+    noun: "charges",
+    filters: &DIRECT_FILTERS,
+    filter_label: |wire| DirectChargeStatus::from_wire(wire).label(),
+    empty: "No charges yet. Purchases made in the Shop appear here.",
+    purpose: "to see your charges",
+};
+
+fn charge_row(charge: DirectCharge, currency: &str) -> AnyView {
+    let href = format!("/charges/{}", charge.id);
+    let total = charge
+        .total()
+        .map(|total| money(total, currency))
+        .unwrap_or_else(|| "Total too large to show".to_owned());
+    let each = (charge.quantity != 1)
+        .then(|| format!("{} × {}", charge.quantity, money(charge.price, currency)));
+    view! {
+        <li
+            class="card list-row"
+            data-testid="charge-row"
+            data-status=charge.status.as_str().to_owned()
+            data-id=charge.id.as_str().to_owned()
+        >
+            <div class="list-row-main">
+                <a class="list-row-name" href=href data-testid="charge-link">{charge.name.clone()}</a>
+                <StatusBadge tone=direct_tone(&charge.status) text=direct_status_text(&charge.status)/>
+            </div>
+            <div class="list-row-meta">
+                <strong class="list-row-amount" data-testid="charge-total">{total}</strong>
+                {each.map(|each| view! { <span class="terms">{each}</span> })}
+                <span class="terms">{time_view(&charge.created_at)}</span>
+                {charge.test.then(|| view! { <span class="badge">"Test"</span> })}
+            </div>
+        </li>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn Charges() -> impl IntoView {
+    view! {
+        <div data-testid="page-charges">
+            <PageHeader title="Charges" lead="One-time charges, newest first, 20 per page."/>
+            <RequireSignIn purpose=CHARGES.purpose>
+                <ChargesList/>
+            </RequireSignIn>
+        </div>
+    }
+}
+
+#[component]
+fn ChargesList() -> impl IntoView {
+    let services = expect_context::<Services>();
+    let fetch = move |token: AccessToken, q: ListQuery| {
+        let client = services.billing_client();
+        let query = DirectChargeQuery {
+            page: Some(q.page),
+            status: q.status.as_deref().map(DirectChargeStatus::from_wire),
+            recurrent_charge_id: None,
+        };
+        async move { client.list_direct_charges(&token, &query).await }
+    };
+    paged_list(CHARGES, fetch, charge_row)
+}
+
+#[component]
+pub fn ChargeDetail() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params.with(|p| {
+            DirectChargeId::parse(p.get("id").unwrap_or_default()).map_err(|e| e.to_string())
+        })
+    });
+    view! {
+        <div data-testid="page-charge-detail">
+            <PageHeader title="Charge" lead="One charge and its status."/>
+            <p class="back-link"><a href="/charges">"← All charges"</a></p>
+            {move || match id.get() {
+                Err(problem) => detail_problem(
+                    "invalid-id",
+                    "This is not a charge address",
+                    format!("The address does not name a valid charge: {problem}."),
+                    "/charges",
+                    "Back to the charges",
+                )
+                .into_any(),
+                Ok(id) => view! {
+                    <RequireSignIn purpose="to see this charge">
+                        <ChargeLoaded id=id.clone()/>
+                    </RequireSignIn>
+                }
+                .into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn ChargeLoaded(id: DirectChargeId) -> impl IntoView {
+    let services = expect_context::<Services>();
+    let auth = expect_context::<Auth>();
+    let currency = services.currency.clone();
+    let resource = LocalResource::new(move || {
+        let client = services.billing_client();
+        let token = auth.current();
+        let id = id.clone();
+        async move {
+            let token = token.ok_or(LoadError::SignedOut)?;
+            client
+                .get_direct_charge(&token, &id)
+                .await
+                .map_err(LoadError::Api)
+        }
+    });
+    let (refreshing, set_refreshing) = signal(false);
+    let refresh = Refresh::new(move || resource.refetch());
+    let announce = move || {
+        if refreshing.get() {
+            return "Loading the charge…".to_owned();
+        }
+        resource.with(|loaded| match loaded {
+            Some(Ok(charge)) => format!("Status: {}", direct_status_text(&charge.status)),
+            _ => String::new(),
+        })
+    };
+    view! {
+        <p class="visually-hidden" role="status" aria-live="polite" data-testid="detail-announce">
+            {announce}
+        </p>
+        <Transition
+            fallback=|| view! { <Loading label="Loading the charge…"/> }
+            set_pending=set_refreshing
+        >
+            {move || {
+                let currency = currency.clone();
+                resource.get().map(move |loaded| match loaded {
+                    Ok(charge) => view! {
+                        <ChargeCard charge currency refresh refreshing/>
+                    }
+                    .into_any(),
+                    Err(LoadError::Api(error)) if error.status() == Some(404) => detail_problem(
+                        "not-found",
+                        "Charge not found",
+                        "There is no charge with this id for your sign-in. It may belong to \
+                         another account, or the link may be wrong."
+                            .to_owned(),
+                        "/charges",
+                        "Back to the charges",
+                    )
+                    .into_any(),
+                    Err(error) => load_error_view(error, "to see this charge", refresh.run),
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn ChargeCard(
+    charge: DirectCharge,
+    currency: String,
+    refresh: Refresh,
+    refreshing: ReadSignal<bool>,
+) -> impl IntoView {
+    let steps = direct_timeline(&charge.status, direct_activated(&charge));
+    let total = charge
+        .total()
+        .map(|total| money(total, &currency))
+        .unwrap_or_else(|| "Too large to show".to_owned());
+    let help = match &charge.status {
+        DirectChargeStatus::Failed => Some(Outcome::PaymentFailed.message()),
+        DirectChargeStatus::Declined => Some(Outcome::Declined.message()),
+        DirectChargeStatus::Accepted => Some(
+            "You accepted the purchase; the app still has to activate it before LiveChat \
+             collects the payment."
+                .to_owned(),
+        ),
+        DirectChargeStatus::Processed => {
+            Some("LiveChat is collecting the payment. Refresh in a moment.".to_owned())
+        }
+        DirectChargeStatus::Unknown(raw) => Some(unknown_help(raw)),
+        DirectChargeStatus::Pending | DirectChargeStatus::Success => None,
+    };
+    let pending = (charge.status == DirectChargeStatus::Pending)
+        .then(|| confirmation_view(&charge.confirmation_url));
+    view! {
+        <section
+            class="card detail-card"
+            data-testid="charge-detail"
+            data-status=charge.status.as_str().to_owned()
+        >
+            <div class="detail-head">
+                <h2 data-testid="charge-name">{charge.name.clone()}</h2>
+                <StatusBadge tone=direct_tone(&charge.status) text=direct_status_text(&charge.status)/>
+            </div>
+            {status_help(help, direct_tone(&charge.status))}
+            {pending}
+            <dl class="details">
+                <dt>"Unit price"</dt>
+                <dd data-testid="charge-price">{money(charge.price, &currency)}</dd>
+                <dt>"Quantity"</dt>
+                <dd data-testid="charge-quantity">{charge.quantity}</dd>
+                <dt>"Total"</dt>
+                <dd data-testid="charge-total"><strong>{total}</strong></dd>
+                <dt>"Status"</dt>
+                <dd data-testid="charge-status">{direct_status_text(&charge.status)}</dd>
+                <dt>"Created"</dt>
+                <dd>{time_view(&charge.created_at)}</dd>
+                <dt>"Updated"</dt>
+                <dd>{time_view(&charge.updated_at)}</dd>
+                <dt>"Test charge"</dt>
+                <dd data-testid="charge-test">{yes_no(charge.test)}</dd>
+                <dt>"Charge id"</dt>
+                <dd><code data-testid="charge-id">{charge.id.to_string()}</code></dd>
+            </dl>
+            <h3 class="timeline-heading">"Progress"</h3>
+            <StatusTimeline steps=Signal::stored(steps) label="Payment progress"/>
+            <div class="actions">
+                <RefreshButton refresh refreshing/>
+            </div>
+        </section>
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Subscriptions
+// ---------------------------------------------------------------------------
+
+const SUBSCRIPTIONS: ListSpec = ListSpec {
+    base: "/subscriptions",
+    noun: "subscriptions",
+    filters: &RECURRENT_FILTERS,
+    filter_label: |wire| RecurrentChargeStatus::from_wire(wire).label(),
+    empty: "No subscriptions yet. Subscriptions bought in the Shop appear here.",
+    purpose: "to see your subscriptions",
+};
+
+fn subscription_row(charge: RecurrentCharge, currency: &str) -> AnyView {
+    let href = format!("/subscriptions/{}", charge.id);
+    let price = format!(
+        "{} {}",
+        money(charge.price, currency),
+        period_text(charge.months)
+    );
+    let trial = subscription_in_trial(&charge, dom::now_ms());
+    let next = match &charge.next_charge_at {
+        Some(next) if trial => view! { "Free trial until " {time_view(next)} }.into_any(),
+        Some(next) => view! { "Next charge " {time_view(next)} }.into_any(),
+        None => view! { "No next charge" }.into_any(),
+    };
+    view! {
+        <li
+            class="card list-row"
+            data-testid="subscription-row"
+            data-status=charge.status.as_str().to_owned()
+            data-id=charge.id.as_str().to_owned()
+        >
+            <div class="list-row-main">
+                <a class="list-row-name" href=href data-testid="subscription-link">
+                    {charge.name.clone()}
+                </a>
+                <StatusBadge
+                    tone=recurrent_tone(&charge.status)
+                    text=recurrent_status_text(&charge.status)
+                />
+            </div>
+            <div class="list-row-meta">
+                <strong class="list-row-amount" data-testid="subscription-price">{price}</strong>
+                <span class="terms" data-testid="next-charge">{next}</span>
+                {charge.test.then(|| view! { <span class="badge">"Test"</span> })}
+            </div>
+        </li>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn Subscriptions() -> impl IntoView {
+    view! {
+        <div data-testid="page-subscriptions">
+            <PageHeader
+                title="Subscriptions"
+                lead="Recurrent charges: status, current period and next payment."
+            />
+            <RequireSignIn purpose=SUBSCRIPTIONS.purpose>
+                <SubscriptionsList/>
+            </RequireSignIn>
+        </div>
+    }
+}
+
+#[component]
+fn SubscriptionsList() -> impl IntoView {
+    let services = expect_context::<Services>();
+    let fetch = move |token: AccessToken, q: ListQuery| {
+        let client = services.billing_client();
+        let query = RecurrentChargeQuery {
+            page: Some(q.page),
+            status: q.status.as_deref().map(RecurrentChargeStatus::from_wire),
+            order_client_id: None,
+        };
+        async move { client.list_recurrent_charges(&token, &query).await }
+    };
+    paged_list(SUBSCRIPTIONS, fetch, subscription_row)
+}
+
+#[component]
+pub fn SubscriptionDetail() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params.with(|p| {
+            RecurrentChargeId::parse(p.get("id").unwrap_or_default()).map_err(|e| e.to_string())
+        })
+    });
+    view! {
+        <div data-testid="page-subscription-detail">
+            <PageHeader title="Subscription" lead="One subscription, its dates and status."/>
+            <p class="back-link"><a href="/subscriptions">"← All subscriptions"</a></p>
+            {move || match id.get() {
+                Err(problem) => detail_problem(
+                    "invalid-id",
+                    "This is not a subscription address",
+                    format!("The address does not name a valid subscription: {problem}."),
+                    "/subscriptions",
+                    "Back to the subscriptions",
+                )
+                .into_any(),
+                Ok(id) => view! {
+                    <RequireSignIn purpose="to see this subscription">
+                        <SubscriptionLoaded id=id.clone()/>
+                    </RequireSignIn>
+                }
+                .into_any(),
+            }}
+        </div>
+    }
+}
+
+/// What the page says after a cancel request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CancelNote {
+    Cancelled,
+    /// 409: someone or something changed the subscription first.
+    ChangedMeanwhile,
+}
+
+#[component]
+fn SubscriptionLoaded(id: RecurrentChargeId) -> impl IntoView {
+    let services = expect_context::<Services>();
+    let auth = expect_context::<Auth>();
+    let currency = services.currency.clone();
+    let resource = LocalResource::new({
+        let services = services.clone();
+        let id = id.clone();
+        move || {
+            let client = services.billing_client();
+            let token = auth.current();
+            let id = id.clone();
+            async move {
+                let token = token.ok_or(LoadError::SignedOut)?;
+                client
+                    .get_recurrent_charge(&token, &id)
+                    .await
+                    .map_err(LoadError::Api)
+            }
+        }
+    });
+    let (refreshing, set_refreshing) = signal(false);
+    let refresh = Refresh::new(move || resource.refetch());
+
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    let (refund_text, set_refund_text) = signal(String::new());
+    let (cancel_error, set_cancel_error) = signal(None::<ApiError>);
+    let (note, set_note) = signal(None::<CancelNote>);
+    let notes = NodeRef::<leptos::html::Div>::new();
+    let close_dialog = move || {
+        if let Some(dialog) = dialog.get_untracked() {
+            dialog.close();
+        }
+    };
+    // The button that opened the dialog goes with the old card: the note
+    // about what happened takes the focus instead.
+    let focus_notes = move || {
+        if let Some(notes) = notes.get_untracked() {
+            let _ = notes.focus();
+        }
+    };
+    let cancel = Action::new_local(move |_: &()| {
+        let client = services.billing_client();
+        let token = auth.current();
+        let id = id.clone();
+        async move {
+            let Some(token) = token else {
+                close_dialog();
+                auth.reject();
+                return;
+            };
+            match client
+                .recurrent_charge_action(&token, &id, RecurrentAction::Cancel)
+                .await
+            {
+                Ok(charge) => {
+                    close_dialog();
+                    set_note.set(Some(CancelNote::Cancelled));
+                    resource.set(Some(Ok(charge)));
+                    focus_notes();
+                }
+                Err(error) if error.status() == Some(409) => {
+                    close_dialog();
+                    set_note.set(Some(CancelNote::ChangedMeanwhile));
+                    resource.refetch();
+                    focus_notes();
+                }
+                Err(error) => set_cancel_error.set(Some(error)),
+            }
+        }
+    });
+    let cancelling = cancel.pending();
+    let send_cancel = move || {
+        if cancelling.get_untracked() {
+            return;
+        }
+        set_cancel_error.set(None);
+        cancel.dispatch(());
+    };
+    let open_cancel = Callback::new(move |sentence: String| {
+        set_refund_text.set(sentence);
+        set_cancel_error.set(None);
+        set_note.set(None);
+        if let Some(dialog) = dialog.get_untracked() {
+            if !dialog.open() {
+                let _ = dialog.show_modal();
+            }
+        }
+    });
+
+    let announce = move || {
+        if refreshing.get() {
+            return "Loading the subscription…".to_owned();
+        }
+        resource.with(|loaded| match loaded {
+            Some(Ok(charge)) => format!("Status: {}", recurrent_status_text(&charge.status)),
+            _ => String::new(),
+        })
+    };
+
+    view! {
+        <p class="visually-hidden" role="status" aria-live="polite" data-testid="detail-announce">
+            {announce}
+        </p>
+        <div class="cancel-notes" role="status" aria-live="polite" tabindex="-1" node_ref=notes>
+            {move || note.get().map(|note| match note {
+                CancelNote::Cancelled => view! {
+                    <div class="notice notice-success" data-testid="cancel-done">
+                        <p>
+                            "The subscription is cancelled and will not renew. Any refund for "
+                            "the unused part of the current period appears in the Ledger "
+                            "section as a refund line."
+                        </p>
+                    </div>
+                }
+                .into_any(),
+                CancelNote::ChangedMeanwhile => view! {
+                    <div class="notice notice-error" data-testid="changed-note">
+                        <p>
+                            "The subscription changed meanwhile, so it was not cancelled now. "
+                            "It was loaded again: check its status below."
+                        </p>
+                    </div>
+                }
+                .into_any(),
+            })}
+        </div>
+        <Transition
+            fallback=|| view! { <Loading label="Loading the subscription…"/> }
+            set_pending=set_refreshing
+        >
+            {move || {
+                let currency = currency.clone();
+                resource.get().map(move |loaded| match loaded {
+                    Ok(charge) => view! {
+                        <SubscriptionCard charge currency refresh refreshing open_cancel/>
+                    }
+                    .into_any(),
+                    Err(LoadError::Api(error)) if error.status() == Some(404) => detail_problem(
+                        "not-found",
+                        "Subscription not found",
+                        "There is no subscription with this id for your sign-in. It may belong \
+                         to another account, or the link may be wrong."
+                            .to_owned(),
+                        "/subscriptions",
+                        "Back to the subscriptions",
+                    )
+                    .into_any(),
+                    Err(error) => load_error_view(error, "to see this subscription", refresh.run),
+                })
+            }}
+        </Transition>
+        <dialog
+            class="confirm-dialog"
+            node_ref=dialog
+            aria-labelledby="cancel-dialog-title"
+            aria-describedby="cancel-dialog-refund"
+            data-testid="cancel-dialog"
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                // Escape would close the dialog under a request in flight.
+                if ev.key() == "Escape" && cancelling.get_untracked() {
+                    ev.prevent_default();
+                }
+            }
+        >
+            <h2 id="cancel-dialog-title">"Cancel this subscription?"</h2>
+            <p id="cancel-dialog-refund" data-testid="refund-estimate">{move || refund_text.get()}</p>
+            <p>"It stops at once and will not renew. This cannot be undone."</p>
+            {move || cancel_error.get().map(|error| view! {
+                <ErrorNotice
+                    error
+                    retry=Callback::new(move |_| send_cancel())
+                    testid="cancel-error"
+                />
+            })}
+            <div class="actions">
+                <button
+                    type="button"
+                    class="button-secondary"
+                    data-testid="keep-subscription"
+                    autofocus=true
+                    disabled=move || cancelling.get()
+                    on:click=move |_| close_dialog()
+                >
+                    "Keep subscription"
+                </button>
+                <button
+                    type="button"
+                    class="button-danger"
+                    data-testid="confirm-cancel"
+                    disabled=move || cancelling.get()
+                    on:click=move |_| send_cancel()
+                >
+                    {move || if cancelling.get() { "Cancelling…" } else { "Cancel subscription" }}
+                </button>
+            </div>
+        </dialog>
+    }
+}
+
+#[component]
+fn SubscriptionCard(
+    charge: RecurrentCharge,
+    currency: String,
+    refresh: Refresh,
+    refreshing: ReadSignal<bool>,
+    open_cancel: Callback<String>,
+) -> impl IntoView {
+    let now = dom::now_ms();
+    let trial = subscription_in_trial(&charge, now);
+    let steps = recurrent_timeline(&charge.status, recurrent_activated(&charge), trial);
+    let price = format!(
+        "{} {}",
+        money(charge.price, &currency),
+        period_text(charge.months)
+    );
+    let trial_text = match (charge.trial_days, &charge.trial_ends_at) {
+        (0, None) => view! { "No free trial" }.into_any(),
+        (days, Some(end)) => view! {
+            {plural(u64::from(days), "day", "days")} ", ends " {time_view(end)}
+        }
+        .into_any(),
+        (days, None) => view! { {plural(u64::from(days), "day", "days")} }.into_any(),
+    };
+    let help = match &charge.status {
+        RecurrentChargeStatus::Frozen => Some(Outcome::Frozen.message()),
+        RecurrentChargeStatus::PastDue => Some(Outcome::PastDue.message()),
+        RecurrentChargeStatus::Cancelled => Some(Outcome::Cancelled.message()),
+        RecurrentChargeStatus::Declined => Some(Outcome::Declined.message()),
+        RecurrentChargeStatus::Active if trial => charge
+            .trial_ends_at
+            .as_ref()
+            .and_then(ms)
+            .map(|ends_at_ms| Outcome::Trial { ends_at_ms }.message()),
+        RecurrentChargeStatus::Accepted => Some(
+            "You accepted the subscription; the app still has to activate it before it starts."
+                .to_owned(),
+        ),
+        RecurrentChargeStatus::Processed => {
+            Some("LiveChat is starting the subscription. Refresh in a moment.".to_owned())
+        }
+        RecurrentChargeStatus::Unknown(raw) => Some(unknown_help(raw)),
+        RecurrentChargeStatus::Pending | RecurrentChargeStatus::Active => None,
+    };
+    let pending = (charge.status == RecurrentChargeStatus::Pending)
+        .then(|| confirmation_view(&charge.confirmation_url));
+    let can_cancel = charge.status.can_cancel();
+    let cancel_button = can_cancel.then(|| {
+        let charge = charge.clone();
+        let currency = currency.clone();
+        view! {
+            <button
+                type="button"
+                class="button-secondary"
+                data-testid="cancel-subscription"
+                on:click=move |_| {
+                    // The refund depends on the time left: worked out on opening.
+                    let now = dom::now_ms();
+                    let estimate = refund_estimate(
+                        &charge.status,
+                        charge.price,
+                        charge.current_charge_at.as_ref().and_then(ms),
+                        charge.next_charge_at.as_ref().and_then(ms),
+                        charge.trial_ends_at.as_ref().and_then(ms),
+                        now,
+                    );
+                    let trial = subscription_in_trial(&charge, now);
+                    open_cancel.run(refund_sentence(estimate, &charge.status, trial, &currency));
+                }
+            >
+                "Cancel subscription…"
+            </button>
+        }
+    });
+    view! {
+        <section
+            class="card detail-card"
+            data-testid="subscription-detail"
+            data-status=charge.status.as_str().to_owned()
+        >
+            <div class="detail-head">
+                <h2 data-testid="subscription-name">{charge.name.clone()}</h2>
+                <StatusBadge
+                    tone=recurrent_tone(&charge.status)
+                    text=recurrent_status_text(&charge.status)
+                />
+            </div>
+            {status_help(help, recurrent_tone(&charge.status))}
+            {pending}
+            <dl class="details">
+                <dt>"Price"</dt>
+                <dd data-testid="subscription-price"><strong>{price}</strong></dd>
+                <dt>"Status"</dt>
+                <dd data-testid="subscription-status">{recurrent_status_text(&charge.status)}</dd>
+                <dt>"Free trial"</dt>
+                <dd data-testid="subscription-trial">{trial_text}</dd>
+                <dt>"Current period from"</dt>
+                <dd data-testid="current-charge">{date_or_dash(charge.current_charge_at.as_ref())}</dd>
+                <dt>"Next charge"</dt>
+                <dd data-testid="next-charge">{date_or_dash(charge.next_charge_at.as_ref())}</dd>
+                {charge.cancelled_at.as_ref().map(|at| view! {
+                    <dt>"Cancelled"</dt>
+                    <dd data-testid="cancelled-at">{time_view(at)}</dd>
+                })}
+                <dt>"Created"</dt>
+                <dd>{time_view(&charge.created_at)}</dd>
+                <dt>"Updated"</dt>
+                <dd>{time_view(&charge.updated_at)}</dd>
+                <dt>"Test subscription"</dt>
+                <dd>{yes_no(charge.test)}</dd>
+                <dt>"Subscription id"</dt>
+                <dd><code data-testid="subscription-id">{charge.id.to_string()}</code></dd>
+            </dl>
+            <h3 class="timeline-heading">"Progress"</h3>
+            <StatusTimeline steps=Signal::stored(steps) label="Subscription progress"/>
+            <div class="actions">
+                {cancel_button}
+                <RefreshButton refresh refreshing/>
+            </div>
+        </section>
+    }
+}
