@@ -25,15 +25,21 @@ stage() {
   fi
 }
 
+# Browser test files are tests/web*.rs; every other test file runs on the host.
+browser_tests=()
+for file in tests/web*.rs; do
+  browser_tests+=(--test "$(basename "$file" .rs)")
+done
+
 stage "cargo fmt --check" cargo fmt --all -- --check
 stage "clippy (host)" cargo clippy --locked --all-targets -- -D warnings
-stage "clippy (wasm32)" cargo clippy --locked --target wasm32-unknown-unknown --lib --bins --test web -- -D warnings
+stage "clippy (wasm32)" cargo clippy --locked --target wasm32-unknown-unknown --lib --bins "${browser_tests[@]}" -- -D warnings
 stage "clippy (wasm32, live-only build without the mock)" \
   cargo clippy --locked --target wasm32-unknown-unknown --lib --bins --no-default-features -- -D warnings
 stage "host tests" cargo test --locked
 stage "host tests (live-only build without the mock)" cargo test --locked --no-default-features --test config
 stage "browser tests (wasm-bindgen-test, headless Chromium)" \
-  cargo test --locked --target wasm32-unknown-unknown --test web
+  cargo test --locked --target wasm32-unknown-unknown "${browser_tests[@]}"
 stage "release build (trunk, wasm-opt -Oz)" trunk build --release --locked
 stage "mock-server binary for the journeys" cargo build --locked --bin mock-server
 stage "end-to-end journeys (Chromium, release build, mock mode)" \
