@@ -2,28 +2,12 @@
 // mock mode against the release build. Every round trip is a real
 // navigation through the mock's own sign-in and confirmation pages, and the
 // mock's saved state (localStorage) is read to check what the server saw.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { SIDEBAR, journey, launch } from "./harness.mjs";
+import { SIDEBAR, journey, useBrowser } from "./harness.mjs";
+import { OLIVIA, STATE_KEY, mockState, signIn } from "./widget.mjs";
 
-const STATE_KEY = "billing-widget.mock-state";
-const OLIVIA = "olivia.owner@example.com";
-
-let env;
-before(async () => {
-  env = await launch();
-});
-after(async () => {
-  await env?.browser.close();
-  await env?.server.close();
-});
-
-/** The mock backend's state as the page saved it. */
-async function mockState(page) {
-  const text = await page.evaluate((key) => localStorage.getItem(key), STATE_KEY);
-  assert.ok(text, "the mock saved its state");
-  return JSON.parse(text);
-}
+const env = await useBrowser();
 
 /** Serves config.json with `change` applied (e.g. the implicit flow). */
 async function withConfig(page, change) {
@@ -33,16 +17,6 @@ async function withConfig(page, change) {
     change(config);
     await route.fulfill({ response, json: config });
   });
-}
-
-/** From the shop, through the mock sign-in page, back signed in. */
-async function signIn(j, account = OLIVIA, start = "/") {
-  const { page } = j;
-  await page.goto(j.url(start));
-  await page.getByTestId("sign-in-to-buy").first().click();
-  await page.waitForURL(/\/mock\/authorize\?/);
-  await page.getByTestId(`mock-account-${account}`).click();
-  await page.getByTestId("session-bar").waitFor();
 }
 
 /** Buys catalog item `itemId` and waits on the mock confirmation page. */

@@ -76,3 +76,18 @@ export async function journey(browser, server, name, { viewport = DESKTOP, color
     close: () => context.close(),
   };
 }
+
+/**
+ * One browser and static server for a test file: started before its first
+ * test, closed after its last. The returned object is filled in by then.
+ */
+export async function useBrowser() {
+  const { after, before } = await import("node:test");
+  const env = {};
+  before(async () => Object.assign(env, await launch()));
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
+}

@@ -1,35 +1,12 @@
 // Journeys: the charges and subscriptions lists (20 a page, status filter,
 // detail views), cancelling a subscription with its refund, and the ledger,
 // in mock mode against the release build.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { SIDEBAR, journey, launch } from "./harness.mjs";
+import { SIDEBAR, journey, useBrowser } from "./harness.mjs";
+import { ADAM, OLIVIA, mockState, signIn } from "./widget.mjs";
 
-const STATE_KEY = "billing-widget.mock-state";
-const OLIVIA = "olivia.owner@example.com";
-const ADAM = "adam.agent@example.com";
-
-let env;
-before(async () => {
-  env = await launch();
-});
-after(async () => {
-  await env?.browser.close();
-  await env?.server.close();
-});
-
-async function mockState(page) {
-  return JSON.parse(await page.evaluate((key) => localStorage.getItem(key), STATE_KEY));
-}
-
-async function signIn(j, account = OLIVIA) {
-  const { page } = j;
-  await page.goto(j.url("/"));
-  await page.getByTestId("sign-in-to-buy").first().click();
-  await page.waitForURL(/\/mock\/authorize\?/);
-  await page.getByTestId(`mock-account-${account}`).click();
-  await page.getByTestId("session-bar").waitFor();
-}
+const env = await useBrowser();
 
 /** The developer panel's "Add 45 sample charges". */
 async function addSampleCharges(page) {
@@ -183,6 +160,8 @@ describe("subscriptions", () => {
     await step("the ledger lists the collection and the refund", async () => {
       await page.getByRole("link", { name: "Ledger" }).click();
       await page.getByTestId("balance").waitFor();
+      // The balance and the entries are two requests; wait for the entries.
+      await page.locator('[data-testid="ledger-row"][data-type="refund"]').waitFor();
       const types = await page.getByTestId("ledger-row").evaluateAll((els) => els.map((el) => el.dataset.type));
       assert.ok(types.includes("collection"), types.join());
       assert.ok(types.includes("refund"), types.join());

@@ -2,18 +2,11 @@
 // mock mode. Routes work on direct navigation and reload, unknown paths show
 // not-found, both themes apply, the layout fits a 320 px sidebar, and a bad
 // configuration is explained on the page.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DESKTOP, SIDEBAR, journey, launch } from "./harness.mjs";
+import { DESKTOP, SIDEBAR, journey, useBrowser } from "./harness.mjs";
 
-let env;
-before(async () => {
-  env = await launch();
-});
-after(async () => {
-  await env?.browser.close();
-  await env?.server.close();
-});
+const env = await useBrowser();
 
 const SECTIONS = [
   ["/charges", "page-charges", "Charges"],

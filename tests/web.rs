@@ -3,91 +3,24 @@
 #![cfg(target_arch = "wasm32")]
 
 use billing_widget::config::{AppConfig, Theme};
-use billing_widget::ui::{App, ConfigErrorView, ConfiguredApp, ThemeState};
+use billing_widget::ui::{App, ConfigErrorView, ThemeState};
 use billing_widget::web::dom;
 use leptos::prelude::*;
-use leptos_router::components::Router;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const SHIPPED_CONFIG: &str = include_str!("../public/config.json");
+#[path = "support/browser.rs"]
+mod browser;
 
-fn document() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a browser document")
-}
-
-/// A fresh container for one test's app.
-fn container() -> web_sys::HtmlElement {
-    let element = document()
-        .create_element("div")
-        .expect("create a div")
-        .unchecked_into::<web_sys::HtmlElement>();
-    document()
-        .body()
-        .expect("a body")
-        .append_child(&element)
-        .expect("append the container");
-    element
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .expect("a window")
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .expect("setTimeout");
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// Waits until `selector` matches inside `root`, or fails naming it.
-async fn wait_for(root: &web_sys::HtmlElement, selector: &str) -> web_sys::Element {
-    for _ in 0..200 {
-        leptos::task::tick().await;
-        if let Ok(Some(found)) = root.query_selector(selector) {
-            return found;
-        }
-        sleep(10).await;
-    }
-    panic!(
-        "{selector} did not appear; the page shows: {}",
-        root.inner_text()
-    );
-}
-
-fn go_to(path: &str) {
-    web_sys::window()
-        .expect("a window")
-        .history()
-        .expect("history")
-        .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
-        .expect("pushState");
-}
-
-fn mount_routes(path: &str) -> web_sys::HtmlElement {
-    go_to(path);
-    let root = container();
-    let config = AppConfig::from_json(SHIPPED_CONFIG).expect("shipped config is valid");
-    let handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <Router><ConfiguredApp config/></Router> }
-    });
-    handle.forget();
-    root
-}
+use browser::{container, document, go_to, mount, wait_for};
 
 #[wasm_bindgen_test]
 async fn the_home_route_lists_the_catalog_from_the_configuration() {
-    let root = mount_routes("/");
-    wait_for(&root, "[data-testid=page-home]").await;
-    let items = root
-        .query_selector_all("[data-testid=catalog-item]")
-        .expect("query");
-    assert_eq!(items.length(), 4);
-    let first = wait_for(&root, "[data-item-id=chat-transcripts-export]").await;
+    let app = mount("/");
+    app.wait_for("[data-testid=page-home]").await;
+    assert_eq!(app.all("[data-testid=catalog-item]").len(), 4);
+    let first = app.wait_for("[data-item-id=chat-transcripts-export]").await;
     assert!(first
         .text_content()
         .unwrap_or_default()
@@ -105,16 +38,16 @@ async fn each_section_has_its_own_route() {
         ("/return", "page-charge-return"),
         ("/auth/callback", "page-sign-in-callback"),
     ] {
-        let root = mount_routes(path);
-        wait_for(&root, &format!("[data-testid={testid}]")).await;
-        root.remove();
+        let app = mount(path);
+        app.wait_for(&format!("[data-testid={testid}]")).await;
+        // Dropping `app` unmounts it before the next route.
     }
 }
 
 #[wasm_bindgen_test]
 async fn an_unknown_route_shows_not_found_with_the_path() {
-    let root = mount_routes("/no/such/page");
-    let path = wait_for(&root, "[data-testid=not-found-path]").await;
+    let app = mount("/no/such/page");
+    let path = app.wait_for("[data-testid=not-found-path]").await;
     assert_eq!(path.text_content().as_deref(), Some("/no/such/page"));
 }
 

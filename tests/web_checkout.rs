@@ -2,70 +2,29 @@
 //! rendered by Leptos in headless Chromium against the in-page mock.
 #![cfg(target_arch = "wasm32")]
 
-use billing_widget::config::{AppConfig, MOCK_CLIENT_ID};
+use billing_widget::config::MOCK_CLIENT_ID;
 use billing_widget::domain::charge::DirectChargeStatus;
 use billing_widget::domain::checkout::direct_timeline;
 use billing_widget::domain::oauth::{AccessToken, Callback};
 use billing_widget::mock::app;
 use billing_widget::mock::oauth::{self, AuthorizeParams, Decision, DEMO_ACCOUNTS};
 use billing_widget::ui::timeline::StatusTimeline;
-use billing_widget::ui::ConfiguredApp;
 use billing_widget::web::dom;
 use billing_widget::web::mock_transport::MockTransport;
 use leptos::prelude::*;
-use leptos_router::components::Router;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const SHIPPED_CONFIG: &str = include_str!("../public/config.json");
+#[path = "support/browser.rs"]
+mod browser;
+
+use browser::{container, mount, wait_for};
+
 /// The token hand-over key of `ui::auth`.
 const HANDOFF_KEY: &str = "billing-widget.oauth.handoff";
 const DEMO_SEED: u64 = 1;
-
-fn document() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a browser document")
-}
-
-fn container() -> web_sys::HtmlElement {
-    let element = document()
-        .create_element("div")
-        .expect("create a div")
-        .unchecked_into::<web_sys::HtmlElement>();
-    document()
-        .body()
-        .expect("a body")
-        .append_child(&element)
-        .expect("append the container");
-    element
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .expect("a window")
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .expect("setTimeout");
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-async fn wait_for(root: &web_sys::HtmlElement, selector: &str) -> web_sys::HtmlElement {
-    for _ in 0..300 {
-        leptos::task::tick().await;
-        if let Ok(Some(found)) = root.query_selector(selector) {
-            return found.unchecked_into();
-        }
-        sleep(10).await;
-    }
-    panic!(
-        "{selector} did not appear; the page shows: {}",
-        root.inner_text()
-    );
-}
 
 fn steps_of(root: &web_sys::HtmlElement) -> Vec<(String, String, bool)> {
     let items = root
@@ -167,22 +126,6 @@ fn start_signed_in() -> MockTransport {
     mock
 }
 
-fn mount_shop() -> web_sys::HtmlElement {
-    web_sys::window()
-        .expect("a window")
-        .history()
-        .expect("history")
-        .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"))
-        .expect("pushState");
-    let root = container();
-    let config = AppConfig::from_json(SHIPPED_CONFIG).expect("shipped config is valid");
-    leptos::mount::mount_to(root.clone(), move || {
-        view! { <Router><ConfiguredApp config/></Router> }
-    })
-    .forget();
-    root
-}
-
 fn direct_charges(mock: &MockTransport) -> usize {
     mock.with_backend(|b| b.state.livechat.direct_charges.len())
 }
@@ -196,8 +139,8 @@ fn set_quantity(input: &web_sys::HtmlInputElement, value: &str) {
 #[wasm_bindgen_test]
 async fn a_bad_quantity_is_explained_in_place_and_nothing_is_sent() {
     let mock = start_signed_in();
-    let root = mount_shop();
-    let card = wait_for(&root, "[data-item-id='chat-transcripts-export']").await;
+    let app = mount("/");
+    let card = wait_for(&app.root, "[data-item-id='chat-transcripts-export']").await;
     let input: web_sys::HtmlInputElement = wait_for(&card, "[data-testid=quantity]")
         .await
         .unchecked_into();
@@ -231,8 +174,8 @@ async fn a_bad_quantity_is_explained_in_place_and_nothing_is_sent() {
 #[wasm_bindgen_test]
 async fn a_double_click_creates_one_charge_and_a_foreign_confirmation_page_is_not_opened() {
     let mock = start_signed_in();
-    let root = mount_shop();
-    let card = wait_for(&root, "[data-item-id='chat-transcripts-export']").await;
+    let app = mount("/");
+    let card = wait_for(&app.root, "[data-item-id='chat-transcripts-export']").await;
     let input: web_sys::HtmlInputElement = wait_for(&card, "[data-testid=quantity]")
         .await
         .unchecked_into();
@@ -262,8 +205,8 @@ async fn signed_out_the_shop_offers_sign_in_instead_of_buy() {
     if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
         let _ = storage.remove_item(HANDOFF_KEY);
     }
-    let root = mount_shop();
-    let card = wait_for(&root, "[data-item-id='pro-monthly']").await;
+    let app = mount("/");
+    let card = wait_for(&app.root, "[data-item-id='pro-monthly']").await;
     let button = wait_for(&card, "[data-testid=sign-in-to-buy]").await;
     assert_eq!(button.inner_text(), "Sign in to subscribe");
     assert!(card

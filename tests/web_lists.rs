@@ -4,7 +4,7 @@
 //! `cargo test --target wasm32-unknown-unknown --test web_lists`.
 #![cfg(all(target_arch = "wasm32", feature = "mock"))]
 
-use billing_widget::config::{AppConfig, MOCK_CLIENT_ID};
+use billing_widget::config::MOCK_CLIENT_ID;
 use billing_widget::domain::charge::{DirectChargeStatus, LedgerEntryType, RecurrentChargeStatus};
 use billing_widget::domain::oauth::{AccessToken, Scope};
 use billing_widget::mock::app;
@@ -12,17 +12,18 @@ use billing_widget::mock::control::{Fault, ScheduledFault};
 use billing_widget::mock::livechat::{LedgerRecord, Product, RecurrentChargeRecord};
 use billing_widget::mock::oauth::{IssuedToken, Subject, DEMO_ACCOUNTS};
 use billing_widget::mock::MockBackend;
-use billing_widget::ui::ConfiguredApp;
 use billing_widget::web::dom;
 use billing_widget::web::mock_transport::MockTransport;
-use leptos::prelude::*;
-use leptos_router::components::Router;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+#[path = "support/browser.rs"]
+mod browser;
+
+use browser::{mount, sleep, window, Mounted};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
-const SHIPPED_CONFIG: &str = include_str!("../public/config.json");
 /// Where the app picks up the token of the previous page of this tab
 /// (`ui::auth::HANDOFF_KEY`).
 const HANDOFF_KEY: &str = "billing-widget.oauth.handoff";
@@ -30,126 +31,6 @@ const DAY_MS: u64 = 86_400_000;
 const HOUR_MS: u64 = 3_600_000;
 const TOKEN: &str = "test-token-for-the-list-pages";
 const SUB_ID: &str = "5ub5c41b-0000-4000-8000-000000000001";
-
-fn window() -> web_sys::Window {
-    web_sys::window().expect("a window")
-}
-
-fn document() -> web_sys::Document {
-    window().document().expect("a browser document")
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .expect("setTimeout");
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// A mounted app; unmounted (and its routes silenced) when dropped.
-struct Mounted {
-    root: web_sys::HtmlElement,
-    _handle: Box<dyn std::any::Any>,
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        self.root.remove();
-    }
-}
-
-impl Mounted {
-    /// Waits until `selector` matches, or fails naming it and the page.
-    async fn wait_for(&self, selector: &str) -> web_sys::Element {
-        for _ in 0..300 {
-            leptos::task::tick().await;
-            if let Ok(Some(found)) = self.root.query_selector(selector) {
-                return found;
-            }
-            sleep(10).await;
-        }
-        panic!(
-            "{selector} did not appear; the page shows: {}",
-            self.root.inner_text()
-        );
-    }
-
-    /// Waits until `check` holds, or fails with `what` and the page.
-    async fn wait_until(&self, what: &str, check: impl Fn(&web_sys::HtmlElement) -> bool) {
-        for _ in 0..300 {
-            leptos::task::tick().await;
-            if check(&self.root) {
-                return;
-            }
-            sleep(10).await;
-        }
-        panic!(
-            "{what} did not happen; the page shows: {}",
-            self.root.inner_text()
-        );
-    }
-
-    fn all(&self, selector: &str) -> Vec<web_sys::Element> {
-        let list = self.root.query_selector_all(selector).expect("query");
-        (0..list.length())
-            .filter_map(|i| list.item(i))
-            .filter_map(|node| node.dyn_into::<web_sys::Element>().ok())
-            .collect()
-    }
-
-    fn one(&self, selector: &str) -> web_sys::Element {
-        self.root
-            .query_selector(selector)
-            .expect("query")
-            .unwrap_or_else(|| panic!("no {selector}; the page shows: {}", self.root.inner_text()))
-    }
-
-    fn text(&self, selector: &str) -> String {
-        self.one(selector).text_content().unwrap_or_default()
-    }
-
-    fn click(&self, selector: &str) {
-        self.one(selector)
-            .dyn_into::<web_sys::HtmlElement>()
-            .expect("an HTML element")
-            .click();
-    }
-
-    fn is_disabled(&self, selector: &str) -> bool {
-        self.one(selector).has_attribute("disabled")
-    }
-
-    /// The statuses of the rows shown, in order.
-    fn row_statuses(&self, row: &str) -> Vec<String> {
-        self.all(&format!("[data-testid={row}]"))
-            .iter()
-            .map(|r| r.get_attribute("data-status").unwrap_or_default())
-            .collect()
-    }
-
-    /// Waits for the list's announcement of page `page` after a load.
-    async fn wait_for_page(&self, page: u32) {
-        let prefix = format!("Page {page}:");
-        self.wait_until(&format!("page {page} loaded"), |root| {
-            root.query_selector("[data-testid=list-announce]")
-                .ok()
-                .flatten()
-                .and_then(|e| e.text_content())
-                .is_some_and(|t| t.starts_with(&prefix))
-        })
-        .await;
-    }
-}
-
-fn go_to(path: &str) {
-    window()
-        .history()
-        .expect("history")
-        .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
-        .expect("pushState");
-}
 
 fn session_storage() -> web_sys::Storage {
     window()
@@ -214,27 +95,6 @@ impl Session {
 
 fn owner_scopes() -> Vec<Scope> {
     vec![Scope::BillingManage, Scope::LedgerRead]
-}
-
-fn mount(path: &str) -> Mounted {
-    go_to(path);
-    let root = document()
-        .create_element("div")
-        .expect("create a div")
-        .unchecked_into::<web_sys::HtmlElement>();
-    document()
-        .body()
-        .expect("a body")
-        .append_child(&root)
-        .expect("append the container");
-    let config = AppConfig::from_json(SHIPPED_CONFIG).expect("shipped config is valid");
-    let handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <Router><ConfiguredApp config/></Router> }
-    });
-    Mounted {
-        root,
-        _handle: Box::new(handle),
-    }
 }
 
 fn subscription(now: u64, id: &str, status: RecurrentChargeStatus) -> RecurrentChargeRecord {
