@@ -13,6 +13,7 @@ mod mock_pages;
 #[path = "mock_pages_absent.rs"]
 mod mock_pages;
 mod pages;
+mod plans;
 mod return_page;
 pub mod services;
 mod shell;
@@ -117,7 +118,9 @@ pub fn ConfiguredApp(config: AppConfig) -> impl IntoView {
             <Route path=path!("/subscriptions/:id") view=lists::SubscriptionDetail/>
             <Route path=path!("/ledger") view=ledger::Ledger/>
             <Route path=path!("/crypto") view=pages::CryptoCheckout/>
-            <Route path=path!("/plans") view=pages::Plans/>
+            <Route path=path!("/plans") view=plans::Plans/>
+            <Route path=path!("/plans/new") view=plans::PlanCreate/>
+            <Route path=path!("/plans/:id") view=plans::PlanDetail/>
         </Routes>
         {mock_mode.then(|| view! { <mock_pages::DevPanel/> })}
     }

@@ -105,16 +105,6 @@ pub fn CryptoCheckout() -> impl IntoView {
 }
 
 #[component]
-pub fn Plans() -> impl IntoView {
-    view! {
-        <div data-testid="page-plans">
-            <PageHeader title="Billing plans" lead="Find, create and change recurring billing plans."/>
-            <EmptyState message="No plans loaded."/>
-        </div>
-    }
-}
-
-#[component]
 pub fn NotFound() -> impl IntoView {
     let location = use_location();
     view! {

@@ -6,6 +6,7 @@
 use url::Url;
 
 use crate::api::livechat::{BillingApi, BillingClient};
+use crate::api::plans::{PlansApi, PlansClient};
 use crate::api::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 use crate::api::ApiError;
 use crate::config::{AppConfig, Mode, OAuthFlow};
@@ -53,6 +54,8 @@ pub struct Services {
     confirmation_origins: Vec<String>,
     /// This app's own origin in mock mode, where the mock's pages live.
     mock_origin: Option<String>,
+    /// The recurring billing plans API, or why its address is unusable.
+    plans: Result<PlansApi, ApiError>,
 }
 
 impl Services {
@@ -95,6 +98,7 @@ impl Services {
                 .map(|o| o.origin().ascii_serialization())
                 .collect(),
             mock_origin: mock_mode.then(dom::origin),
+            plans: PlansApi::from_config(&config.plans),
         })
     }
 
@@ -110,5 +114,27 @@ impl Services {
 
     pub fn is_mock(&self) -> bool {
         self.mock_origin.is_some()
+    }
+
+    /// The plans API over this app's transport, or why the plans manager
+    /// cannot run. The mock's plans API asks for no credentials, so none is
+    /// sent in mock mode. A real gateway's management API needs an API
+    /// credential that the configuration has no setting for (and a page
+    /// anyone can open must not hold), so live mode explains that instead of
+    /// sending requests that would be refused.
+    pub fn plans_client(&self) -> Result<PlansClient<AppTransport>, String> {
+        let api = self.plans.clone().map_err(|error| {
+            format!("The plans API address (plans.api_url in config.json) cannot be used: {error}.")
+        })?;
+        if self.is_mock() {
+            return Ok(PlansClient::new(api, self.transport));
+        }
+        Err(format!(
+            "Managing billing plans needs the payment gateway's API credentials, and \
+             config.json has no setting for them: a page that anyone can open must not hold \
+             the gateway's management keys. Manage plans from a server that holds the keys \
+             ({}), or open the demo in mock mode to try this page.",
+            api.base_url()
+        ))
     }
 }
