@@ -32,6 +32,7 @@ for file in tests/web*.rs; do
 done
 
 stage "cargo fmt --check" cargo fmt --all -- --check
+stage "bundled currency logos match cryptocurrency-icons" node scripts/currency-logos.mjs --check
 stage "clippy (host)" cargo clippy --locked --all-targets -- -D warnings
 stage "clippy (wasm32)" cargo clippy --locked --target wasm32-unknown-unknown --lib --bins "${browser_tests[@]}" -- -D warnings
 stage "clippy (wasm32, live-only build without the mock)" \

@@ -167,6 +167,9 @@ pub struct LiveChatConfig {
 pub struct BidaliConfig {
     pub api_url: Url,
     pub publishable_key: String,
+    /// Ask Bidali's server for currency logos first (the bundled ones are
+    /// the fallback either way). Off keeps the page from contacting it.
+    pub remote_logos: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -357,6 +360,12 @@ struct RawBidali {
     api_url: String,
     #[serde(default)]
     publishable_key: String,
+    #[serde(default = "default_true")]
+    remote_logos: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -428,6 +437,7 @@ impl RawConfig {
             bidali: BidaliConfig {
                 api_url: parse_url("bidali.api_url", &self.bidali.api_url)?,
                 publishable_key: self.bidali.publishable_key,
+                remote_logos: self.bidali.remote_logos,
             },
             plans: PlansConfig {
                 api_url: parse_url("plans.api_url", &self.plans.api_url)?,

@@ -554,6 +554,7 @@ fn a_missing_or_odd_publishable_key_is_refused() {
     let config = BidaliConfig {
         api_url: Url::parse("http://127.0.0.1:8080/mock/bidali/").unwrap(),
         publishable_key: "pk_mock".to_owned(),
+        remote_logos: false,
     };
     let api = BidaliApi::from_config(&config).unwrap();
     let request = api

@@ -1129,3 +1129,26 @@ fn review_refund_and_processor_error_reach_their_newer_codes() {
     let later = get_charge(&mut backend, &id, T0 + 20 * 60 * 1_000);
     assert_eq!(code(&later), 500);
 }
+
+#[test]
+fn every_answer_carries_the_mock_clock_in_a_date_header() {
+    let mut backend = MockBackend::new(7);
+    let now_ms = 1_700_000_000_000;
+    let missing = request(Method::Get, &format!("/charges/nope?organization={KEY}"));
+    let response = send(&mut backend, &missing, now_ms);
+    assert_eq!(response.status, 404);
+    assert_eq!(
+        response.header("Date"),
+        Some("Tue, 14 Nov 2023 22:13:20 GMT")
+    );
+    // Moving the mock's clock moves its Date: a device clock that is off
+    // shows up as a gap between the two.
+    let advance =
+        request(Method::Post, "/__mock/advance").with_json_body(json!({"ms": 600_000}).to_string());
+    assert_eq!(send(&mut backend, &advance, now_ms).status, 200);
+    let response = send(&mut backend, &missing, now_ms);
+    assert_eq!(
+        response.header("Date"),
+        Some("Tue, 14 Nov 2023 22:23:20 GMT")
+    );
+}

@@ -108,7 +108,7 @@ mod native {
                 "Access-Control-Allow-Headers",
                 "Authorization, Content-Type",
             ),
-            ("Access-Control-Expose-Headers", "Retry-After"),
+            ("Access-Control-Expose-Headers", "Retry-After, Date"),
         ]
         .into_iter()
         .filter_map(|(name, value)| header(name, value))

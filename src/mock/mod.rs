@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::api::transport::{HttpRequest, HttpResponse};
+use crate::domain::crypto_checkout::http_date;
 
 pub use control::{Fault, FaultPlan, Scenario};
 pub use rng::MockRng;
@@ -148,6 +149,11 @@ impl MockBackend {
             Some(Fault::UnknownStatus) => response = control::with_unknown_status(response),
             Some(Fault::LostResponse) => return MockReply::Hang,
             _ => {}
+        }
+        // The mock's own time, clock offset included, as a real server
+        // stamps its answers: pages learn the server's clock from it.
+        if response.header("Date").is_none() {
+            response = response.with_header("Date", http_date(now_ms));
         }
         MockReply::Respond {
             response,

@@ -37,8 +37,12 @@ pub fn ErrorNotice(
     /// Names this notice for tests and screen readers.
     #[prop(optional, into)]
     testid: Option<String>,
+    /// The error is from a service the LiveChat sign-in does not cover
+    /// (Bidali), so its 401 says nothing about that sign-in.
+    #[prop(optional)]
+    other_service: bool,
 ) -> impl IntoView {
-    if let Some(auth) = use_context::<Auth>() {
+    if let (Some(auth), false) = (use_context::<Auth>(), other_service) {
         auth.note_error(&error);
     }
     let message = error.user_message();

@@ -4,6 +4,8 @@
 mod auth;
 mod checkout;
 mod common;
+mod crypto;
+pub mod crypto_parts;
 mod ledger;
 mod lists;
 #[cfg(feature = "mock")]
@@ -117,7 +119,8 @@ pub fn ConfiguredApp(config: AppConfig) -> impl IntoView {
             <Route path=path!("/subscriptions") view=lists::Subscriptions/>
             <Route path=path!("/subscriptions/:id") view=lists::SubscriptionDetail/>
             <Route path=path!("/ledger") view=ledger::Ledger/>
-            <Route path=path!("/crypto") view=pages::CryptoCheckout/>
+            <Route path=path!("/crypto") view=crypto::CryptoStart/>
+            <Route path=path!("/crypto/:id") view=crypto::CryptoCharge/>
             <Route path=path!("/plans") view=plans::Plans/>
             <Route path=path!("/plans/new") view=plans::PlanCreate/>
             <Route path=path!("/plans/:id") view=plans::PlanDetail/>

@@ -92,19 +92,6 @@ fn CatalogCard(item: CatalogItem, currency: String) -> impl IntoView {
 }
 
 #[component]
-pub fn CryptoCheckout() -> impl IntoView {
-    view! {
-        <div data-testid="page-crypto">
-            <PageHeader
-                title="Pay with crypto"
-                lead="Quotes in bitcoin, ethereum, litecoin and more, through Bidali."
-            />
-            <EmptyState message="No crypto payment in progress."/>
-        </div>
-    }
-}
-
-#[component]
 pub fn NotFound() -> impl IntoView {
     let location = use_location();
     view! {

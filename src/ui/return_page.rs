@@ -259,7 +259,7 @@ async fn activate(services: &Services, token: &AccessToken, found: &Found) -> Ac
     }
 }
 
-fn poll_outcome_of_error(error: &ApiError) -> PollOutcome {
+pub(super) fn poll_outcome_of_error(error: &ApiError) -> PollOutcome {
     match error {
         ApiError::Network(_) | ApiError::Timeout => PollOutcome::Transient,
         // A proxy's page or a cut-off body: the next check may read fine.

@@ -5,6 +5,7 @@
 
 use url::Url;
 
+use crate::api::bidali::{BidaliApi, BidaliClient};
 use crate::api::livechat::{BillingApi, BillingClient};
 use crate::api::plans::{PlansApi, PlansClient};
 use crate::api::transport::{HttpRequest, HttpResponse, Transport, TransportError};
@@ -16,6 +17,7 @@ use crate::domain::return_url::{check_confirmation_url, UnsafeUrlError};
 use crate::mock::app::SIGN_IN_PATH;
 #[cfg(feature = "mock")]
 use crate::web::mock_transport::MockTransport;
+use crate::web::server_clock::{ClockSampling, SampledClock};
 use crate::web::{dom, transport::FetchTransport};
 
 /// The app's route that receives the OAuth answer.
@@ -56,6 +58,10 @@ pub struct Services {
     mock_origin: Option<String>,
     /// The recurring billing plans API, or why its address is unusable.
     plans: Result<PlansApi, ApiError>,
+    /// Bidali's charges API, or why its address is unusable.
+    bidali: Result<BidaliApi, ApiError>,
+    /// Whether currency logos are first asked of Bidali's server.
+    pub remote_logos: bool,
 }
 
 impl Services {
@@ -99,11 +105,26 @@ impl Services {
                 .collect(),
             mock_origin: mock_mode.then(dom::origin),
             plans: PlansApi::from_config(&config.plans),
+            bidali: BidaliApi::from_config(&config.bidali),
+            remote_logos: config.bidali.remote_logos,
         })
     }
 
     pub fn billing_client(&self) -> BillingClient<AppTransport> {
         BillingClient::new(self.billing.clone(), self.transport)
+    }
+
+    /// Bidali's API over this app's transport, learning the server's clock
+    /// from each answer into `clock`; or why the address is unusable.
+    pub fn bidali_client(
+        &self,
+        clock: SampledClock,
+    ) -> Result<BidaliClient<ClockSampling<AppTransport>>, ApiError> {
+        let api = self.bidali.clone()?;
+        Ok(BidaliClient::new(
+            api,
+            ClockSampling::new(self.transport, clock),
+        ))
     }
 
     /// Accepts a server-given confirmation page only on an allowed origin

@@ -1,10 +1,12 @@
 //! The browser shell: effects only (fetch, DOM attributes, performance
 //! marks). Decisions live in `config` and `domain`.
 
+pub mod clipboard;
 pub mod config_loader;
 pub mod dom;
 #[cfg(feature = "mock")]
 pub mod mock_transport;
 pub mod random;
+pub mod server_clock;
 pub mod storage;
 pub mod transport;

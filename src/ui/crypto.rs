@@ -1,0 +1,1237 @@
+//! Paying in crypto through Bidali: `/crypto` starts a charge for a catalog
+//! item or a typed amount; `/crypto/:id` shows its quotes, then the chosen
+//! currency's address, amount, QR code and countdown, follows the charge on
+//! the polling schedule, and ends with a receipt or a way forward.
+//!
+//! Creating a Bidali charge moves no money (the buyer pays by sending
+//! coins), so a failed create may simply be tried again. The countdown runs
+//! on the server's clock, learnt from each answer's `Date` (or the new
+//! charge's `createdAt`), so a device clock that is off does not mislead.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
+
+use super::common::{ErrorNotice, PageHeader};
+use super::crypto_parts::{
+    local_time, ordered_quotes, CopyButton, Countdown, CryptoTimeline, CurrencyLogo, QrCode,
+    QuoteList,
+};
+use super::lists::{StatusBadge, Tone as BadgeTone};
+use super::return_page::poll_outcome_of_error;
+use super::services::{AppTransport, Services};
+use crate::api::bidali::{BidaliCharge, BidaliClient, CustomerRef, NewBidaliCharge, NewCustomer};
+use crate::api::ApiError;
+use crate::config::{AppConfig, ItemKind};
+use crate::domain::charge::validate_id;
+use crate::domain::crypto::{
+    payment_uri, BidaliChargeId, CryptoAddress, PaymentUriKind, Protocol, Quote, StatusCategory,
+    StatusCode,
+};
+use crate::domain::crypto_checkout::{
+    verdict, NextStep, PaymentProgress, ServerClock, TimeLeft, Tone, Verdict, POLL_CONFIG,
+};
+use crate::domain::money::{parse_fiat_amount, Cents};
+use crate::domain::polling::{
+    jitter_sample_from_unit, GiveUpReason, PollDecision, PollOutcome, PollSchedule,
+};
+use crate::web::dom;
+use crate::web::server_clock::{device_now_ms, ClockSampling, SampledClock};
+use crate::web::storage::{self, Area};
+use crate::web::transport::sleep_ms;
+
+type Client = BidaliClient<ClockSampling<AppTransport>>;
+
+/// The route of the start page.
+pub const BASE: &str = "/crypto";
+/// sessionStorage: the charge this tab last started, to resume it.
+const LAST_CHARGE_KEY: &str = "billing-widget.crypto.last";
+/// sessionStorage: the server clock offset learnt when it was created, for
+/// servers whose `Date` a page cannot read.
+const CLOCK_KEY: &str = "billing-widget.crypto.clock-offset";
+/// Fiat currencies offered in the form (Bidali prices in these).
+const FIAT: [&str; 4] = ["USD", "EUR", "GBP", "CAD"];
+
+fn charge_href(id: &str, pay: Option<&Protocol>) -> String {
+    match pay {
+        Some(protocol) => format!("{BASE}/{id}?pay={protocol}"),
+        None => format!("{BASE}/{id}"),
+    }
+}
+
+/// What the Bidali errors mean here: its keys are not the LiveChat sign-in.
+fn bidali_problem(error: &ApiError) -> Option<String> {
+    match error {
+        ApiError::Validation { field, message } if field == "publishable_key" => Some(format!(
+            "Crypto payments are not set up: bidali.publishable_key in config.json {message}."
+        )),
+        _ => match error.status() {
+            Some(401 | 403) => Some(
+                "Bidali refused this site's publishable key (bidali.publishable_key in \
+                 config.json). Ask the app's owner to check it."
+                    .to_owned(),
+            ),
+            _ => None,
+        },
+    }
+}
+
+/// An error from Bidali, with its way forward.
+fn bidali_error(error: ApiError, retry: Option<Callback<()>>, testid: &'static str) -> AnyView {
+    match bidali_problem(&error) {
+        Some(message) => view! {
+            <div class="notice notice-error" role="alert" data-testid=testid>
+                <p data-testid="error-message">{message}</p>
+            </div>
+        }
+        .into_any(),
+        None => match retry {
+            Some(retry) => {
+                view! { <ErrorNotice error retry testid other_service=true/> }.into_any()
+            }
+            None => view! { <ErrorNotice error testid other_service=true/> }.into_any(),
+        },
+    }
+}
+
+fn badge_tone(category: StatusCategory) -> BadgeTone {
+    match category {
+        StatusCategory::Pending | StatusCategory::Processing => BadgeTone::Waiting,
+        StatusCategory::Paid => BadgeTone::Paid,
+        StatusCategory::Failed | StatusCategory::Error => BadgeTone::Failed,
+        StatusCategory::Unknown => BadgeTone::Unknown,
+    }
+}
+
+fn remember_clock(clock: ServerClock) {
+    storage::set(Area::Session, CLOCK_KEY, &clock.offset_ms().to_string());
+}
+
+fn remembered_clock() -> Option<ServerClock> {
+    storage::get(Area::Session, CLOCK_KEY)?
+        .parse::<i64>()
+        .ok()
+        .map(ServerClock::with_offset_ms)
+}
+
+// ---------------------------------------------------------------------------
+// Starting a payment
+// ---------------------------------------------------------------------------
+
+/// A catalog item that can be paid once in crypto: one-time items whose
+/// quantity the seller fixes (per-agent prices are LiveChat's to decide).
+#[derive(Debug, Clone, PartialEq)]
+struct Offer {
+    id: String,
+    name: String,
+    total: Cents,
+}
+
+fn offers(config: &AppConfig) -> Vec<Offer> {
+    config
+        .catalog
+        .iter()
+        .filter_map(|item| match item.kind {
+            ItemKind::OneTime {
+                quantity,
+                per_account: false,
+            } => Some(Offer {
+                id: item.id.clone(),
+                name: item.name.clone(),
+                total: item.price.checked_mul(u64::from(quantity.max(1)))?,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The start form as typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct StartForm {
+    offer: String,
+    amount: String,
+    currency: String,
+    description: String,
+    email: String,
+    first_name: String,
+    last_name: String,
+}
+
+/// The form's fields, by the names the API's validation uses.
+const FIELDS: [(&str, &str); 6] = [
+    ("amount", "crypto-amount"),
+    ("currency", "crypto-currency"),
+    ("description", "crypto-description"),
+    ("customer.email", "crypto-email"),
+    ("customer.firstName", "crypto-first-name"),
+    ("customer.lastName", "crypto-last-name"),
+];
+
+fn input_id(field: &str) -> &'static str {
+    FIELDS
+        .iter()
+        .find(|(name, _)| *name == field)
+        .map_or("crypto-amount", |(_, id)| id)
+}
+
+fn optional(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+impl StartForm {
+    /// The charge to create, or the field at fault and why. Nothing is sent
+    /// until this passes.
+    fn to_charge(&self) -> Result<NewBidaliCharge, (&'static str, String)> {
+        let amount =
+            parse_fiat_amount(&self.amount).map_err(|error| ("amount", error.to_string()))?;
+        let mut charge = NewBidaliCharge::new(amount, self.currency.trim().to_ascii_uppercase());
+        charge.description = optional(&self.description);
+        let (email, first, last) = (
+            optional(&self.email),
+            optional(&self.first_name),
+            optional(&self.last_name),
+        );
+        charge.customer = match email {
+            Some(email) => Some(CustomerRef::New(NewCustomer {
+                email,
+                first_name: first,
+                last_name: last,
+            })),
+            None if first.is_some() || last.is_some() => {
+                return Err((
+                    "customer.email",
+                    "Add an email address so the name can be saved with the payment.".to_owned(),
+                ))
+            }
+            None => None,
+        };
+        if !self.offer.is_empty() {
+            let mut metadata = serde_json::Map::new();
+            metadata.insert("item".to_owned(), self.offer.clone().into());
+            charge.metadata = Some(metadata);
+        }
+        charge.validate().map_err(|error| match error {
+            ApiError::Validation { field, message } => {
+                let field = FIELDS
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .find(|name| *name == field)
+                    .unwrap_or("amount");
+                (field, format!("This {message}."))
+            }
+            other => ("amount", other.user_message()),
+        })?;
+        Ok(charge)
+    }
+}
+
+fn focus(id: &str) {
+    if let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        use wasm_bindgen::JsCast;
+        if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
+            let _ = element.focus();
+        }
+    }
+}
+
+#[component]
+pub fn CryptoStart() -> impl IntoView {
+    let services = expect_context::<Services>();
+    let config = expect_context::<AppConfig>();
+    let clock = SampledClock::default();
+    let body = match services.bidali_client(clock.clone()) {
+        Ok(client) => view! { <StartPayment client clock config/> }.into_any(),
+        Err(error) => bidali_error(error, None, "crypto-unavailable"),
+    };
+    let resume = storage::get(Area::Session, LAST_CHARGE_KEY).filter(|id| validate_id(id).is_ok());
+    view! {
+        <div data-testid="page-crypto">
+            <PageHeader
+                title="Pay with crypto"
+                lead="Get quotes in bitcoin, ethereum, litecoin and more through Bidali, then pay from any wallet."
+            />
+            {resume.map(|id| view! {
+                <p class="notice" data-testid="crypto-resume">
+                    "You started a crypto payment in this tab. "
+                    <a href=charge_href(&id, None)>"Go back to it"</a>
+                </p>
+            })}
+            {body}
+        </div>
+    }
+}
+
+#[component]
+fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl IntoView {
+    let navigate = use_navigate();
+    let offers = offers(&config);
+    let first = offers.first().cloned();
+    let default_currency = if FIAT.contains(&config.currency.as_str()) {
+        config.currency.clone()
+    } else {
+        FIAT[0].to_owned()
+    };
+    let form = RwSignal::new(StartForm {
+        offer: first.as_ref().map(|o| o.id.clone()).unwrap_or_default(),
+        amount: first
+            .as_ref()
+            .map(|o| o.total.to_plain_string())
+            .unwrap_or_default(),
+        currency: default_currency,
+        description: first.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+        ..StartForm::default()
+    });
+    let problem = RwSignal::new(None::<(&'static str, String)>);
+    let failure = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let offers = StoredValue::new(offers);
+
+    let submit = Callback::new(move |()| {
+        if busy.get_untracked() {
+            return;
+        }
+        failure.set(None);
+        let charge = match form.with_untracked(StartForm::to_charge) {
+            Ok(charge) => charge,
+            Err((field, message)) => {
+                problem.set(Some((field, message)));
+                focus(input_id(field));
+                return;
+            }
+        };
+        problem.set(None);
+        busy.set(true);
+        let client = client.clone();
+        let clock = clock.clone();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let sent = device_now_ms();
+            let result = client.create_charge(&charge).await;
+            let received = device_now_ms();
+            busy.try_set(false);
+            match result {
+                Ok(created) => {
+                    let learnt = clock.get().unwrap_or_else(|| {
+                        ServerClock::from_sample(created.created_at.unix_millis(), sent, received)
+                    });
+                    remember_clock(learnt);
+                    storage::set(Area::Session, LAST_CHARGE_KEY, created.id.as_str());
+                    navigate(
+                        &charge_href(created.id.as_str(), None),
+                        NavigateOptions::default(),
+                    );
+                }
+                Err(error) => {
+                    failure.try_set(Some(error));
+                }
+            }
+        });
+    });
+
+    let error_of = move |field: &'static str| {
+        move || {
+            problem.with(|p| {
+                p.as_ref()
+                    .filter(|(f, _)| *f == field)
+                    .map(|(_, message)| message.clone())
+            })
+        }
+    };
+    let text_input = move |field: &'static str,
+                           label: &'static str,
+                           kind: &'static str,
+                           autocomplete: &'static str,
+                           get: fn(&StartForm) -> String,
+                           set: fn(&mut StartForm, String)| {
+        let id = input_id(field);
+        let error_id = format!("{id}-error");
+        let error = error_of(field);
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input
+                    id=id
+                    type=kind
+                    autocomplete=autocomplete
+                    data-testid=id
+                    aria-invalid=move || error().is_some().then_some("true")
+                    aria-describedby=move || error().is_some().then(|| error_id.clone())
+                    prop:value=move || form.with(get)
+                    on:input=move |ev| {
+                        let value = event_target_value(&ev);
+                        form.update(|f| set(f, value));
+                        if problem.with_untracked(|p| p.as_ref().is_some_and(|(f, _)| *f == field)) {
+                            problem.set(None);
+                        }
+                    }
+                />
+                {move || error().map(|message| view! {
+                    <p class="field-error" id=format!("{id}-error") data-testid=format!("{id}-error")>
+                        {message}
+                    </p>
+                })}
+            </div>
+        }
+    };
+
+    let offer_options = offers.with_value(|offers| {
+        offers
+            .iter()
+            .map(|offer| {
+                let value = offer.id.clone();
+                let selected = {
+                    let value = value.clone();
+                    move || form.with(|f| f.offer == value)
+                };
+                view! {
+                    <option value=value selected=selected>
+                        {format!("{} ({})", offer.name, offer.total.to_plain_string())}
+                    </option>
+                }
+            })
+            .collect_view()
+    });
+    let choose_offer = move |ev| {
+        let chosen = event_target_value(&ev);
+        let offer = offers.with_value(|offers| offers.iter().find(|o| o.id == chosen).cloned());
+        form.update(|f| {
+            f.offer = chosen;
+            if let Some(offer) = offer {
+                f.amount = offer.total.to_plain_string();
+                f.description = offer.name;
+            }
+        });
+        problem.set(None);
+    };
+    let currency_options = FIAT
+        .iter()
+        .map(|code| {
+            let selected = move || form.with(|f| f.currency == *code);
+            view! { <option value=*code selected=selected>{*code}</option> }
+        })
+        .collect_view();
+
+    view! {
+        <form
+            class="card crypto-start"
+            data-testid="crypto-form"
+            aria-label="Start a crypto payment"
+            novalidate=true
+            aria-busy=move || busy.get().then_some("true")
+            on:submit=move |ev: SubmitEvent| {
+                ev.prevent_default();
+                submit.run(());
+            }
+        >
+            <div class="field">
+                <label for="crypto-offer">"What for"</label>
+                <select id="crypto-offer" data-testid="crypto-offer" on:change=choose_offer>
+                    {offer_options}
+                    <option value="" selected=move || form.with(|f| f.offer.is_empty())>
+                        "Another amount"
+                    </option>
+                </select>
+            </div>
+            <div class="field-row">
+                {text_input("amount", "Amount", "text", "off", |f| f.amount.clone(), |f, v| {
+                    f.amount = v;
+                    f.offer.clear();
+                })}
+                <div class="field">
+                    <label for="crypto-currency">"Currency"</label>
+                    <select
+                        id="crypto-currency"
+                        data-testid="crypto-currency"
+                        on:change=move |ev| form.update(|f| f.currency = event_target_value(&ev))
+                    >
+                        {currency_options}
+                    </select>
+                </div>
+            </div>
+            {text_input("description", "Description (shown to the buyer)", "text", "off", |f| f.description.clone(), |f, v| f.description = v)}
+            <fieldset class="customer">
+                <legend>"Buyer (optional)"</legend>
+                {text_input("customer.email", "Email", "email", "email", |f| f.email.clone(), |f, v| f.email = v)}
+                <div class="field-row">
+                    {text_input("customer.firstName", "First name", "text", "given-name", |f| f.first_name.clone(), |f, v| f.first_name = v)}
+                    {text_input("customer.lastName", "Last name", "text", "family-name", |f| f.last_name.clone(), |f, v| f.last_name = v)}
+                </div>
+            </fieldset>
+            {move || failure.get().map(|error| {
+                bidali_error(error, Some(submit), "crypto-create-error")
+            })}
+            <div class="actions">
+                <button type="submit" class="button-primary" data-testid="crypto-submit" disabled=move || busy.get()>
+                    {move || if busy.get() { "Getting quotes…" } else { "Get quotes" }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+// ---------------------------------------------------------------------------
+// One payment
+// ---------------------------------------------------------------------------
+
+/// Where the chosen currency's quote stands.
+#[derive(Debug, Clone, PartialEq)]
+enum QuoteState {
+    None,
+    Loading(Protocol),
+    Ready(Protocol, Quote),
+    Failed(Protocol, ApiError),
+}
+
+/// What the status checks are doing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Watch {
+    Checking,
+    Paused,
+    Done,
+    GaveUp(GiveUpReason),
+}
+
+/// Everything the payment page shares between its parts.
+#[derive(Clone, Copy)]
+struct Page {
+    charge: RwSignal<Option<BidaliCharge>>,
+    load_error: RwSignal<Option<ApiError>>,
+    quote: RwSignal<QuoteState>,
+    watch: RwSignal<Watch>,
+    clock: RwSignal<ServerClock>,
+    device_now: RwSignal<i64>,
+    requote: RwSignal<Option<Result<(), ApiError>>>,
+}
+
+impl Page {
+    fn server_now(self) -> i64 {
+        self.clock.get().now_ms(self.device_now.get())
+    }
+
+    /// The currency being paid in: the chosen one, else the one coins
+    /// arrived in (after a reload without `?pay=`).
+    fn paying(self) -> Option<Protocol> {
+        match self.quote.get() {
+            QuoteState::Loading(p) | QuoteState::Ready(p, _) | QuoteState::Failed(p, _) => Some(p),
+            QuoteState::None => self
+                .charge
+                .with(|c| c.as_ref().and_then(|c| c.payments.keys().next().cloned())),
+        }
+    }
+}
+
+fn progress_of(charge: &BidaliCharge, protocol: &Protocol) -> Option<PaymentProgress> {
+    let quote = charge.quote(protocol.as_str())?;
+    let payment = charge.payment(protocol.as_str())?;
+    Some(PaymentProgress::new(
+        &quote.amount,
+        &payment.balance,
+        &payment.pending,
+        &payment.outstanding,
+        payment.confirmations(),
+        payment.required_confirmations,
+    ))
+}
+
+fn ticker_of(charge: &BidaliCharge, protocol: &Protocol) -> String {
+    charge
+        .quote(protocol.as_str())
+        .map(|q| q.currency.clone())
+        .or_else(|| protocol.info().map(|i| i.ticker.to_owned()))
+        .unwrap_or_else(|| protocol.to_string())
+}
+
+#[component]
+pub fn CryptoCharge() -> impl IntoView {
+    let params = use_params_map();
+    let services = expect_context::<Services>();
+    // Keyed by id: a new quote (a new charge) starts a fresh page.
+    move || {
+        let raw = params.with(|p| p.get("id")).unwrap_or_default();
+        let body = match BidaliChargeId::parse(&raw) {
+            Err(error) => view! {
+                <div class="notice notice-error" role="alert" data-testid="crypto-invalid-id">
+                    <p>{format!("This payment link is not valid: {error}.")}</p>
+                    <a href=BASE>"Start a new crypto payment"</a>
+                </div>
+            }
+            .into_any(),
+            Ok(id) => {
+                let clock = SampledClock::default();
+                match services.bidali_client(clock.clone()) {
+                    Ok(client) => view! { <PaymentPage client clock id/> }.into_any(),
+                    Err(error) => bidali_error(error, None, "crypto-unavailable"),
+                }
+            }
+        };
+        view! {
+            <div data-testid="page-crypto-charge">
+                <PageHeader title="Pay with crypto" lead="Send the amount shown from any wallet."/>
+                <p class="back-link"><a href=BASE>"← New payment"</a></p>
+                {body}
+            </div>
+        }
+    }
+}
+
+fn jitter() -> u32 {
+    jitter_sample_from_unit(js_sys::Math::random())
+}
+
+fn page_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.hidden())
+}
+
+fn offline() -> bool {
+    web_sys::window().is_some_and(|w| !w.navigator().on_line())
+}
+
+/// Reads the charge on the polling schedule until its status is final,
+/// pausing while the tab is hidden or offline, while `alive`.
+async fn watch_charge(client: Client, id: BidaliChargeId, page: Page, alive: Arc<AtomicBool>) {
+    let now = || dom::now_ms();
+    let mut schedule = PollSchedule::new(POLL_CONFIG, now())
+        .unwrap_or_else(|_| PollSchedule::with_defaults(now()));
+    let mut decision = schedule.initial();
+    loop {
+        if !alive.load(Ordering::Relaxed) {
+            return;
+        }
+        match decision {
+            PollDecision::WaitMs(ms) => {
+                page.watch.try_set(Watch::Checking);
+                sleep_ms(u32::try_from(ms).unwrap_or(u32::MAX)).await;
+                if page_hidden() || offline() {
+                    let paused = schedule.set_visible(!page_hidden(), now());
+                    let paused = schedule.set_online(!offline(), now()).or(paused);
+                    if let Some(paused) = paused {
+                        decision = paused;
+                        continue;
+                    }
+                }
+            }
+            PollDecision::Paused => {
+                page.watch.try_set(Watch::Paused);
+                sleep_ms(500).await;
+                let visible = schedule.set_visible(!page_hidden(), now());
+                let online = schedule.set_online(!offline(), now());
+                if let Some(next) = online.or(visible) {
+                    decision = next;
+                } else if !schedule.is_paused() {
+                    decision = PollDecision::WaitMs(0);
+                }
+                continue;
+            }
+            PollDecision::StopTerminal => {
+                page.watch.try_set(Watch::Done);
+                return;
+            }
+            PollDecision::ReAuthenticate => {
+                page.watch
+                    .try_set(Watch::GaveUp(GiveUpReason::NotAuthorized));
+                return;
+            }
+            PollDecision::GiveUp { reason } => {
+                page.watch.try_set(Watch::GaveUp(reason));
+                return;
+            }
+        }
+        if !alive.load(Ordering::Relaxed) {
+            return;
+        }
+        let outcome = match client.get_charge(&id).await {
+            Ok(charge) => {
+                let terminal = charge.status_code.is_terminal();
+                page.charge.try_set(Some(charge));
+                if terminal {
+                    PollOutcome::Terminal
+                } else {
+                    PollOutcome::Pending
+                }
+            }
+            Err(error) => poll_outcome_of_error(&error),
+        };
+        decision = schedule.next(outcome, now(), jitter());
+    }
+}
+
+#[component]
+fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl IntoView {
+    let services = expect_context::<Services>();
+    let navigate = use_navigate();
+    let page = Page {
+        charge: RwSignal::new(None),
+        load_error: RwSignal::new(None),
+        quote: RwSignal::new(QuoteState::None),
+        watch: RwSignal::new(Watch::Checking),
+        clock: RwSignal::new(remembered_clock().unwrap_or(ServerClock::DEVICE)),
+        device_now: RwSignal::new(device_now_ms()),
+        requote: RwSignal::new(None),
+    };
+    let alive = Arc::new(AtomicBool::new(true));
+    {
+        let alive = alive.clone();
+        on_cleanup(move || alive.store(false, Ordering::Relaxed));
+    }
+    // The countdown's second hand, and the clock learnt from the answers.
+    let ticker = set_interval_with_handle(
+        {
+            let clock = clock.clone();
+            move || {
+                page.device_now.try_set(device_now_ms());
+                if let Some(learnt) = clock.get() {
+                    if page.clock.try_get_untracked() != Some(learnt) {
+                        page.clock.try_set(learnt);
+                    }
+                }
+            }
+        },
+        std::time::Duration::from_millis(1_000),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(ticker) = ticker {
+            ticker.clear();
+        }
+    });
+
+    let wanted = dom::current_url().and_then(|url| {
+        url.query_pairs()
+            .find(|(k, _)| k == "pay")
+            .and_then(|(_, v)| Protocol::parse(&v).ok())
+    });
+
+    let fetch_quote = {
+        let client = client.clone();
+        let id = id.clone();
+        move |protocol: Protocol| {
+            let Some(quote_id) = page.charge.with_untracked(|c| {
+                c.as_ref()
+                    .and_then(|c| c.quote(protocol.as_str()))
+                    .map(|q| q.id.clone())
+            }) else {
+                return;
+            };
+            if matches!(page.quote.get_untracked(), QuoteState::Loading(_)) {
+                return;
+            }
+            page.quote.set(QuoteState::Loading(protocol.clone()));
+            dom::replace_address(&charge_href(id.as_str(), Some(&protocol)));
+            let client = client.clone();
+            spawn_local(async move {
+                let result = client.get_quote(&quote_id).await;
+                page.quote.try_set(match result {
+                    Ok(quote) => QuoteState::Ready(protocol, quote),
+                    Err(error) => QuoteState::Failed(protocol, error),
+                });
+            });
+        }
+    };
+    let fetch_quote = StoredValue::new(fetch_quote);
+
+    let load = {
+        let client = client.clone();
+        let id = id.clone();
+        let alive = alive.clone();
+        move || {
+            page.load_error.set(None);
+            let client = client.clone();
+            let id = id.clone();
+            let alive = alive.clone();
+            let wanted = wanted.clone();
+            spawn_local(async move {
+                match client.get_charge(&id).await {
+                    Ok(charge) => {
+                        let open = charge.status_code.should_poll();
+                        let has_wanted = wanted
+                            .as_ref()
+                            .is_some_and(|p| charge.quote(p.as_str()).is_some());
+                        page.charge.try_set(Some(charge));
+                        if let (true, Some(protocol)) = (has_wanted, wanted) {
+                            fetch_quote.with_value(|fetch| fetch(protocol));
+                        }
+                        if open {
+                            watch_charge(client, id, page, alive).await;
+                        } else {
+                            page.watch.try_set(Watch::Done);
+                        }
+                    }
+                    Err(error) => {
+                        page.load_error.try_set(Some(error));
+                    }
+                }
+            });
+        }
+    };
+    let load = StoredValue::new(load);
+    load.with_value(|load| load());
+
+    let restart_watch = {
+        let client = client.clone();
+        let id = id.clone();
+        let alive = alive.clone();
+        move || {
+            let (client, id, alive) = (client.clone(), id.clone(), alive.clone());
+            spawn_local(watch_charge(client, id, page, alive));
+        }
+    };
+    let restart_watch = StoredValue::new(restart_watch);
+
+    // A new quote: the same purchase as a new charge, at today's rate.
+    let requote = {
+        let client = client.clone();
+        let clock = clock.clone();
+        move || {
+            if matches!(page.requote.get_untracked(), Some(Ok(()))) {
+                return;
+            }
+            let Some(old) = page.charge.get_untracked() else {
+                return;
+            };
+            let paying = page.paying();
+            page.requote.set(Some(Ok(())));
+            let mut charge = NewBidaliCharge::new(old.amount, old.currency.clone());
+            charge.description = old.description.clone();
+            charge.metadata = old.metadata.clone();
+            charge.customer = old.customer.as_ref().map(|c| CustomerRef::Id(c.id.clone()));
+            let client = client.clone();
+            let clock = clock.clone();
+            let navigate = navigate.clone();
+            spawn_local(async move {
+                let sent = device_now_ms();
+                let result = client.create_charge(&charge).await;
+                let received = device_now_ms();
+                match result {
+                    Ok(created) => {
+                        remember_clock(clock.get().unwrap_or_else(|| {
+                            ServerClock::from_sample(
+                                created.created_at.unix_millis(),
+                                sent,
+                                received,
+                            )
+                        }));
+                        storage::set(Area::Session, LAST_CHARGE_KEY, created.id.as_str());
+                        navigate(
+                            &charge_href(created.id.as_str(), paying.as_ref()),
+                            NavigateOptions::default(),
+                        );
+                    }
+                    Err(error) => {
+                        page.requote.try_set(Some(Err(error)));
+                    }
+                }
+            });
+        }
+    };
+    let requote = StoredValue::new(requote);
+    let remote_logos = services.remote_logos;
+
+    move || {
+        if let Some(error) = page.load_error.get() {
+            if error.status() == Some(404) {
+                return view! {
+                    <div class="notice notice-error" role="alert" data-testid="crypto-not-found">
+                        <p>"There is no crypto payment with this id. The link may be old or mistyped; nothing was charged."</p>
+                        <a href=BASE>"Start a new crypto payment"</a>
+                    </div>
+                }
+                .into_any();
+            }
+            let retry = Callback::new(move |_| load.with_value(|load| load()));
+            return bidali_error(error, Some(retry), "crypto-load-error");
+        }
+        let Some(expires_at_ms) = page
+            .charge
+            .with(|c| c.as_ref().map(|c| c.expires_at.unix_millis()))
+        else {
+            return view! { <p class="loading" role="status" data-testid="crypto-loading">"Loading the payment…"</p> }.into_any();
+        };
+        view! {
+            <ChargeSummary page expires_at_ms/>
+            <VerdictPanel page requote=Callback::new(move |_| requote.with_value(|r| r()))/>
+            <ChoiceOrPayment page remote_logos fetch_quote=Callback::new(move |p| fetch_quote.with_value(|f| f(p)))/>
+            <WatchNotice page restart=Callback::new(move |_| restart_watch.with_value(|r| r()))/>
+            <Receipt page/>
+            <section class="card" aria-labelledby="crypto-history">
+                <h2 id="crypto-history">"History"</h2>
+                <CryptoTimeline events=Signal::derive(move || page.charge.with(|c| c.as_ref().map(|c| c.timeline.clone()).unwrap_or_default()))/>
+            </section>
+        }
+        .into_any()
+    }
+}
+
+/// The verdict for the charge as it stands, by the server's clock.
+fn current_verdict(page: Page) -> Option<Verdict> {
+    let paying = page.paying();
+    let server_now = page.server_now();
+    page.charge.with(|charge| {
+        let charge = charge.as_ref()?;
+        let progress = paying.as_ref().and_then(|p| progress_of(charge, p));
+        let ticker = paying
+            .as_ref()
+            .map(|p| ticker_of(charge, p))
+            .unwrap_or_default();
+        let expired = TimeLeft::until(charge.expires_at.unix_millis(), server_now).is_expired();
+        let mut verdict = verdict(charge.status_code, progress.as_ref(), &ticker, expired);
+        if paying.is_none() && verdict.next == NextStep::Pay {
+            verdict.detail = "Choose the currency to pay in; its address and exact amount \
+                              follow."
+                .to_owned();
+        }
+        Some(verdict)
+    })
+}
+
+/// What is being paid for, the status and the time left.
+#[component]
+fn ChargeSummary(page: Page, expires_at_ms: i64) -> impl IntoView {
+    let charge = move || page.charge.get();
+    // The server cannot be earlier than the charge it made: this keeps a
+    // clock estimate that is a few hundred milliseconds early from showing
+    // more time than the quote ever had.
+    let created_ms = page
+        .charge
+        .with_untracked(|c| c.as_ref().map_or(i64::MIN, |c| c.created_at.unix_millis()));
+    // While payable, and once expired (it then reads "Quote expired 0:00").
+    let open = move || {
+        page.charge.with(|c| {
+            c.as_ref().is_some_and(|c| {
+                c.status_code.category() == StatusCategory::Pending
+                    || c.status_code == StatusCode::TIMEOUT
+            })
+        })
+    };
+    view! {
+        <section class="card crypto-summary" data-testid="crypto-summary" aria-label="Payment">
+            <div class="crypto-summary-head">
+                <p class="crypto-what" data-testid="crypto-description">
+                    {move || charge().and_then(|c| c.description).unwrap_or_else(|| "Crypto payment".to_owned())}
+                </p>
+                {move || charge().map(|c| {
+                    let code = c.status_code;
+                    let text = if code.name().is_some() { code.label().to_owned() } else { format!("{} (code {code})", code.label()) };
+                    view! {
+                        <span data-testid="crypto-status" data-code=code.get().to_string()>
+                            <StatusBadge tone=badge_tone(code.category()) text/>
+                        </span>
+                    }
+                })}
+            </div>
+            <p class="crypto-fiat" data-testid="crypto-fiat">
+                {move || charge().map(|c| format!("{} {}", c.amount, c.currency))}
+            </p>
+            {move || open().then(|| view! {
+                <Countdown expires_at_ms server_now_ms=Signal::derive(move || page.server_now().max(created_ms))/>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn VerdictPanel(page: Page, requote: Callback<()>) -> impl IntoView {
+    move || {
+        let verdict = current_verdict(page)?;
+        let offer_requote = verdict.next == NextStep::Requote;
+        let requoting = page.requote.get();
+        Some(view! {
+            <section
+                class=format!("card verdict verdict-{}", verdict.tone.as_str())
+                data-testid="crypto-verdict"
+                data-tone=verdict.tone.as_str()
+                data-next=format!("{:?}", verdict.next).to_lowercase()
+                aria-live="polite"
+            >
+                <h2 data-testid="crypto-verdict-title">{verdict.title.clone()}</h2>
+                <p data-testid="crypto-verdict-detail">{verdict.detail.clone()}</p>
+                {offer_requote.then(|| view! {
+                    <button
+                        type="button"
+                        class="button-primary"
+                        data-testid="crypto-requote"
+                        disabled=matches!(requoting, Some(Ok(())))
+                        on:click=move |_| requote.run(())
+                    >
+                        {if matches!(requoting, Some(Ok(()))) { "Getting a new quote…" } else { "Get a new quote" }}
+                    </button>
+                })}
+                {match requoting {
+                    Some(Err(error)) => Some(bidali_error(error, Some(requote), "crypto-requote-error")),
+                    _ => None,
+                }}
+                {(verdict.tone == Tone::Unknown).then(|| view! {
+                    <p class="hint">"This page does not know this status, so it does not count it as paid. It keeps checking."</p>
+                })}
+            </section>
+        })
+    }
+}
+
+/// Before a currency is chosen, the quotes; after, how to pay.
+#[component]
+fn ChoiceOrPayment(
+    page: Page,
+    remote_logos: bool,
+    fetch_quote: Callback<Protocol>,
+) -> impl IntoView {
+    let must_pay =
+        Memo::new(move |_| current_verdict(page).is_some_and(|v| v.next == NextStep::Pay));
+    move || {
+        if !must_pay.get() {
+            return None;
+        }
+        let view = match page.quote.get() {
+            QuoteState::None => {
+                let (quotes, fiat) = page.charge.with(|c| {
+                    c.as_ref()
+                        .map(|c| (ordered_quotes(&c.quotes), c.currency.clone()))
+                        .unwrap_or_default()
+                });
+                if quotes.is_empty() {
+                    view! {
+                        <p class="notice" data-testid="crypto-no-quotes">
+                            "Bidali offered no currency for this payment. Try again later."
+                        </p>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <section class="card" aria-labelledby="choose-heading">
+                            <h2 id="choose-heading">"Choose a currency"</h2>
+                            <QuoteList
+                                quotes
+                                fiat
+                                remote_logos
+                                on_choose=fetch_quote
+                                busy=Signal::derive(move || matches!(page.quote.get(), QuoteState::Loading(_)))
+                            />
+                        </section>
+                    }
+                    .into_any()
+                }
+            }
+            QuoteState::Loading(protocol) => view! {
+                <p class="loading" role="status" data-testid="quote-loading">
+                    {format!("Getting a {} address…", protocol.display_name())}
+                </p>
+            }
+            .into_any(),
+            QuoteState::Failed(protocol, error) => {
+                let retry = Callback::new(move |_| {
+                    page.quote.set(QuoteState::None);
+                    fetch_quote.run(protocol.clone());
+                });
+                view! {
+                    <section class="card">
+                        {bidali_error(error, Some(retry), "quote-error")}
+                        <button type="button" class="button-link" on:click=move |_| page.quote.set(QuoteState::None)>
+                            "Choose another currency"
+                        </button>
+                    </section>
+                }
+                .into_any()
+            }
+            QuoteState::Ready(protocol, quote) => {
+                view! { <PayPanel page protocol quote remote_logos/> }.into_any()
+            }
+        };
+        Some(view)
+    }
+}
+
+/// The address, the amount, the QR code and the wallet link.
+#[component]
+fn PayPanel(page: Page, protocol: Protocol, quote: Quote, remote_logos: bool) -> impl IntoView {
+    let name = protocol.display_name().to_owned();
+    let ticker = quote.currency.clone();
+    let address = quote.address.clone().unwrap_or_default();
+    let address_problem = CryptoAddress::parse(&address).err();
+    // After part of the payment, only the rest is asked for.
+    let to_send = {
+        let protocol = protocol.clone();
+        let due = quote.amount;
+        Memo::new(move |_| {
+            page.charge
+                .with(|c| c.as_ref().and_then(|c| progress_of(c, &protocol)))
+                .filter(|p| p.outstanding.is_positive() && !p.nothing_received())
+                .map_or(due, |p| p.outstanding)
+        })
+    };
+    let nothing_received = {
+        let protocol = protocol.clone();
+        move || {
+            page.charge
+                .with(|c| c.as_ref().and_then(|c| progress_of(c, &protocol)))
+                .is_none_or(|p| p.nothing_received())
+        }
+    };
+    if let Some(problem) = address_problem {
+        return view! {
+            <section class="card notice-error" role="alert" data-testid="pay-bad-address">
+                <h2>"Do not pay yet"</h2>
+                <p>{format!("Bidali sent a {name} address this page cannot check ({problem}). Choose another currency or try again later.")}</p>
+                <button type="button" class="button-secondary" on:click=move |_| page.quote.set(QuoteState::None)>
+                    "Choose another currency"
+                </button>
+            </section>
+        }
+        .into_any();
+    }
+    let uri_protocol = protocol.clone();
+    let uri_address = address.clone();
+    let uri = Memo::new(move |_| payment_uri(uri_protocol.as_str(), &uri_address, &to_send.get()));
+    view! {
+        <section class="card pay-panel" data-testid="pay-panel" data-protocol=protocol.to_string() aria-labelledby="pay-heading">
+            <h2 id="pay-heading" class="pay-heading">
+                <CurrencyLogo protocol=protocol.clone() remote=remote_logos/>
+                {format!("Pay with {name}")}
+            </h2>
+            <dl class="pay-details">
+                <dt>"Send exactly"</dt>
+                <dd>
+                    <code class="pay-amount" data-testid="pay-amount">{move || format!("{} {ticker}", to_send.get())}</code>
+                    {move || view! { <CopyButton text=to_send.get().to_string() what="amount" testid="copy-amount"/> }}
+                </dd>
+                <dt>"To this address"</dt>
+                <dd>
+                    <code class="pay-address" data-testid="pay-address">{address.clone()}</code>
+                    <CopyButton text=address.clone() what="address" testid="copy-address"/>
+                </dd>
+            </dl>
+            {move || match uri.get() {
+                Ok(link) => {
+                    let note = (link.kind == PaymentUriKind::AddressOnly).then(|| view! {
+                        <p class="hint" data-testid="pay-uri-note">"Your wallet will not fill in the amount from this code: type it in yourself."</p>
+                    });
+                    let label = format!("QR code of the payment link for {}", name_for_label(&link.uri));
+                    view! {
+                        <div class="pay-qr">
+                            <QrCode text=link.uri.clone() label/>
+                            <a class="button-secondary" href=link.uri.clone() data-testid="pay-wallet-link">"Open in your wallet"</a>
+                            {note}
+                        </div>
+                    }
+                    .into_any()
+                }
+                Err(error) => view! {
+                    <p class="notice" data-testid="pay-uri-missing">
+                        {format!("No payment link: {error}. Copy the address and amount above into your wallet.")}
+                    </p>
+                }
+                .into_any(),
+            }}
+            {move || nothing_received().then(|| view! {
+                <button type="button" class="button-link" data-testid="pay-change-currency" on:click=move |_| page.quote.set(QuoteState::None)>
+                    "Choose another currency"
+                </button>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+/// The scheme part of a payment link, for the QR code's label.
+fn name_for_label(uri: &str) -> &str {
+    uri.split_once(':')
+        .map_or("this payment", |(scheme, _)| scheme)
+}
+
+/// Paused or given-up status checks, with the way to go on.
+#[component]
+fn WatchNotice(page: Page, restart: Callback<()>) -> impl IntoView {
+    move || {
+        match page.watch.get() {
+        Watch::Paused => Some(view! {
+            <p class="notice" role="status" data-testid="crypto-paused">
+                "Checking is paused while this tab is hidden or offline; it resumes when you are back."
+            </p>
+        }
+        .into_any()),
+        Watch::GaveUp(reason) => Some(view! {
+            <div class="notice" role="status" data-testid="crypto-gave-up">
+                <p>{reason.to_string()}</p>
+                <button type="button" class="button-secondary" data-testid="crypto-check-again" on:click=move |_| {
+                    page.watch.set(Watch::Checking);
+                    restart.run(());
+                }>"Check again"</button>
+            </div>
+        }
+        .into_any()),
+        Watch::Checking | Watch::Done => None,
+    }
+    }
+}
+
+/// What was paid, once it is paid.
+#[component]
+fn Receipt(page: Page) -> impl IntoView {
+    move || {
+        let verdict = current_verdict(page)?;
+        if verdict.next != NextStep::Receipt {
+            return None;
+        }
+        let charge = page.charge.get()?;
+        let paying = page.paying();
+        let (paid, transactions) = match paying
+            .as_ref()
+            .and_then(|p| charge.payment(p.as_str()).map(|pay| (p, pay)))
+        {
+            Some((protocol, payment)) => {
+                let received = payment
+                    .balance
+                    .checked_add(&payment.pending)
+                    .unwrap_or(payment.balance)
+                    .normalized();
+                (
+                    format!("{received} {}", ticker_of(&charge, protocol)),
+                    payment
+                        .transactions
+                        .iter()
+                        .map(|t| t.hash.clone())
+                        .collect::<Vec<_>>(),
+                )
+            }
+            None => ("—".to_owned(), Vec::new()),
+        };
+        let paid_at = charge
+            .timeline
+            .iter()
+            .map(|e| e.time.unix_millis())
+            .max()
+            .map(local_time)
+            .unwrap_or_default();
+        Some(view! {
+            <section class="card receipt" data-testid="crypto-receipt" aria-labelledby="receipt-heading">
+                <h2 id="receipt-heading">"Receipt"</h2>
+                <dl>
+                    <dt>"Payment"</dt><dd><code data-testid="receipt-id">{charge.id.to_string()}</code></dd>
+                    <dt>"For"</dt><dd>{charge.description.clone().unwrap_or_else(|| "Crypto payment".to_owned())}</dd>
+                    <dt>"Price"</dt><dd data-testid="receipt-fiat">{format!("{} {}", charge.amount, charge.currency)}</dd>
+                    <dt>"Paid"</dt><dd data-testid="receipt-paid">{paid}</dd>
+                    <dt>"Completed"</dt><dd>{paid_at}</dd>
+                    <dt>"Transactions"</dt>
+                    <dd>
+                        <ul class="receipt-transactions" data-testid="receipt-transactions">
+                            {transactions.into_iter().map(|hash| view! { <li><code>{hash}</code></li> }).collect_view()}
+                        </ul>
+                    </dd>
+                </dl>
+                <p class="actions">
+                    <a class="button-primary" href=BASE data-testid="receipt-new">"New payment"</a>
+                    <a class="button-link" href="/">"Back to the shop"</a>
+                </p>
+            </section>
+        })
+    }
+}
