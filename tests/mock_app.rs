@@ -5,8 +5,8 @@
 use billing_widget::api::transport::{HttpRequest, Method};
 use billing_widget::config::MOCK_CLIENT_ID;
 use billing_widget::mock::app::{
-    add_sample_charges, fail_next_request, fault_by_key, reset, serve_pages_from, stays_in_app,
-    NEXT_REQUEST_FAULTS,
+    add_sample_charges, add_sample_charges_for, fail_next_request, fault_by_key, reset, serve_pages_from, skip_ahead,
+    stays_in_app, NEXT_REQUEST_FAULTS, SKIP_AHEAD_MS,
 };
 use billing_widget::mock::{oauth, MockBackend, MockReply, Scenario};
 use serde_json::json;
@@ -115,4 +115,52 @@ fn the_panels_sample_charges_belong_to_the_demo_client_and_stay_in_the_app() {
         .ledger
         .iter()
         .all(|e| e.client_id == MOCK_CLIENT_ID));
+}
+
+#[test]
+fn skipping_ahead_expires_a_crypto_quote_without_waiting() {
+    let mut backend = MockBackend::new(1);
+    backend.state.scenario = Scenario::named("crypto_expired").expect("a preset");
+    let create = HttpRequest::new(
+        Method::Post,
+        Url::parse("https://api.bidali.com/charges?organization=pk_demo").expect("url"),
+    )
+    .with_json_body(json!({"amount": "5", "currency": "USD"}).to_string());
+    let created = backend.handle(&create, NOW);
+    let body: serde_json::Value =
+        serde_json::from_str(&created.response().expect("an answer").body).expect("json");
+    let read = HttpRequest::new(
+        Method::Get,
+        Url::parse(&format!(
+            "https://api.bidali.com/charges/{}?organization=pk_demo",
+            body["id"].as_str().expect("an id")
+        ))
+        .expect("url"),
+    );
+    let code = |backend: &mut MockBackend| {
+        let reply = backend.handle(&read, NOW);
+        let body: serde_json::Value =
+            serde_json::from_str(&reply.response().expect("an answer").body).expect("json");
+        body["statusCode"].as_u64()
+    };
+    assert_eq!(code(&mut backend), Some(100));
+    assert_eq!(skip_ahead(&mut backend, SKIP_AHEAD_MS), SKIP_AHEAD_MS);
+    assert_eq!(code(&mut backend), Some(100), "5 minutes into a 15-minute quote");
+    skip_ahead(&mut backend, SKIP_AHEAD_MS);
+    assert_eq!(skip_ahead(&mut backend, SKIP_AHEAD_MS), 3 * SKIP_AHEAD_MS);
+    assert_eq!(code(&mut backend), Some(410), "expired after a quarter of an hour");
+}
+
+#[test]
+fn sample_charges_can_belong_to_the_configured_client() {
+    let mut backend = MockBackend::new(1);
+    assert_eq!(add_sample_charges_for(&mut backend, "my-own-app", 3, NOW), 3);
+    let sellers: Vec<&str> = backend
+        .state
+        .livechat
+        .direct_charges
+        .iter()
+        .map(|c| c.seller_client_id.as_str())
+        .collect();
+    assert_eq!(sellers, ["my-own-app"; 3]);
 }

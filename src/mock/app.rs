@@ -77,6 +77,28 @@ pub fn reset(backend: &mut MockBackend, seed: u64, origin: &str) {
 /// is the page's clock (the mock's clock offset is added). Returns how many
 /// were added.
 pub fn add_sample_charges(backend: &mut MockBackend, count: u32, now_ms: u64) -> u32 {
+    add_sample_charges_for(backend, MOCK_CLIENT_ID, count, now_ms)
+}
+
+/// As [`add_sample_charges`], sold by `client_id` (the app's configured
+/// client id, so the signed-in app sees them whatever `client_id` says).
+pub fn add_sample_charges_for(
+    backend: &mut MockBackend,
+    client_id: &str,
+    count: u32,
+    now_ms: u64,
+) -> u32 {
     let now_ms = now_ms.saturating_add(backend.state.clock_offset_ms);
-    livechat::add_sample_direct_charges(&mut backend.state, MOCK_CLIENT_ID, count, now_ms)
+    livechat::add_sample_direct_charges(&mut backend.state, client_id, count, now_ms)
+}
+
+/// How far the panel's "skip ahead" button moves the mock's clock.
+pub const SKIP_AHEAD_MS: u64 = 5 * 60 * 1000;
+
+/// Moves the mock's clock (not the device's) `ms` ahead, as
+/// `POST /__mock/advance` does: quotes expire, payers act and billing
+/// periods pass without waiting. Returns the total offset.
+pub fn skip_ahead(backend: &mut MockBackend, ms: u64) -> u64 {
+    backend.state.clock_offset_ms = backend.state.clock_offset_ms.saturating_add(ms);
+    backend.state.clock_offset_ms
 }

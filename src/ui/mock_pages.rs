@@ -297,9 +297,20 @@ pub fn DevPanel() -> impl IntoView {
             refresh("The mock backend starts afresh.".into());
         }
     };
+    let on_skip = move |_| {
+        let total = mock.with_backend(|b| app::skip_ahead(b, app::SKIP_AHEAD_MS));
+        refresh(format!(
+            "The mock's clock is now {} minutes ahead of this device.",
+            total / 60_000
+        ));
+    };
+    let seller = use_context::<AppConfig>()
+        .map(|config| config.oauth_client_id().to_owned())
+        .unwrap_or_else(|| crate::config::MOCK_CLIENT_ID.to_owned());
     let on_samples = move |_| {
-        let added =
-            mock.with_backend(|b| app::add_sample_charges(b, SAMPLE_CHARGES, dom::now_ms()));
+        let added = mock.with_backend(|b| {
+            app::add_sample_charges_for(b, &seller, SAMPLE_CHARGES, dom::now_ms())
+        });
         refresh(format!("Added {added} sample charges."));
     };
 
@@ -346,6 +357,9 @@ pub fn DevPanel() -> impl IntoView {
                 <div class="actions">
                     <button type="button" class="button-secondary" data-testid="dev-fault-apply" on:click=on_fault>
                         "Fail next request"
+                    </button>
+                    <button type="button" class="button-secondary" data-testid="dev-skip-ahead" on:click=on_skip>
+                        "Skip 5 minutes ahead"
                     </button>
                     <button type="button" class="button-secondary" data-testid="dev-sample-charges" on:click=on_samples>
                         {format!("Add {SAMPLE_CHARGES} sample charges")}
