@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O, no browser APIs. Everything here is tested
 //! natively with `cargo test`.
 
+pub mod agent_app;
 pub mod calendar;
 pub mod charge;
 pub mod checkout;

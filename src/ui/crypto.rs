@@ -22,6 +22,7 @@ use super::crypto_parts::{
     local_time, ordered_quotes, CopyButton, Countdown, CryptoTimeline, CurrencyLogo, QrCode,
     QuoteList,
 };
+use super::embedding::{customer_prefill, Host, ToastKind};
 use super::lists::{StatusBadge, Tone as BadgeTone};
 use super::return_page::poll_outcome_of_error;
 use super::services::{AppTransport, Services};
@@ -289,6 +290,22 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
         currency: default_currency,
         description: first.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
         ..StartForm::default()
+    });
+    // The customer selected in the Agent App fills empty buyer fields.
+    Effect::new(move |_| {
+        let Some((email, first, last)) = customer_prefill() else {
+            return;
+        };
+        form.update(|f| {
+            if f.email.trim().is_empty()
+                && f.first_name.trim().is_empty()
+                && f.last_name.trim().is_empty()
+            {
+                f.email = email;
+                f.first_name = first.unwrap_or_default();
+                f.last_name = last.unwrap_or_default();
+            }
+        });
     });
     let problem = RwSignal::new(None::<(&'static str, String)>);
     let failure = RwSignal::new(None::<ApiError>);
@@ -836,6 +853,22 @@ fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl 
     };
     let requote = StoredValue::new(requote);
     let remote_logos = services.remote_logos;
+
+    // Tell the Agent App when the payment ends while the page watches it.
+    if let Some(host) = use_context::<Host>() {
+        Effect::new(move |previous: Option<Option<StatusCode>>| {
+            let code = page.charge.with(|c| c.as_ref().map(|c| c.status_code));
+            let was_open = previous.flatten().is_some_and(StatusCode::should_poll);
+            if let (true, Some(code)) = (was_open, code) {
+                if code.is_paid() {
+                    host.toast(ToastKind::Success, "Crypto payment received.");
+                } else if code.is_terminal() {
+                    host.toast(ToastKind::Error, code.label());
+                }
+            }
+            code
+        });
+    }
 
     move || {
         if let Some(error) = page.load_error.get() {

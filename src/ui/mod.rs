@@ -6,6 +6,7 @@ mod checkout;
 mod common;
 mod crypto;
 pub mod crypto_parts;
+pub mod embedding;
 mod ledger;
 mod lists;
 #[cfg(feature = "mock")]
@@ -104,10 +105,12 @@ pub fn ConfiguredApp(config: AppConfig) -> impl IntoView {
     };
     provide_context(services);
     provide_context(auth::Auth::install());
+    provide_context(embedding::connect(&config, expect_context::<ThemeState>()));
     provide_context(config);
     Effect::new(|_| dom::performance_mark(READY_MARK));
     view! {
         <auth::SessionBar/>
+        <embedding::HostCustomer/>
         <Routes fallback=pages::NotFound>
             <Route path=path!("/mock/authorize") view=mock_pages::MockSignIn/>
             <Route path=path!("/mock/confirm") view=mock_pages::MockConfirm/>

@@ -9,13 +9,16 @@ use crate::config::{AppConfig, CatalogItem, ItemKind};
 
 use super::checkout::BuyPanel;
 use super::common::{EmptyState, PageHeader};
-use crate::web::dom;
+use super::embedding::Host;
 
 #[component]
 pub fn Home() -> impl IntoView {
     let config = expect_context::<AppConfig>();
     let currency = config.currency.clone();
     let items = config.catalog.clone();
+    let host = use_context::<Host>();
+    // Outside LiveChat, say how to put the widget there.
+    let embedded = move || host.is_some_and(|h| h.is_embedded());
     view! {
         <div data-testid="page-home">
             <PageHeader
@@ -36,7 +39,7 @@ pub fn Home() -> impl IntoView {
                 }
                     .into_any()
             }}
-            {(!dom::is_framed()).then(|| view! { <SetupInstructions/> })}
+            {move || (!embedded()).then(|| view! { <SetupInstructions/> })}
         </div>
     }
 }

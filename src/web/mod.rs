@@ -1,6 +1,7 @@
 //! The browser shell: effects only (fetch, DOM attributes, performance
 //! marks). Decisions live in `config` and `domain`.
 
+pub mod agent_app;
 pub mod clipboard;
 pub mod config_loader;
 pub mod dom;

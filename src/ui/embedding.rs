@@ -1,0 +1,175 @@
+//! The widget inside the LiveChat Agent App: the link to the host (its
+//! postMessage protocol, spoken by `domain::agent_app`), the customer the
+//! agent has selected, the host's theme, and toasts for payment outcomes.
+//! Outside a frame there is no host and nothing here runs.
+
+use leptos::prelude::*;
+use serde_json::json;
+
+use super::shell::ThemeState;
+use crate::config::{AppConfig, Theme};
+use crate::domain::agent_app::{
+    ConnectionMode, CustomerProfile, HostEvent, HostLink, HostOrigins, HostTheme,
+};
+use crate::web::{agent_app, dom};
+
+/// What the host has told the widget, and the way to talk back. Provided
+/// as context.
+#[derive(Clone, Copy)]
+pub struct Host {
+    link: StoredValue<Option<HostLink>>,
+    /// The customer selected in the Agent App, once the host says.
+    pub customer: RwSignal<Option<CustomerProfile>>,
+    /// The host answered the handshake (trusted) or is known (plain).
+    pub connected: RwSignal<bool>,
+    /// Framed with a `plugin_id`: how the Agent App loads widgets.
+    has_plugin_id: bool,
+}
+
+/// A toast's kind, as the Agent App shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToastKind {
+    Success,
+    Error,
+}
+
+impl Host {
+    fn detached() -> Self {
+        Self {
+            link: StoredValue::new(None),
+            customer: RwSignal::new(None),
+            connected: RwSignal::new(false),
+            has_plugin_id: false,
+        }
+    }
+
+    /// Inside the Agent App: framed with a `plugin_id`, or a host answered.
+    pub fn is_embedded(&self) -> bool {
+        self.has_plugin_id || self.connected.get()
+    }
+
+    /// Sends a widget message; dropped when no host is connected.
+    pub fn send(&self, message: &str, data: Option<serde_json::Value>) {
+        let outgoing = self
+            .link
+            .try_update_value(|link| link.as_mut().and_then(|l| l.send(message, data)))
+            .flatten();
+        if let Some(outgoing) = outgoing {
+            agent_app::post(&outgoing);
+        }
+    }
+
+    /// A short note in the Agent App's own toast area.
+    pub fn toast(&self, kind: ToastKind, content: &str) {
+        let kind = match kind {
+            ToastKind::Success => "success",
+            ToastKind::Error => "error",
+        };
+        self.send(
+            "set_toast",
+            Some(json!({ "content": content, "kind": kind })),
+        );
+    }
+}
+
+/// Starts listening for the host when the page is framed. Frames are
+/// accepted only from the parent window and an origin in `host_origins`.
+pub fn connect(config: &AppConfig, theme: ThemeState) -> Host {
+    let host = Host::detached();
+    if !dom::is_framed() {
+        return host;
+    }
+    let embedding = agent_app::embedding();
+    let host = Host {
+        has_plugin_id: embedding.plugin_id.is_some(),
+        ..host
+    };
+    let origins = HostOrigins::new(
+        config
+            .host_origins
+            .iter()
+            .map(|origin| origin.origin().ascii_serialization()),
+    );
+    let link = HostLink::new(&embedding, origins, agent_app::parent_origin_hint());
+    let plain_and_ready = embedding.mode == ConnectionMode::Plain && link.is_connected();
+    host.link.set_value(Some(link));
+    if plain_and_ready {
+        host.connected.set(true);
+        host.send("plugin_inited", None);
+    }
+
+    let handle = window_event_listener(leptos::ev::message, move |event| {
+        let Some(text) = agent_app::frame_text(&event.data()) else {
+            return;
+        };
+        let from_parent = agent_app::is_from_parent(&event);
+        let origin = event.origin();
+        let Some(received) = host
+            .link
+            .try_update_value(|link| {
+                link.as_mut()
+                    .map(|link| link.receive(&text, &origin, from_parent))
+            })
+            .flatten()
+        else {
+            return;
+        };
+        for reply in &received.replies {
+            agent_app::post(reply);
+        }
+        if received.connected_now {
+            host.connected.set(true);
+            host.send("plugin_inited", None);
+        } else if !host.connected.get_untracked()
+            && host
+                .link
+                .with_value(|l| l.as_ref().is_some_and(HostLink::is_connected))
+        {
+            // Plain mode learns the host's origin from its first frame.
+            host.connected.set(true);
+            host.send("plugin_inited", None);
+        }
+        match received.event {
+            Some(HostEvent::CustomerProfile(profile)) => host.customer.set(Some(profile)),
+            Some(HostEvent::ChangeTheme(chosen)) => theme.theme.set(match chosen {
+                HostTheme::Light => Theme::Light,
+                HostTheme::Dark => Theme::Dark,
+            }),
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+    host
+}
+
+/// The customer the agent has selected in LiveChat, when there is one.
+#[component]
+pub fn HostCustomer() -> impl IntoView {
+    let host = use_context::<Host>();
+    move || {
+        let profile = host.and_then(|h| h.customer.get())?;
+        let name = profile
+            .name
+            .clone()
+            .unwrap_or_else(|| "Unnamed customer".to_owned());
+        Some(view! {
+            <p class="host-customer" data-testid="host-customer" aria-live="polite">
+                <span class="host-customer-label">"Customer: "</span>
+                <strong data-testid="host-customer-name">{name}</strong>
+                {profile.email.clone().map(|email| view! {
+                    " · " <span data-testid="host-customer-email">{email}</span>
+                })}
+            </p>
+        })
+    }
+}
+
+/// The selected customer's email and first and last name, for prefilling a
+/// buyer: `None` unless the host named a customer with an email.
+pub fn customer_prefill() -> Option<(String, Option<String>, Option<String>)> {
+    let host = use_context::<Host>()?;
+    let profile = host.customer.get()?;
+    let email = profile.email.clone()?;
+    let (first, last) = profile.first_and_last_name();
+    Some((email, first, last))
+}
