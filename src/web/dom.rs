@@ -24,7 +24,10 @@ pub fn resolve_against_base(path: &str) -> String {
     }
 }
 
-/// Sets or clears `data-theme` on `<html>`; the stylesheet does the rest.
+/// Marks the chosen theme on `<html>`: `data-theme="light|dark"` and
+/// LiveChat's theme class (`lc-light-theme` or `lc-dark-theme`, the other
+/// removed), or neither for the system theme, which the stylesheet then
+/// follows through `prefers-color-scheme`. The stylesheet does the rest.
 pub fn apply_theme(theme: Theme) {
     let Some(root) = web_sys::window()
         .and_then(|w| w.document())
@@ -32,8 +35,16 @@ pub fn apply_theme(theme: Theme) {
     else {
         return;
     };
-    // Setting an attribute on <html> cannot fail for a valid name; there is
-    // nothing useful to do if it did.
+    let (light, dark) = match theme {
+        Theme::System => (false, false),
+        Theme::Light => (true, false),
+        Theme::Dark => (false, true),
+    };
+    let classes = root.class_list();
+    // Setting an attribute or a class on <html> cannot fail for a valid
+    // name; there is nothing useful to do if it did.
+    let _ = classes.toggle_with_force("lc-light-theme", light);
+    let _ = classes.toggle_with_force("lc-dark-theme", dark);
     let _ = match theme.attribute() {
         Some(value) => root.set_attribute("data-theme", value),
         None => root.remove_attribute("data-theme"),
