@@ -203,3 +203,51 @@ test("plain connection: raw frames both ways, only with the allowed origin", asy
     await host.close();
   }
 });
+
+test("inside the Agent App, sign-in and payment open in popups and the widget carries on", async () => {
+  const host = await hostServer();
+  const j = await embedded("agent-app-popups", host.url, host.url);
+  const { page, step, screenshot } = j;
+  const context = page.context();
+  const widget = widgetFrame(page);
+  try {
+    await page.goto(`${host.url}/?mode=trusted&widget=${encodeURIComponent(env.server.url + "/")}`);
+    await page.waitForFunction(() => window.hostState.connected, null, { timeout: 15_000 });
+
+    await step("sign in: the LiveChat page opens in a popup, which hands the answer back and closes", async () => {
+      const popupOpened = context.waitForEvent("page");
+      await widget.getByTestId("sign-in-to-buy").first().click();
+      const popup = await popupOpened;
+      await popup.getByTestId("mock-sign-in").waitFor();
+      const closed = popup.waitForEvent("close");
+      await popup.getByTestId("mock-account-olivia.owner@example.com").click();
+      await closed;
+      await widget.getByTestId("session-bar").waitFor();
+      const frameUrl = page.frames().find((f) => f.url().startsWith(env.server.url)).url();
+      for (const secret of ["code=", "state=", "access_token"]) {
+        assert.ok(!frameUrl.includes(secret), `${secret} left in the widget's address: ${frameUrl}`);
+      }
+      await screenshot("signed-in");
+    });
+
+    await step("buy: the confirmation page opens in a popup; accepting it brings the widget to the return page", async () => {
+      const popupOpened = context.waitForEvent("page");
+      await widget.getByTestId("buy").first().click();
+      const popup = await popupOpened;
+      await popup.getByTestId("mock-confirm").waitFor();
+      await widget.getByTestId("buy-in-popup").waitFor();
+      await screenshot("confirming-in-popup");
+      const closed = popup.waitForEvent("close");
+      await popup.getByTestId("mock-accept").click();
+      await closed;
+      await widget.getByTestId("page-charge-return").waitFor();
+      await widget.locator('[data-testid="return-phase"][data-phase="finished"]').waitFor({ timeout: 30_000 });
+      assert.equal((await widget.getByTestId("return-outcome-title").textContent()).trim(), "Payment complete");
+      await screenshot("paid");
+    });
+    assert.deepEqual(j.consoleErrors, []);
+  } finally {
+    await j.close();
+    await host.close();
+  }
+});

@@ -7,17 +7,19 @@
 // buttons are checked by reading the clipboard back.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
 import jsQR from "jsqr";
 import { journey, useBrowser, SIDEBAR } from "./harness.mjs";
 import { mockState, STATE_KEY } from "./widget.mjs";
 
 const env = await useBrowser();
 
-/** The smallest valid PNG: Bidali's logo server when it answers. */
-const PIXEL_PNG = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
-  "base64",
-);
+/** Bidali's logo server, when it answers: a coin of the bundled set. */
+function remoteLogo(url) {
+  const protocol = new URL(url).pathname.split("/").pop().replace(/\.png$/, "");
+  const file = /^[a-z]+$/.test(protocol) ? `public/currencies/${protocol}.svg` : "public/currencies/generic.svg";
+  return readFileSync(existsSync(file) ? file : "public/currencies/generic.svg");
+}
 const REMOTE_LOGOS = "https://assets.bidali.com/**";
 const MINUTE = 60_000;
 
@@ -108,7 +110,7 @@ test("pays in bitcoin to a receipt: quotes with logos, QR, copy buttons, countdo
   const j = await journey(env.browser, env.server, "crypto-bitcoin-paid");
   const { page, step, screenshot } = j;
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: env.server.url });
-  await page.route(REMOTE_LOGOS, (route) => route.fulfill({ status: 200, contentType: "image/png", body: PIXEL_PNG }));
+  await page.route(REMOTE_LOGOS, (route) => route.fulfill({ status: 200, contentType: "image/svg+xml", body: remoteLogo(route.request().url()) }));
   let id;
   try {
     await step("the form is filled from the catalog; a bad amount is refused before any request", async () => {

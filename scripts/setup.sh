@@ -66,7 +66,7 @@ else
   cargo install wasm-bindgen-cli --version "$wbg"
 fi
 
-step "npm tools (wasm-opt, playwright-core, jsqr, cryptocurrency-icons)"
+step "npm tools (wasm-opt, playwright-core, jsqr, currency logos, LiveChat design tokens)"
 if ! command -v npm >/dev/null 2>&1; then
   apt_install nodejs npm
 fi

@@ -417,9 +417,12 @@ fn a_build_without_the_mock_refuses_mock_mode_and_says_how_to_fix_it() {
 
 #[test]
 fn bidali_logos_are_asked_of_bidali_unless_turned_off() {
-    let config = AppConfig::from_json(SHIPPED).expect("shipped config is valid");
-    assert!(config.bidali.remote_logos, "on by default");
-    let mut value = shipped();
+    // Live mode, so this also holds in the live-only build.
+    let mut value = live(shipped());
+    assert!(
+        parse(&value).expect("valid").bidali.remote_logos,
+        "on by default"
+    );
     value["bidali"]["remote_logos"] = Value::Bool(false);
     assert!(!parse(&value).expect("valid").bidali.remote_logos);
     value["bidali"]["remote_logos"] = Value::String("no".to_owned());

@@ -5,8 +5,8 @@
 use billing_widget::api::transport::{HttpRequest, Method};
 use billing_widget::config::MOCK_CLIENT_ID;
 use billing_widget::mock::app::{
-    add_sample_charges, add_sample_charges_for, fail_next_request, fault_by_key, reset, serve_pages_from, skip_ahead,
-    stays_in_app, NEXT_REQUEST_FAULTS, SKIP_AHEAD_MS,
+    add_sample_charges, add_sample_charges_for, fail_next_request, fault_by_key, reset,
+    serve_pages_from, skip_ahead, stays_in_app, NEXT_REQUEST_FAULTS, SKIP_AHEAD_MS,
 };
 use billing_widget::mock::{oauth, MockBackend, MockReply, Scenario};
 use serde_json::json;
@@ -145,16 +145,27 @@ fn skipping_ahead_expires_a_crypto_quote_without_waiting() {
     };
     assert_eq!(code(&mut backend), Some(100));
     assert_eq!(skip_ahead(&mut backend, SKIP_AHEAD_MS), SKIP_AHEAD_MS);
-    assert_eq!(code(&mut backend), Some(100), "5 minutes into a 15-minute quote");
+    assert_eq!(
+        code(&mut backend),
+        Some(100),
+        "5 minutes into a 15-minute quote"
+    );
     skip_ahead(&mut backend, SKIP_AHEAD_MS);
     assert_eq!(skip_ahead(&mut backend, SKIP_AHEAD_MS), 3 * SKIP_AHEAD_MS);
-    assert_eq!(code(&mut backend), Some(410), "expired after a quarter of an hour");
+    assert_eq!(
+        code(&mut backend),
+        Some(410),
+        "expired after a quarter of an hour"
+    );
 }
 
 #[test]
 fn sample_charges_can_belong_to_the_configured_client() {
     let mut backend = MockBackend::new(1);
-    assert_eq!(add_sample_charges_for(&mut backend, "my-own-app", 3, NOW), 3);
+    assert_eq!(
+        add_sample_charges_for(&mut backend, "my-own-app", 3, NOW),
+        3
+    );
     let sellers: Vec<&str> = backend
         .state
         .livechat

@@ -12,4 +12,5 @@ pub mod oauth;
 pub mod plan;
 pub mod polling;
 pub mod qr;
+pub mod relay;
 pub mod return_url;

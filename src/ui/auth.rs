@@ -19,7 +19,7 @@ use crate::domain::oauth::{
     SignInError, SignInNext,
 };
 use crate::web::storage::{self, Area};
-use crate::web::{dom, random};
+use crate::web::{dom, popup, random};
 
 /// sessionStorage key of the token between two pages of the same tab.
 pub const HANDOFF_KEY: &str = "billing-widget.oauth.handoff";
@@ -157,7 +157,19 @@ pub fn start_sign_in(services: &Services, return_to: AppLocation) -> Result<(), 
     if let Ok(json) = serde_json::to_string(&guard) {
         storage::set(Area::Local, REDIRECTS_KEY, &json);
     }
-    dom::navigate_to(&start.authorize_url);
+    if dom::is_framed() {
+        // LiveChat's sign-in page refuses to be framed: a popup, opened by
+        // this click, which hands its answer back here.
+        if popup::open(start.authorize_url.as_str()).is_none() {
+            return Err(
+                "The sign-in window was blocked. Allow pop-ups for this page, then \
+                        try again."
+                    .to_owned(),
+            );
+        }
+    } else {
+        dom::navigate_to(&start.authorize_url);
+    }
     Ok(())
 }
 
@@ -271,6 +283,14 @@ pub fn SignInCallback() -> impl IntoView {
     let auth = expect_context::<Auth>();
     let navigate = use_navigate();
     let now = dom::now_ms();
+    if popup::relay_landing() {
+        return view! {
+            <p class="card" data-testid="sign-in-relayed">
+                "Signed in. Going back to LiveChat; you can close this window."
+            </p>
+        }
+        .into_any();
+    }
 
     let url = dom::current_url();
     if let Some(url) = &url {
@@ -369,6 +389,7 @@ pub fn SignInCallback() -> impl IntoView {
             }}
         </div>
     }
+    .into_any()
 }
 
 fn exchange_failure(error: &ApiError) -> String {

@@ -10,7 +10,7 @@ use super::services::Services;
 use crate::api::livechat::{NewDirectCharge, NewRecurrentCharge};
 use crate::api::ApiError;
 use crate::config::{CatalogItem, ItemKind};
-use crate::web::dom;
+use crate::web::{dom, popup};
 
 pub use super::return_page::ChargeReturn;
 
@@ -64,6 +64,8 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
     );
     let quantity = RwSignal::new(default_quantity.to_string());
     let problem = RwSignal::new(None::<BuyProblem>);
+    // The confirmation page opened elsewhere (a popup, or a link to one).
+    let away = RwSignal::new(None::<(String, bool)>);
     // Set synchronously on click, so a double click sends one request.
     let busy = RwSignal::new(false);
     let item = StoredValue::new(item);
@@ -94,18 +96,35 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
             };
             busy.set(true);
             problem.set(None);
+            away.set(None);
+            // Real confirmation pages refuse to be framed: inside LiveChat a
+            // window opened now, while the click still counts, is sent there
+            // once the charge exists.
+            let window = dom::is_framed().then(popup::open_blank);
             let services = services.clone();
             let item = item.get_value();
             leptos::task::spawn_local(async move {
-                match create_and_confirm(&services, &token, &item, quantity).await {
+                let confirm = match &window {
+                    None => Confirm::Here,
+                    Some(Some(popup)) => Confirm::InPopup(popup),
+                    Some(None) => Confirm::ByLink,
+                };
+                match create_and_confirm(&services, &token, &item, quantity, confirm).await {
                     // The page is leaving; the button stays disabled.
-                    Ok(()) => {}
+                    Ok(None) => {}
+                    Ok(Some(url)) => {
+                        away.try_set(Some((url, matches!(window, Some(Some(_))))));
+                        busy.try_set(false);
+                    }
                     Err(found) => {
+                        if let Some(Some(popup)) = &window {
+                            popup::close(popup);
+                        }
                         if let BuyProblem::Api(error) | BuyProblem::Unknown(error) = &found {
                             auth.note_error(error);
                         }
-                        problem.set(Some(found));
-                        busy.set(false);
+                        problem.try_set(Some(found));
+                        busy.try_set(false);
                     }
                 }
             });
@@ -176,6 +195,20 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
             </Show>
             <div aria-live="polite">
                 {move || problem.get().map(|found| view! { <BuyProblemView problem=found retry/> })}
+                {move || away.get().map(|(url, opened)| view! {
+                    <div class="notice" role="status" data-testid="buy-in-popup">
+                        <p>
+                            {if opened {
+                                "Confirm the payment in the window that opened; this page carries on when you are done."
+                            } else {
+                                "Your browser blocked the payment window. Open the payment page to confirm; this page carries on when you are done."
+                            }}
+                        </p>
+                        <a href=url target="_blank" rel="opener" data-testid="buy-open-confirmation">
+                            "Open the payment page"
+                        </a>
+                    </div>
+                })}
             </div>
         </form>
     }
@@ -215,13 +248,25 @@ fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
     }
 }
 
-/// Creates the charge, checks its confirmation address, and leaves for it.
+/// Where the buyer confirms the charge.
+enum Confirm<'a> {
+    /// This window leaves for the confirmation page.
+    Here,
+    /// The popup opened by the click goes there.
+    InPopup(&'a web_sys::Window),
+    /// The popup was blocked: the page offers a link instead.
+    ByLink,
+}
+
+/// Creates the charge, checks its confirmation address, and leaves for it
+/// (`None`) or hands it to a popup or a link (`Some(address)`).
 async fn create_and_confirm(
     services: &Services,
     token: &crate::domain::oauth::AccessToken,
     item: &CatalogItem,
     quantity: u32,
-) -> Result<(), BuyProblem> {
+    confirm: Confirm<'_>,
+) -> Result<Option<String>, BuyProblem> {
     let client = services.billing_client();
     let test = services.is_mock().then_some(true);
     let classify = |error: ApiError| match error {
@@ -261,6 +306,15 @@ async fn create_and_confirm(
     let url = services
         .check_confirmation_url(&confirmation_url)
         .map_err(|e| BuyProblem::UnsafeConfirmation(e.to_string()))?;
-    dom::navigate_to(&url);
-    Ok(())
+    match confirm {
+        Confirm::Here => {
+            dom::navigate_to(&url);
+            Ok(None)
+        }
+        Confirm::InPopup(popup) => {
+            popup::send_to(popup, &url);
+            Ok(Some(url.to_string()))
+        }
+        Confirm::ByLink => Ok(Some(url.to_string())),
+    }
 }

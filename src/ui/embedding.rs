@@ -74,7 +74,7 @@ impl Host {
 
 /// Starts listening for the host when the page is framed. Frames are
 /// accepted only from the parent window and an origin in `host_origins`.
-pub fn connect(config: &AppConfig, theme: ThemeState) -> Host {
+pub fn connect(config: &AppConfig, theme: Option<ThemeState>) -> Host {
     let host = Host::detached();
     if !dom::is_framed() {
         return host;
@@ -131,10 +131,14 @@ pub fn connect(config: &AppConfig, theme: ThemeState) -> Host {
         }
         match received.event {
             Some(HostEvent::CustomerProfile(profile)) => host.customer.set(Some(profile)),
-            Some(HostEvent::ChangeTheme(chosen)) => theme.theme.set(match chosen {
-                HostTheme::Light => Theme::Light,
-                HostTheme::Dark => Theme::Dark,
-            }),
+            Some(HostEvent::ChangeTheme(chosen)) => {
+                if let Some(theme) = theme {
+                    theme.theme.set(match chosen {
+                        HostTheme::Light => Theme::Light,
+                        HostTheme::Dark => Theme::Dark,
+                    });
+                }
+            }
             _ => {}
         }
     });

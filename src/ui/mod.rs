@@ -105,9 +105,20 @@ pub fn ConfiguredApp(config: AppConfig) -> impl IntoView {
     };
     provide_context(services);
     provide_context(auth::Auth::install());
-    provide_context(embedding::connect(&config, expect_context::<ThemeState>()));
+    provide_context(embedding::connect(&config, use_context::<ThemeState>()));
     provide_context(config);
     Effect::new(|_| dom::performance_mark(READY_MARK));
+    if dom::is_framed() {
+        // Sign-in and payment pages opened in popups hand back where they
+        // landed; the widget carries on from there.
+        let navigate = leptos_router::hooks::use_navigate();
+        let handle = window_event_listener(leptos::ev::message, move |event| {
+            if let Some(landing) = crate::web::popup::landing_from(&event) {
+                navigate(landing.as_str(), Default::default());
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
     view! {
         <auth::SessionBar/>
         <embedding::HostCustomer/>

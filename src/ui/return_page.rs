@@ -24,9 +24,9 @@ use crate::domain::polling::{
     jitter_sample_from_unit, GiveUpReason, PollDecision, PollOutcome, PollSchedule,
 };
 use crate::domain::return_url::{parse_charge_return, ChargeReturn as ReturnTarget};
-use crate::web::dom;
 use crate::web::storage::{self, Area};
 use crate::web::transport::sleep_ms;
+use crate::web::{dom, popup};
 
 /// The charge the buyer came back with, as last read.
 #[derive(Debug, Clone, PartialEq)]
@@ -417,6 +417,14 @@ async fn drive(flow: Flow, run: u32, services: Services, auth: Auth, token: Acce
 
 #[component]
 pub fn ChargeReturn() -> impl IntoView {
+    if popup::relay_landing() {
+        return view! {
+            <p class="card" data-testid="return-relayed">
+                "Done. Going back to LiveChat; you can close this window."
+            </p>
+        }
+        .into_any();
+    }
     let search = dom::location_search();
     let target = parse_charge_return(&search);
     let body = match target {
@@ -439,6 +447,7 @@ pub fn ChargeReturn() -> impl IntoView {
             {body}
         </div>
     }
+    .into_any()
 }
 
 #[component]

@@ -7,6 +7,7 @@ pub mod config_loader;
 pub mod dom;
 #[cfg(feature = "mock")]
 pub mod mock_transport;
+pub mod popup;
 pub mod random;
 pub mod server_clock;
 pub mod storage;
