@@ -330,15 +330,20 @@ pub fn verdict(
     };
     let described = |code: StatusCode| code.description().to_owned();
     let nothing_received = progress.is_none_or(PaymentProgress::nothing_received);
-    match code.get() {
-        100 if expired && nothing_received => make(
+    let quote_expired = || {
+        make(
             Tone::Warning,
             "Quote expired",
             "The time to pay ran out before any payment arrived. Get a new quote to pay at \
              today's rate."
                 .to_owned(),
             NextStep::Requote,
-        ),
+        )
+    };
+    match code.get() {
+        // The server may not say so until its next answer.
+        100 if expired && nothing_received => quote_expired(),
+        410 => quote_expired(),
         105 => {
             let detail = match progress {
                 Some(p) if p.outstanding.is_positive() => format!(
@@ -386,14 +391,6 @@ pub fn verdict(
             };
             make(Tone::Danger, "Underpaid", detail, NextStep::ContactSeller)
         }
-        410 => make(
-            Tone::Warning,
-            "Quote expired",
-            "The time to pay ran out before any payment arrived. Get a new quote to pay at \
-             today's rate."
-                .to_owned(),
-            NextStep::Requote,
-        ),
         417 => make(
             Tone::Warning,
             "Under review",

@@ -38,13 +38,11 @@ use crate::domain::crypto_checkout::{
     verdict, NextStep, PaymentProgress, ServerClock, TimeLeft, Tone, Verdict, POLL_CONFIG,
 };
 use crate::domain::money::{parse_fiat_amount, Cents};
-use crate::domain::polling::{
-    jitter_sample_from_unit, GiveUpReason, PollDecision, PollOutcome, PollSchedule,
-};
-use crate::web::dom;
+use crate::domain::polling::{GiveUpReason, PollDecision, PollOutcome, PollSchedule};
 use crate::web::server_clock::{device_now_ms, ClockSampling, SampledClock};
 use crate::web::storage::{self, Area};
 use crate::web::transport::sleep_ms;
+use crate::web::{dom, random};
 
 type Client = BidaliClient<ClockSampling<AppTransport>>;
 
@@ -232,6 +230,25 @@ impl StartForm {
     }
 }
 
+/// Creates a charge and keeps what its page needs: the server's clock (from
+/// the answer's `Date`, else the new charge's `createdAt`) and the charge
+/// as this tab's last one. Returns the charge's page, paying in `pay`.
+async fn open_charge(
+    client: &Client,
+    clock: &SampledClock,
+    charge: &NewBidaliCharge,
+    pay: Option<&Protocol>,
+) -> Result<String, ApiError> {
+    let sent = device_now_ms();
+    let created = client.create_charge(charge).await?;
+    let received = device_now_ms();
+    remember_clock(clock.get().unwrap_or_else(|| {
+        ServerClock::from_sample(created.created_at.unix_millis(), sent, received)
+    }));
+    storage::set(Area::Session, LAST_CHARGE_KEY, created.id.as_str());
+    Ok(charge_href(created.id.as_str(), pay))
+}
+
 fn focus(id: &str) {
     if let Some(element) = web_sys::window()
         .and_then(|w| w.document())
@@ -331,22 +348,10 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
         let clock = clock.clone();
         let navigate = navigate.clone();
         spawn_local(async move {
-            let sent = device_now_ms();
-            let result = client.create_charge(&charge).await;
-            let received = device_now_ms();
+            let result = open_charge(&client, &clock, &charge, None).await;
             busy.try_set(false);
             match result {
-                Ok(created) => {
-                    let learnt = clock.get().unwrap_or_else(|| {
-                        ServerClock::from_sample(created.created_at.unix_millis(), sent, received)
-                    });
-                    remember_clock(learnt);
-                    storage::set(Area::Session, LAST_CHARGE_KEY, created.id.as_str());
-                    navigate(
-                        &charge_href(created.id.as_str(), None),
-                        NavigateOptions::default(),
-                    );
-                }
+                Ok(href) => navigate(&href, NavigateOptions::default()),
                 Err(error) => {
                     failure.try_set(Some(error));
                 }
@@ -600,20 +605,6 @@ pub fn CryptoCharge() -> impl IntoView {
     }
 }
 
-fn jitter() -> u32 {
-    jitter_sample_from_unit(js_sys::Math::random())
-}
-
-fn page_hidden() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .is_some_and(|d| d.hidden())
-}
-
-fn offline() -> bool {
-    web_sys::window().is_some_and(|w| !w.navigator().on_line())
-}
-
 /// Reads the charge on the polling schedule until its status is final,
 /// pausing while the tab is hidden or offline, while `alive`.
 async fn watch_charge(client: Client, id: BidaliChargeId, page: Page, alive: Arc<AtomicBool>) {
@@ -629,9 +620,9 @@ async fn watch_charge(client: Client, id: BidaliChargeId, page: Page, alive: Arc
             PollDecision::WaitMs(ms) => {
                 page.watch.try_set(Watch::Checking);
                 sleep_ms(u32::try_from(ms).unwrap_or(u32::MAX)).await;
-                if page_hidden() || offline() {
-                    let paused = schedule.set_visible(!page_hidden(), now());
-                    let paused = schedule.set_online(!offline(), now()).or(paused);
+                if dom::page_hidden() || dom::is_offline() {
+                    let paused = schedule.set_visible(!dom::page_hidden(), now());
+                    let paused = schedule.set_online(!dom::is_offline(), now()).or(paused);
                     if let Some(paused) = paused {
                         decision = paused;
                         continue;
@@ -641,8 +632,8 @@ async fn watch_charge(client: Client, id: BidaliChargeId, page: Page, alive: Arc
             PollDecision::Paused => {
                 page.watch.try_set(Watch::Paused);
                 sleep_ms(500).await;
-                let visible = schedule.set_visible(!page_hidden(), now());
-                let online = schedule.set_online(!offline(), now());
+                let visible = schedule.set_visible(!dom::page_hidden(), now());
+                let online = schedule.set_online(!dom::is_offline(), now());
                 if let Some(next) = online.or(visible) {
                     decision = next;
                 } else if !schedule.is_paused() {
@@ -679,7 +670,7 @@ async fn watch_charge(client: Client, id: BidaliChargeId, page: Page, alive: Arc
             }
             Err(error) => poll_outcome_of_error(&error),
         };
-        decision = schedule.next(outcome, now(), jitter());
+        decision = schedule.next(outcome, now(), random::jitter_sample());
     }
 }
 
@@ -826,24 +817,8 @@ fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl 
             let clock = clock.clone();
             let navigate = navigate.clone();
             spawn_local(async move {
-                let sent = device_now_ms();
-                let result = client.create_charge(&charge).await;
-                let received = device_now_ms();
-                match result {
-                    Ok(created) => {
-                        remember_clock(clock.get().unwrap_or_else(|| {
-                            ServerClock::from_sample(
-                                created.created_at.unix_millis(),
-                                sent,
-                                received,
-                            )
-                        }));
-                        storage::set(Area::Session, LAST_CHARGE_KEY, created.id.as_str());
-                        navigate(
-                            &charge_href(created.id.as_str(), paying.as_ref()),
-                            NavigateOptions::default(),
-                        );
-                    }
+                match open_charge(&client, &clock, &charge, paying.as_ref()).await {
+                    Ok(href) => navigate(&href, NavigateOptions::default()),
                     Err(error) => {
                         page.requote.try_set(Some(Err(error)));
                     }

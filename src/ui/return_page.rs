@@ -20,13 +20,11 @@ use crate::domain::checkout::{
     ActivationState, Outcome, ReturnAction, TimelineStep,
 };
 use crate::domain::oauth::AccessToken;
-use crate::domain::polling::{
-    jitter_sample_from_unit, GiveUpReason, PollDecision, PollOutcome, PollSchedule,
-};
+use crate::domain::polling::{GiveUpReason, PollDecision, PollOutcome, PollSchedule};
 use crate::domain::return_url::{parse_charge_return, ChargeReturn as ReturnTarget};
 use crate::web::storage::{self, Area};
 use crate::web::transport::sleep_ms;
-use crate::web::{dom, popup};
+use crate::web::{dom, popup, random};
 
 /// The charge the buyer came back with, as last read.
 #[derive(Debug, Clone, PartialEq)]
@@ -277,16 +275,6 @@ pub(super) fn poll_outcome_of_error(error: &ApiError) -> PollOutcome {
     }
 }
 
-fn jitter() -> u32 {
-    jitter_sample_from_unit(js_sys::Math::random())
-}
-
-fn page_hidden() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .is_some_and(|d| d.hidden())
-}
-
 /// Runs the page until it has nothing more to do or `run` is superseded.
 async fn drive(flow: Flow, run: u32, services: Services, auth: Auth, token: AccessToken) {
     let fail = |error: ApiError| {
@@ -362,7 +350,7 @@ async fn drive(flow: Flow, run: u32, services: Services, auth: Auth, token: Acce
                                 checks: schedule.polls(),
                             });
                             sleep_ms(u32::try_from(ms).unwrap_or(u32::MAX)).await;
-                            if page_hidden() {
+                            if dom::page_hidden() {
                                 if let Some(paused) = schedule.set_visible(false, dom::now_ms()) {
                                     decision = paused;
                                     continue;
@@ -372,7 +360,7 @@ async fn drive(flow: Flow, run: u32, services: Services, auth: Auth, token: Acce
                         PollDecision::Paused => {
                             // Hidden tab: look again when it is shown.
                             sleep_ms(500).await;
-                            if !page_hidden() {
+                            if !dom::page_hidden() {
                                 decision = schedule
                                     .set_visible(true, dom::now_ms())
                                     .unwrap_or(PollDecision::WaitMs(0));
@@ -408,7 +396,7 @@ async fn drive(flow: Flow, run: u32, services: Services, auth: Auth, token: Acce
                             poll_outcome_of_error(&error)
                         }
                     };
-                    decision = schedule.next(outcome, dom::now_ms(), jitter());
+                    decision = schedule.next(outcome, dom::now_ms(), random::jitter_sample());
                 }
             }
         }

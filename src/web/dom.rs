@@ -125,3 +125,15 @@ pub fn is_framed() -> bool {
         _ => true,
     }
 }
+
+/// Whether the tab is hidden (polling pauses then).
+pub fn page_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.hidden())
+}
+
+/// Whether the browser says it is offline (polling pauses then).
+pub fn is_offline() -> bool {
+    web_sys::window().is_some_and(|w| !w.navigator().on_line())
+}

@@ -19,3 +19,9 @@ pub fn sign_in_randomness() -> Option<SignInRandomness> {
         verifier: random_bytes()?,
     })
 }
+
+/// A sample for the polling schedule's jitter (`Math.random`: spreading
+/// clients out needs no secrecy).
+pub fn jitter_sample() -> u32 {
+    crate::domain::polling::jitter_sample_from_unit(js_sys::Math::random())
+}
