@@ -245,6 +245,39 @@ test("inside the Agent App, sign-in and payment open in popups and the widget ca
       assert.equal((await widget.getByTestId("return-outcome-title").textContent()).trim(), "Payment complete");
       await screenshot("paid");
     });
+
+    await step("or pay in LiveChat's own window: the intent goes to the host, its answer is followed", async () => {
+      const frame = page.frames().find((f) => f.url().startsWith(env.server.url));
+      const chargeId = await frame.evaluate(() => JSON.parse(localStorage.getItem("billing-widget.mock-state")).livechat.direct_charges[0].id);
+      await widget.getByRole("link", { name: "Shop", exact: true }).first().click();
+      const calls = () =>
+        page.evaluate(() => window.hostLog.filter((e) => e.data.type === "call").map((e) => e.data.data.args[0]));
+      const before = (await calls()).length;
+      await widget.getByTestId("buy-in-host").first().click();
+      await page.waitForFunction((n) => window.hostLog.filter((e) => e.data.type === "call").length >= n + 2, before);
+      const [pending, success] = (await calls()).slice(before);
+      assert.equal(pending.message, "register_transaction_pending");
+      const intent = pending.data.paymentIntent;
+      assert.equal(intent.name, "Chat transcripts export");
+      assert.equal(intent.price, 1900);
+      assert.equal(intent.quantity, 1);
+      assert.equal(intent.return_url, null);
+      assert.equal(intent.metadata.type, "direct_charge");
+      assert.equal(intent.metadata.isExternalTransaction, true);
+      assert.ok(intent.metadata.icon.startsWith(env.server.url + "/"), intent.metadata.icon);
+      assert.equal(success.message, "register_transaction_success");
+      await widget.locator('[data-testid="buy-host-state"][data-state="waiting"]').waitFor();
+
+      await page.evaluate((id) => window.hostCall("transaction_declined", { chargeId: id }), chargeId);
+      await widget.locator('[data-testid="buy-host-state"][data-state="declined"]').waitFor();
+      await screenshot("declined-in-host");
+
+      await widget.getByTestId("buy-in-host").first().click();
+      await widget.locator('[data-testid="buy-host-state"][data-state="waiting"]').waitFor();
+      await page.evaluate((id) => window.hostCall("transaction_accepted", { chargeId: id }), chargeId);
+      await widget.getByTestId("page-charge-return").waitFor();
+      await widget.locator('[data-testid="return-phase"][data-phase="finished"]').waitFor({ timeout: 30_000 });
+    });
     assert.deepEqual(j.consoleErrors, []);
   } finally {
     await j.close();

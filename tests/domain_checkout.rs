@@ -1176,3 +1176,56 @@ mod against_the_mock {
         );
     }
 }
+
+mod payment_intent {
+    use billing_widget::domain::checkout::{IntentTerms, PaymentIntent};
+    use billing_widget::domain::money::Cents;
+    use serde_json::json;
+
+    fn intent(terms: IntentTerms) -> PaymentIntent<'static> {
+        PaymentIntent {
+            name: "Pro plan",
+            description: "Canned responses and reports",
+            price: Cents::new(2900),
+            per_account: false,
+            test: true,
+            terms,
+            icon: "https://billing.example.com/favicon.svg",
+        }
+    }
+
+    #[test]
+    fn a_one_time_purchase_is_described_as_the_sdk_does() {
+        let message = intent(IntentTerms::OneTime { quantity: 2 }).pending_message();
+        assert_eq!(
+            message,
+            json!({"paymentIntent": {
+                "name": "Pro plan", "price": 2900, "per_account": false, "test": true,
+                "quantity": 2, "return_url": null,
+                "metadata": {
+                    "type": "direct_charge", "isExternalTransaction": true,
+                    "icon": "https://billing.example.com/favicon.svg",
+                    "description": "Canned responses and reports",
+                    "showBillingCyclePicker": false
+                }
+            }})
+        );
+    }
+
+    #[test]
+    fn a_subscription_carries_its_months_and_trial_and_no_quantity() {
+        let terms = IntentTerms::Subscription {
+            months: 12,
+            trial_days: 14,
+        };
+        let charge = intent(terms).charge();
+        assert_eq!(charge["months"], 12);
+        assert_eq!(charge["trial_days"], 14);
+        assert!(charge.get("quantity").is_none());
+        let message = intent(terms).pending_message();
+        assert_eq!(
+            message["paymentIntent"]["metadata"]["type"],
+            "recurrent_charge"
+        );
+    }
+}

@@ -681,3 +681,63 @@ pub fn refund_estimate(
         period_days: period_ms.div_ceil(DAY_MS),
     })
 }
+
+/// The terms of a purchase made in the Agent App's own payment window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntentTerms {
+    OneTime { quantity: u32 },
+    Subscription { months: u32, trial_days: u32 },
+}
+
+/// A purchase for the Agent App's own payment window
+/// (`register_transaction_pending`), as the official SDK describes one: the
+/// host creates and confirms the charge, then says `transaction_accepted`
+/// with its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentIntent<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub price: Cents,
+    pub per_account: bool,
+    pub test: bool,
+    pub terms: IntentTerms,
+    /// An absolute image URL: the host requires an icon.
+    pub icon: &'a str,
+}
+
+impl PaymentIntent<'_> {
+    /// The charge's details (`register_transaction_success {charge}`).
+    pub fn charge(&self) -> Value {
+        let mut charge = serde_json::json!({
+            "name": self.name,
+            "price": self.price,
+            "per_account": self.per_account,
+            "test": self.test,
+        });
+        match self.terms {
+            IntentTerms::OneTime { quantity } => charge["quantity"] = quantity.into(),
+            IntentTerms::Subscription { months, trial_days } => {
+                charge["months"] = months.into();
+                charge["trial_days"] = trial_days.into();
+            }
+        }
+        charge
+    }
+
+    /// `{paymentIntent}` of `register_transaction_pending`.
+    pub fn pending_message(&self) -> Value {
+        let mut intent = self.charge();
+        intent["return_url"] = Value::Null;
+        intent["metadata"] = serde_json::json!({
+            "type": match self.terms {
+                IntentTerms::OneTime { .. } => "direct_charge",
+                IntentTerms::Subscription { .. } => "recurrent_charge",
+            },
+            "isExternalTransaction": true,
+            "icon": self.icon,
+            "description": self.description,
+            "showBillingCyclePicker": false,
+        });
+        serde_json::json!({ "paymentIntent": intent })
+    }
+}

@@ -6,10 +6,13 @@ use leptos::prelude::*;
 
 use super::auth::{here, start_sign_in, Auth, SignInStatus};
 use super::common::ErrorNotice;
+use super::embedding::Host;
 use super::services::Services;
 use crate::api::livechat::{NewDirectCharge, NewRecurrentCharge};
 use crate::api::ApiError;
 use crate::config::{CatalogItem, ItemKind};
+use crate::domain::agent_app::HostEvent;
+use crate::domain::checkout::{IntentTerms, PaymentIntent};
 use crate::web::{dom, popup};
 
 pub use super::return_page::ChargeReturn;
@@ -72,6 +75,7 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
     let is_subscription = item.with_value(|i| matches!(i.kind, ItemKind::Subscription { .. }));
     let field_id = item.with_value(|i| format!("quantity-{}", i.id));
 
+    let test_mode = services.is_mock();
     let buy = {
         let services = services.clone();
         move || {
@@ -143,6 +147,72 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
         }
     };
     let action_label = if is_subscription { "Subscribe" } else { "Buy" };
+
+    // Inside LiveChat, the Agent App's own payment window is the other way
+    // to pay: it creates and confirms the charge, then names it.
+    let host = use_context::<Host>();
+    let in_host = RwSignal::new(None::<HostPayment>);
+    let pay_in_host = move |_| {
+        let Some(host) = host else {
+            return;
+        };
+        let quantity = if asks_quantity {
+            match parse_quantity(&quantity.get_untracked()) {
+                Ok(q) => q,
+                Err(message) => {
+                    problem.set(Some(BuyProblem::Input(message)));
+                    return;
+                }
+            }
+        } else {
+            default_quantity
+        };
+        problem.set(None);
+        host.transaction.set(None);
+        let icon = dom::resolve_against_base("favicon.svg");
+        item.with_value(|item| {
+            let intent = payment_intent(item, quantity, test_mode, &icon);
+            host.send(
+                "register_transaction_pending",
+                Some(intent.pending_message()),
+            );
+            host.send(
+                "register_transaction_success",
+                Some(serde_json::json!({ "charge": intent.charge() })),
+            );
+        });
+        in_host.set(Some(HostPayment::Waiting));
+    };
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        let Some(host) = host else {
+            return;
+        };
+        let Some(event) = host.transaction.get() else {
+            return;
+        };
+        if in_host.get_untracked() != Some(HostPayment::Waiting) {
+            return;
+        }
+        match event {
+            HostEvent::TransactionAccepted { charge_id } => {
+                let kind = if is_subscription {
+                    "recurrent_charge"
+                } else {
+                    "direct_charge"
+                };
+                let query = url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("id", &charge_id)
+                    .append_pair("type", kind)
+                    .finish();
+                navigate(&format!("/return?{query}"), Default::default());
+            }
+            HostEvent::TransactionDeclined { .. } => in_host.set(Some(HostPayment::Declined)),
+            HostEvent::TransactionFailed { error } => in_host.set(Some(HostPayment::Failed(error))),
+            _ => {}
+        }
+    });
+    let host_connected = move || host.is_some_and(|h| h.connected.get());
     let input_error = move || match problem.get() {
         Some(BuyProblem::Input(message)) => Some(message),
         _ => None,
@@ -192,9 +262,30 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
                 >
                     {move || if busy.get() { "Creating charge…" } else { action_label }}
                 </button>
+                {move || host_connected().then(|| view! {
+                    <button
+                        type="button"
+                        class="button-secondary"
+                        data-testid="buy-in-host"
+                        disabled=move || busy.get() || in_host.get() == Some(HostPayment::Waiting)
+                        on:click=pay_in_host
+                    >
+                        "Pay in LiveChat"
+                    </button>
+                })}
             </Show>
             <div aria-live="polite">
                 {move || problem.get().map(|found| view! { <BuyProblemView problem=found retry/> })}
+                {move || in_host.get().map(|state| view! {
+                    <p
+                        class=if matches!(state, HostPayment::Failed(_)) { "notice notice-error" } else { "notice" }
+                        role="status"
+                        data-testid="buy-host-state"
+                        data-state=state.name()
+                    >
+                        {state.message()}
+                    </p>
+                })}
                 {move || away.get().map(|(url, opened)| view! {
                     <div class="notice" role="status" data-testid="buy-in-popup">
                         <p>
@@ -245,6 +336,63 @@ fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
             </div>
         }
         .into_any(),
+    }
+}
+
+/// A purchase handed to the Agent App's own payment window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum HostPayment {
+    Waiting,
+    Declined,
+    Failed(String),
+}
+
+impl HostPayment {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Waiting => "waiting",
+            Self::Declined => "declined",
+            Self::Failed(_) => "failed",
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            Self::Waiting => "Finish the payment in LiveChat's payment window.".to_owned(),
+            Self::Declined => {
+                "The payment was declined in LiveChat; nothing was charged.".to_owned()
+            }
+            Self::Failed(error) => format!("LiveChat could not take the payment: {error}."),
+        }
+    }
+}
+
+/// The Agent App's payment window's description of `item`.
+fn payment_intent<'a>(
+    item: &'a CatalogItem,
+    quantity: u32,
+    test: bool,
+    icon: &'a str,
+) -> PaymentIntent<'a> {
+    let (per_account, terms) = match item.kind {
+        ItemKind::OneTime { per_account, .. } => (per_account, IntentTerms::OneTime { quantity }),
+        ItemKind::Subscription {
+            months,
+            trial_days,
+            per_account,
+        } => (
+            per_account,
+            IntentTerms::Subscription { months, trial_days },
+        ),
+    };
+    PaymentIntent {
+        name: &item.name,
+        description: &item.description,
+        price: item.price,
+        per_account,
+        test,
+        terms,
+        icon,
     }
 }
 

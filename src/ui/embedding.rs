@@ -22,6 +22,9 @@ pub struct Host {
     pub customer: RwSignal<Option<CustomerProfile>>,
     /// The host answered the handshake (trusted) or is known (plain).
     pub connected: RwSignal<bool>,
+    /// The last answer of the host's own payment window:
+    /// `transaction_accepted`, `_declined` or `_failed`.
+    pub transaction: RwSignal<Option<HostEvent>>,
     /// Framed with a `plugin_id`: how the Agent App loads widgets.
     has_plugin_id: bool,
 }
@@ -39,6 +42,7 @@ impl Host {
             link: StoredValue::new(None),
             customer: RwSignal::new(None),
             connected: RwSignal::new(false),
+            transaction: RwSignal::new(None),
             has_plugin_id: false,
         }
     }
@@ -139,6 +143,11 @@ pub fn connect(config: &AppConfig, theme: Option<ThemeState>) -> Host {
                     });
                 }
             }
+            Some(
+                event @ (HostEvent::TransactionAccepted { .. }
+                | HostEvent::TransactionDeclined { .. }
+                | HostEvent::TransactionFailed { .. }),
+            ) => host.transaction.set(Some(event)),
             _ => {}
         }
     });
