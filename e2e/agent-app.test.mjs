@@ -243,6 +243,14 @@ test("inside the Agent App, sign-in and payment open in popups and the widget ca
       await widget.getByTestId("page-charge-return").waitFor();
       await widget.locator('[data-testid="return-phase"][data-phase="finished"]').waitFor({ timeout: 30_000 });
       assert.equal((await widget.getByTestId("return-outcome-title").textContent()).trim(), "Payment complete");
+      // The outcome also goes to the Agent App as a toast.
+      await page.waitForFunction(() =>
+        window.hostLog.some((e) => e.data.type === "call" && e.data.data.args[0].message === "set_toast"),
+      );
+      const toast = await page.evaluate(
+        () => window.hostLog.find((e) => e.data.type === "call" && e.data.data.args[0].message === "set_toast").data.data.args[0].data,
+      );
+      assert.deepEqual(toast, { content: "Payment complete", kind: "success" });
       await screenshot("paid");
     });
 

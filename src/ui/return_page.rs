@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 
 use super::auth::{Auth, SignInPrompt, SignInStatus};
 use super::common::{ErrorNotice, PageHeader};
+use super::embedding::{Host, ToastKind};
 use super::services::Services;
 use super::shell::Loading;
 use super::timeline::StatusTimeline;
@@ -444,6 +445,24 @@ fn ReturnFlow(target: ReturnTarget) -> impl IntoView {
     let auth = expect_context::<Auth>();
     let flow = Flow::new();
     let target = StoredValue::new(target);
+    // Inside LiveChat, the outcome also shows as the Agent App's toast.
+    if let Some(host) = use_context::<Host>() {
+        Effect::new(move |was_finished: Option<bool>| {
+            let outcome = flow.phase.with(|phase| match phase {
+                Phase::Finished(outcome) => Some(*outcome),
+                _ => None,
+            });
+            if let (Some(outcome), Some(false)) = (outcome, was_finished) {
+                let kind = if outcome.is_good() {
+                    ToastKind::Success
+                } else {
+                    ToastKind::Error
+                };
+                host.toast(kind, outcome.title());
+            }
+            outcome.is_some()
+        });
+    }
 
     // (Re)starts the page: look the charge up, then drive it.
     let start = {
