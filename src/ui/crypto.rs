@@ -620,24 +620,16 @@ async fn watch_charge(client: Client, id: BidaliChargeId, page: Page, alive: Arc
             PollDecision::WaitMs(ms) => {
                 page.watch.try_set(Watch::Checking);
                 sleep_ms(u32::try_from(ms).unwrap_or(u32::MAX)).await;
-                if dom::page_hidden() || dom::is_offline() {
-                    let paused = schedule.set_visible(!dom::page_hidden(), now());
-                    let paused = schedule.set_online(!dom::is_offline(), now()).or(paused);
-                    if let Some(paused) = paused {
-                        decision = paused;
-                        continue;
-                    }
+                if let Some(paused) = dom::sync_poll_pause(&mut schedule) {
+                    decision = paused;
+                    continue;
                 }
             }
             PollDecision::Paused => {
                 page.watch.try_set(Watch::Paused);
                 sleep_ms(500).await;
-                let visible = schedule.set_visible(!dom::page_hidden(), now());
-                let online = schedule.set_online(!dom::is_offline(), now());
-                if let Some(next) = online.or(visible) {
+                if let Some(next) = dom::sync_poll_pause(&mut schedule) {
                     decision = next;
-                } else if !schedule.is_paused() {
-                    decision = PollDecision::WaitMs(0);
                 }
                 continue;
             }

@@ -351,20 +351,16 @@ async fn drive(flow: Flow, run: u32, services: Services, auth: Auth, token: Acce
                                 checks: schedule.polls(),
                             });
                             sleep_ms(u32::try_from(ms).unwrap_or(u32::MAX)).await;
-                            if dom::page_hidden() {
-                                if let Some(paused) = schedule.set_visible(false, dom::now_ms()) {
-                                    decision = paused;
-                                    continue;
-                                }
+                            if let Some(paused) = dom::sync_poll_pause(schedule) {
+                                decision = paused;
+                                continue;
                             }
                         }
                         PollDecision::Paused => {
-                            // Hidden tab: look again when it is shown.
+                            // Hidden tab or offline: look again when back.
                             sleep_ms(500).await;
-                            if !dom::page_hidden() {
-                                decision = schedule
-                                    .set_visible(true, dom::now_ms())
-                                    .unwrap_or(PollDecision::WaitMs(0));
+                            if let Some(next) = dom::sync_poll_pause(schedule) {
+                                decision = next;
                             }
                             continue;
                         }

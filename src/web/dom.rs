@@ -137,3 +137,14 @@ pub fn page_hidden() -> bool {
 pub fn is_offline() -> bool {
     web_sys::window().is_some_and(|w| !w.navigator().on_line())
 }
+
+/// Tells a polling schedule whether the tab is visible and online now.
+/// `Some` when that changes what to do: pause, or check at once.
+pub fn sync_poll_pause(
+    schedule: &mut crate::domain::polling::PollSchedule,
+) -> Option<crate::domain::polling::PollDecision> {
+    let now = now_ms();
+    let visible = schedule.set_visible(!page_hidden(), now);
+    let online = schedule.set_online(!is_offline(), now);
+    online.or(visible)
+}
