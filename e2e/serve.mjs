@@ -25,8 +25,11 @@ async function isFile(path) {
   }
 }
 
-/** Serves `root` on 127.0.0.1 (port 0: any free one). Resolves to { url, close }. */
-export async function serve(root, { port = 0 } = {}) {
+/**
+ * Serves `root` on 127.0.0.1 (port 0: any free one). Resolves to { url, close }.
+ * `pageHeaders` are added to HTML pages (e.g. a Content-Security-Policy).
+ */
+export async function serve(root, { port = 0, pageHeaders = {} } = {}) {
   const base = resolve(root);
   if (!(await isFile(join(base, "index.html")))) {
     throw new Error(`${base}/index.html not found: build the app first (trunk build --release)`);
@@ -48,6 +51,7 @@ export async function serve(root, { port = 0 } = {}) {
       .writeHead(200, {
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",
         "cache-control": "no-store",
+        ...(extname(file) === ".html" ? pageHeaders : {}),
       })
       .end(body);
   });
