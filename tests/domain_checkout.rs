@@ -1229,3 +1229,73 @@ mod payment_intent {
         );
     }
 }
+
+mod lost_create {
+    use billing_widget::domain::checkout::{
+        reconcile_lost_create, SeenCharge, LOST_CREATE_SKEW_MS,
+    };
+    use billing_widget::domain::money::Cents;
+
+    const SENT: i64 = 1_700_000_000_000;
+
+    fn seen(
+        id: &'static str,
+        name: &'static str,
+        cents: i64,
+        at: i64,
+        pending: bool,
+    ) -> SeenCharge<'static> {
+        SeenCharge {
+            id,
+            name,
+            price: Cents::new(cents),
+            created_at_ms: at,
+            pending,
+        }
+    }
+
+    #[test]
+    fn the_newest_matching_pending_charge_is_the_lost_one() {
+        let list = [
+            seen("older", "Export", 1900, SENT - 60_000, true),
+            seen("newest", "Export", 1900, SENT + 300, true),
+            seen("other-item", "Pro plan", 1900, SENT + 500, true),
+            seen("other-price", "Export", 2900, SENT + 600, true),
+            seen("paid", "Export", 1900, SENT + 700, false),
+        ];
+        assert_eq!(
+            reconcile_lost_create(&list, "Export", Cents::new(1900), SENT),
+            Some("newest")
+        );
+    }
+
+    #[test]
+    fn a_charge_from_before_the_request_is_not_taken_for_it() {
+        let old = [seen(
+            "yesterday",
+            "Export",
+            1900,
+            SENT - LOST_CREATE_SKEW_MS - 1,
+            true,
+        )];
+        assert_eq!(
+            reconcile_lost_create(&old, "Export", Cents::new(1900), SENT),
+            None
+        );
+        let skewed = [seen(
+            "skewed",
+            "Export",
+            1900,
+            SENT - LOST_CREATE_SKEW_MS,
+            true,
+        )];
+        assert_eq!(
+            reconcile_lost_create(&skewed, "Export", Cents::new(1900), SENT),
+            Some("skewed")
+        );
+        assert_eq!(
+            reconcile_lost_create(&[], "Export", Cents::new(1900), SENT),
+            None
+        );
+    }
+}

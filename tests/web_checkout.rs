@@ -6,8 +6,8 @@ use billing_widget::config::MOCK_CLIENT_ID;
 use billing_widget::domain::charge::DirectChargeStatus;
 use billing_widget::domain::checkout::direct_timeline;
 use billing_widget::domain::oauth::{AccessToken, Callback};
-use billing_widget::mock::app;
 use billing_widget::mock::oauth::{self, AuthorizeParams, Decision, DEMO_ACCOUNTS};
+use billing_widget::mock::{app, Fault};
 use billing_widget::ui::timeline::StatusTimeline;
 use billing_widget::web::dom;
 use billing_widget::web::mock_transport::MockTransport;
@@ -214,4 +214,61 @@ async fn signed_out_the_shop_offers_sign_in_instead_of_buy() {
         .ok()
         .flatten()
         .is_none());
+}
+
+/// Waits up to `seconds` for `selector` in `root` (a lost answer takes the
+/// transport's whole timeout to be noticed).
+async fn wait_long(root: &web_sys::Element, selector: &str, seconds: u32) -> web_sys::HtmlElement {
+    for _ in 0..seconds * 10 {
+        if let Ok(Some(found)) = root.query_selector(selector) {
+            return found.unchecked_into();
+        }
+        browser::sleep(100).await;
+    }
+    panic!(
+        "{selector} did not appear; the page shows: {}",
+        root.text_content().unwrap_or_default()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_lost_answer_is_reconciled_with_the_charge_it_made_instead_of_a_second_one() {
+    let mock = start_signed_in();
+    let app = mount("/");
+    let card = wait_for(&app.root, "[data-item-id='chat-transcripts-export']").await;
+    let buy = wait_for(&card, "[data-testid=buy]").await;
+    // The server creates the charge, but its answer never arrives.
+    mock.with_backend(|b| app::fail_next_request(b, Fault::LostResponse));
+    buy.click();
+    let recovered = wait_long(&card, "[data-testid=buy-recovered]", 20).await;
+    assert!(recovered.inner_text().contains("no second charge"));
+    assert!(card
+        .query_selector("[data-testid=buy-continue]")
+        .unwrap()
+        .is_some());
+    assert!(card
+        .query_selector("[data-testid=buy-try-again]")
+        .unwrap()
+        .is_none());
+    assert_eq!(direct_charges(&mock), 1, "the one the lost request made");
+}
+
+#[wasm_bindgen_test]
+async fn a_request_that_made_nothing_offers_a_safe_retry() {
+    let mock = start_signed_in();
+    let app = mount("/");
+    let card = wait_for(&app.root, "[data-item-id='chat-transcripts-export']").await;
+    let buy = wait_for(&card, "[data-testid=buy]").await;
+    // The server never answers and creates nothing.
+    mock.with_backend(|b| app::fail_next_request(b, Fault::Hang));
+    buy.click();
+    let not_created = wait_long(&card, "[data-testid=buy-not-created]", 20).await;
+    assert!(not_created.inner_text().contains("No charge was created"));
+    assert_eq!(direct_charges(&mock), 0);
+    // Trying again creates exactly one (its confirmation page is refused
+    // here so the test page stays put).
+    mock.with_backend(|b| app::serve_pages_from(b, "https://pay.example.net"));
+    wait_for(&card, "[data-testid=buy-try-again]").await.click();
+    wait_for(&card, "[data-testid=buy-unsafe-confirmation]").await;
+    assert_eq!(direct_charges(&mock), 1);
 }

@@ -741,3 +741,40 @@ impl PaymentIntent<'_> {
         serde_json::json!({ "paymentIntent": intent })
     }
 }
+
+/// A charge as seen when looking for one whose create answer was lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeenCharge<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub price: Cents,
+    pub created_at_ms: i64,
+    /// Still waiting for the buyer, so it can be confirmed now.
+    pub pending: bool,
+}
+
+/// How much earlier than the request a charge may be stamped (the two
+/// clocks differ) and still count as made by it.
+pub const LOST_CREATE_SKEW_MS: i64 = 2 * 60 * 1000;
+
+/// The charge a create most likely made when its answer never came: the
+/// newest pending one with the same name and price, stamped no earlier than
+/// [`LOST_CREATE_SKEW_MS`] before the request was sent. `None` when nothing
+/// matches: then no charge of this purchase waits for the buyer, and trying
+/// again cannot leave two.
+pub fn reconcile_lost_create<'a>(
+    seen: &[SeenCharge<'a>],
+    name: &str,
+    price: Cents,
+    sent_at_ms: i64,
+) -> Option<&'a str> {
+    seen.iter()
+        .filter(|c| {
+            c.pending
+                && c.name == name
+                && c.price == price
+                && c.created_at_ms >= sent_at_ms.saturating_sub(LOST_CREATE_SKEW_MS)
+        })
+        .max_by_key(|c| c.created_at_ms)
+        .map(|c| c.id)
+}

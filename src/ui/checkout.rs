@@ -8,11 +8,13 @@ use super::auth::{here, start_sign_in, Auth, SignInStatus};
 use super::common::ErrorNotice;
 use super::embedding::Host;
 use super::services::Services;
+use crate::api::livechat::{DirectChargeQuery, RecurrentChargeQuery};
 use crate::api::livechat::{NewDirectCharge, NewRecurrentCharge};
 use crate::api::ApiError;
 use crate::config::{CatalogItem, ItemKind};
 use crate::domain::agent_app::HostEvent;
-use crate::domain::checkout::{IntentTerms, PaymentIntent};
+use crate::domain::charge::{DirectChargeStatus, RecurrentChargeStatus};
+use crate::domain::checkout::{reconcile_lost_create, IntentTerms, PaymentIntent, SeenCharge};
 use crate::web::{dom, popup};
 
 pub use super::return_page::ChargeReturn;
@@ -44,6 +46,12 @@ enum BuyProblem {
     Api(ApiError),
     /// The answer never came: the charge may exist.
     Unknown(ApiError),
+    /// The answer never came, but the charge was found waiting for the
+    /// buyer: its confirmation page.
+    Recovered(String),
+    /// The answer never came and no charge of this purchase waits for the
+    /// buyer: trying again is safe.
+    NotCreated(ApiError),
     /// The server's confirmation address is not one the widget follows.
     UnsafeConfirmation(String),
 }
@@ -108,6 +116,7 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
             let services = services.clone();
             let item = item.get_value();
             leptos::task::spawn_local(async move {
+                let sent_at = i64::try_from(dom::now_ms()).unwrap_or(i64::MAX);
                 let confirm = match &window {
                     None => Confirm::Here,
                     Some(Some(popup)) => Confirm::InPopup(popup),
@@ -127,6 +136,14 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
                         if let BuyProblem::Api(error) | BuyProblem::Unknown(error) = &found {
                             auth.note_error(error);
                         }
+                        let found = match found {
+                            // Look before offering anything: a second
+                            // charge must not come from a lost answer.
+                            BuyProblem::Unknown(error) => {
+                                reconcile(&services, &token, &item, sent_at, error).await
+                            }
+                            other => other,
+                        };
                         problem.try_set(Some(found));
                         busy.try_set(false);
                     }
@@ -327,6 +344,41 @@ fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
             </div>
         }
         .into_any(),
+        BuyProblem::Recovered(url) => {
+            let open = move |_| {
+                let Ok(url) = url::Url::parse(&url) else {
+                    return;
+                };
+                // Inside LiveChat a popup (this click allows one); else, or
+                // when it is blocked, this window goes.
+                let opened = dom::is_framed() && popup::open(url.as_str()).is_some();
+                if !opened {
+                    dom::navigate_to(&url);
+                }
+            };
+            view! {
+                <div class="notice" role="alert" data-testid="buy-recovered">
+                    <p>
+                        "The connection dropped, but the charge was created and is waiting for you. "
+                        "Continue to confirm it; no second charge was made."
+                    </p>
+                    <button type="button" class="button-primary" data-testid="buy-continue" on:click=open>
+                        "Continue to the payment page"
+                    </button>
+                </div>
+            }
+            .into_any()
+        }
+        BuyProblem::NotCreated(error) => view! {
+            <div class="notice notice-error" role="alert" data-testid="buy-not-created">
+                <p>{error.user_message()}</p>
+                <p>"No charge was created, so trying again is safe."</p>
+                <button type="button" class="button-secondary" data-testid="buy-try-again" on:click=move |_| retry.run(())>
+                    "Try again"
+                </button>
+            </div>
+        }
+        .into_any(),
         BuyProblem::UnsafeConfirmation(reason) => view! {
             <div class="notice notice-error" role="alert" data-testid="buy-unsafe-confirmation">
                 <p>
@@ -336,6 +388,96 @@ fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
             </div>
         }
         .into_any(),
+    }
+}
+
+/// After a create whose answer never came: is a charge of this purchase
+/// waiting for the buyer? Found: its confirmation page (if allowed). None:
+/// a retry is safe. The lookup failing too leaves the question open.
+async fn reconcile(
+    services: &Services,
+    token: &crate::domain::oauth::AccessToken,
+    item: &CatalogItem,
+    sent_at: i64,
+    error: ApiError,
+) -> BuyProblem {
+    let client = services.billing_client();
+    // (id, name, unit price, created, waiting for the buyer, confirmation page)
+    type Listed = (
+        String,
+        String,
+        crate::domain::money::Cents,
+        i64,
+        bool,
+        String,
+    );
+    let listed: Result<Vec<Listed>, ApiError> = match item.kind {
+        ItemKind::OneTime { .. } => client
+            .list_direct_charges(token, &DirectChargeQuery::default())
+            .await
+            .map(|charges| {
+                charges
+                    .into_iter()
+                    .map(|c| {
+                        let pending = c.status == DirectChargeStatus::Pending;
+                        let created = c.created_at.unix_millis();
+                        (
+                            c.id.to_string(),
+                            c.name,
+                            c.price,
+                            created,
+                            pending,
+                            c.confirmation_url,
+                        )
+                    })
+                    .collect()
+            }),
+        ItemKind::Subscription { .. } => client
+            .list_recurrent_charges(token, &RecurrentChargeQuery::default())
+            .await
+            .map(|charges| {
+                charges
+                    .into_iter()
+                    .map(|c| {
+                        let pending = c.status == RecurrentChargeStatus::Pending;
+                        let created = c.created_at.unix_millis();
+                        (
+                            c.id.to_string(),
+                            c.name,
+                            c.price,
+                            created,
+                            pending,
+                            c.confirmation_url,
+                        )
+                    })
+                    .collect()
+            }),
+    };
+    let found = listed.map(|listed| {
+        let seen: Vec<SeenCharge> = listed
+            .iter()
+            .map(|(id, name, price, created_at_ms, pending, _)| SeenCharge {
+                id,
+                name,
+                price: *price,
+                created_at_ms: *created_at_ms,
+                pending: *pending,
+            })
+            .collect();
+        reconcile_lost_create(&seen, &item.name, item.price, sent_at).and_then(|id| {
+            listed
+                .iter()
+                .find(|listed| listed.0 == id)
+                .map(|listed| listed.5.clone())
+        })
+    });
+    match found {
+        Ok(Some(url)) => match services.check_confirmation_url(&url) {
+            Ok(url) => BuyProblem::Recovered(url.to_string()),
+            Err(unsafe_url) => BuyProblem::UnsafeConfirmation(unsafe_url.to_string()),
+        },
+        Ok(None) => BuyProblem::NotCreated(error),
+        Err(_) => BuyProblem::Unknown(error),
     }
 }
 
