@@ -451,3 +451,60 @@ proptest! {
         prop_assert_eq!(error.is_retryable(), transient);
     }
 }
+
+mod read_retries {
+    use billing_widget::api::transport::{
+        read_retry_delay, HttpResponse, Method, TransportError, READ_RETRY_DELAYS_MS,
+    };
+
+    fn status(code: u16) -> Result<HttpResponse, TransportError> {
+        Ok(HttpResponse::new(code, ""))
+    }
+
+    #[test]
+    fn a_read_that_failed_fast_is_repeated_twice_with_growing_waits() {
+        let dropped = Err(TransportError::Network("reset".to_owned()));
+        assert_eq!(read_retry_delay(Method::Get, &dropped, 0, 0), Some(400));
+        assert_eq!(
+            read_retry_delay(Method::Get, &status(503), 1, 0),
+            Some(1_200)
+        );
+        assert_eq!(
+            read_retry_delay(Method::Get, &status(502), 2, 0),
+            None,
+            "then the buyer decides"
+        );
+        // Jitter only shortens, by at most a quarter.
+        assert_eq!(
+            read_retry_delay(Method::Get, &status(504), 0, 1000),
+            Some(300)
+        );
+        assert_eq!(
+            read_retry_delay(Method::Get, &status(504), 0, 5000),
+            Some(300)
+        );
+        assert_eq!(READ_RETRY_DELAYS_MS.len(), 2);
+    }
+
+    #[test]
+    fn writes_timeouts_and_meant_answers_are_never_repeated() {
+        for method in [Method::Post, Method::Put, Method::Patch, Method::Delete] {
+            assert_eq!(
+                read_retry_delay(method, &status(503), 0, 0),
+                None,
+                "{method}"
+            );
+        }
+        assert_eq!(
+            read_retry_delay(Method::Get, &Err(TransportError::Timeout), 0, 0),
+            None
+        );
+        for code in [200, 400, 401, 404, 409, 429, 500] {
+            assert_eq!(
+                read_retry_delay(Method::Get, &status(code), 0, 0),
+                None,
+                "{code}"
+            );
+        }
+    }
+}

@@ -669,3 +669,42 @@ async fn a_403_from_the_server_names_the_missing_permission() {
     );
     assert_eq!(app.all("[data-testid=missing-scope]").len(), 1, "said once");
 }
+
+fn unavailable(times: u32) -> ScheduledFault {
+    ScheduledFault {
+        path_prefix: Some("/v1/direct_charge".to_owned()),
+        fault: Fault::Status { status: 503 },
+        times,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_read_the_server_briefly_refuses_is_repeated_by_itself() {
+    let session = seed(Who::Owner, owner_scopes(), |backend, now| {
+        app::add_sample_charges(backend, 3, now);
+        backend.state.faults.faults.push(unavailable(2));
+    });
+    let app = session.mount("/charges");
+    app.wait_for_page(1).await;
+    assert_eq!(app.all("[data-testid=charge-row]").len(), 3);
+    assert!(app.all("[data-testid=error-notice]").is_empty());
+    let left = MockTransport::new(1).with_backend(|backend| backend.state.faults.faults.len());
+    assert_eq!(left, 0, "both 503s were met and waited out");
+}
+
+#[wasm_bindgen_test]
+async fn a_read_that_keeps_failing_is_left_to_the_buyer_to_retry() {
+    let session = seed(Who::Owner, owner_scopes(), |backend, now| {
+        app::add_sample_charges(backend, 3, now);
+        backend.state.faults.faults.push(unavailable(3));
+    });
+    let app = session.mount("/charges");
+    let notice = app.wait_for("[data-testid=error-notice]").await;
+    assert_eq!(
+        notice.get_attribute("data-status").as_deref(),
+        Some("HTTP 503")
+    );
+    app.click("[data-testid=error-retry]");
+    app.wait_for_page(1).await;
+    assert_eq!(app.all("[data-testid=charge-row]").len(), 3);
+}

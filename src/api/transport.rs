@@ -180,6 +180,34 @@ pub enum TransportError {
     Timeout,
 }
 
+/// Waits before repeating a read that failed fast, by attempt.
+pub const READ_RETRY_DELAYS_MS: [u64; 2] = [400, 1_200];
+
+/// Whether a request is worth repeating by itself after `outcome`, and after
+/// how many milliseconds (`attempt` counts repeats already made; `jitter`,
+/// from 0 to 1000, shortens the wait by up to a quarter so clients spread
+/// out). Only reads (`GET`), and only failures that say "again soon": a
+/// network error, 502, 503 or 504. Never a write (a repeated create could
+/// charge twice), never a timeout (the buyer already waited for it), never
+/// an answer the server meant.
+pub fn read_retry_delay(
+    method: Method,
+    outcome: &Result<HttpResponse, TransportError>,
+    attempt: usize,
+    jitter: u32,
+) -> Option<u64> {
+    if method != Method::Get {
+        return None;
+    }
+    let transient = match outcome {
+        Err(TransportError::Network(_)) => true,
+        Err(TransportError::Timeout) => false,
+        Ok(response) => matches!(response.status, 502..=504),
+    };
+    let delay = *READ_RETRY_DELAYS_MS.get(attempt).filter(|_| transient)?;
+    Some(delay - delay * u64::from(jitter.min(1000)) / 4000)
+}
+
 /// Sends one request and yields its response.
 ///
 /// No `Send` bound: in the browser futures hold JS values and are `!Send`,

@@ -8,17 +8,20 @@ use url::Url;
 use crate::api::bidali::{BidaliApi, BidaliClient};
 use crate::api::livechat::{BillingApi, BillingClient};
 use crate::api::plans::{PlansApi, PlansClient};
-use crate::api::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+use crate::api::transport::{
+    read_retry_delay, HttpRequest, HttpResponse, Transport, TransportError,
+};
 use crate::api::ApiError;
 use crate::config::{AppConfig, Mode, OAuthFlow};
 use crate::domain::oauth::{FlowKind, OAuthClient, Scope};
 use crate::domain::return_url::{check_confirmation_url, UnsafeUrlError};
 #[cfg(feature = "mock")]
 use crate::mock::app::SIGN_IN_PATH;
+use crate::web::dom;
 #[cfg(feature = "mock")]
 use crate::web::mock_transport::MockTransport;
 use crate::web::server_clock::{ClockSampling, SampledClock};
-use crate::web::{dom, transport::FetchTransport};
+use crate::web::transport::{sleep_ms, FetchTransport};
 
 /// The app's route that receives the OAuth answer.
 pub const CALLBACK_PATH: &str = "auth/callback";
@@ -33,12 +36,32 @@ pub enum AppTransport {
     Mock(MockTransport),
 }
 
-impl Transport for AppTransport {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+impl AppTransport {
+    async fn send_once(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         match self {
             Self::Network(network) => network.send(request).await,
             #[cfg(feature = "mock")]
             Self::Mock(mock) => mock.send(request).await,
+        }
+    }
+}
+
+impl Transport for AppTransport {
+    /// Reads that fail fast (a dropped connection, 502-504) are repeated
+    /// twice, a moment apart, before anyone is bothered; writes never are.
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let mut attempt = 0;
+        loop {
+            let outcome = self.send_once(request.clone()).await;
+            // Math.random() is in [0, 1): a whole number below 1000.
+            let jitter = (js_sys::Math::random() * 1000.0) as u32;
+            match read_retry_delay(request.method, &outcome, attempt, jitter) {
+                Some(wait_ms) => {
+                    sleep_ms(u32::try_from(wait_ms).unwrap_or(u32::MAX)).await;
+                    attempt += 1;
+                }
+                None => return outcome,
+            }
         }
     }
 }
