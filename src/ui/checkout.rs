@@ -8,13 +8,16 @@ use super::auth::{here, start_sign_in, Auth, SignInStatus};
 use super::common::ErrorNotice;
 use super::embedding::Host;
 use super::services::Services;
-use crate::api::livechat::{DirectChargeQuery, RecurrentChargeQuery};
+use crate::api::livechat::{
+    DirectCharge, DirectChargeQuery, RecurrentCharge, RecurrentChargeQuery,
+};
 use crate::api::livechat::{NewDirectCharge, NewRecurrentCharge};
 use crate::api::ApiError;
 use crate::config::{CatalogItem, ItemKind};
 use crate::domain::agent_app::HostEvent;
 use crate::domain::charge::{DirectChargeStatus, RecurrentChargeStatus};
 use crate::domain::checkout::{reconcile_lost_create, IntentTerms, PaymentIntent, SeenCharge};
+use crate::domain::money::Cents;
 use crate::web::{dom, popup};
 
 pub use super::return_page::ChargeReturn;
@@ -391,6 +394,54 @@ fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
     }
 }
 
+/// A listed charge, direct or recurrent, as reconciling needs it.
+struct Listed {
+    id: String,
+    name: String,
+    price: Cents,
+    created_at_ms: i64,
+    pending: bool,
+    confirmation_url: String,
+}
+
+impl Listed {
+    fn seen(&self) -> SeenCharge<'_> {
+        SeenCharge {
+            id: &self.id,
+            name: &self.name,
+            price: self.price,
+            created_at_ms: self.created_at_ms,
+            pending: self.pending,
+        }
+    }
+}
+
+impl From<DirectCharge> for Listed {
+    fn from(c: DirectCharge) -> Self {
+        Self {
+            pending: c.status == DirectChargeStatus::Pending,
+            created_at_ms: c.created_at.unix_millis(),
+            id: c.id.to_string(),
+            name: c.name,
+            price: c.price,
+            confirmation_url: c.confirmation_url,
+        }
+    }
+}
+
+impl From<RecurrentCharge> for Listed {
+    fn from(c: RecurrentCharge) -> Self {
+        Self {
+            pending: c.status == RecurrentChargeStatus::Pending,
+            created_at_ms: c.created_at.unix_millis(),
+            id: c.id.to_string(),
+            name: c.name,
+            price: c.price,
+            confirmation_url: c.confirmation_url,
+        }
+    }
+}
+
 /// After a create whose answer never came: is a charge of this purchase
 /// waiting for the buyer? Found: its confirmation page (if allowed). None:
 /// a retry is safe. The lookup failing too leaves the question open.
@@ -402,73 +453,23 @@ async fn reconcile(
     error: ApiError,
 ) -> BuyProblem {
     let client = services.billing_client();
-    // (id, name, unit price, created, waiting for the buyer, confirmation page)
-    type Listed = (
-        String,
-        String,
-        crate::domain::money::Cents,
-        i64,
-        bool,
-        String,
-    );
     let listed: Result<Vec<Listed>, ApiError> = match item.kind {
         ItemKind::OneTime { .. } => client
             .list_direct_charges(token, &DirectChargeQuery::default())
             .await
-            .map(|charges| {
-                charges
-                    .into_iter()
-                    .map(|c| {
-                        let pending = c.status == DirectChargeStatus::Pending;
-                        let created = c.created_at.unix_millis();
-                        (
-                            c.id.to_string(),
-                            c.name,
-                            c.price,
-                            created,
-                            pending,
-                            c.confirmation_url,
-                        )
-                    })
-                    .collect()
-            }),
+            .map(|charges| charges.into_iter().map(Listed::from).collect()),
         ItemKind::Subscription { .. } => client
             .list_recurrent_charges(token, &RecurrentChargeQuery::default())
             .await
-            .map(|charges| {
-                charges
-                    .into_iter()
-                    .map(|c| {
-                        let pending = c.status == RecurrentChargeStatus::Pending;
-                        let created = c.created_at.unix_millis();
-                        (
-                            c.id.to_string(),
-                            c.name,
-                            c.price,
-                            created,
-                            pending,
-                            c.confirmation_url,
-                        )
-                    })
-                    .collect()
-            }),
+            .map(|charges| charges.into_iter().map(Listed::from).collect()),
     };
     let found = listed.map(|listed| {
-        let seen: Vec<SeenCharge> = listed
-            .iter()
-            .map(|(id, name, price, created_at_ms, pending, _)| SeenCharge {
-                id,
-                name,
-                price: *price,
-                created_at_ms: *created_at_ms,
-                pending: *pending,
-            })
-            .collect();
+        let seen: Vec<SeenCharge> = listed.iter().map(Listed::seen).collect();
         reconcile_lost_create(&seen, &item.name, item.price, sent_at).and_then(|id| {
             listed
                 .iter()
-                .find(|listed| listed.0 == id)
-                .map(|listed| listed.5.clone())
+                .find(|charge| charge.id == id)
+                .map(|charge| charge.confirmation_url.clone())
         })
     });
     match found {
