@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { journey, useBrowser } from "./harness.mjs";
+import { assertAccessible, journey, useBrowser } from "./harness.mjs";
 import { serve } from "./serve.mjs";
 
 const env = await useBrowser();
@@ -40,6 +40,8 @@ async function embedded(name, hostUrl, allowed) {
 
 const widgetFrame = (page) => page.frameLocator("iframe[title='Billing widget']");
 const log = (page) => page.evaluate(() => window.hostLog.map((entry) => entry.data));
+/** The frame that holds the widget, for checks that run inside it. */
+const widgetFrameOf = (page) => page.frames().find((f) => f.url().startsWith(env.server.url));
 
 test("trusted connection: handshake, plugin_inited, every call answered, customer and theme", async () => {
   const host = await hostServer();
@@ -81,6 +83,7 @@ test("trusted connection: handshake, plugin_inited, every call answered, custome
       assert.deepEqual(answer.data, { error: false });
       await widgetFrame(page).getByTestId("host-customer-name").filter({ hasText: "Ada Lovelace" }).waitFor();
       assert.equal(await widgetFrame(page).getByTestId("host-customer-email").textContent(), "ada@example.com");
+      await assertAccessible(widgetFrameOf(page), "the embedded shop with the customer");
       await screenshot("customer");
     });
 
@@ -88,6 +91,7 @@ test("trusted connection: handshake, plugin_inited, every call answered, custome
       const request = await page.evaluate(() => window.hostCall("change_theme", { theme: "dark" }));
       await page.waitForFunction((r) => window.hostLog.some((e) => e.data.type === "response" && e.data.request === r), request);
       await widgetFrame(page).locator("html[data-theme=dark]").waitFor({ state: "attached" });
+      await assertAccessible(widgetFrameOf(page), "the embedded shop, dark");
       await screenshot("dark");
     });
 
@@ -106,6 +110,7 @@ test("trusted connection: handshake, plugin_inited, every call answered, custome
       assert.equal(await email.inputValue(), "ada@example.com");
       assert.equal(await widgetFrame(page).getByTestId("crypto-first-name").inputValue(), "Ada");
       assert.equal(await widgetFrame(page).getByTestId("crypto-last-name").inputValue(), "Lovelace");
+      await assertAccessible(widgetFrameOf(page), "the embedded crypto form, dark, prefilled");
       await screenshot("crypto-prefilled");
     });
 
@@ -219,6 +224,7 @@ test("inside the Agent App, sign-in and payment open in popups and the widget ca
       await widget.getByTestId("sign-in-to-buy").first().click();
       const popup = await popupOpened;
       await popup.getByTestId("mock-sign-in").waitFor();
+      await assertAccessible(popup, "the mock sign-in page in a popup");
       const closed = popup.waitForEvent("close");
       await popup.getByTestId("mock-account-olivia.owner@example.com").click();
       await closed;
@@ -227,6 +233,7 @@ test("inside the Agent App, sign-in and payment open in popups and the widget ca
       for (const secret of ["code=", "state=", "access_token"]) {
         assert.ok(!frameUrl.includes(secret), `${secret} left in the widget's address: ${frameUrl}`);
       }
+      await assertAccessible(widgetFrameOf(page), "the embedded shop, signed in");
       await screenshot("signed-in");
     });
 
@@ -236,6 +243,7 @@ test("inside the Agent App, sign-in and payment open in popups and the widget ca
       const popup = await popupOpened;
       await popup.getByTestId("mock-confirm").waitFor();
       await widget.getByTestId("buy-in-popup").waitFor();
+      await assertAccessible(widgetFrameOf(page), "the embedded shop, confirming in a popup");
       await screenshot("confirming-in-popup");
       const closed = popup.waitForEvent("close");
       await popup.getByTestId("mock-accept").click();
@@ -251,6 +259,7 @@ test("inside the Agent App, sign-in and payment open in popups and the widget ca
         () => window.hostLog.find((e) => e.data.type === "call" && e.data.data.args[0].message === "set_toast").data.data.args[0].data,
       );
       assert.deepEqual(toast, { content: "Payment complete", kind: "success" });
+      await assertAccessible(widgetFrameOf(page), "the embedded return page, paid");
       await screenshot("paid");
     });
 
@@ -278,6 +287,7 @@ test("inside the Agent App, sign-in and payment open in popups and the widget ca
 
       await page.evaluate((id) => window.hostCall("transaction_declined", { chargeId: id }), chargeId);
       await widget.locator('[data-testid="buy-host-state"][data-state="declined"]').waitFor();
+      await assertAccessible(widgetFrameOf(page), "the embedded shop, declined in LiveChat's window");
       await screenshot("declined-in-host");
 
       await widget.getByTestId("buy-in-host").first().click();

@@ -4,7 +4,7 @@
 // mock's saved state (localStorage) is read to check what the server saw.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { SIDEBAR, journey, useBrowser } from "./harness.mjs";
+import { SIDEBAR, assertAccessible, journey, useBrowser } from "./harness.mjs";
 import { OLIVIA, STATE_KEY, mockState, signIn } from "./widget.mjs";
 
 const env = await useBrowser();
@@ -72,6 +72,7 @@ describe("sign in with LiveChat", () => {
     });
     await step("standalone, the shop explains how to add the widget to LiveChat", async () => {
       await page.getByTestId("setup-instructions").waitFor();
+      await assertAccessible(page, "the shop, signed out, with the setup instructions");
     });
     await j.screenshot("signed-out-shop");
     await step("the authorize request carries a PKCE S256 challenge and a state", async () => {
@@ -84,6 +85,8 @@ describe("sign in with LiveChat", () => {
       assert.match(authorize.get("state"), /^[A-Za-z0-9_-]{22}$/);
       assert.equal(authorize.get("client_id"), "billing-widget-demo");
       assert.equal(authorize.get("redirect_uri"), j.url("/auth/callback"));
+      await page.getByTestId("mock-sign-in").waitFor();
+      await assertAccessible(page, "the mock sign-in page");
     });
     await j.screenshot("mock-sign-in");
     await step("after choosing an account the widget is signed in, on the shop", async () => {
@@ -109,6 +112,7 @@ describe("sign in with LiveChat", () => {
       await page.reload();
       await page.getByTestId("session-bar").waitFor();
       assert.equal(await page.evaluate(() => sessionStorage.getItem("billing-widget.oauth.handoff")), null);
+      await assertAccessible(page, "the shop, signed in");
     });
     await j.screenshot("signed-in-shop");
     await step("sign out forgets the token and revokes it", async () => {
@@ -143,6 +147,7 @@ describe("sign in with LiveChat", () => {
       assertNoSecretsInAddress(page);
       assert.equal(new URL(page.url()).hash, "");
       assert.match(await page.getByTestId("session-scopes").textContent(), /billing_manage/);
+      await assertAccessible(page, "the shop, signed in, 320 px");
     });
     await j.screenshot("signed-in-320");
     assert.deepEqual(j.consoleErrors, []);
@@ -162,6 +167,7 @@ describe("sign in with LiveChat", () => {
     await step("the message says access was declined; the URL holds no error or state", async () => {
       assert.match(await page.getByTestId("sign-in-failed-message").textContent(), /declined access/i);
       assertNoSecretsInAddress(page);
+      await assertAccessible(page, "sign-in failed");
     });
     await j.screenshot("denied");
     await step("a forged answer (state that was never sent) is refused", async () => {
@@ -195,6 +201,7 @@ describe("sign in with LiveChat", () => {
       await page.getByTestId("sign-in-to-buy").first().click();
       await page.getByTestId("buy-input-error").waitFor();
       assert.match(await page.getByTestId("buy-input-error").textContent(), /Too many sign-in attempts/);
+      await assertAccessible(page, "the shop, sign-in refused by the loop guard");
       assert.equal(new URL(page.url()).pathname, "/");
     });
     await j.screenshot("refused");
@@ -224,6 +231,7 @@ describe("an expired sign-in", () => {
       assert.equal(await card.getByTestId("quantity").inputValue(), "3");
       assert.equal(await page.getByTestId("session-bar").count(), 0);
       assert.equal((await mockState(page)).livechat.direct_charges.length, 0);
+      await assertAccessible(page, "the shop, sign-in expired while buying");
     });
     await j.screenshot("expired");
     await j.close();
@@ -242,6 +250,8 @@ describe("one-time purchase (direct charge)", () => {
       const state = await mockState(page);
       assert.equal(state.livechat.direct_charges.length, 1);
       assert.equal(state.livechat.direct_charges[0].status, "pending");
+      await page.getByTestId("mock-confirm").waitFor();
+      await assertAccessible(page, "the mock confirmation page");
     });
     await j.screenshot("confirmation-page");
     await step("accept: back on the return page, which activates and polls", async () => {
@@ -254,6 +264,7 @@ describe("one-time purchase (direct charge)", () => {
         ["activated", "processing"].some((k) =>
           document.querySelector(`[data-testid="step-${k}"]`)?.dataset.state === "current"),
       );
+      await assertAccessible(page, "the return page, processing");
     });
     await j.screenshot("processing");
     await step("paid", async () => {
@@ -263,6 +274,7 @@ describe("one-time purchase (direct charge)", () => {
       assert.equal(result.status, "Paid");
       const states = await stepStates(page);
       assert.deepEqual(Object.values(states), ["done", "done", "done", "done", "done"]);
+      await assertAccessible(page, "the return page, paid");
     });
     await j.screenshot("paid");
     await step("reloading the return page shows paid and sends no activation", async () => {
@@ -277,6 +289,8 @@ describe("one-time purchase (direct charge)", () => {
       const second = await page.context().newPage();
       await second.goto(page.url());
       // A tab starts without a token: it signs in and comes back to the charge.
+      await second.getByTestId("sign-in").waitFor();
+      await assertAccessible(second, "the return page, asking to sign in");
       await second.getByTestId("sign-in").click();
       await second.waitForURL(/\/mock\/authorize\?/);
       await second.getByTestId(`mock-account-${OLIVIA}`).click();
@@ -327,6 +341,7 @@ describe("one-time purchase (direct charge)", () => {
       assert.equal(await page.getByTestId("return-outcome").getAttribute("data-good"), "false");
       const states = await stepStates(page);
       assert.equal(states.paid, "failed");
+      await assertAccessible(page, "the return page, payment failed");
     });
     await j.screenshot("failed");
     await j.close();
@@ -349,6 +364,7 @@ describe("one-time purchase (direct charge)", () => {
       const [charge] = (await mockState(page)).livechat.direct_charges;
       assert.equal(charge.status, "declined");
       assert.equal(charge.activation_requests, 0);
+      await assertAccessible(page, "the return page, declined, 320 px");
     });
     await j.screenshot("declined-320");
     await j.close();
@@ -388,12 +404,14 @@ describe("one-time purchase (direct charge)", () => {
     await step("markup in the id", async () => {
       await page.goto(j.url("/return?id=%3Cscript%3E&type=direct_charge"));
       await page.getByTestId("return-invalid").waitFor();
+      await assertAccessible(page, "the return page, invalid address");
       assert.equal(await page.locator("script:not([src])").count() <= 1, true);
     });
     await step("an unknown id is explained", async () => {
       await page.goto(j.url("/return?id=no-such-charge&type=direct_charge"));
       const result = await outcome(page);
       assert.equal(result.phase, "not-found");
+      await assertAccessible(page, "the return page, unknown charge");
     });
     await j.screenshot("unknown-id");
     await j.close();
@@ -417,6 +435,7 @@ describe("subscriptions (recurrent charges)", () => {
       const [sub] = (await mockState(page)).livechat.recurrent_charges;
       assert.equal(sub.activation_requests, 1);
       assert.ok(sub.trial_ends_ms > Date.now());
+      await assertAccessible(page, "the return page, free trial started");
     });
     await j.screenshot("trial");
     await j.close();
@@ -432,6 +451,7 @@ describe("subscriptions (recurrent charges)", () => {
       const result = await outcome(page);
       assert.equal(result.title, "Subscription frozen");
       assert.match(await page.getByTestId("return-outcome").textContent(), /payment method/);
+      await assertAccessible(page, "the return page, subscription frozen, 320 px");
     });
     await j.screenshot("frozen-320");
     await j.close();
@@ -448,6 +468,7 @@ describe("subscriptions (recurrent charges)", () => {
       const result = await outcome(page);
       assert.equal(result.phase, "awaiting-buyer");
       assert.match(await page.getByTestId("return-confirm-link").getAttribute("href"), /\/mock\/confirm\?/);
+      await assertAccessible(page, "the return page, awaiting the buyer");
     });
     await j.screenshot("awaiting");
     await step("decline", async () => {

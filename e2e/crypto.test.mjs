@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import jsQR from "jsqr";
-import { journey, useBrowser, SIDEBAR } from "./harness.mjs";
+import { assertAccessible, journey, useBrowser, SIDEBAR } from "./harness.mjs";
 import { mockState, STATE_KEY } from "./widget.mjs";
 
 const env = await useBrowser();
@@ -125,6 +125,7 @@ test("pays in bitcoin to a receipt: quotes with logos, QR, copy buttons, countdo
       assert.equal(await page.evaluate(() => document.activeElement?.id), "crypto-amount");
       const state = await mockState(page).catch(() => ({ bidali: { charges: [] } }));
       assert.equal(state.bidali.charges.length, 0, "nothing was sent");
+      await assertAccessible(page, "the crypto form, with an error");
       await screenshot("bad-amount");
     });
 
@@ -154,6 +155,7 @@ test("pays in bitcoin to a receipt: quotes with logos, QR, copy buttons, countdo
       await assertNoBrokenImages(page);
       const clock = await page.getByTestId("countdown-clock").textContent();
       assert.match(clock, /^1[45]:\d\d$/, `a fresh quote has about 15 minutes: ${clock}`);
+      await assertAccessible(page, "the crypto quote list");
       await screenshot("quotes");
     });
 
@@ -179,13 +181,26 @@ test("pays in bitcoin to a receipt: quotes with logos, QR, copy buttons, countdo
       await page.getByTestId("copy-amount").click();
       await page.getByTestId("copy-amount-status").filter({ hasText: "on the clipboard" }).waitFor();
       assert.equal(await page.evaluate(() => navigator.clipboard.readText()), amount);
+      await assertAccessible(page, "the crypto pay panel, copied");
+    });
+
+    await step("offline, checking pauses and says so; back online, it resumes at once", async () => {
+      await page.context().setOffline(true);
+      await page.getByTestId("crypto-paused").waitFor();
+      // The payer acts now, but nothing is read while offline.
+      await advanceServerClock(page, 4 * MINUTE);
+      await page.waitForTimeout(2_500);
+      assert.equal(await page.getByTestId("crypto-status").getAttribute("data-code"), "100");
+      await screenshot("offline");
+      await page.context().setOffline(false);
+      await page.getByTestId("crypto-paused").waitFor({ state: "detached" });
     });
 
     await step("the payment is seen, then confirmed block by block", async () => {
-      await advanceServerClock(page, 4 * MINUTE);
       await waitForVerdict(page, "Confirming payment");
       assert.match(await page.getByTestId("crypto-verdict-detail").textContent(), /0 of 2 confirmations/);
       assert.equal(await page.getByTestId("pay-panel").count(), 0, "nothing more to send");
+      await assertAccessible(page, "the crypto payment, confirming");
       await screenshot("confirming");
       await advanceServerClock(page, 4 * MINUTE);
       await page.getByTestId("crypto-verdict-detail").filter({ hasText: "1 of 2 confirmations" }).waitFor();
@@ -211,6 +226,7 @@ test("pays in bitcoin to a receipt: quotes with logos, QR, copy buttons, countdo
         "BITCOIN_TRANSACTION_CONFIRMED",
         "BITCOIN_TRANSACTION_CONFIRMED",
       ]);
+      await assertAccessible(page, "the crypto receipt");
       await screenshot("receipt");
     });
 
@@ -256,6 +272,7 @@ test("underpays in litecoin, is told exactly what is missing, then pays the rest
       assert.equal(await decodeQr(page), `litecoin:${address}?amount=${outstanding}`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.equal(overflow, 0, "no horizontal scrolling at 320 px");
+      await assertAccessible(page, "the crypto payment, partially paid, 320 px");
       await screenshot("underpaid");
     });
 
@@ -268,6 +285,7 @@ test("underpays in litecoin, is told exactly what is missing, then pays the rest
       assert.equal(await page.getByTestId("crypto-requote").count(), 0, "no new quote after money moved");
       const status = page.getByTestId("crypto-status");
       assert.equal(await status.getAttribute("data-code"), "420");
+      await assertAccessible(page, "the crypto payment, paid too late, 320 px");
       await screenshot("late");
     });
     assert.deepEqual(unexpected(j.consoleErrors), []);
@@ -291,6 +309,7 @@ test("a quote expires by the server's clock, not the device's, and a new quote p
       const [whole, fraction = ""] = amount.split(".");
       const wei = (BigInt(whole) * 10n ** 18n + BigInt(fraction.padEnd(18, "0"))).toString();
       assert.equal(await decodeQr(page), `ethereum:${address}?value=${wei}`);
+      await assertAccessible(page, "the crypto pay panel, dark, 320 px");
     });
 
     await step("the server's clock jumps 16 minutes ahead of the device: the countdown follows the server", async () => {
@@ -301,6 +320,7 @@ test("a quote expires by the server's clock, not the device's, and a new quote p
       assert.equal(await page.getByTestId("countdown-announcement").textContent(), "The quote has expired.");
       assert.equal(await page.getByTestId("crypto-status").getAttribute("data-code"), "410");
       assert.equal(await page.getByTestId("pay-panel").count(), 0, "no address to pay to once expired");
+      await assertAccessible(page, "the crypto quote, expired, dark, 320 px");
       await screenshot("expired");
     });
 
@@ -345,6 +365,7 @@ test("logos fall back to the bundled ones, then to the generic coin, and never s
         "logo-bitcoincash": "local",
       });
       await assertNoBrokenImages(page);
+      await assertAccessible(page, "the crypto quote list, fallback logos, 320 px");
       await screenshot("fallback-logos");
     });
   } finally {
@@ -380,6 +401,7 @@ test("every other outcome gets its own verdict and way forward, and only paid on
         if (scenario === "crypto_overpaid") {
           assert.match(await page.getByTestId("crypto-verdict-detail").textContent(), /more than required/);
         }
+        await assertAccessible(page, `the crypto payment, ${title}, 320 px`);
         await screenshot(scenario);
       });
     }

@@ -1,10 +1,15 @@
 // Shared set-up for the end-to-end journeys: the system Chromium driven by
 // playwright-core, the built app served from dist/, screenshots for every
-// key screen, and failures that name the step they happened in.
-import { mkdir } from "node:fs/promises";
+// key screen, an axe-core accessibility check, and failures that name the
+// step they happened in.
+import { mkdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { serve } from "./serve.mjs";
+
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+let axeSource;
 
 export const SCREENSHOTS = process.env.E2E_SCREENSHOTS ?? "e2e/screenshots";
 const DIST = process.env.E2E_DIST ?? "dist";
@@ -90,4 +95,41 @@ export async function useBrowser() {
     await env.server?.close();
   });
   return env;
+}
+
+/**
+ * Runs axe-core on what `target` (a Page, or the Frame that holds the widget
+ * when it runs embedded) shows now. Serious and critical violations fail with
+ * each rule, its impact, help text and first targets; moderate and minor ones
+ * are printed as a warning line.
+ */
+export async function assertAccessible(target, label) {
+  if (!(await target.evaluate(() => typeof window.axe === "object"))) {
+    // Evaluated rather than added as a <script>: no tag in the page's markup,
+    // and a page under its Content-Security-Policy can be checked too.
+    axeSource ??= await readFile(AXE, "utf8");
+    await target.evaluate(`${axeSource}\n;undefined`);
+  }
+  const violations = await target.evaluate(async () => {
+    const results = await window.axe.run(document, { resultTypes: ["violations"] });
+    return results.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(" ")),
+      summary: (v.nodes[0]?.failureSummary ?? "").replace(/\s+/g, " ").trim(),
+    }));
+  });
+  const describe = (v) => {
+    const more = v.targets.length > 3 ? ` (+${v.targets.length - 3} more)` : "";
+    return `  ${v.id} [${v.impact}] ${v.help}: ${v.targets.slice(0, 3).join(", ")}${more}\n    ${v.summary.slice(0, 300)}`;
+  };
+  const blocking = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const minor = violations.filter((v) => !blocking.includes(v));
+  if (minor.length > 0) {
+    console.warn(`axe warning on ${label}: ${minor.map((v) => `${v.id} [${v.impact}]`).join(", ")}`);
+  }
+  if (blocking.length > 0) {
+    throw new Error(`accessibility violations on ${label}:\n${blocking.map(describe).join("\n")}`);
+  }
 }

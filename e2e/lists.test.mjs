@@ -3,7 +3,7 @@
 // in mock mode against the release build.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { SIDEBAR, journey, useBrowser } from "./harness.mjs";
+import { SIDEBAR, assertAccessible, journey, useBrowser } from "./harness.mjs";
 import { ADAM, OLIVIA, mockState, signIn } from "./widget.mjs";
 
 const env = await useBrowser();
@@ -40,6 +40,7 @@ describe("charges list", () => {
       assert.match(shown[0].text, /Sample item 1\b/);
       assert.match(await pageNumber(page), /Page 1/);
       assert.ok(await page.getByTestId("page-prev").isDisabled());
+      await assertAccessible(page, "the charges list");
     });
     await j.screenshot("page-1");
     await step("page 2: twenty more, in the address bar too", async () => {
@@ -71,6 +72,7 @@ describe("charges list", () => {
       assert.equal(shown.length, 9);
       assert.ok(shown.every((row) => row.status === "failed"));
       assert.match(await pageNumber(page), /Page 1/);
+      await assertAccessible(page, "the charges list, filtered");
     });
     await j.screenshot("filtered-failed");
     await step("filter: success pages 20 then 7", async () => {
@@ -90,6 +92,7 @@ describe("charges list", () => {
       assert.match(await page.getByTestId("charge-status").textContent(), /Paid/);
       const states = await page.$$eval('[data-testid="status-timeline"] li', (els) => els.map((el) => el.dataset.state));
       assert.deepEqual(states, ["done", "done", "done", "done", "done"]);
+      await assertAccessible(page, "a charge's detail");
     });
     await j.screenshot("detail");
     assert.deepEqual(j.consoleErrors, []);
@@ -106,6 +109,7 @@ describe("charges list", () => {
       assert.equal((await rows(page)).length, 20);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `scrolls sideways by ${overflow}px`);
+      await assertAccessible(page, "the charges list, dark, 320 px");
     });
     await j.screenshot("charges-320-dark");
     await j.close();
@@ -132,9 +136,11 @@ describe("subscriptions", () => {
       const shown = await rows(page, "subscription-row");
       assert.equal(shown.length, 1);
       assert.equal(shown[0].status, "active");
+      await assertAccessible(page, "the subscriptions list");
       await page.getByTestId("subscription-link").first().click();
       await page.getByTestId("subscription-detail").waitFor();
       assert.match(await page.getByTestId("next-charge").textContent(), /\d{4}/);
+      await assertAccessible(page, "a subscription's detail");
     });
     await j.screenshot("active");
     let estimate;
@@ -143,6 +149,7 @@ describe("subscriptions", () => {
       await page.getByTestId("cancel-dialog").waitFor();
       estimate = (await page.getByTestId("refund-estimate").textContent()).trim();
       assert.match(estimate, /\$\d[\d,]*\.\d\d/);
+      await assertAccessible(page, "the cancel dialog, open");
     });
     await j.screenshot("cancel-dialog");
     await step("keeping it changes nothing", async () => {
@@ -156,6 +163,7 @@ describe("subscriptions", () => {
       assert.match(await page.getByTestId("subscription-status").textContent(), /Cancelled/);
       const [sub] = (await mockState(page)).livechat.recurrent_charges;
       assert.equal(sub.status, "cancelled");
+      await assertAccessible(page, "a subscription's detail, cancelled");
     });
     await step("the ledger lists the collection and the refund", async () => {
       await page.getByRole("link", { name: "Ledger" }).click();
@@ -167,6 +175,7 @@ describe("subscriptions", () => {
       assert.ok(types.includes("refund"), types.join());
       const refund = page.locator('[data-testid="ledger-row"][data-type="refund"]');
       assert.match(await refund.getByTestId("ledger-amount").textContent(), /[-−]\s?\$/);
+      await assertAccessible(page, "the ledger");
     });
     await j.screenshot("ledger-with-refund");
     assert.deepEqual(j.consoleErrors, []);
@@ -184,6 +193,7 @@ describe("ledger", () => {
       await page.getByTestId("missing-scope").waitFor();
       assert.match(await page.getByTestId("missing-scope").textContent(), /ledger_read/);
       assert.equal(await page.getByTestId("balance").count(), 0);
+      await assertAccessible(page, "the ledger, missing permission");
     });
     await j.screenshot("missing-scope");
     await j.close();

@@ -3,7 +3,7 @@
 // by *code, change it, and a validation error that loses nothing.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { SIDEBAR, journey, useBrowser } from "./harness.mjs";
+import { SIDEBAR, assertAccessible, journey, useBrowser } from "./harness.mjs";
 import { mockState } from "./widget.mjs";
 
 const env = await useBrowser();
@@ -39,6 +39,7 @@ describe("billing plans", () => {
       assert.equal(shown[3].cycle, "X");
       assert.match(shown[3].text, /“X”/);
       assert.equal(shown[2].active, "false");
+      await assertAccessible(page, "the plans list");
     });
     await j.screenshot("list");
     await step("create a plan with money typed as dollars", async () => {
@@ -52,6 +53,7 @@ describe("billing plans", () => {
         "plan-field-account": "1001",
       });
       await page.getByTestId("plan-field-cycle").selectOption("M");
+      await assertAccessible(page, "the new plan form");
     });
     await j.screenshot("create-form");
     await step("one click creates one plan and opens it", async () => {
@@ -66,6 +68,7 @@ describe("billing plans", () => {
       assert.equal(created[0].taxAmount, 250);
       assert.equal(created[0].billingCycleType, "M");
       assert.equal(created[0].code, "team-monthly");
+      await assertAccessible(page, "a plan's detail, just created");
     });
     await j.screenshot("created");
     await step("find it with the name filter, kept in the address", async () => {
@@ -79,6 +82,7 @@ describe("billing plans", () => {
       await page.reload();
       assert.deepEqual((await rows(page)).map((r) => r.id), ["5005"]);
       assert.equal(await page.getByTestId("plan-filter-name").inputValue(), "team");
+      await assertAccessible(page, "the plans list, filtered");
     });
     await j.screenshot("filtered");
     await step("load a plan by *code", async () => {
@@ -90,6 +94,7 @@ describe("billing plans", () => {
       assert.equal(await page.getByTestId("plan-field-cycle").inputValue(), "X");
       assert.ok(await page.getByTestId("plan-field-code").getAttribute("readonly") !== null);
       assert.ok(await page.getByTestId("plan-field-account").getAttribute("readonly") !== null);
+      await assertAccessible(page, "a plan's detail, loaded by code");
     });
     await j.screenshot("loaded-by-code");
     await step("modify it: the unknown cycle code is kept", async () => {
@@ -138,6 +143,7 @@ describe("billing plans", () => {
       assert.equal(await page.getByTestId("plan-field-name").getAttribute("aria-invalid"), null);
       const focused = await page.evaluate(() => document.activeElement?.id);
       assert.equal(focused, "plan-field-amount");
+      await assertAccessible(page, "the new plan form, with an error");
     });
     await j.screenshot("validation-error");
     await step("nothing typed was lost and nothing was sent", async () => {
@@ -169,6 +175,7 @@ describe("billing plans", () => {
       await page.goto(j.url("/plans"));
       assert.equal((await rows(page)).length, 4);
       assert.ok((await overflow()) <= 0, "the list scrolls sideways");
+      await assertAccessible(page, "the plans list, dark, 320 px");
     });
     await j.screenshot("list-320-dark");
     await step("the new plan form fits 320 px", async () => {
@@ -177,12 +184,14 @@ describe("billing plans", () => {
       await page.getByTestId("plan-submit").click();
       await page.getByTestId("plan-field-name-error").waitFor();
       assert.ok((await overflow()) <= 0, "the form scrolls sideways");
+      await assertAccessible(page, "the new plan form with errors, dark, 320 px");
     });
     await j.screenshot("new-320-dark");
     await step("a plan's detail fits 320 px", async () => {
       await page.goto(j.url("/plans/*custom-x"));
       await page.getByTestId("plan-detail").waitFor();
       assert.ok((await overflow()) <= 0, "the detail scrolls sideways");
+      await assertAccessible(page, "a plan's detail, dark, 320 px");
     });
     await j.screenshot("detail-320-dark");
     await j.close();

@@ -4,7 +4,7 @@
 // configuration is explained on the page.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DESKTOP, SIDEBAR, journey, useBrowser } from "./harness.mjs";
+import { DESKTOP, SIDEBAR, assertAccessible, journey, useBrowser } from "./harness.mjs";
 
 const env = await useBrowser();
 
@@ -28,6 +28,7 @@ describe("app shell", () => {
       const banner = page.getByTestId("test-mode-banner");
       assert.ok(await banner.isVisible(), "banner hidden");
       assert.match(await banner.innerText(), /TEST MODE/);
+      await assertAccessible(page, "the shop, signed out");
     });
     await step("the catalog comes from config.json", async () => {
       assert.equal(await page.getByTestId("catalog-item").count(), 4);
@@ -63,6 +64,7 @@ describe("app shell", () => {
         assert.ok(!fetched.some((p) => p.endsWith(".wasm") || p === path), `refetched: ${fetched}`);
         const current = page.getByRole("link", { name: linkText, exact: true });
         assert.equal(await current.getAttribute("aria-current"), "page");
+        await assertAccessible(page, `${path}, signed out`);
       });
     }
     for (const [path, testid] of SECTIONS) {
@@ -96,6 +98,7 @@ describe("app shell", () => {
       await page.goto(j.url("/no/such/page"));
       await page.getByTestId("page-not-found").waitFor();
       assert.equal(await page.getByTestId("not-found-path").innerText(), "/no/such/page");
+      await assertAccessible(page, "the not-found page");
     });
     await j.screenshot("not-found");
     await step("the link leads back to the shop", async () => {
@@ -115,6 +118,7 @@ describe("app shell", () => {
       await page.getByTestId("page-home").waitFor();
       assert.equal(await page.locator("html").getAttribute("data-theme"), "dark");
       assert.equal(await background(), "rgb(19, 19, 23)");
+      await assertAccessible(page, "the shop, dark, embedded");
     });
     await j.screenshot("home-dark");
     await step("the switch turns the light theme on and says so", async () => {
@@ -157,6 +161,7 @@ describe("app shell", () => {
             () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
           );
           assert.equal(overflow, 0, `page is ${overflow}px wider than the viewport`);
+          await assertAccessible(page, `${path} at 320 px, ${label}`);
         });
       }
       await page.goto(j.url("/"));
@@ -200,6 +205,7 @@ describe("bad configuration is explained on the page", () => {
         await message.waitFor();
         assert.match(await message.innerText(), expected);
         assert.equal(await page.getByRole("alert").count(), 1);
+        await assertAccessible(page, `the configuration error page (${name})`);
       });
       await step("no panic in the console", async () => {
         const panics = j.consoleErrors.filter((e) => /panicked|unreachable/i.test(e));

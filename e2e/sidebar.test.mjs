@@ -3,7 +3,7 @@
 // themes, and every control reached with Tab shows where the focus is.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { journey, useBrowser } from "./harness.mjs";
+import { assertAccessible, journey, useBrowser } from "./harness.mjs";
 import { signIn } from "./widget.mjs";
 
 const env = await useBrowser();
@@ -40,6 +40,7 @@ for (const scheme of ["light", "dark"]) {
         await page.locator("[data-testid=dev-panel] summary").click();
         await page.getByTestId("dev-sample-charges").click();
         await page.getByTestId("dev-message").filter({ hasText: "Added" }).waitFor();
+        await assertAccessible(page, `the developer panel, open, 300 px, ${scheme}`);
       });
       for (const path of PAGES) {
         await step(`${path}: no horizontal scrolling, focus always visible`, async () => {
@@ -50,6 +51,7 @@ for (const scheme of ["light", "dark"]) {
           const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
           assert.equal(overflow, 0, `${path} is ${overflow}px wider than 300 px`);
           assert.deepEqual(await unseenFocus(page, 12), [], `${path}: focus not visible on these`);
+          await assertAccessible(page, `${path} at 300 px, ${scheme}`);
           await screenshot(path === "/" ? "home" : path.slice(1).replace(/\//g, "-"));
         });
       }

@@ -279,13 +279,25 @@ pub fn CopyButton(
         }
     };
     let status_id = format!("{testid}-status");
+    // The name starts with the visible word, "Copy" or "Copied".
+    let label = {
+        let what = what.clone();
+        move || {
+            let verb = if state.get() == CopyState::Copied {
+                "Copied"
+            } else {
+                "Copy"
+            };
+            format!("{verb} the {what}")
+        }
+    };
     view! {
         <span class="copy">
             <button
                 type="button"
                 class="button-secondary copy-button"
                 data-testid=testid.clone()
-                aria-label=format!("Copy the {what}")
+                aria-label=label
                 aria-describedby=status_id.clone()
                 on:click=copy
             >
