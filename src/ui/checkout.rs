@@ -87,6 +87,19 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
     let field_id = item.with_value(|i| format!("quantity-{}", i.id));
 
     let test_mode = services.is_mock();
+    // The quantity to buy, or `None` with the reason shown at the field.
+    let chosen_quantity = move || {
+        if !asks_quantity {
+            return Some(default_quantity);
+        }
+        match parse_quantity(&quantity.get_untracked()) {
+            Ok(chosen) => Some(chosen),
+            Err(message) => {
+                problem.set(Some(BuyProblem::Input(message)));
+                None
+            }
+        }
+    };
     let buy = {
         let services = services.clone();
         move || {
@@ -98,16 +111,8 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
                 auth.reject();
                 return;
             };
-            let quantity = if asks_quantity {
-                match parse_quantity(&quantity.get_untracked()) {
-                    Ok(q) => q,
-                    Err(message) => {
-                        problem.set(Some(BuyProblem::Input(message)));
-                        return;
-                    }
-                }
-            } else {
-                default_quantity
+            let Some(quantity) = chosen_quantity() else {
+                return;
             };
             busy.set(true);
             problem.set(None);
@@ -176,16 +181,8 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
         let Some(host) = host else {
             return;
         };
-        let quantity = if asks_quantity {
-            match parse_quantity(&quantity.get_untracked()) {
-                Ok(q) => q,
-                Err(message) => {
-                    problem.set(Some(BuyProblem::Input(message)));
-                    return;
-                }
-            }
-        } else {
-            default_quantity
+        let Some(quantity) = chosen_quantity() else {
+            return;
         };
         problem.set(None);
         host.transaction.set(None);
