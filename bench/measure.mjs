@@ -6,6 +6,12 @@
 //     and the widget/counter ratio, which is the figure that counts;
 //   - for the widget: time to `app-ready` (configuration loaded) and the
 //     number of requests a cold load makes;
+//   - the same first paint with the CPU slowed 4x (Chromium's CPU
+//     throttling), where the wasm's compile and start cost shows more;
+//   - memory after load: the JS heap after a forced garbage collection plus
+//     the wasm linear memory, widget and counter side by side;
+//   - Lighthouse's performance, accessibility and best-practices scores of
+//     the widget in mock mode (set BENCH_LIGHTHOUSE=0 to skip);
 //   - optionally the sizes of a live-only build (no bundled mock).
 // Figures are reported, never asserted: wall-clock limits make flaky tests.
 import { readdir, readFile } from "node:fs/promises";
@@ -46,7 +52,10 @@ const median = (xs) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
-async function paints(browser, dir, marks) {
+/** The CPU slow-down of the throttled runs (Chromium's own emulation). */
+const CPU_SLOWDOWN = 4;
+
+async function paints(browser, dir, marks, { cpuRate = 1 } = {}) {
   const server = await serve(dir);
   const times = Object.fromEntries(marks.map((m) => [m, []]));
   let requests = 0;
@@ -55,6 +64,10 @@ async function paints(browser, dir, marks) {
       // A new context per run: a cold cache, as a first visit has.
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
+      if (cpuRate > 1) {
+        const cdp = await context.newCDPSession(page);
+        await cdp.send("Emulation.setCPUThrottlingRate", { rate: cpuRate });
+      }
       let count = 0;
       page.on("request", () => (count += 1));
       await page.goto(server.url + "/");
@@ -71,7 +84,91 @@ async function paints(browser, dir, marks) {
   return { medians: Object.fromEntries(marks.map((m) => [m, median(times[m])])), requests };
 }
 
+// Trunk's loader announces the instance's exports in the
+// `TrunkApplicationStarted` event (`window.wasmBindings` holds only the JS
+// glue's functions), so the wasm memory is caught there.
+const CATCH_WASM_MEMORY = () => {
+  addEventListener("TrunkApplicationStarted", (event) => {
+    window.__benchWasmMemory = event.detail?.wasm?.memory;
+  });
+};
+
+/**
+ * JS heap in use after a forced garbage collection, and the wasm linear
+ * memory, once the app has reached `mark` and settled; median of 3 loads.
+ */
+async function memory(browser, dir, mark) {
+  const server = await serve(dir);
+  const heap = [];
+  const wasm = [];
+  try {
+    for (let run = 0; run < 3; run += 1) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.addInitScript(CATCH_WASM_MEMORY);
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Performance.enable");
+      await page.goto(server.url + "/");
+      await page.waitForFunction((m) => performance.getEntriesByName(m).length > 0, mark);
+      await page.waitForFunction(() => window.__benchWasmMemory instanceof WebAssembly.Memory);
+      // Let timers and pending fetches of the load finish first.
+      await page.waitForTimeout(1000);
+      await cdp.send("HeapProfiler.collectGarbage");
+      const { metrics } = await cdp.send("Performance.getMetrics");
+      heap.push(metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? NaN);
+      wasm.push(await page.evaluate(() => window.__benchWasmMemory.buffer.byteLength));
+      await context.close();
+    }
+  } finally {
+    await server.close();
+  }
+  return { heap: median(heap), wasm: median(wasm) };
+}
+
+/**
+ * Lighthouse's category scores (0-100) for the page at `/` of `dir`, in a
+ * Chromium of its own; `null` with the reason when it cannot run.
+ */
+async function lighthouseScores(dir) {
+  let lighthouse;
+  let chromeLauncher;
+  try {
+    lighthouse = (await import("lighthouse")).default;
+    chromeLauncher = await import("chrome-launcher");
+  } catch (err) {
+    return { error: `lighthouse is not installed (${err.message}); run scripts/setup.sh` };
+  }
+  const server = await serve(dir);
+  const chrome = await chromeLauncher.launch({
+    chromePath: process.env.CHROME_BIN ?? "/usr/bin/chromium",
+    chromeFlags: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const result = await lighthouse(server.url + "/", {
+      port: chrome.port,
+      output: "json",
+      logLevel: "error",
+      onlyCategories: ["performance", "accessibility", "best-practices"],
+    });
+    const categories = result?.lhr?.categories ?? {};
+    const score = (id) => (categories[id]?.score == null ? null : Math.round(categories[id].score * 100));
+    return {
+      performance: score("performance"),
+      accessibility: score("accessibility"),
+      bestPractices: score("best-practices"),
+      runtimeError: result?.lhr?.runtimeError?.message,
+    };
+  } catch (err) {
+    return { error: err.message };
+  } finally {
+    await chrome.kill();
+    await server.close();
+  }
+}
+
 const kb = (n) => (n / 1024).toFixed(1).padStart(8);
+const mb = (n) => (n / 1024 / 1024).toFixed(2);
 
 function printSizes(title, { rows, total }) {
   console.log(`\n${title}`);
@@ -103,13 +200,39 @@ const browser = await chromium.launch({
 try {
   const widget = await paints(browser, appDir, ["app-mounted", "app-ready"]);
   const counter = await paints(browser, baseDir, ["app-mounted"]);
+  const slowWidget = await paints(browser, appDir, ["app-mounted", "app-ready"], { cpuRate: CPU_SLOWDOWN });
+  const slowCounter = await paints(browser, baseDir, ["app-mounted"], { cpuRate: CPU_SLOWDOWN });
   const ratio = widget.medians["app-mounted"] / counter.medians["app-mounted"];
+  const slowRatio = slowWidget.medians["app-mounted"] / slowCounter.medians["app-mounted"];
+  const ms = (x) => `${x.toFixed(1)} ms`.padStart(10);
   console.log(`\nFirst app paint, median of ${RUNS} cold loads (ms from navigation start)`);
-  console.log(`  widget  app-mounted ${widget.medians["app-mounted"].toFixed(1)} ms`);
-  console.log(`  widget  app-ready   ${widget.medians["app-ready"].toFixed(1)} ms (configuration loaded)`);
-  console.log(`  counter app-mounted ${counter.medians["app-mounted"].toFixed(1)} ms`);
-  console.log(`  first-paint ratio widget/counter: ${ratio.toFixed(2)}`);
+  console.log(`  ${"".padEnd(28)} ${"full speed".padStart(10)} ${`CPU ${CPU_SLOWDOWN}x slower`.padStart(16)}`);
+  console.log(`  ${"widget  app-mounted".padEnd(28)} ${ms(widget.medians["app-mounted"])} ${ms(slowWidget.medians["app-mounted"]).padStart(16)}`);
+  console.log(`  ${"widget  app-ready (config)".padEnd(28)} ${ms(widget.medians["app-ready"])} ${ms(slowWidget.medians["app-ready"]).padStart(16)}`);
+  console.log(`  ${"counter app-mounted".padEnd(28)} ${ms(counter.medians["app-mounted"])} ${ms(slowCounter.medians["app-mounted"]).padStart(16)}`);
+  console.log(`  ${"ratio widget/counter".padEnd(28)} ${ratio.toFixed(2).padStart(10)} ${slowRatio.toFixed(2).padStart(16)}`);
   console.log(`  requests on a cold load: widget ${widget.requests}, counter ${counter.requests}`);
+
+  const widgetMemory = await memory(browser, appDir, "app-ready");
+  const counterMemory = await memory(browser, baseDir, "app-mounted");
+  console.log(`\nMemory after load (MB; JS heap after a forced GC, median of 3 loads)`);
+  console.log(`  ${"".padEnd(22)} ${"widget".padStart(8)} ${"counter".padStart(8)}`);
+  const row = (label, a, b) => console.log(`  ${label.padEnd(22)} ${mb(a).padStart(8)} ${mb(b).padStart(8)}`);
+  row("JS heap used", widgetMemory.heap, counterMemory.heap);
+  row("wasm linear memory", widgetMemory.wasm, counterMemory.wasm);
+  row("total", widgetMemory.heap + widgetMemory.wasm, counterMemory.heap + counterMemory.wasm);
 } finally {
   await browser.close();
+}
+
+if (process.env.BENCH_LIGHTHOUSE !== "0") {
+  const scores = await lighthouseScores(appDir);
+  console.log(`\nLighthouse (widget in mock mode, Lighthouse's default mobile profile, simulated throttling)`);
+  if (scores.error) {
+    console.log(`  not measured: ${scores.error}`);
+  } else {
+    const show = (x) => (x == null ? "n/a" : String(x));
+    console.log(`  performance ${show(scores.performance)}, accessibility ${show(scores.accessibility)}, best practices ${show(scores.bestPractices)}`);
+    if (scores.runtimeError) console.log(`  runtime error: ${scores.runtimeError}`);
+  }
 }

@@ -5,7 +5,7 @@
 use url::Url;
 
 use super::control::ScheduledFault;
-use super::{livechat, Fault, MockBackend};
+use super::{bulk, livechat, Fault, MockBackend};
 use crate::config::MOCK_CLIENT_ID;
 
 /// The app route of the mock sign-in page.
@@ -91,6 +91,27 @@ pub fn add_sample_charges_for(
     let now_ms = now_ms.saturating_add(backend.state.clock_offset_ms);
     livechat::add_sample_direct_charges(&mut backend.state, client_id, count, now_ms)
 }
+
+/// Lists a generated data set of `count` direct charges and `count` ledger
+/// lines (at most [`bulk::MAX_BULK_ENTRIES`]) sold by `client_id`, with the
+/// stored ones, replacing any earlier set; `now_ms` is the page's clock.
+/// Returns the set's size.
+pub fn load_bulk_data(backend: &mut MockBackend, client_id: &str, count: u32, now_ms: u64) -> u32 {
+    let now_ms = now_ms.saturating_add(backend.state.clock_offset_ms);
+    let set = bulk::BulkDataSet::new(
+        BULK_SEED,
+        count,
+        client_id,
+        now_ms,
+        backend.state.livechat.commission_percent,
+    );
+    let count = set.count;
+    backend.state.livechat.bulk = Some(set);
+    count
+}
+
+/// The seed of the developer panel's bulk data set.
+pub const BULK_SEED: u64 = 1;
 
 /// How far the panel's "skip ahead" button moves the mock's clock.
 pub const SKIP_AHEAD_MS: u64 = 5 * 60 * 1000;

@@ -14,10 +14,16 @@
 //! - `POST /__mock/sample_charges` `{"count": 45, "client_id": ".."}`: finished
 //!   test direct charges for pagination demos (`client_id` defaults to
 //!   [`MOCK_CLIENT_ID`]); answers `{"added": n}`
+//! - `POST /__mock/bulk` `{"count": 10000, "seed": 7, "client_id": ".."}`: a
+//!   generated data set of `count` finished direct charges and `count` ledger
+//!   lines, listed with the stored ones (see [`super::bulk`]; `seed` defaults
+//!   to 1, `client_id` to [`MOCK_CLIENT_ID`]); answers the set.
+//!   `DELETE /__mock/bulk` removes it
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::bulk::{BulkDataSet, MAX_BULK_ENTRIES};
 use super::{livechat, reply, MockReply, MockState, NowMs};
 use crate::api::transport::{HttpRequest, HttpResponse, Method};
 use crate::config::MOCK_CLIENT_ID;
@@ -340,6 +346,11 @@ pub fn handle(
         }
         (Method::Post, "confirm") => confirm(state, body, now_ms),
         (Method::Post, "sample_charges") => sample_charges(state, body, now_ms),
+        (Method::Post, "bulk") => bulk_data(state, body, now_ms),
+        (Method::Delete, "bulk") => {
+            state.livechat.bulk = None;
+            reply::json(200, &json!({ "bulk": null }))
+        }
         (Method::Post, "payout") => {
             let payouts: Vec<Value> = livechat::pay_out_balances(state, now_ms)
                 .into_iter()
@@ -409,6 +420,51 @@ fn sample_charges(state: &mut MockState, body: Option<&str>, now_ms: NowMs) -> H
     };
     let added = livechat::add_sample_direct_charges(state, client_id, request.count, now_ms);
     reply::json(200, &json!({ "added": added }))
+}
+
+/// The body of `POST /__mock/bulk`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BulkRequest {
+    count: u32,
+    #[serde(default)]
+    seed: Option<u64>,
+    #[serde(default)]
+    client_id: Option<String>,
+}
+
+/// Replaces the bulk data set (at most [`MAX_BULK_ENTRIES`] entries).
+fn bulk_data(state: &mut MockState, body: Option<&str>, now_ms: NowMs) -> HttpResponse {
+    let usage = "the body must be {\"count\": <whole number>, \"seed\": <optional whole \
+                 number>, \"client_id\": <optional string>}";
+    let request = match reply::json_body(body).and_then(|value| {
+        if !value.is_object() {
+            return Err(reply::bad_request(usage));
+        }
+        serde_json::from_value::<BulkRequest>(value)
+            .map_err(|e| reply::bad_request(&format!("{usage}: {e}")))
+    }) {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
+    if request.count > MAX_BULK_ENTRIES {
+        return reply::invalid_field("count", &format!("at most {MAX_BULK_ENTRIES} entries"));
+    }
+    let client_id = match request.client_id.as_deref().map(str::trim) {
+        None => MOCK_CLIENT_ID,
+        Some("") => return reply::bad_request("client_id: must not be empty"),
+        Some(client_id) => client_id,
+    };
+    let set = BulkDataSet::new(
+        request.seed.unwrap_or(1),
+        request.count,
+        client_id,
+        now_ms,
+        state.livechat.commission_percent,
+    );
+    let body = reply::json(200, &set);
+    state.livechat.bulk = Some(set);
+    body
 }
 
 fn set_scenario(body: Option<&str>) -> Result<Scenario, HttpResponse> {

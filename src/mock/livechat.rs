@@ -28,6 +28,7 @@ use serde_json::{json, Map, Value};
 use thiserror::Error;
 use url::Url;
 
+use super::bulk::{merged_page, BulkCharge, BulkDataSet, Merged};
 use super::control::{GatewayOutcome, RecurrentOutcome};
 use super::oauth::{authenticate, Grant};
 use super::rng::MockRng;
@@ -162,6 +163,9 @@ pub struct LiveChatState {
     pub direct_charges: Vec<DirectChargeRecord>,
     pub recurrent_charges: Vec<RecurrentChargeRecord>,
     pub ledger: Vec<LedgerRecord>,
+    /// A large generated data set listed with the stored charges and
+    /// ledger lines (`/__mock/bulk`); absent in older saved states.
+    pub bulk: Option<BulkDataSet>,
 }
 
 impl Default for LiveChatState {
@@ -172,6 +176,7 @@ impl Default for LiveChatState {
             direct_charges: Vec::new(),
             recurrent_charges: Vec::new(),
             ledger: Vec::new(),
+            bulk: None,
         }
     }
 }
@@ -609,8 +614,15 @@ pub fn handle(
     let result = match action {
         Action::CreateDirect => create_direct(state, &ctx),
         Action::ListDirect => list_direct(state, &ctx),
-        Action::GetDirect(id) => find_direct(state, &ctx, id)
-            .map(|i| reply::json(200, &direct_json(&state.livechat.direct_charges[i]))),
+        Action::GetDirect(id) => match find_direct(state, &ctx, id) {
+            Ok(i) => Ok(reply::json(
+                200,
+                &direct_json(&state.livechat.direct_charges[i]),
+            )),
+            Err(missing) => bulk_direct(state, &ctx, id)
+                .map(|record| reply::json(200, &direct_json(&record)))
+                .ok_or(missing),
+        },
         Action::ActivateDirect(id) => activate_direct(state, &ctx, id),
         Action::CreateRecurrent => create_recurrent(state, &ctx),
         Action::ListRecurrent => list_recurrent(state, &ctx),
@@ -859,7 +871,7 @@ fn list_direct(state: &MockState, ctx: &Ctx<'_>) -> Result<HttpResponse, HttpRes
     // The mock's subscriptions never spawn direct charges, so this v3 filter
     // matches nothing.
     let by_subscription = query_value(ctx.request, "recurrent_charge_id").is_some();
-    let matching: Vec<&DirectChargeRecord> = state
+    let stored = state
         .livechat
         .direct_charges
         .iter()
@@ -867,8 +879,25 @@ fn list_direct(state: &MockState, ctx: &Ctx<'_>) -> Result<HttpResponse, HttpRes
         .filter(|c| visible_direct(c, ctx))
         .filter(|c| status.as_ref().is_none_or(|s| &c.status == s))
         .filter(|_| !by_subscription)
+        .map(|c| (c.created_ms, c));
+    // The bulk set's charges are merged in by index: only the page's own
+    // rows are built, whatever page is asked for.
+    let bulk =
+        visible_bulk(state, ctx).filter(|_| ctx.product == Product::Livechat && !by_subscription);
+    let indexes = bulk.into_iter().flat_map(|set| {
+        set.charge_indexes(status.as_ref())
+            .map(|k| (set.charge_created_ms(k), k))
+    });
+    let result: Vec<Value> = merged_page(stored, indexes, page, PAGE_SIZE)
+        .into_iter()
+        .filter_map(|entry| match entry {
+            Merged::Stored(c) => Some(direct_json(c)),
+            Merged::Bulk(k) => bulk.and_then(|set| {
+                set.charge(k)
+                    .map(|charge| direct_json(&bulk_record(state, set, charge)))
+            }),
+        })
         .collect();
-    let result = paginate(matching, page, direct_json);
     Ok(reply::json(200, &json!({ "result": result })))
 }
 
@@ -877,7 +906,17 @@ fn activate_direct(
     ctx: &Ctx<'_>,
     id: &str,
 ) -> Result<HttpResponse, HttpResponse> {
-    let index = find_direct(state, ctx, id)?;
+    let index = match find_direct(state, ctx, id) {
+        Ok(index) => index,
+        Err(missing) => {
+            // Bulk charges are all finished: refused as a stored one would be.
+            let record = bulk_direct(state, ctx, id).ok_or(missing)?;
+            return Err(reply::conflict(&format!(
+                "the charge is {}; only an accepted charge can be activated",
+                record.status
+            )));
+        }
+    };
     let outcome = state.scenario.direct_charge;
     let charge = &mut state.livechat.direct_charges[index];
     charge.activation_requests = charge.activation_requests.saturating_add(1);
@@ -1122,19 +1161,90 @@ fn own_entries<'a>(state: &'a MockState, ctx: &Ctx<'_>) -> Vec<&'a LedgerRecord>
 
 fn ledger_page(state: &MockState, ctx: &Ctx<'_>) -> Result<HttpResponse, HttpResponse> {
     let page = page_param(ctx.request)?;
-    let result = paginate(own_entries(state, ctx), page, ledger_json);
+    let stored = own_entries(state, ctx)
+        .into_iter()
+        .map(|e| (e.created_ms, e));
+    let bulk = visible_bulk(state, ctx);
+    let lines = bulk
+        .into_iter()
+        .flat_map(|set| (1..=set.count).map(|k| (set.ledger_created_ms(k), k)));
+    let result: Vec<Value> = merged_page(stored, lines, page, PAGE_SIZE)
+        .into_iter()
+        .filter_map(|entry| match entry {
+            Merged::Stored(e) => Some(ledger_json(e)),
+            Merged::Bulk(k) => bulk.and_then(|set| set.ledger_line(k)).map(|line| {
+                json!({
+                    "id": line.id,
+                    "name": line.name,
+                    "type": line.entry_type.as_str(),
+                    "value": line.value,
+                    "created_at": calendar::rfc3339_seconds(line.created_ms),
+                })
+            }),
+        })
+        .collect();
     Ok(reply::json(200, &json!({ "result": result })))
 }
 
 fn balance(state: &MockState, ctx: &Ctx<'_>) -> HttpResponse {
-    let balance = own_entries(state, ctx).into_iter().fold(0i64, |sum, e| {
+    let stored = own_entries(state, ctx).into_iter().fold(0i64, |sum, e| {
         match e.entry_type.balance_sign() {
             Some(1) => sum.saturating_add(e.value),
             Some(_) => sum.saturating_sub(e.value),
             None => sum,
         }
     });
-    reply::json(200, &json!({ "balance": balance }))
+    let bulk = visible_bulk(state, ctx).map_or(0, BulkDataSet::ledger_balance);
+    reply::json(200, &json!({ "balance": stored.saturating_add(bulk) }))
+}
+
+/// The bulk data set, when the caller is the developer it belongs to.
+fn visible_bulk<'a>(state: &'a MockState, ctx: &Ctx<'_>) -> Option<&'a BulkDataSet> {
+    state
+        .livechat
+        .bulk
+        .as_ref()
+        .filter(|set| set.client_id == ctx.grant.client_id)
+}
+
+/// The bulk charge with this id, as the API shows a charge, if visible.
+fn bulk_direct(state: &MockState, ctx: &Ctx<'_>, id: &str) -> Option<DirectChargeRecord> {
+    let set = visible_bulk(state, ctx).filter(|_| ctx.product == Product::Livechat)?;
+    let charge = set.charge_by_id(id)?;
+    Some(bulk_record(state, set, charge))
+}
+
+/// A generated charge in the stored shape: a test sale to the first demo
+/// account, as the sample charges are.
+fn bulk_record(state: &MockState, set: &BulkDataSet, charge: BulkCharge) -> DirectChargeRecord {
+    let buyer = &super::oauth::DEMO_ACCOUNTS[0];
+    let activated = charge.status != DirectChargeStatus::Declined;
+    DirectChargeRecord {
+        return_url: sample_return_url(state, &charge.id),
+        confirmation_url: confirmation_url(state, &charge.id, ChargeKind::Direct),
+        id: charge.id,
+        product: Product::Livechat,
+        buyer_license_id: buyer.license_id,
+        buyer_entity_id: buyer.email.to_owned(),
+        order_client_id: set.client_id.clone(),
+        seller_client_id: set.client_id.clone(),
+        name: charge.name,
+        price: charge.price,
+        quantity: charge.quantity,
+        test: true,
+        per_account: false,
+        outcome: match charge.status {
+            DirectChargeStatus::Success => Some(GatewayOutcome::Success),
+            DirectChargeStatus::Failed => Some(GatewayOutcome::Failed),
+            _ => None,
+        },
+        status: charge.status,
+        commission_percent: set.commission_percent,
+        created_ms: charge.created_ms,
+        updated_ms: charge.updated_ms,
+        activated_ms: activated.then_some(charge.created_ms.saturating_add(90_000)),
+        activation_requests: u32::from(activated),
+    }
 }
 
 /// A payout: every developer's positive balance is paid off as a
@@ -1155,6 +1265,16 @@ pub fn pay_out_balances(state: &mut MockState, now_ms: NowMs) -> Vec<(String, i6
         {
             Some((_, sum)) => *sum = sum.saturating_add(signed),
             None => balances.push((entry.client_id.clone(), signed)),
+        }
+    }
+    if let Some(set) = &state.livechat.bulk {
+        let bulk = set.ledger_balance();
+        match balances
+            .iter_mut()
+            .find(|(client, _)| *client == set.client_id)
+        {
+            Some((_, sum)) => *sum = sum.saturating_add(bulk),
+            None => balances.push((set.client_id.clone(), bulk)),
         }
     }
     balances.retain(|(_, sum)| *sum > 0);
@@ -1183,7 +1303,7 @@ pub fn pay_out_balances(state: &mut MockState, now_ms: NowMs) -> Vec<(String, i6
 pub const MAX_SAMPLE_CHARGES: u32 = 200;
 
 /// What the sample charges sell: `(name, price in cents)`.
-const SAMPLE_PRODUCTS: [(&str, i64); 11] = [
+pub(crate) const SAMPLE_PRODUCTS: [(&str, i64); 11] = [
     ("Chat transcripts export", 1_900),
     ("Extra agent seat", 2_900),
     ("Canned responses pack", 900),

@@ -11,6 +11,7 @@
 
 pub mod app;
 pub mod bidali;
+pub mod bulk;
 pub mod control;
 pub mod livechat;
 pub mod oauth;

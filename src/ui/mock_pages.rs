@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::config::AppConfig;
 use crate::domain::return_url::parse_charge_return;
 use crate::mock::app::{self, NEXT_REQUEST_FAULTS};
+use crate::mock::bulk::BENCH_BULK_ENTRIES;
 use crate::mock::livechat::{charge_summary, confirm_charge, ChargeSummary};
 use crate::mock::oauth::{self, AuthorizeParams, Decision};
 use crate::mock::Scenario;
@@ -307,11 +308,21 @@ pub fn DevPanel() -> impl IntoView {
     let seller = use_context::<AppConfig>()
         .map(|config| config.oauth_client_id().to_owned())
         .unwrap_or_else(|| crate::config::MOCK_CLIENT_ID.to_owned());
+    let seller_for_bulk = seller.clone();
     let on_samples = move |_| {
         let added = mock.with_backend(|b| {
             app::add_sample_charges_for(b, &seller, SAMPLE_CHARGES, dom::now_ms())
         });
         refresh(format!("Added {added} sample charges."));
+    };
+    let bulk_seller = seller_for_bulk;
+    let on_bulk = move |_| {
+        let count = mock.with_backend(|b| {
+            app::load_bulk_data(b, &bulk_seller, BENCH_BULK_ENTRIES, dom::now_ms())
+        });
+        refresh(format!(
+            "Listing {count} generated charges and ledger lines."
+        ));
     };
 
     view! {
@@ -363,6 +374,9 @@ pub fn DevPanel() -> impl IntoView {
                     </button>
                     <button type="button" class="button-secondary" data-testid="dev-sample-charges" on:click=on_samples>
                         {format!("Add {SAMPLE_CHARGES} sample charges")}
+                    </button>
+                    <button type="button" class="button-secondary" data-testid="dev-bulk" on:click=on_bulk>
+                        {format!("List {BENCH_BULK_ENTRIES} generated entries")}
                     </button>
                     <button type="button" class="button-secondary" data-testid="dev-reset" on:click=on_reset>
                         "Reset mock data"

@@ -12,7 +12,18 @@ use crate::mock::{MockBackend, MockReply};
 /// so loading states show in the demo as they will in production.
 const NETWORK_DELAY_MS: std::ops::Range<u64> = 120..360;
 
+/// localStorage key that, set to `"0"`, turns the simulated network delay
+/// off, so benchmarks time the widget's own work rather than the random
+/// 120-360 ms a demo waits (added latency and faults still apply).
+pub const NETWORK_DELAY_KEY: &str = "billing-widget.mock-network-delay";
+
 fn network_delay_ms() -> u64 {
+    let off = local_storage()
+        .and_then(|storage| storage.get_item(NETWORK_DELAY_KEY).ok().flatten())
+        .is_some_and(|value| value == "0");
+    if off {
+        return 0;
+    }
     let spread = NETWORK_DELAY_MS.end - NETWORK_DELAY_MS.start;
     // Math.random() is in [0, 1); the product is a small whole number of ms.
     let jitter = (js_sys::Math::random() * spread as f64) as u64;
