@@ -8,7 +8,9 @@ use billing_widget::mock::app::{
     add_sample_charges, add_sample_charges_for, fail_next_request, fault_by_key, reset,
     serve_pages_from, skip_ahead, stays_in_app, NEXT_REQUEST_FAULTS, SKIP_AHEAD_MS,
 };
-use billing_widget::mock::{oauth, MockBackend, MockReply, Scenario};
+use billing_widget::mock::{
+    oauth, MockBackend, MockReply, Scenario, MAX_COUNTED_REQUESTS, OTHER_REQUESTS,
+};
 use serde_json::json;
 use url::Url;
 
@@ -174,4 +176,53 @@ fn sample_charges_can_belong_to_the_configured_client() {
         .map(|c| c.seller_client_id.as_str())
         .collect();
     assert_eq!(sellers, ["my-own-app"; 3]);
+}
+
+#[test]
+fn the_mock_counts_the_requests_it_answers_but_not_its_controls() {
+    let mut backend = MockBackend::new(1);
+    oauth::set_developer_token(&mut backend.state, "dev");
+    let get = |path: &str| {
+        HttpRequest::new(
+            Method::Get,
+            Url::parse(&format!("https://billing.livechatinc.com{path}")).expect("url"),
+        )
+        .with_header("Authorization", "Bearer dev")
+    };
+    for _ in 0..3 {
+        backend.handle(&get("/v1/direct_charge/abc"), NOW);
+    }
+    backend.handle(&get("/v1/ledger"), NOW);
+    backend.handle(&get("/__mock/state"), NOW);
+    let counts = &backend.state.request_counts;
+    assert_eq!(counts.get("GET /v1/direct_charge/abc"), Some(&3));
+    assert_eq!(counts.get("GET /v1/ledger"), Some(&1));
+    assert_eq!(
+        counts.len(),
+        2,
+        "control requests are not counted: {counts:?}"
+    );
+}
+
+#[test]
+fn request_counts_stay_small_however_many_paths_are_asked_for() {
+    let mut backend = MockBackend::new(1);
+    for n in 0..(MAX_COUNTED_REQUESTS + 50) {
+        let url = Url::parse(&format!(
+            "https://billing.livechatinc.com/v1/direct_charge/c{n}"
+        ))
+        .expect("url");
+        backend.handle(&HttpRequest::new(Method::Get, url), NOW);
+    }
+    let counts = &backend.state.request_counts;
+    assert_eq!(counts.len(), MAX_COUNTED_REQUESTS + 1);
+    assert_eq!(counts.get(OTHER_REQUESTS), Some(&50));
+    // A saved state from before the counter existed still loads.
+    let mut saved: serde_json::Value = serde_json::from_str(&backend.to_json()).expect("json");
+    saved
+        .as_object_mut()
+        .expect("object")
+        .remove("request_counts");
+    let loaded = MockBackend::from_json(&saved.to_string()).expect("loads");
+    assert!(loaded.state.request_counts.is_empty());
 }

@@ -19,6 +19,8 @@ pub mod plans;
 pub mod reply;
 pub mod rng;
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -77,7 +79,16 @@ pub struct MockState {
     pub livechat: livechat::LiveChatState,
     pub bidali: bidali::BidaliState,
     pub plans: plans::PlansState,
+    /// Requests answered, by `"METHOD /path"` (control requests excluded),
+    /// so tests can count what a page asks for, e.g. while it polls.
+    #[serde(default)]
+    pub request_counts: BTreeMap<String, u64>,
 }
+
+/// Distinct request keys kept in [`MockState::request_counts`]; any more are
+/// counted together under [`OTHER_REQUESTS`], so the state stays small.
+pub const MAX_COUNTED_REQUESTS: usize = 500;
+pub const OTHER_REQUESTS: &str = "(other)";
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum MockStateError {
@@ -107,6 +118,7 @@ impl MockBackend {
                 livechat: livechat::LiveChatState::default(),
                 bidali: bidali::BidaliState::default(),
                 plans: plans::PlansState::seeded(),
+                request_counts: BTreeMap::new(),
             },
         }
     }
@@ -140,6 +152,7 @@ impl MockBackend {
         if let Some(reply) = control::handle(&mut self.state, request, &path, now_ms) {
             return MockReply::now(reply);
         }
+        self.count_request(&format!("{} {path}", request.method));
         let fault = self.state.faults.take_for(&path);
         if let Some(reply) = fault.as_ref().and_then(Fault::short_circuit) {
             return reply;
@@ -160,6 +173,16 @@ impl MockBackend {
             response,
             delay_ms: latency,
         }
+    }
+
+    fn count_request(&mut self, key: &str) {
+        let counts = &mut self.state.request_counts;
+        let key = if counts.contains_key(key) || counts.len() < MAX_COUNTED_REQUESTS {
+            key
+        } else {
+            OTHER_REQUESTS
+        };
+        *counts.entry(key.to_owned()).or_insert(0) += 1;
     }
 
     fn route(&mut self, request: &HttpRequest, path: &str, now_ms: NowMs) -> HttpResponse {

@@ -1,0 +1,214 @@
+// Journey: what waiting costs. The return page and the crypto page poll the
+// billing services; with the page's clock under the test's control (fake
+// timers), a 10-minute wait is simulated in moments and every request the
+// page makes is counted by the mock (`request_counts` in its state):
+//   - the return page checks on its schedule, stops at the deadline with a
+//     way to refresh, and asks nothing more afterwards;
+//   - while the tab is hidden it asks nothing at all, and checks at once
+//     when it is shown again;
+//   - leaving a page that polls leaves no timer, listener or request behind.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { assertAccessible, journey, useBrowser } from "./harness.mjs";
+import { STATE_KEY, mockState, signIn } from "./widget.mjs";
+
+const env = await useBrowser();
+const MINUTE = 60_000;
+
+// The return page's schedule (domain::polling::PollConfig::default): first
+// check after 2 s, then 2.5 s growing x1.5 up to 30 s, each delay shortened
+// by up to 20% (jitter), for 3 minutes of visible, online time.
+const SCHEDULE = { first: 2_000, base: 2_500, growth: 1.5, cap: 30_000, jitter: 0.2, deadline: 3 * MINUTE };
+
+/** How many checks fit in the deadline with delays scaled by `factor`. */
+function checksWithin({ first, base, growth, cap, deadline }, factor) {
+  let at = first * factor;
+  let delay = base;
+  let checks = 0;
+  while (at <= deadline) {
+    checks += 1;
+    at += Math.min(delay, cap) * factor;
+    delay *= growth;
+  }
+  return checks;
+}
+
+/** Requests the mock answered whose method and path match `pattern`. */
+async function requests(page, pattern) {
+  const counts = (await mockState(page)).request_counts ?? {};
+  return Object.entries(counts)
+    .filter(([key]) => pattern.test(key))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
+/** Lets the charge stay in the gateway for `ms` of mock time. */
+async function slowGateway(page, ms) {
+  await page.evaluate(([key, step]) => {
+    const state = JSON.parse(localStorage.getItem(key));
+    state.scenario.gateway_step_ms = step;
+    localStorage.setItem(key, JSON.stringify(state));
+  }, [STATE_KEY, ms]);
+}
+
+/** Buys the first one-time item and accepts it on the mock's page. */
+async function buyAndAccept(page) {
+  await page.getByTestId("buy").first().click();
+  await page.waitForURL(/\/mock\/confirm\?/);
+  await page.getByTestId("mock-accept").click();
+  await page.waitForURL(/\/return\?/);
+  await page.locator('[data-testid="return-phase"][data-phase="checking"]').waitFor();
+  const id = new URL(page.url()).searchParams.get("id");
+  assert.ok(id, `the return address names the charge: ${page.url()}`);
+  return new RegExp(`^GET \\S*/${id}$`);
+}
+
+async function phase(page) {
+  return page.getByTestId("return-phase").getAttribute("data-phase");
+}
+
+/** Makes the page report itself hidden (or visible) and tell its listeners. */
+async function setHidden(page, hidden) {
+  await page.evaluate((h) => {
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => h });
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (h ? "hidden" : "visible") });
+    document.dispatchEvent(new Event("visibilitychange"));
+  }, hidden);
+}
+
+/**
+ * Counts the page's live timers and its window/document listeners by event
+ * type. Installed after the fake clock, so it wraps the fake timers.
+ */
+function trackTimersAndListeners() {
+  const live = new Set();
+  const wrapTimer = (set, clear, repeat) => {
+    const originalSet = window[set];
+    const originalClear = window[clear];
+    window[set] = function (fn, ms, ...rest) {
+      let id;
+      const run = typeof fn === "function"
+        ? (...args) => {
+          if (!repeat) live.delete(id);
+          return fn(...args);
+        }
+        : fn;
+      id = originalSet.call(window, run, ms, ...rest);
+      live.add(id);
+      return id;
+    };
+    window[clear] = function (id) {
+      live.delete(id);
+      return originalClear.call(window, id);
+    };
+  };
+  wrapTimer("setTimeout", "clearTimeout", false);
+  wrapTimer("setInterval", "clearInterval", true);
+  const listeners = new Map();
+  for (const target of [window, document]) {
+    const add = target.addEventListener;
+    const remove = target.removeEventListener;
+    const name = target === window ? "window" : "document";
+    target.addEventListener = function (type, fn, options) {
+      const key = `${name}:${type}`;
+      listeners.set(key, (listeners.get(key) ?? 0) + 1);
+      return add.call(this, type, fn, options);
+    };
+    target.removeEventListener = function (type, fn, options) {
+      const key = `${name}:${type}`;
+      listeners.set(key, (listeners.get(key) ?? 0) - 1);
+      return remove.call(this, type, fn, options);
+    };
+  }
+  window.__liveWork = () => ({
+    timers: live.size,
+    listeners: Object.fromEntries([...listeners].filter(([key]) => /visibilitychange|online|offline|message/.test(key))),
+  });
+}
+
+describe("polling in a long wait (fake clock)", () => {
+  test("the return page: on schedule, stops at the deadline, silent while hidden", async () => {
+    const j = await journey(env.browser, env.server, "polling-return-page");
+    const { page, step } = j;
+    let charge;
+    await step("sign in and buy, with a gateway that takes an hour", async () => {
+      await page.clock.install();
+      await signIn(j);
+      await slowGateway(page, 60 * MINUTE);
+      charge = await buyAndAccept(page);
+    });
+
+    await step("10 minutes of waiting: checks on the schedule, then a way to refresh", async () => {
+      const before = await requests(page, charge);
+      await page.clock.runFor(10 * MINUTE);
+      assert.equal(await phase(page), "gave-up");
+      await page.getByTestId("return-refresh").waitFor();
+      const checks = (await requests(page, charge)) - before;
+      const fewest = checksWithin(SCHEDULE, 1) - 1;
+      const most = checksWithin(SCHEDULE, 1 - SCHEDULE.jitter) + 1;
+      console.log(`return page: ${checks} checks in 10 simulated minutes (bounds ${fewest}..${most})`);
+      assert.ok(checks >= fewest && checks <= most, `${checks} checks, expected ${fewest}..${most}`);
+      await assertAccessible(page, "the return page after giving up");
+      await j.screenshot("gave-up");
+    });
+
+    await step("after giving up, another 10 minutes cost nothing", async () => {
+      const before = await requests(page, charge);
+      await page.clock.runFor(10 * MINUTE);
+      assert.equal(await requests(page, charge), before);
+    });
+
+    await step("refresh polls again; hidden, nothing is asked; shown, it checks at once", async () => {
+      await page.getByTestId("return-refresh").click();
+      await page.clock.runFor(30_000);
+      assert.equal(await phase(page), "checking");
+      await setHidden(page, true);
+      const hiddenFrom = await requests(page, charge);
+      await page.clock.runFor(10 * MINUTE);
+      assert.equal(await requests(page, charge), hiddenFrom, "no request while hidden");
+      await setHidden(page, false);
+      await page.clock.runFor(1_000);
+      assert.equal(await requests(page, charge), hiddenFrom + 1, "one check as soon as shown");
+    });
+    assert.deepEqual(j.consoleErrors, []);
+    await j.close();
+  });
+
+  test("leaving a polling page leaves no timer, listener or request behind", async () => {
+    const j = await journey(env.browser, env.server, "polling-leave");
+    const { page, step } = j;
+    let baseline;
+    let charge;
+    await step("the charges list, settled, is the baseline", async () => {
+      await page.clock.install();
+      await page.addInitScript(trackTimersAndListeners);
+      await signIn(j);
+      await slowGateway(page, 60 * MINUTE);
+      await page.getByRole("link", { name: "Charges" }).first().click();
+      await page.getByTestId("status-filter").waitFor();
+      await page.clock.runFor(5_000);
+      baseline = await page.evaluate(() => window.__liveWork());
+    });
+
+    await step("the return page polls", async () => {
+      await page.getByRole("link", { name: "Shop" }).first().click();
+      charge = await buyAndAccept(page);
+      const before = await requests(page, charge);
+      await page.clock.runFor(30_000);
+      assert.ok((await requests(page, charge)) > before, "it polls");
+    });
+
+    await step("leaving for the charges list stops it all", async () => {
+      await page.getByRole("link", { name: "Charges" }).first().click();
+      await page.getByTestId("status-filter").waitFor();
+      await page.clock.runFor(5_000);
+      const left = await requests(page, charge);
+      await page.clock.runFor(10 * MINUTE);
+      assert.equal(await requests(page, charge), left, "no request after leaving");
+      const now = await page.evaluate(() => window.__liveWork());
+      assert.deepEqual(now.listeners, baseline.listeners, "listeners back to the baseline");
+      assert.ok(now.timers <= baseline.timers, `live timers ${now.timers}, baseline ${baseline.timers}`);
+    });
+    assert.deepEqual(j.consoleErrors, []);
+    await j.close();
+  });
+});
