@@ -6,7 +6,8 @@
 //     way to refresh, and asks nothing more afterwards;
 //   - while the tab is hidden it asks nothing at all, and checks at once
 //     when it is shown again;
-//   - leaving a page that polls leaves no timer, listener or request behind.
+//   - leaving a page that polls (the return page, the crypto payment page
+//     with its countdown) leaves no timer, listener or request behind.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { assertAccessible, journey, useBrowser } from "./harness.mjs";
@@ -77,28 +78,31 @@ async function setHidden(page, hidden) {
 
 /**
  * Counts the page's live timers and its window/document listeners by event
- * type. Installed after the fake clock, so it wraps the fake timers.
+ * type. Installed after the fake clock, so it wraps the fake timers. It also
+ * hands out small timer ids, as browsers do: the fake clock's ids exceed the
+ * 32 bits that web-sys keeps of a handle, so the app could not clear them.
  */
 function trackTimersAndListeners() {
-  const live = new Set();
+  const live = new Map();
+  let nextId = 1;
   const wrapTimer = (set, clear, repeat) => {
     const originalSet = window[set];
     const originalClear = window[clear];
     window[set] = function (fn, ms, ...rest) {
-      let id;
+      const id = nextId++;
       const run = typeof fn === "function"
         ? (...args) => {
           if (!repeat) live.delete(id);
           return fn(...args);
         }
         : fn;
-      id = originalSet.call(window, run, ms, ...rest);
-      live.add(id);
+      live.set(id, { inner: originalSet.call(window, run, ms, ...rest), label: `${set}(${ms} ms)` });
       return id;
     };
     window[clear] = function (id) {
+      const timer = live.get(id);
       live.delete(id);
-      return originalClear.call(window, id);
+      if (timer) originalClear.call(window, timer.inner);
     };
   };
   wrapTimer("setTimeout", "clearTimeout", false);
@@ -121,8 +125,15 @@ function trackTimersAndListeners() {
   }
   window.__liveWork = () => ({
     timers: live.size,
+    pending: [...live.values()].map((t) => t.label),
     listeners: Object.fromEntries([...listeners].filter(([key]) => /visibilitychange|online|offline|message/.test(key))),
   });
+}
+
+/** The page's clock under the test's control, with browser-like timer ids. */
+async function fakeClock(page) {
+  await page.clock.install();
+  await page.addInitScript(trackTimersAndListeners);
 }
 
 describe("polling in a long wait (fake clock)", () => {
@@ -131,7 +142,7 @@ describe("polling in a long wait (fake clock)", () => {
     const { page, step } = j;
     let charge;
     await step("sign in and buy, with a gateway that takes an hour", async () => {
-      await page.clock.install();
+      await fakeClock(page);
       await signIn(j);
       await slowGateway(page, 60 * MINUTE);
       charge = await buyAndAccept(page);
@@ -179,8 +190,7 @@ describe("polling in a long wait (fake clock)", () => {
     let baseline;
     let charge;
     await step("the charges list, settled, is the baseline", async () => {
-      await page.clock.install();
-      await page.addInitScript(trackTimersAndListeners);
+      await fakeClock(page);
       await signIn(j);
       await slowGateway(page, 60 * MINUTE);
       await page.getByRole("link", { name: "Charges" }).first().click();
@@ -206,9 +216,52 @@ describe("polling in a long wait (fake clock)", () => {
       assert.equal(await requests(page, charge), left, "no request after leaving");
       const now = await page.evaluate(() => window.__liveWork());
       assert.deepEqual(now.listeners, baseline.listeners, "listeners back to the baseline");
-      assert.ok(now.timers <= baseline.timers, `live timers ${now.timers}, baseline ${baseline.timers}`);
+      assert.ok(now.timers <= baseline.timers, `live timers: ${now.pending}; baseline: ${baseline.pending}`);
     });
     assert.deepEqual(j.consoleErrors, []);
+    await j.close();
+  });
+
+  test("leaving the crypto payment page stops its checks and its countdown", async () => {
+    const j = await journey(env.browser, env.server, "polling-leave-crypto");
+    const { page, step } = j;
+    let baseline;
+    let charge;
+    await step("the crypto form, settled, is the baseline", async () => {
+      await fakeClock(page);
+      await page.goto(j.url("/crypto"));
+      await page.getByTestId("crypto-form").waitFor();
+      await slowGateway(page, 60 * MINUTE);
+      await page.clock.runFor(5_000);
+      baseline = await page.evaluate(() => window.__liveWork());
+    });
+
+    await step("paying in bitcoin: the page checks the charge and counts down", async () => {
+      await page.getByTestId("crypto-submit").click();
+      await page.waitForURL(/\/crypto\/[^/?]+$/);
+      const id = page.url().split("/crypto/")[1];
+      charge = new RegExp(`^GET \\S*/${id}$`);
+      await page.getByTestId("quote-bitcoin").getByTestId("quote-choose").click();
+      await page.getByTestId("pay-panel").waitFor();
+      const before = await requests(page, charge);
+      await page.clock.runFor(30_000);
+      assert.ok((await requests(page, charge)) > before, "it polls");
+    });
+
+    await step("leaving for the form stops it all", async () => {
+      await page.getByRole("link", { name: "Crypto" }).first().click();
+      await page.getByTestId("crypto-form").waitFor();
+      await page.clock.runFor(5_000);
+      const left = await requests(page, charge);
+      await page.clock.runFor(10 * MINUTE);
+      assert.equal(await requests(page, charge), left, "no request after leaving");
+      const now = await page.evaluate(() => window.__liveWork());
+      assert.deepEqual(now.listeners, baseline.listeners, "listeners back to the baseline");
+      assert.ok(now.timers <= baseline.timers, `live timers: ${now.pending}; baseline: ${baseline.pending}`);
+    });
+    // Bidali's logo server is out of reach here; the bundled logos stand in.
+    const unexpected = j.consoleErrors.filter((e) => !/Failed to load resource: net::ERR_/.test(e));
+    assert.deepEqual(unexpected, []);
     await j.close();
   });
 });
