@@ -130,6 +130,27 @@ function trackTimersAndListeners() {
   });
 }
 
+/** Within 30 s the page asks for `charge` again. */
+async function assertPolls(page, charge) {
+  const before = await requests(page, charge);
+  await page.clock.runFor(30_000);
+  assert.ok((await requests(page, charge)) > before, "it polls");
+}
+
+/**
+ * After the page was left: 10 more minutes bring no request for `charge`,
+ * and the live timers and listeners are back to the `baseline` page's.
+ */
+async function assertNothingLeftBehind(page, charge, baseline) {
+  await page.clock.runFor(5_000);
+  const left = await requests(page, charge);
+  await page.clock.runFor(10 * MINUTE);
+  assert.equal(await requests(page, charge), left, "no request after leaving");
+  const now = await page.evaluate(() => window.__liveWork());
+  assert.deepEqual(now.listeners, baseline.listeners, "listeners back to the baseline");
+  assert.ok(now.timers <= baseline.timers, `live timers: ${now.pending}; baseline: ${baseline.pending}`);
+}
+
 /** The page's clock under the test's control, with browser-like timer ids. */
 async function fakeClock(page) {
   await page.clock.install();
@@ -202,21 +223,13 @@ describe("polling in a long wait (fake clock)", () => {
     await step("the return page polls", async () => {
       await page.getByRole("link", { name: "Shop" }).first().click();
       charge = await buyAndAccept(page);
-      const before = await requests(page, charge);
-      await page.clock.runFor(30_000);
-      assert.ok((await requests(page, charge)) > before, "it polls");
+      await assertPolls(page, charge);
     });
 
     await step("leaving for the charges list stops it all", async () => {
       await page.getByRole("link", { name: "Charges" }).first().click();
       await page.getByTestId("status-filter").waitFor();
-      await page.clock.runFor(5_000);
-      const left = await requests(page, charge);
-      await page.clock.runFor(10 * MINUTE);
-      assert.equal(await requests(page, charge), left, "no request after leaving");
-      const now = await page.evaluate(() => window.__liveWork());
-      assert.deepEqual(now.listeners, baseline.listeners, "listeners back to the baseline");
-      assert.ok(now.timers <= baseline.timers, `live timers: ${now.pending}; baseline: ${baseline.pending}`);
+      await assertNothingLeftBehind(page, charge, baseline);
     });
     assert.deepEqual(j.consoleErrors, []);
     await j.close();
@@ -243,21 +256,13 @@ describe("polling in a long wait (fake clock)", () => {
       charge = new RegExp(`^GET \\S*/${id}$`);
       await page.getByTestId("quote-bitcoin").getByTestId("quote-choose").click();
       await page.getByTestId("pay-panel").waitFor();
-      const before = await requests(page, charge);
-      await page.clock.runFor(30_000);
-      assert.ok((await requests(page, charge)) > before, "it polls");
+      await assertPolls(page, charge);
     });
 
     await step("leaving for the form stops it all", async () => {
       await page.getByRole("link", { name: "Crypto" }).first().click();
       await page.getByTestId("crypto-form").waitFor();
-      await page.clock.runFor(5_000);
-      const left = await requests(page, charge);
-      await page.clock.runFor(10 * MINUTE);
-      assert.equal(await requests(page, charge), left, "no request after leaving");
-      const now = await page.evaluate(() => window.__liveWork());
-      assert.deepEqual(now.listeners, baseline.listeners, "listeners back to the baseline");
-      assert.ok(now.timers <= baseline.timers, `live timers: ${now.pending}; baseline: ${baseline.pending}`);
+      await assertNothingLeftBehind(page, charge, baseline);
     });
     // Bidali's logo server is out of reach here; the bundled logos stand in.
     const unexpected = j.consoleErrors.filter((e) => !/Failed to load resource: net::ERR_/.test(e));
