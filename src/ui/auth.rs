@@ -394,7 +394,7 @@ pub fn SignInCallback() -> impl IntoView {
 fn exchange_failure(error: &ApiError) -> String {
     match error.status() {
         Some(400 | 401) => t().sign_in_rejected.to_owned(),
-        _ => error.user_message(),
+        _ => error.user_message_in(crate::i18n::locale()),
     }
 }
 

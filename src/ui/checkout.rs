@@ -338,7 +338,7 @@ fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
         BuyProblem::Api(error) => view! { <ErrorNotice error testid="buy-error"/> }.into_any(),
         BuyProblem::Unknown(error) => view! {
             <div class="notice notice-error" role="alert" data-testid="buy-unknown">
-                <p>{error.user_message()}</p>
+                <p>{error.user_message_in(crate::i18n::locale())}</p>
                 <p>
                     {m.maybe_created}
                     <a href="/charges">{m.check_your_charges}</a>
@@ -374,7 +374,7 @@ fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
         }
         BuyProblem::NotCreated(error) => view! {
             <div class="notice notice-error" role="alert" data-testid="buy-not-created">
-                <p>{error.user_message()}</p>
+                <p>{error.user_message_in(crate::i18n::locale())}</p>
                 <p>{m.nothing_created}</p>
                 <button type="button" class="button-secondary" data-testid="buy-try-again" on:click=move |_| retry.run(())>
                     {m.try_again}

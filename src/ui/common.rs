@@ -7,7 +7,7 @@ use super::auth::Auth;
 use crate::api::{ApiError, NextStep, Timestamp};
 use crate::domain::calendar;
 use crate::domain::money::Cents;
-use crate::i18n::{locale, t};
+use crate::i18n::{locale, t, Locale};
 
 /// Heading and one-line purpose shared by every page.
 #[component]
@@ -47,7 +47,7 @@ pub fn ErrorNotice(
     if let (Some(auth), false) = (use_context::<Auth>(), other_service) {
         auth.note_error(&error);
     }
-    let message = error.user_message();
+    let message = error.user_message_in(locale());
     let step = error.next_step();
     let label = match &step {
         NextStep::Reload => t().reload,
@@ -89,11 +89,15 @@ pub fn money(amount: Cents, currency: &str) -> String {
     amount.display_locale(currency, locale())
 }
 
-/// The date of a server timestamp as it was sent, in words: `23 Nov 2026`,
-/// `23 lis 2026`; the text as sent if it has no readable date.
+/// The date of a server timestamp as it was sent: `2026-11-23` in English
+/// (the ISO form the English pages have always shown), `23 lis 2026` in
+/// Polish; the text as sent if it has no readable date.
 pub fn date(timestamp: &Timestamp) -> String {
-    calendar::format_date_prefix(timestamp.as_str(), locale())
-        .unwrap_or_else(|| timestamp.date().to_owned())
+    match locale() {
+        Locale::En => timestamp.date().to_owned(),
+        other => calendar::format_date_prefix(timestamp.as_str(), other)
+            .unwrap_or_else(|| timestamp.date().to_owned()),
+    }
 }
 
 /// An optional server date, or a dash.

@@ -942,8 +942,8 @@ fn ChargeCard(
         .map(|total| money(total, &currency))
         .unwrap_or_else(|| t().too_large.to_owned());
     let help = match &charge.status {
-        DirectChargeStatus::Failed => Some(Outcome::PaymentFailed.message()),
-        DirectChargeStatus::Declined => Some(Outcome::Declined.message()),
+        DirectChargeStatus::Failed => Some(Outcome::PaymentFailed.message_in(locale())),
+        DirectChargeStatus::Declined => Some(Outcome::Declined.message_in(locale())),
         DirectChargeStatus::Accepted => Some(
             "You accepted the purchase; the app still has to activate it before LiveChat \
              collects the payment."
@@ -1328,15 +1328,15 @@ fn SubscriptionCard(
         (days, None) => view! { {(t().days)(u64::from(days))} }.into_any(),
     };
     let help = match &charge.status {
-        RecurrentChargeStatus::Frozen => Some(Outcome::Frozen.message()),
-        RecurrentChargeStatus::PastDue => Some(Outcome::PastDue.message()),
-        RecurrentChargeStatus::Cancelled => Some(Outcome::Cancelled.message()),
-        RecurrentChargeStatus::Declined => Some(Outcome::Declined.message()),
+        RecurrentChargeStatus::Frozen => Some(Outcome::Frozen.message_in(locale())),
+        RecurrentChargeStatus::PastDue => Some(Outcome::PastDue.message_in(locale())),
+        RecurrentChargeStatus::Cancelled => Some(Outcome::Cancelled.message_in(locale())),
+        RecurrentChargeStatus::Declined => Some(Outcome::Declined.message_in(locale())),
         RecurrentChargeStatus::Active if trial => charge
             .trial_ends_at
             .as_ref()
             .and_then(ms)
-            .map(|ends_at_ms| Outcome::Trial { ends_at_ms }.message()),
+            .map(|ends_at_ms| Outcome::Trial { ends_at_ms }.message_in(locale())),
         RecurrentChargeStatus::Accepted => Some(t().accepted_not_active.to_owned()),
         RecurrentChargeStatus::Processed => Some(t().starting_subscription.to_owned()),
         RecurrentChargeStatus::Unknown(raw) => Some(unknown_help(raw)),
