@@ -21,6 +21,7 @@ use crate::domain::plan::{
     AccountId, BillingCycle, Plan, PlanChanges, PlanCode, PlanField, PlanForm, PlanId, PlanName,
     PlanRef, PlanValidationErrors,
 };
+use crate::i18n::t;
 
 /// Plans per page of the list.
 const PAGE_SIZE: u32 = 20;
@@ -259,7 +260,7 @@ fn focus_by_id(id: &str) {
 fn unavailable(reason: String) -> impl IntoView {
     view! {
         <section class="card notice plans-unavailable" data-testid="plans-unavailable">
-            <h2>"Billing plans are not available here"</h2>
+            <h2>{t().plans_unavailable}</h2>
             <p>{reason}</p>
         </section>
     }
@@ -267,9 +268,9 @@ fn unavailable(reason: String) -> impl IntoView {
 
 fn active_badge(active: bool) -> impl IntoView {
     let (class, marker, text) = if active {
-        ("badge plan-active badge-paid", "✓", "Active")
+        ("badge plan-active badge-paid", "✓", t().plan_active)
     } else {
-        ("badge plan-active badge-ended", "–", "Inactive")
+        ("badge plan-active badge-ended", "–", t().plan_inactive)
     };
     view! {
         <span class=class data-testid="plan-active" data-active=active.to_string()>
@@ -304,8 +305,8 @@ pub fn Plans() -> impl IntoView {
     view! {
         <div data-testid="page-plans">
             <PageHeader
-                title="Billing plans"
-                lead="Find, create and change recurring billing plans, 20 per page."
+                title=t().plans_title
+                lead=t().plans_lead
             />
             {body}
         </div>
@@ -428,17 +429,15 @@ fn PlansManager(client: Client) -> impl IntoView {
 
     let announce = move || {
         if !settled() {
-            return "Loading plans…".to_owned();
+            return t().loading_plans.to_owned();
         }
         resource.with(|loaded| match loaded {
             None => String::new(),
-            Some((q, Ok(plans))) if plans.is_empty() => format!("Page {}: no plans.", q.page),
-            Some((q, Ok(plans))) => format!(
-                "Page {}: {} plans shown.",
-                q.page,
-                plans.len().min(PAGE_SIZE as usize)
-            ),
-            Some((_, Err(_))) => "The plans could not be loaded.".to_owned(),
+            Some((q, Ok(plans))) if plans.is_empty() => (t().plans_page_empty)(q.page),
+            Some((q, Ok(plans))) => {
+                (t().plans_page_shown)(q.page, plans.len().min(PAGE_SIZE as usize))
+            }
+            Some((_, Err(_))) => t().plans_failed.to_owned(),
         })
     };
 
@@ -451,9 +450,9 @@ fn PlansManager(client: Client) -> impl IntoView {
                 novalidate=true
                 on:submit=open_plan
             >
-                <h2 id="plan-open-heading">"Open a plan"</h2>
+                <h2 id="plan-open-heading">{t().open_a_plan}</h2>
                 <div class="plan-field">
-                    <label for="plan-open-ref">"Plan id or *code"</label>
+                    <label for="plan-open-ref">{t().plan_ref_label}</label>
                     <div class="plans-inline">
                         <input
                             id="plan-open-ref"
@@ -476,11 +475,11 @@ fn PlansManager(client: Client) -> impl IntoView {
                             }
                         />
                         <button type="submit" class="button-secondary" data-testid="plan-open-submit">
-                            "Open plan"
+                            {t().open_plan}
                         </button>
                     </div>
                     <p class="plan-hint" id="plan-open-hint">
-                        "An id such as 5001, or a code after a star, such as *starter-monthly."
+                        {t().plan_ref_hint}
                     </p>
                     {move || open_error.get().map(|problem| view! {
                         <p class="field-error" id="plan-open-error" data-testid="plan-open-error">
@@ -491,7 +490,7 @@ fn PlansManager(client: Client) -> impl IntoView {
             </form>
             <p class="actions plans-new">
                 <a class="button-primary" href="/plans/new" data-testid="plan-new-link">
-                    "New plan"
+                    {t().new_plan}
                 </a>
             </p>
         </div>
@@ -499,12 +498,12 @@ fn PlansManager(client: Client) -> impl IntoView {
             class="plans-filters"
             data-testid="plan-filters"
             role="search"
-            aria-label="Filter plans"
+            aria-label=t().filter_plans
             novalidate=true
             on:submit=apply_filters
         >
             <div class="plan-field">
-                <label for="plan-filter-name">"Name contains"</label>
+                <label for="plan-filter-name">{t().name_contains}</label>
                 <input
                     id="plan-filter-name"
                     type="search"
@@ -515,7 +514,7 @@ fn PlansManager(client: Client) -> impl IntoView {
                 />
             </div>
             <div class="plan-field">
-                <label for="plan-filter-account">"Account ID"</label>
+                <label for="plan-filter-account">{t().account_id}</label>
                 <input
                     id="plan-filter-account"
                     type="text"
@@ -544,11 +543,11 @@ fn PlansManager(client: Client) -> impl IntoView {
             </div>
             <div class="actions">
                 <button type="submit" class="button-secondary" data-testid="plan-filter-apply">
-                    "Apply filters"
+                    {t().apply_filters}
                 </button>
                 <Show when=move || query.with(PlansQuery::has_filters)>
                     <a class="button-link" href=BASE data-testid="plan-filter-clear">
-                        "Clear filters"
+                        {t().clear_filters}
                     </a>
                 </Show>
             </div>
@@ -563,14 +562,14 @@ fn PlansManager(client: Client) -> impl IntoView {
         </p>
         <section
             class="list-results"
-            aria-label="List of plans"
+            aria-label=t().list_of_plans
             aria-busy=move || (!settled()).then_some("true")
             tabindex="-1"
             node_ref=results
             data-testid=move || if settled() { "list-results" } else { "list-loading" }
         >
             <Transition
-                fallback=|| view! { <Loading label="Loading plans…"/> }
+                fallback=|| view! { <Loading label=t().loading_plans/> }
                 set_pending=set_pending
             >
                 {move || {
@@ -606,10 +605,10 @@ fn PlansManager(client: Client) -> impl IntoView {
                 disabled=move || page() <= 1
                 on:click=previous
             >
-                "Previous"
+                {t().previous}
             </button>
             <span class="page-number" data-testid="page-number">
-                {move || format!("Page {}", page())}
+                {move || (t().page_n)(page())}
             </span>
             <button
                 type="button"
@@ -618,7 +617,7 @@ fn PlansManager(client: Client) -> impl IntoView {
                 disabled=move || !has_next()
                 on:click=next
             >
-                "Next"
+                {t().next}
             </button>
         </nav>
     }
@@ -632,10 +631,10 @@ fn empty_page(q: &PlansQuery) -> impl IntoView {
         };
         return view! {
             <div class="empty-state" data-testid="no-more">
-                <p>{format!("No more plans: page {} is empty.", q.page)}</p>
+                <p>{(t().plans_no_more)(q.page)}</p>
                 <p class="actions">
                     <a href=back.href() data-testid="no-more-back">
-                        {format!("Back to page {}", back.page)}
+                        {(t().back_to_page)(back.page)}
                     </a>
                 </p>
             </div>
@@ -645,13 +644,13 @@ fn empty_page(q: &PlansQuery) -> impl IntoView {
     if q.has_filters() {
         return view! {
             <div class="empty-state" data-testid="empty-state">
-                <p>"No plans match these filters."</p>
-                <a href=BASE>"Show all plans"</a>
+                <p>{t().no_plans_match}</p>
+                <a href=BASE>{t().show_all_plans}</a>
             </div>
         }
         .into_any();
     }
-    view! { <EmptyState message="No plans yet. Create the first one with New plan."/> }.into_any()
+    view! { <EmptyState message=t().no_plans/> }.into_any()
 }
 
 fn plan_row(plan: Plan, currency: &str) -> AnyView {
@@ -673,13 +672,13 @@ fn plan_row(plan: Plan, currency: &str) -> AnyView {
                     {money(plan.amount, currency)}
                 </strong>
                 <span class="terms" data-testid="plan-tax">
-                    {format!("Tax {}", tax_text(plan.tax_amount, currency))}
+                    {(t().plan_tax)(&tax_text(plan.tax_amount, currency))}
                 </span>
                 <span class="terms" data-testid="plan-cycle">
                     {cycle_text(&plan.billing_cycle_type)}
                 </span>
                 <span class="terms" data-testid="plan-created">
-                    {format!("Created {}", created_text(&plan))}
+                    {(t().plan_created_on)(&created_text(&plan))}
                 </span>
             </div>
         </li>
@@ -955,7 +954,7 @@ pub fn PlanCreate() -> impl IntoView {
     };
     view! {
         <div data-testid="page-plan-new">
-            <PageHeader title="New billing plan" lead="A recurring price and how often it is charged."/>
+            <PageHeader title=t().new_plan_title lead=t().new_plan_lead/>
             <p class="back-link"><a href=BASE>"← All plans"</a></p>
             {body}
         </div>
@@ -1012,7 +1011,7 @@ fn CreateForm(client: Client, currency: String) -> impl IntoView {
             class="card plan-form"
             data-testid="plan-form"
             data-mode="create"
-            aria-label="New plan"
+            aria-label=t().new_plan
             novalidate=true
             aria-busy=move || busy.get().then_some("true")
             on:submit=move |ev: SubmitEvent| {
@@ -1032,7 +1031,7 @@ fn CreateForm(client: Client, currency: String) -> impl IntoView {
                     data-testid="plan-submit"
                     disabled=move || busy.get()
                 >
-                    {move || if busy.get() { "Creating…" } else { "Create plan" }}
+                    {move || if busy.get() { t().creating } else { t().create_plan }}
                 </button>
                 <a class="button-link" href=BASE>"Cancel"</a>
             </div>
@@ -1056,7 +1055,7 @@ pub fn PlanDetail() -> impl IntoView {
             (move || match reference.get() {
                 Err(problem) => view! {
                     <section class="card error-card" role="alert" data-testid="invalid-id">
-                        <h2>"This is not a plan address"</h2>
+                        <h2>{t().not_a_plan_address}</h2>
                         <p>{problem}</p>
                         <p><a href=BASE data-testid="back-to-list">"Back to the plans"</a></p>
                     </section>
@@ -1073,7 +1072,7 @@ pub fn PlanDetail() -> impl IntoView {
     };
     view! {
         <div data-testid="page-plan-detail">
-            <PageHeader title="Billing plan" lead="One plan, its details and changes."/>
+            <PageHeader title=t().plan_title lead=t().plan_lead/>
             <p class="back-link"><a href=BASE>"← All plans"</a></p>
             {body}
         </div>
@@ -1092,10 +1091,10 @@ enum SavedNote {
 impl SavedNote {
     fn text(self) -> &'static str {
         match self {
-            SavedNote::Created => "The plan was created.",
-            SavedNote::Saved => "Your changes were saved.",
-            SavedNote::Activated => "The plan is active again.",
-            SavedNote::Deactivated => "The plan is inactive: new subscriptions cannot use it.",
+            SavedNote::Created => t().plan_created,
+            SavedNote::Saved => t().plan_saved,
+            SavedNote::Activated => t().plan_activated,
+            SavedNote::Deactivated => t().plan_deactivated,
         }
     }
 }
@@ -1170,15 +1169,15 @@ fn PlanLoaded(client: Client, reference: PlanRef, currency: String) -> impl Into
                 <p class="notice notice-success" data-testid="plan-saved">{note.text()}</p>
             })}
         </div>
-        <Transition fallback=|| view! { <Loading label="Loading the plan…"/> }>
+        <Transition fallback=|| view! { <Loading label=t().loading_plan/> }>
             {move || {
                 let currency = currency.clone();
                 resource.get().map(move |loaded| match loaded {
                     Ok(plan) => view! { <PlanCard plan currency ctx/> }.into_any(),
                     Err(error) if error.status() == Some(404) => view! {
                         <section class="card error-card" role="alert" data-testid="not-found">
-                            <h2>"Plan not found"</h2>
-                            <p>"There is no plan with this id or code. The link or code may be wrong."</p>
+                            <h2>{t().plan_not_found}</h2>
+                            <p>{t().no_such_plan}</p>
                             <p><a href=BASE data-testid="back-to-list">"Back to the plans"</a></p>
                         </section>
                     }
@@ -1230,7 +1229,7 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
     let total = plan
         .total_per_cycle()
         .map(|t| money(t, &currency))
-        .unwrap_or_else(|| "Too large to show".to_owned());
+        .unwrap_or_else(|| t().too_large.to_owned());
     let toggle_problem = RwSignal::new(None::<String>);
     let toggle = {
         let plan = plan.clone();
@@ -1288,9 +1287,9 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
         Callback::new(move |_| submit())
     };
     let (toggle_label, toggle_class) = if plan.is_active {
-        ("Deactivate plan", "button-secondary")
+        (t().deactivate_plan, "button-secondary")
     } else {
-        ("Activate plan", "button-primary")
+        (t().activate_plan, "button-primary")
     };
     view! {
         <section
@@ -1305,23 +1304,23 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
                 {active_badge(plan.is_active)}
             </div>
             <dl class="details">
-                <dt>"Id"</dt>
+                <dt>{t().plan_id}</dt>
                 <dd data-testid="plan-detail-id">{plan.id.to_string()}</dd>
-                <dt>"Code"</dt>
+                <dt>{t().plan_code}</dt>
                 <dd data-testid="plan-detail-code">
                     {plan.code.clone().unwrap_or_else(|| "—".to_owned())}
                 </dd>
-                <dt>"Account ID"</dt>
+                <dt>{t().account_id}</dt>
                 <dd data-testid="plan-detail-account">{plan.account_id.to_string()}</dd>
-                <dt>"Amount"</dt>
+                <dt>{t().amount}</dt>
                 <dd data-testid="plan-detail-amount">{money(plan.amount, &currency)}</dd>
-                <dt>"Tax"</dt>
+                <dt>{t().tax}</dt>
                 <dd data-testid="plan-detail-tax">{tax_text(plan.tax_amount, &currency)}</dd>
-                <dt>"Total per cycle"</dt>
+                <dt>{t().total_per_cycle}</dt>
                 <dd data-testid="plan-detail-total">{total}</dd>
-                <dt>"Billing cycle"</dt>
+                <dt>{t().billing_cycle}</dt>
                 <dd data-testid="plan-detail-cycle">{cycle_text(&plan.billing_cycle_type)}</dd>
-                <dt>"Created"</dt>
+                <dt>{t().created}</dt>
                 <dd data-testid="plan-detail-created">
                     {plan.create_date.map(|d| d.to_string()).unwrap_or_else(|| "—".to_owned())}
                 </dd>
@@ -1353,7 +1352,7 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
                 submit();
             }
         >
-            <h2 id="plan-edit-heading">"Change this plan"</h2>
+            <h2 id="plan-edit-heading">{t().change_plan}</h2>
             {errors_summary(state)}
             {plan_fields(state, false, &currency, unknown_cycle)}
             {move || ctx.save_error.get().map(|error| view! {
@@ -1366,7 +1365,7 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
                     data-testid="plan-submit"
                     disabled=move || ctx.busy.get()
                 >
-                    {move || if ctx.busy.get() { "Saving…" } else { "Save changes" }}
+                    {move || if ctx.busy.get() { t().saving } else { t().save_changes }}
                 </button>
             </div>
         </form>
