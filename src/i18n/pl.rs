@@ -13,6 +13,66 @@ fn count(n: usize) -> u64 {
 }
 
 pub static MESSAGES: Messages = Messages {
+    dev_latency_invalid: "Opóźnienie musi być liczbą całkowitą milisekund, najwyżej 60000.",
+    dev_reset_confirm: "Zapomnieć wszystkie testowe płatności, tokeny i zmiany planów?",
+    dev_reset_done: "Testowy serwer zaczyna od nowa.",
+    dev_panel: "Testowy serwer (panel dewelopera)",
+    dev_scenario: "Scenariusz",
+    dev_latency: "Dodatkowe opóźnienie (ms)",
+    dev_fault: "Błąd dla następnego żądania",
+    dev_fail_next: "Zepsuj następne żądanie",
+    dev_skip: "Przeskocz 5 minut do przodu",
+    dev_reset: "Wyczyść dane testowe",
+    dev_scenario_set: |name| format!("Scenariusz: {name}."),
+    dev_latency_set: |ms| format!("Każda odpowiedź trwa teraz o {ms} ms dłużej."),
+    dev_fault_set: |key| format!("Następne żądanie otrzyma: {key}."),
+    dev_clock_ahead: |minutes| {
+        format!(
+            "Zegar testowego serwera wyprzedza to urządzenie o {}.",
+            plural(minutes, "minutę", "minuty", "minut")
+        )
+    },
+    dev_samples_added: |added| {
+        format!(
+            "Dodano {}.",
+            plural(u64::from(added), "przykładową płatność", "przykładowe płatności", "przykładowych płatności")
+        )
+    },
+    dev_add_samples: |n| {
+        format!(
+            "Dodaj {}",
+            plural(u64::from(n), "przykładową płatność", "przykładowe płatności", "przykładowych płatności")
+        )
+    },
+    test_badge: "Testowa",
+    unnamed_customer: "Klient bez nazwy",
+    customer_label: "Klient: ",
+    not_available_title: "Niedostępne",
+    mock_only: "Ta strona należy do testowego serwera offline i istnieje tylko w trybie testowym.",
+    mock_not_built: "Ta strona należy do testowego serwera offline, którego ta wersja nie zawiera.",
+    address_unreadable: "Nie udało się odczytać adresu strony.",
+    mock_sign_in_refused: "Na to żądanie logowania nie można odpowiedzieć",
+    every_scope: "wszystkie uprawnienia Twojego konta",
+    mock_accounts_badge: "Tryb testowy · testowe konta LiveChat",
+    the_app: "Aplikacja ",
+    asks_for: " prosi o: ",
+    choose_account: "Wybierz konto",
+    deny_access: "Odmów dostępu",
+    mock_no_charge: "Testowy serwer nie ma płatności o tym identyfikatorze.",
+    mock_charge_unshown: "Nie można pokazać tej płatności",
+    mock_billing_badge: "Tryb testowy · testowe rozliczenia LiveChat",
+    confirm_your_purchase: "Potwierdź zakup",
+    accept_and_pay: "Akceptuj i zapłać",
+    decline: "Odrzuć",
+    too_large_lower: "zbyt duża, by ją pokazać",
+    item: "Produkt",
+    trial: "Okres próbny",
+    accounts_suffix: " kont",
+    outside_app: |target| {
+        format!("Adres powrotu {target} jest poza tą aplikacją, więc strona testowa tam nie przechodzi.")
+    },
+    already_status: |status| format!("Ta płatność ma już status {status}; nie ma czego potwierdzać."),
+    trial_first: |days| format!("najpierw {days}-dniowy bezpłatny okres próbny"),
     plans_unavailable: "Plany rozliczeniowe nie są tu dostępne",
     plan_active: "Aktywny",
     plan_inactive: "Nieaktywny",

@@ -805,7 +805,7 @@ fn charge_row(charge: DirectCharge, currency: &str) -> AnyView {
                 <strong class="list-row-amount" data-testid="charge-total">{total}</strong>
                 {each.map(|each| view! { <span class="terms">{each}</span> })}
                 <span class="terms">{time_view(&charge.created_at)}</span>
-                {charge.test.then(|| view! { <span class="badge">"Test"</span> })}
+                {charge.test.then(|| view! { <span class="badge">{t().test_badge}</span> })}
             </div>
         </li>
     }
@@ -1038,7 +1038,7 @@ fn subscription_row(charge: RecurrentCharge, currency: &str) -> AnyView {
             <div class="list-row-meta">
                 <strong class="list-row-amount" data-testid="subscription-price">{price}</strong>
                 <span class="terms" data-testid="next-charge">{next}</span>
-                {charge.test.then(|| view! { <span class="badge">"Test"</span> })}
+                {charge.test.then(|| view! { <span class="badge">{t().test_badge}</span> })}
             </div>
         </li>
     }
