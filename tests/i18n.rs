@@ -528,3 +528,61 @@ fn item_terms_read_in_each_locale() {
         "jednorazowo, za 3 szt."
     );
 }
+
+// ---------------------------------------------------------------------------
+// Plans forms
+// ---------------------------------------------------------------------------
+
+mod plan_forms {
+    use super::*;
+    use billing_widget::domain::plan::{PlanField, PlanFieldError, PlanForm};
+
+    fn form(amount: &str, tax: &str) -> PlanForm {
+        PlanForm {
+            name: "Starter".into(),
+            code: String::new(),
+            account_id: "1001".into(),
+            amount: amount.into(),
+            tax_amount: tax.into(),
+            billing_cycle: "M".into(),
+            is_active: true,
+        }
+    }
+
+    #[test]
+    fn polish_plan_amounts_accept_a_decimal_comma() {
+        let dotted = form("19,99", "1,5").with_decimal_dots(Locale::Pl);
+        assert_eq!(dotted.amount, "19.99");
+        assert_eq!(dotted.tax_amount, "1.5");
+        let new = dotted.validate_new().expect("a valid plan");
+        assert_eq!(new.amount, Cents::new(1_999));
+        // English keeps what was typed, so the comma is refused there.
+        assert_eq!(
+            form("19,99", "").with_decimal_dots(Locale::En).amount,
+            "19,99"
+        );
+        // Mixed separators stay as typed and are refused.
+        let mixed = form("1.019,99", "").with_decimal_dots(Locale::Pl);
+        assert!(mixed.validate_new().is_err());
+    }
+
+    #[test]
+    fn plan_field_errors_read_in_polish() {
+        assert_eq!(
+            PlanFieldError::Negative.sentence_in(PlanField::Amount, Locale::En),
+            "Amount cannot be negative."
+        );
+        assert_eq!(
+            PlanFieldError::Negative.sentence_in(PlanField::TaxAmount, Locale::Pl),
+            "Podatek: wartość nie może być ujemna."
+        );
+        assert_eq!(
+            PlanFieldError::TooLong { max: 255 }.sentence_in(PlanField::Name, Locale::Pl),
+            "Nazwa: najwyżej 255 znaków."
+        );
+        assert_eq!(
+            PlanFieldError::TooLong { max: 2 }.sentence_in(PlanField::Name, Locale::Pl),
+            "Nazwa: najwyżej 2 znaki."
+        );
+    }
+}

@@ -267,7 +267,10 @@ pub fn parse_fiat_amount_in(
     parse_fiat_amount_with_max(&with_decimal_dot(input, locale)?, max)
 }
 
-fn with_decimal_dot(input: &str, locale: Locale) -> Result<String, MoneyInputError> {
+/// The typed amount with a dot for decimals, as the parsers read it: a
+/// Polish `12,50` becomes `12.50`; mixed or repeated separators are
+/// refused ([`MoneyInputError::Comma`]).
+pub fn with_decimal_dot(input: &str, locale: Locale) -> Result<String, MoneyInputError> {
     if locale == Locale::En || !input.contains(',') {
         return Ok(input.to_owned());
     }

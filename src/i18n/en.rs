@@ -11,6 +11,13 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 }
 
 pub static MESSAGES: Messages = Messages {
+    check_fields: |count| {
+        if count == 1 {
+            "Check the field marked below; nothing was saved.".to_owned()
+        } else {
+            format!("Check the {count} fields marked below; nothing was saved.")
+        }
+    },
     dev_latency_invalid: "Latency must be a whole number of milliseconds up to 60000.",
     dev_reset_confirm: "Forget every mock charge, token and plan change?",
     dev_reset_done: "The mock backend starts afresh.",

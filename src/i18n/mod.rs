@@ -422,6 +422,7 @@ messages! {
         ledger_entries,
     }
     functions {
+        check_fields: fn(usize) -> String,
         dev_scenario_set: fn(&str) -> String,
         dev_latency_set: fn(u64) -> String,
         dev_fault_set: fn(&str) -> String,

@@ -13,6 +13,12 @@ fn count(n: usize) -> u64 {
 }
 
 pub static MESSAGES: Messages = Messages {
+    check_fields: |n| {
+        format!(
+            "Popraw {} poniżej; nic nie zostało zapisane.",
+            plural(count(n), "zaznaczone pole", "zaznaczone pola", "zaznaczonych pól")
+        )
+    },
     dev_latency_invalid: "Opóźnienie musi być liczbą całkowitą milisekund, najwyżej 60000.",
     dev_reset_confirm: "Zapomnieć wszystkie testowe płatności, tokeny i zmiany planów?",
     dev_reset_done: "Testowy serwer zaczyna od nowa.",

@@ -21,7 +21,7 @@ use crate::domain::plan::{
     AccountId, BillingCycle, Plan, PlanChanges, PlanCode, PlanField, PlanForm, PlanId, PlanName,
     PlanRef, PlanValidationErrors,
 };
-use crate::i18n::t;
+use crate::i18n::{locale, t, Locale};
 
 /// Plans per page of the list.
 const PAGE_SIZE: u32 = 20;
@@ -47,7 +47,7 @@ fn shown_raw(raw: &str) -> String {
 fn cycle_text(cycle: &BillingCycle) -> String {
     match cycle {
         BillingCycle::Other(code) => format!("Cycle \u{201c}{}\u{201d}", shown_raw(code)),
-        known => format!("{} ({})", known.label(), known.code()),
+        known => format!("{} ({})", known.label_in(locale()), known.code()),
     }
 }
 
@@ -208,7 +208,10 @@ fn server_field_error(error: &ApiError) -> Option<(PlanField, String)> {
 /// "Amount cannot be negative."
 fn sentence(field: PlanField, problem: &str) -> String {
     let problem = problem.trim().trim_end_matches('.');
-    format!("{} {}.", field.label(), shown_long(problem))
+    match locale() {
+        Locale::En => format!("{} {}.", field.label(), shown_long(problem)),
+        other => format!("{}: {}.", field.label_in(other), shown_long(problem)),
+    }
 }
 
 fn shown_long(raw: &str) -> String {
@@ -224,7 +227,7 @@ fn field_messages(errors: &PlanValidationErrors) -> Vec<(PlanField, String)> {
     errors
         .0
         .iter()
-        .map(|e| (e.field, sentence(e.field, &e.error.to_string())))
+        .map(|e| (e.field, e.error.sentence_in(e.field, locale())))
         .collect()
 }
 
@@ -756,7 +759,7 @@ fn text_field(
     };
     view! {
         <div class="plan-field" data-field=field.api_name()>
-            <label for=id>{field.label()}</label>
+            <label for=id>{field.label_in(locale())}</label>
             <input
                 id=id
                 type="text"
@@ -795,7 +798,7 @@ fn cycle_field(state: FormState, unknown: Option<String>) -> impl IntoView {
         .iter()
         .map(|cycle| {
             let code = cycle.code().to_owned();
-            let label = format!("{} ({})", cycle.label(), cycle.code());
+            let label = format!("{} ({})", cycle.label_in(locale()), cycle.code());
             let value = code.clone();
             view! {
                 <option value=value prop:selected=move || selected(&code)>{label}</option>
@@ -812,7 +815,7 @@ fn cycle_field(state: FormState, unknown: Option<String>) -> impl IntoView {
     });
     view! {
         <div class="plan-field" data-field=field.api_name()>
-            <label for=id>{field.label()}</label>
+            <label for=id>{field.label_in(locale())}</label>
             <select
                 id=id
                 data-testid=id
@@ -929,11 +932,7 @@ fn errors_summary(state: FormState) -> impl IntoView {
     move || {
         let count = state.errors.with(Vec::len);
         (count > 0).then(|| {
-            let text = if count == 1 {
-                "Check the field marked below; nothing was saved.".to_owned()
-            } else {
-                format!("Check the {count} fields marked below; nothing was saved.")
-            };
+            let text = (t().check_fields)(count);
             view! {
                 <p class="notice notice-error" role="alert" data-testid="plan-form-errors">{text}</p>
             }
@@ -997,7 +996,10 @@ fn CreateForm(client: Client, currency: String) -> impl IntoView {
             return;
         }
         server_error.set(None);
-        match state.form.with_untracked(PlanForm::validate_new) {
+        match state
+            .form
+            .with_untracked(|f| f.with_decimal_dots(locale()).validate_new())
+        {
             Err(errors) => state.show(field_messages(&errors)),
             Ok(new) => {
                 state.errors.set(Vec::new());
@@ -1272,7 +1274,10 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
             if ctx.busy.get_untracked() {
                 return;
             }
-            match state.form.with_untracked(|f| f.validate_changes(&plan)) {
+            match state
+                .form
+                .with_untracked(|f| f.with_decimal_dots(locale()).validate_changes(&plan))
+            {
                 Err(errors) => state.show(field_messages(&errors)),
                 Ok(changes) => {
                     state.errors.set(Vec::new());
