@@ -573,6 +573,11 @@ mod plan_forms {
             "Amount cannot be negative."
         );
         assert_eq!(
+            PlanFieldError::Money(MoneyInputError::Empty)
+                .sentence_in(PlanField::Amount, Locale::En),
+            "Amount Enter an amount."
+        );
+        assert_eq!(
             PlanFieldError::Negative.sentence_in(PlanField::TaxAmount, Locale::Pl),
             "Podatek: wartość nie może być ujemna."
         );

@@ -390,7 +390,9 @@ impl PlanFieldError {
     pub fn sentence_in(&self, field: PlanField, locale: Locale) -> String {
         let label = field.label_in(locale);
         if locale == Locale::En {
-            return format!("{label} {self}.");
+            // Money messages are sentences already: one full stop, not two.
+            let problem = self.to_string();
+            return format!("{label} {}.", problem.trim().trim_end_matches('.'));
         }
         let problem = match self {
             Self::Required => "pole jest wymagane.".to_owned(),
