@@ -11,6 +11,19 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 }
 
 pub static MESSAGES: Messages = Messages {
+    account_id_invalid: "Account ID must be a whole number above 0, like 1001.",
+    plan_ref_empty: "Enter a plan id, like 5001, or a code after a star, like *starter-monthly.",
+    plan_id_invalid: "A plan id is a whole number above 0, like 5001.",
+    plan_active_field: "Active: new subscriptions can use this plan",
+    plan_fixed_hint: "Set when the plan was created; it cannot change.",
+    plan_name_hint: "Up to 255 characters.",
+    plan_code_hint: "Optional: your own reference, letters, digits, '.', '-' and '_'; the plan can then be opened as *code. Cannot change later.",
+    plan_account_hint: "Your merchant account number, like 1001. Cannot change later.",
+    cycle_unknown: |code| format!("Cycle \u{201c}{code}\u{201d}"),
+    plan_code_invalid: |problem| format!("The plan code {problem}."),
+    code_unknown: |code| format!("Code \u{201c}{code}\u{201d} (not known to this page, kept as it is)"),
+    plan_amount_hint: |currency| format!("Charged every cycle, in {currency}, like 19.99."),
+    plan_tax_hint: |currency| format!("Optional, in {currency}, like 1.99; leave empty for no tax."),
     check_fields: |count| {
         if count == 1 {
             "Check the field marked below; nothing was saved.".to_owned()

@@ -105,6 +105,14 @@ macro_rules! messages {
 
 messages! {
     texts {
+        account_id_invalid,
+        plan_ref_empty,
+        plan_id_invalid,
+        plan_active_field,
+        plan_fixed_hint,
+        plan_name_hint,
+        plan_code_hint,
+        plan_account_hint,
         dev_latency_invalid,
         dev_reset_confirm,
         dev_reset_done,
@@ -422,6 +430,11 @@ messages! {
         ledger_entries,
     }
     functions {
+        cycle_unknown: fn(&str) -> String,
+        plan_code_invalid: fn(&str) -> String,
+        code_unknown: fn(&str) -> String,
+        plan_amount_hint: fn(&str) -> String,
+        plan_tax_hint: fn(&str) -> String,
         check_fields: fn(usize) -> String,
         dev_scenario_set: fn(&str) -> String,
         dev_latency_set: fn(u64) -> String,

@@ -13,6 +13,19 @@ fn count(n: usize) -> u64 {
 }
 
 pub static MESSAGES: Messages = Messages {
+    account_id_invalid: "Identyfikator konta musi być liczbą całkowitą większą od 0, np. 1001.",
+    plan_ref_empty: "Wpisz identyfikator planu, np. 5001, albo kod po gwiazdce, np. *starter-monthly.",
+    plan_id_invalid: "Identyfikator planu to liczba całkowita większa od 0, np. 5001.",
+    plan_active_field: "Aktywny: nowe subskrypcje mogą korzystać z tego planu",
+    plan_fixed_hint: "Ustalone przy tworzeniu planu; nie można tego zmienić.",
+    plan_name_hint: "Do 255 znaków.",
+    plan_code_hint: "Opcjonalnie: własne oznaczenie z liter, cyfr, „.”, „-” i „_”; plan można potem otworzyć jako *kod. Nie można tego później zmienić.",
+    plan_account_hint: "Numer Twojego konta sprzedawcy, np. 1001. Nie można go później zmienić.",
+    cycle_unknown: |code| format!("Cykl \u{201e}{code}\u{201d}"),
+    plan_code_invalid: |problem| format!("Kod planu: {problem}."),
+    code_unknown: |code| format!("Kod \u{201e}{code}\u{201d} (nieznany tej stronie, pozostawiony bez zmian)"),
+    plan_amount_hint: |currency| format!("Pobierana w każdym cyklu, w {currency}, np. 19,99."),
+    plan_tax_hint: |currency| format!("Opcjonalnie, w {currency}, np. 1,99; zostaw puste, jeśli bez podatku."),
     check_fields: |n| {
         format!(
             "Popraw {} poniżej; nic nie zostało zapisane.",

@@ -46,7 +46,7 @@ fn shown_raw(raw: &str) -> String {
 /// "Monthly (M)"; a code this page does not know is shown as it is.
 fn cycle_text(cycle: &BillingCycle) -> String {
     match cycle {
-        BillingCycle::Other(code) => format!("Cycle \u{201c}{}\u{201d}", shown_raw(code)),
+        BillingCycle::Other(code) => (t().cycle_unknown)(&shown_raw(code)),
         known => format!("{} ({})", known.label_in(locale()), known.code()),
     }
 }
@@ -59,7 +59,7 @@ fn parse_account_filter(raw: &str) -> Result<Option<AccountId>, String> {
     }
     match raw.parse::<i64>() {
         Ok(id) if id > 0 && raw.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(AccountId(id))),
-        _ => Err("Account ID must be a whole number above 0, like 1001.".to_owned()),
+        _ => Err(t().account_id_invalid.to_owned()),
     }
 }
 
@@ -68,20 +68,18 @@ fn parse_account_filter(raw: &str) -> Result<Option<AccountId>, String> {
 fn parse_plan_ref(raw: &str) -> Result<PlanRef, String> {
     let raw = raw.trim();
     if raw.is_empty() {
-        return Err(
-            "Enter a plan id, like 5001, or a code after a star, like *starter-monthly.".to_owned(),
-        );
+        return Err(t().plan_ref_empty.to_owned());
     }
     if raw.bytes().all(|b| b.is_ascii_digit()) {
         return match raw.parse::<i64>() {
             Ok(id) if id > 0 => Ok(PlanRef::Id(PlanId(id))),
-            _ => Err("A plan id is a whole number above 0, like 5001.".to_owned()),
+            _ => Err(t().plan_id_invalid.to_owned()),
         };
     }
     let code = raw.strip_prefix('*').unwrap_or(raw);
     PlanCode::parse(code)
         .map(PlanRef::Code)
-        .map_err(|e| format!("The plan code {e}."))
+        .map_err(|e| (t().plan_code_invalid)(&e.to_string()))
 }
 
 /// `/plans/5001` or `/plans/*starter-monthly`.
@@ -806,10 +804,7 @@ fn cycle_field(state: FormState, unknown: Option<String>) -> impl IntoView {
         })
         .collect_view();
     let other = unknown.map(|code| {
-        let label = format!(
-            "Code \u{201c}{}\u{201d} (not known to this page, kept as it is)",
-            shown_raw(&code)
-        );
+        let label = (t().code_unknown)(&shown_raw(&code));
         let value = code.clone();
         view! { <option value=value prop:selected=move || selected(&code)>{label}</option> }
     });
@@ -853,7 +848,7 @@ fn active_field(state: FormState) -> impl IntoView {
                     state.form.update(|form| form.is_active = checked);
                 }
             />
-            <label for=id>"Active: new subscriptions can use this plan"</label>
+            <label for=id>{t().plan_active_field}</label>
         </div>
     }
 }
@@ -865,12 +860,12 @@ fn plan_fields(
     currency: &str,
     unknown_cycle: Option<String>,
 ) -> impl IntoView {
-    let fixed = "Set when the plan was created; it cannot change.".to_owned();
+    let fixed = t().plan_fixed_hint.to_owned();
     view! {
         {text_field(
             state,
             PlanField::Name,
-            "Up to 255 characters.".to_owned(),
+            t().plan_name_hint.to_owned(),
             "text",
             false,
             |f| f.name.clone(),
@@ -879,7 +874,7 @@ fn plan_fields(
         {text_field(
             state,
             PlanField::Amount,
-            format!("Charged every cycle, in {currency}, like 19.99."),
+            (t().plan_amount_hint)(currency),
             "decimal",
             false,
             |f| f.amount.clone(),
@@ -888,7 +883,7 @@ fn plan_fields(
         {text_field(
             state,
             PlanField::TaxAmount,
-            format!("Optional, in {currency}, like 1.99; leave empty for no tax."),
+            (t().plan_tax_hint)(currency),
             "decimal",
             false,
             |f| f.tax_amount.clone(),
@@ -899,9 +894,7 @@ fn plan_fields(
             state,
             PlanField::Code,
             if creating {
-                "Optional: your own reference, letters, digits, '.', '-' and '_'; the plan \
-                 can then be opened as *code. Cannot change later."
-                    .to_owned()
+                t().plan_code_hint.to_owned()
             } else {
                 fixed.clone()
             },
@@ -914,7 +907,7 @@ fn plan_fields(
             state,
             PlanField::AccountId,
             if creating {
-                "Your merchant account number, like 1001. Cannot change later.".to_owned()
+                t().plan_account_hint.to_owned()
             } else {
                 fixed
             },
