@@ -11,6 +11,10 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 }
 
 pub static MESSAGES: Messages = Messages {
+    bidali_key_refused: "Bidali refused this site's publishable key (bidali.publishable_key in config.json). Ask the app's owner to check it.",
+    bidali_not_set_up: |message| {
+        format!("Crypto payments are not set up: bidali.publishable_key in config.json {message}.")
+    },
     account_id_invalid: "Account ID must be a whole number above 0, like 1001.",
     plan_ref_empty: "Enter a plan id, like 5001, or a code after a star, like *starter-monthly.",
     plan_id_invalid: "A plan id is a whole number above 0, like 5001.",

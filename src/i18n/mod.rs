@@ -105,6 +105,7 @@ macro_rules! messages {
 
 messages! {
     texts {
+        bidali_key_refused,
         account_id_invalid,
         plan_ref_empty,
         plan_id_invalid,
@@ -430,6 +431,7 @@ messages! {
         ledger_entries,
     }
     functions {
+        bidali_not_set_up: fn(&str) -> String,
         cycle_unknown: fn(&str) -> String,
         plan_code_invalid: fn(&str) -> String,
         code_unknown: fn(&str) -> String,

@@ -13,6 +13,10 @@ fn count(n: usize) -> u64 {
 }
 
 pub static MESSAGES: Messages = Messages {
+    bidali_key_refused: "Bidali odrzuciło klucz publiczny tej strony (bidali.publishable_key w config.json). Poproś właściciela aplikacji o jego sprawdzenie.",
+    bidali_not_set_up: |message| {
+        format!("Płatności kryptowalutami nie są skonfigurowane: bidali.publishable_key w config.json: {message}.")
+    },
     account_id_invalid: "Identyfikator konta musi być liczbą całkowitą większą od 0, np. 1001.",
     plan_ref_empty: "Wpisz identyfikator planu, np. 5001, albo kod po gwiazdce, np. *starter-monthly.",
     plan_id_invalid: "Identyfikator planu to liczba całkowita większa od 0, np. 5001.",

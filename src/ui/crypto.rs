@@ -67,15 +67,11 @@ fn charge_href(id: &str, pay: Option<&Protocol>) -> String {
 /// What the Bidali errors mean here: its keys are not the LiveChat sign-in.
 fn bidali_problem(error: &ApiError) -> Option<String> {
     match error {
-        ApiError::Validation { field, message } if field == "publishable_key" => Some(format!(
-            "Crypto payments are not set up: bidali.publishable_key in config.json {message}."
-        )),
+        ApiError::Validation { field, message } if field == "publishable_key" => {
+            Some((t().bidali_not_set_up)(message))
+        }
         _ => match error.status() {
-            Some(401 | 403) => Some(
-                "Bidali refused this site's publishable key (bidali.publishable_key in \
-                 config.json). Ask the app's owner to check it."
-                    .to_owned(),
-            ),
+            Some(401 | 403) => Some(t().bidali_key_refused.to_owned()),
             _ => None,
         },
     }
