@@ -10,7 +10,9 @@ use serde::Deserialize;
 use thiserror::Error;
 use url::Url;
 
+use crate::domain::locale::{Locale, LocaleSetting};
 use crate::domain::money::Cents;
+use crate::i18n::Messages;
 
 /// Where the widget sends its requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,29 +107,30 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
-    /// The billing terms in words, shown next to the price.
+    /// The billing terms in words, shown next to the price (English).
     pub fn terms(&self) -> String {
+        self.terms_in(Messages::of(Locale::En))
+    }
+
+    /// The billing terms in the words of a locale's catalog.
+    pub fn terms_in(&self, m: &Messages) -> String {
         match *self {
             Self::OneTime {
                 per_account: true, ..
-            } => "once, per agent in your organization".to_owned(),
-            Self::OneTime { quantity: 1, .. } => "once".to_owned(),
-            Self::OneTime { quantity, .. } => format!("once, for {quantity}"),
+            } => m.terms_once_per_agent.to_owned(),
+            Self::OneTime { quantity: 1, .. } => m.terms_once.to_owned(),
+            Self::OneTime { quantity, .. } => (m.terms_once_for)(quantity),
             Self::Subscription {
                 months,
                 trial_days,
                 per_account,
             } => {
-                let mut terms = match months {
-                    1 => "every month".to_owned(),
-                    12 => "every year".to_owned(),
-                    n => format!("every {n} months"),
-                };
+                let mut terms = (m.terms_every_months)(months);
                 if per_account {
-                    terms.push_str(", per agent");
+                    terms.push_str(m.terms_per_agent);
                 }
                 if trial_days > 0 {
-                    terms.push_str(&format!(", {trial_days}-day free trial"));
+                    terms.push_str(&(m.terms_trial_days)(trial_days));
                 }
                 terms
             }
@@ -150,6 +153,9 @@ pub struct AppConfig {
     pub catalog: Vec<CatalogItem>,
     /// The mock's scenario at start-up (one of `mock::Scenario::NAMES`).
     pub mock_scenario: Option<String>,
+    /// The page's language: `auto` (the `?lang=` parameter, then the
+    /// browser's languages) unless fixed to `en` or `pl`.
+    pub locale: LocaleSetting,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,6 +213,8 @@ pub enum ConfigError {
     DuplicateCatalogItem(String),
     #[error("Unknown mock scenario \"{given}\": use one of {known}.")]
     UnknownScenario { given: String, known: String },
+    #[error("Unknown locale \"{0}\": use \"auto\" (the browser's language), \"en\" or \"pl\".")]
+    UnknownLocale(String),
     #[error("This build has no mock backend (it was built without the `mock` feature): set \"mode\": \"live\".")]
     MockNotBuilt,
 }
@@ -329,6 +337,8 @@ struct RawConfig {
     catalog: Vec<RawItem>,
     #[serde(default)]
     mock_scenario: Option<String>,
+    #[serde(default)]
+    locale: Option<String>,
 }
 
 fn default_currency() -> String {
@@ -453,6 +463,11 @@ impl RawConfig {
                 .as_deref()
                 .map(check_scenario)
                 .transpose()?,
+            locale: match self.locale.as_deref() {
+                None => LocaleSetting::Auto,
+                Some(raw) => LocaleSetting::parse(raw)
+                    .ok_or_else(|| ConfigError::UnknownLocale(raw.to_owned()))?,
+            },
         };
         config.check_mode_requirements()?;
         Ok(config)

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod config;
 pub mod domain;
+pub mod i18n;
 #[cfg(feature = "mock")]
 pub mod mock;
 

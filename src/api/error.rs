@@ -8,6 +8,7 @@ use serde_json::Value;
 use thiserror::Error;
 
 use super::transport::{HttpResponse, TransportError};
+use crate::domain::locale::{pick_polish, Locale};
 use crate::domain::polling::parse_retry_after;
 
 /// Longest piece of a non-JSON error body kept for the logs.
@@ -512,6 +513,149 @@ impl ApiError {
             ),
         }
     }
+}
+
+impl ApiError {
+    /// [`Self::user_message`] in `locale`: the same decisions, worded for
+    /// the page's language. What the server said is quoted as sent.
+    pub fn user_message_in(&self, locale: Locale) -> String {
+        if locale == Locale::En {
+            return self.user_message();
+        }
+        match self {
+            Self::Network(_) => "Nie udało się połączyć z usługą rozliczeń. Sprawdź połączenie \
+                                 z internetem i spróbuj ponownie."
+                .to_owned(),
+            Self::Timeout => {
+                "Usługa rozliczeń odpowiadała zbyt długo. Spróbuj ponownie.".to_owned()
+            }
+            Self::Http { status, body, .. } => self.status_message_pl(*status, body.as_ref()),
+            Self::HtmlBody { status, .. } if *status >= 400 => {
+                self.status_message_pl(*status, None)
+            }
+            Self::HtmlBody { .. } => "Usługa rozliczeń odpowiedziała stroną internetową zamiast \
+                                      danych, więc aplikacja może być źle skonfigurowana. Powiadom \
+                                      właściciela aplikacji."
+                .to_owned(),
+            Self::Decode { .. } => "Usługa rozliczeń wysłała odpowiedź, której ta strona nie \
+                                    potrafi odczytać. Jeśli to się powtarza, powiadom właściciela \
+                                    aplikacji."
+                .to_owned(),
+            Self::Validation { field, message } => {
+                format!("{}: {message}.", capitalize(&field_label_pl(field)))
+            }
+        }
+    }
+
+    fn status_message_pl(&self, status: u16, body: Option<&OAuthErrorBody>) -> String {
+        let said = body
+            .and_then(|b| b.error_description.as_deref())
+            .map(|d| format!(" Odpowiedź: \u{201e}{d}\u{201d}."))
+            .unwrap_or_default();
+        match status {
+            400 | 422 => {
+                let field = body
+                    .and_then(|b| named_field(&b.haystack()))
+                    .map(|f| format!(" Sprawdź: {}.", field_label_pl(&f)))
+                    .unwrap_or_else(|| " Sprawdź wprowadzone dane.".to_owned());
+                format!("Usługa rozliczeń nie przyjęła żądania.{said}{field}")
+            }
+            401 => "Twoje logowanie wygasło lub jest nieważne. Zaloguj się ponownie, aby \
+                    kontynuować."
+                .to_owned(),
+            403 => match self.missing_scope() {
+                Some(scope) => format!(
+                    "Twojemu logowaniu LiveChat brakuje uprawnienia \u{201e}{scope}\u{201d}. \
+                     Właściciel aplikacji musi o nie poprosić w LiveChat Developer Console; \
+                     potem zaloguj się ponownie."
+                ),
+                None => format!(
+                    "Nie możesz tego zrobić przy obecnym logowaniu.{said} Jeśli uważasz, że \
+                     powinieneś móc, skontaktuj się z właścicielem aplikacji."
+                ),
+            },
+            404 | 410 => format!(
+                "Usługa rozliczeń nie znalazła tego, o co prosiła ta strona; link może być \
+                 nieaktualny.{said} Jeśli to się powtarza, skontaktuj się z właścicielem aplikacji."
+            ),
+            408 => "Usługa rozliczeń odpowiadała zbyt długo. Spróbuj ponownie.".to_owned(),
+            409 => format!(
+                "W międzyczasie coś się zmieniło (np. zakup został już zaakceptowany lub \
+                 anulowany).{said} Odśwież, aby zobaczyć aktualny stan."
+            ),
+            425 | 429 => match self.retry_after_secs() {
+                Some(secs) => format!(
+                    "Zbyt wiele żądań w krótkim czasie. Odczekaj {} i spróbuj ponownie.",
+                    seconds_text_pl(secs)
+                ),
+                None => "Zbyt wiele żądań w krótkim czasie. Odczekaj chwilę i spróbuj ponownie."
+                    .to_owned(),
+            },
+            503 => match self.retry_after_secs() {
+                Some(secs) => format!(
+                    "Usługa rozliczeń jest chwilowo niedostępna. Spróbuj ponownie za {}.",
+                    seconds_text_pl(secs)
+                ),
+                None => "Usługa rozliczeń jest chwilowo niedostępna. Spróbuj ponownie za chwilę."
+                    .to_owned(),
+            },
+            500..=599 => format!(
+                "Wystąpił problem po stronie usługi rozliczeń (błąd {status}). Spróbuj ponownie \
+                 za chwilę."
+            ),
+            _ => format!(
+                "Usługa rozliczeń odrzuciła żądanie (błąd {status}).{said} Jeśli to się \
+                 powtarza, skontaktuj się z właścicielem aplikacji."
+            ),
+        }
+    }
+}
+
+/// Seconds or minutes in the accusative Polish takes after "odczekaj" and
+/// "za": `1 sekundę`, `3 sekundy`, `5 sekund`, `2 minuty`.
+fn seconds_text_pl(secs: u64) -> String {
+    if secs < 120 {
+        format!(
+            "{secs} {}",
+            pick_polish(secs, "sekundę", "sekundy", "sekund")
+        )
+    } else {
+        let minutes = secs.div_ceil(60);
+        format!(
+            "{minutes} {}",
+            pick_polish(minutes, "minutę", "minuty", "minut")
+        )
+    }
+}
+
+/// How a field is named in a Polish sentence.
+fn field_label_pl(field: &str) -> String {
+    let label = match field {
+        "name" => "nazwa",
+        "price" => "cena",
+        "quantity" => "ilość",
+        "return_url" => "adres powrotu",
+        "months" => "okres rozliczeniowy",
+        "trial_days" => "długość okresu próbnego",
+        "amount" => "kwota",
+        "currency" => "waluta",
+        "description" => "opis",
+        "customer" | "customer.id" => "klient",
+        "customer.email" | "email" => "adres e-mail",
+        "customer.firstName" => "imię",
+        "customer.lastName" => "nazwisko",
+        "metadata" => "dodatkowe informacje",
+        "accountId" => "identyfikator konta",
+        "code" => "kod planu",
+        "taxAmount" => "podatek",
+        "billingCycleType" => "cykl rozliczeniowy",
+        "page" => "numer strony",
+        "limit" => "rozmiar strony",
+        "publishable_key" => "klucz publiczny Bidali",
+        "base_url" => "adres usługi",
+        other => return format!("pole \u{201e}{other}\u{201d}"),
+    };
+    label.to_owned()
 }
 
 fn seconds_text(secs: u64) -> String {

@@ -5,6 +5,8 @@
 //! `days_from_civil` / `civil_from_days`; a full date library would cost the
 //! wasm bundle far more than these few functions.
 
+use super::locale::Locale;
+
 pub const DAY_MS: u64 = 86_400_000;
 /// 9999-12-31T23:59:59Z: the last instant the four-digit formats can write.
 pub const MAX_MS: u64 = 253_402_300_799_000;
@@ -124,4 +126,76 @@ pub fn add_months(unix_ms: u64, months: u32) -> u64 {
     days.saturating_mul(DAY_MS)
         .saturating_add(time_of_day)
         .min(MAX_MS)
+}
+
+/// Abbreviated month names, January first: CLDR's `MMM` for en and pl.
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+const MONTHS_PL: [&str; 12] = [
+    "sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru",
+];
+
+/// The abbreviated name of a month (1-12) in a locale.
+pub fn month_abbreviation(month: u32, locale: Locale) -> &'static str {
+    let names = match locale {
+        Locale::En => &MONTHS_EN,
+        Locale::Pl => &MONTHS_PL,
+    };
+    let index = usize::try_from(month.clamp(1, 12) - 1).unwrap_or(0);
+    names[index]
+}
+
+/// A calendar date the way both locales write it in full text:
+/// `23 Nov 2026`, `23 lis 2026`.
+pub fn format_date(year: i64, month: u32, day: u32, locale: Locale) -> String {
+    format!("{day} {} {year}", month_abbreviation(month, locale))
+}
+
+/// The date of an RFC 3339 text as written (`2026-11-23T...` is 23 Nov 2026
+/// whatever its offset), so a charge dated the 23rd reads the 23rd; `None`
+/// when the text does not start with a valid `yyyy-MM-dd`.
+pub fn format_date_prefix(text: &str, locale: Locale) -> Option<String> {
+    let date = text.get(..10)?;
+    let mut parts = date.splitn(3, '-');
+    let year: i64 = parse_digits(parts.next()?, 4)?;
+    let month: u32 = parse_digits(parts.next()?, 2)?;
+    let day: u32 = parse_digits(parts.next()?, 2)?;
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    Some(format_date(year, month, day, locale))
+}
+
+fn parse_digits<T: std::str::FromStr>(text: &str, len: usize) -> Option<T> {
+    (text.len() == len && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+/// Date and 24-hour time of a Unix time, shifted by the viewer's UTC offset
+/// in minutes (east positive): `23 Nov 2026, 18:05` / `23 lis 2026, 18:05`.
+pub fn format_date_time(unix_ms: u64, offset_minutes: i32, locale: Locale) -> String {
+    let t = UtcParts::from_unix_ms(shift(unix_ms, offset_minutes));
+    format!(
+        "{}, {:02}:{:02}",
+        format_date(t.year, t.month, t.day, locale),
+        t.hour,
+        t.minute
+    )
+}
+
+/// The 24-hour time of day with seconds (`18:05:09`) in the viewer's offset:
+/// the same in both locales.
+pub fn format_time(unix_ms: u64, offset_minutes: i32) -> String {
+    let t = UtcParts::from_unix_ms(shift(unix_ms, offset_minutes));
+    format!("{:02}:{:02}:{:02}", t.hour, t.minute, t.second)
+}
+
+fn shift(unix_ms: u64, offset_minutes: i32) -> u64 {
+    let offset_ms = i64::from(offset_minutes) * 60_000;
+    let shifted = i64::try_from(unix_ms)
+        .unwrap_or(i64::MAX)
+        .saturating_add(offset_ms);
+    u64::try_from(shifted).unwrap_or(0)
 }

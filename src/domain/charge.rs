@@ -1,6 +1,7 @@
 //! LiveChat Billing API charges: typed ids, statuses with an `Unknown` arm,
 //! and the flows from the API documentation as rules.
 
+use super::locale::Locale;
 use std::fmt;
 use std::str::FromStr;
 
@@ -321,6 +322,20 @@ impl DirectChargeStatus {
             Self::Unknown(_) => "Status unknown",
         }
     }
+
+    /// [`Self::label`] in `locale`.
+    pub fn label_in(&self, locale: Locale) -> &'static str {
+        match (locale, self) {
+            (Locale::En, _) => self.label(),
+            (Locale::Pl, Self::Pending) => "Oczekuje na potwierdzenie",
+            (Locale::Pl, Self::Accepted) => "Zaakceptowana",
+            (Locale::Pl, Self::Declined) => "Odrzucona",
+            (Locale::Pl, Self::Processed) => "Przetwarzanie płatności",
+            (Locale::Pl, Self::Failed) => "Płatność nieudana",
+            (Locale::Pl, Self::Success) => "Opłacona",
+            (Locale::Pl, Self::Unknown(_)) => "Nieznany status",
+        }
+    }
 }
 
 wire_string_serde!(DirectChargeStatus);
@@ -467,6 +482,22 @@ impl RecurrentChargeStatus {
             Self::Unknown(_) => "Status unknown",
         }
     }
+
+    /// [`Self::label`] in `locale`.
+    pub fn label_in(&self, locale: Locale) -> &'static str {
+        match (locale, self) {
+            (Locale::En, _) => self.label(),
+            (Locale::Pl, Self::Pending) => "Oczekuje na potwierdzenie",
+            (Locale::Pl, Self::Accepted) => "Zaakceptowana",
+            (Locale::Pl, Self::Declined) => "Odrzucona",
+            (Locale::Pl, Self::Processed) => "Przetwarzanie płatności",
+            (Locale::Pl, Self::Active) => "Aktywna",
+            (Locale::Pl, Self::Frozen) => "Zamrożona: nie udało się pobrać płatności",
+            (Locale::Pl, Self::Cancelled) => "Anulowana",
+            (Locale::Pl, Self::PastDue) => "Zaległa płatność",
+            (Locale::Pl, Self::Unknown(_)) => "Nieznany status",
+        }
+    }
 }
 
 wire_string_serde!(RecurrentChargeStatus);
@@ -539,6 +570,17 @@ impl LedgerEntryType {
             Self::Refund => "Refund",
             Self::Withdrawal => "Withdrawal",
             Self::Unknown(_) => "Other",
+        }
+    }
+
+    /// [`Self::label`] in `locale`.
+    pub fn label_in(&self, locale: Locale) -> &'static str {
+        match (locale, self) {
+            (Locale::En, _) => self.label(),
+            (Locale::Pl, Self::Collection) => "Wpływ",
+            (Locale::Pl, Self::Refund) => "Zwrot",
+            (Locale::Pl, Self::Withdrawal) => "Wypłata",
+            (Locale::Pl, Self::Unknown(_)) => "Inne",
         }
     }
 }

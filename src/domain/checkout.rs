@@ -5,6 +5,7 @@
 //! here is a pure decision over plain values, so a reload, a second tab or a
 //! clock moved back are all testable natively.
 
+use super::locale::Locale;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -349,6 +350,63 @@ impl Outcome {
             Outcome::Frozen => "LiveChat could not collect the payment, so the subscription is frozen. Update the payment method in LiveChat's billing settings, then subscribe again."
                 .to_owned(),
             Outcome::Cancelled => "This subscription was cancelled and will not renew. Any refund for unused time goes back the way you paid."
+                .to_owned(),
+        }
+    }
+
+    /// [`Self::title`] in `locale`.
+    pub fn title_in(&self, locale: Locale) -> &'static str {
+        match (locale, self) {
+            (Locale::En, _) => self.title(),
+            (Locale::Pl, Outcome::Paid) => "Płatność zakończona",
+            (Locale::Pl, Outcome::PaymentFailed) => "Płatność nieudana",
+            (Locale::Pl, Outcome::Declined) => "Zakup odrzucony",
+            (Locale::Pl, Outcome::Active) => "Subskrypcja aktywna",
+            (Locale::Pl, Outcome::Trial { .. }) => "Rozpoczęto bezpłatny okres próbny",
+            (Locale::Pl, Outcome::PastDue) => "Zaległa płatność",
+            (Locale::Pl, Outcome::Frozen) => "Subskrypcja zamrożona",
+            (Locale::Pl, Outcome::Cancelled) => "Subskrypcja anulowana",
+        }
+    }
+
+    /// [`Self::message`] in `locale`.
+    pub fn message_in(&self, locale: Locale) -> String {
+        if locale == Locale::En {
+            return self.message();
+        }
+        match self {
+            Outcome::Paid => "Płatność została zrealizowana, a zakup jest gotowy do użycia. \
+                              Możesz zamknąć tę stronę."
+                .to_owned(),
+            Outcome::PaymentFailed => "LiveChat nie mógł pobrać płatności, więc zakup nie został \
+                                       zrealizowany. Sprawdź metodę płatności w ustawieniach \
+                                       rozliczeń LiveChat i kup ponownie."
+                .to_owned(),
+            Outcome::Declined => "Zakup został odrzucony na stronie potwierdzenia LiveChat, więc \
+                                  nic nie pobrano. Nowy zakup możesz zacząć w każdej chwili."
+                .to_owned(),
+            Outcome::Active => "Subskrypcja jest aktywna, a pierwsza płatność została \
+                                zrealizowana. Odnawia się automatycznie, dopóki jej nie anulujesz."
+                .to_owned(),
+            Outcome::Trial { ends_at_ms } => {
+                let t = super::calendar::UtcParts::from_unix_ms(*ends_at_ms);
+                format!(
+                    "Bezpłatny okres próbny trwa do {} (UTC). Do tego czasu nic nie zapłacisz; \
+                     anuluj przed tą datą, aby nie płacić wcale.",
+                    super::calendar::format_date(t.year, t.month, t.day, locale)
+                )
+            }
+            Outcome::PastDue => "Płatność za tę subskrypcję jest zaległa. Dostęp na razie trwa; \
+                                 zaktualizuj metodę płatności w ustawieniach rozliczeń LiveChat, \
+                                 aby kolejna próba się powiodła."
+                .to_owned(),
+            Outcome::Frozen => "LiveChat nie mógł pobrać płatności, więc subskrypcja została \
+                                zamrożona. Zaktualizuj metodę płatności w ustawieniach rozliczeń \
+                                LiveChat i zasubskrybuj ponownie."
+                .to_owned(),
+            Outcome::Cancelled => "Ta subskrypcja została anulowana i nie zostanie odnowiona. \
+                                   Ewentualny zwrot za niewykorzystany czas wróci tą samą drogą, \
+                                   którą zapłacono."
                 .to_owned(),
         }
     }

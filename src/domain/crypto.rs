@@ -1,6 +1,7 @@
 //! Bidali crypto charges: status codes and their ranges, quotes, currency
 //! metadata and payment URIs (BIP21, EIP-681).
 
+use super::locale::Locale;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -197,6 +198,70 @@ impl StatusCode {
                 StatusCategory::Failed => "The payment did not go through.",
                 StatusCategory::Error => "The payment provider reported an error.",
                 StatusCategory::Unknown => "The payment status is not known yet.",
+            },
+        }
+    }
+}
+
+impl StatusCode {
+    /// [`Self::label`] in `locale`.
+    pub fn label_in(self, locale: Locale) -> &'static str {
+        if locale == Locale::En {
+            return self.label();
+        }
+        match self.0 {
+            100 => "Oczekuje na płatność",
+            105 => "Częściowo opłacona",
+            200 => "Potwierdzanie płatności",
+            300 => "Opłacona",
+            310 => "Opłacona (nadpłata)",
+            320 => "Opłacona (wyjaśniona)",
+            400 => "Płatność nieudana",
+            405 => "Niedopłata",
+            410 => "Wygasła",
+            415 => "Nierozliczona",
+            417 => "W weryfikacji",
+            420 => "Opłacona za późno",
+            450 => "Zwrócona",
+            500 => "Błąd płatności",
+            _ => match self.category() {
+                StatusCategory::Pending => "Oczekuje na płatność",
+                StatusCategory::Processing => "Potwierdzanie płatności",
+                StatusCategory::Paid => "Opłacona",
+                StatusCategory::Failed => "Płatność nieudana",
+                StatusCategory::Error => "Błąd płatności",
+                StatusCategory::Unknown => "Nieznany status",
+            },
+        }
+    }
+
+    /// [`Self::description`] in `locale`.
+    pub fn description_in(self, locale: Locale) -> &'static str {
+        if locale == Locale::En {
+            return self.description();
+        }
+        match self.0 {
+            100 => "Wyślij dokładnie podaną kwotę na adres poniżej.",
+            105 => "Dotarła część płatności. Wyślij pozostałą kwotę, aby ją dokończyć.",
+            200 => "Twoja płatność pojawiła się w sieci i jest potwierdzana.",
+            300 => "Płatność zakończona.",
+            310 => "Płatność zakończona. Wysłano więcej, niż było trzeba.",
+            320 => "Problem z tą płatnością został wyjaśniony i jest ona zakończona.",
+            400 => "Nie udało się zrealizować płatności.",
+            405 => "Czas minął, zanim dotarła pełna kwota.",
+            410 => "Czas minął, zanim dotarła jakakolwiek płatność.",
+            415 => "Nie udało się rozliczyć płatności. Skontaktuj się z pomocą techniczną.",
+            417 => "Wysłano więcej, niż było trzeba; płatność jest sprawdzana ręcznie.",
+            420 => "Płatność dotarła po wygaśnięciu wyceny.",
+            450 => "Płatność została zwrócona.",
+            500 => "Operator płatności zgłosił błąd. Spróbuj ponownie później.",
+            _ => match self.category() {
+                StatusCategory::Pending => "Płatność czeka na środki.",
+                StatusCategory::Processing => "Płatność jest potwierdzana.",
+                StatusCategory::Paid => "Płatność zakończona.",
+                StatusCategory::Failed => "Płatność nie została zrealizowana.",
+                StatusCategory::Error => "Operator płatności zgłosił błąd.",
+                StatusCategory::Unknown => "Status płatności nie jest jeszcze znany.",
             },
         }
     }

@@ -5,6 +5,7 @@
 
 use super::calendar;
 use super::crypto::{StatusCategory, StatusCode};
+use super::locale::{pick_polish, Locale};
 use super::money::ExactAmount;
 use super::polling::PollConfig;
 
@@ -188,6 +189,23 @@ impl TimeLeft {
     }
 }
 
+impl TimeLeft {
+    /// [`Self::announcement`] in `locale`.
+    pub fn announcement_in(self, locale: Locale) -> &'static str {
+        match (locale, self) {
+            (Locale::En, _) => self.announcement(),
+            (Locale::Pl, Self::Expired) => "Wycena wygasła.",
+            (Locale::Pl, Self::Left { secs }) if secs <= 60 => {
+                "Na zapłatę została mniej niż minuta."
+            }
+            (Locale::Pl, Self::Left { secs }) if secs <= 5 * 60 => {
+                "Na zapłatę zostało mniej niż 5 minut."
+            }
+            (Locale::Pl, Self::Left { .. }) => "",
+        }
+    }
+}
+
 /// What arrived in the chosen coin against what is due.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentProgress {
@@ -222,6 +240,29 @@ impl Confirmations {
         };
         match self.required {
             Some(required) => format!("{} of {required} {}", self.seen, noun(required)),
+            None => format!("{} {}", self.seen, noun(self.seen)),
+        }
+    }
+}
+
+impl Confirmations {
+    /// [`Self::text`] in `locale`: `2 z 3 potwierdzeń`, `1 potwierdzenie`.
+    pub fn text_in(self, locale: Locale) -> String {
+        if locale == Locale::En {
+            return self.text();
+        }
+        let noun = |n: u32| {
+            pick_polish(
+                u64::from(n),
+                "potwierdzenie",
+                "potwierdzenia",
+                "potwierdzeń",
+            )
+        };
+        match self.required {
+            // "z" takes the genitive: singular after 1, plural otherwise.
+            Some(1) => format!("{} z 1 potwierdzenia", self.seen),
+            Some(required) => format!("{} z {required} potwierdzeń", self.seen),
             None => format!("{} {}", self.seen, noun(self.seen)),
         }
     }
@@ -439,6 +480,136 @@ pub fn verdict(
                 next,
             }
         }
+    }
+}
+
+/// [`verdict`] worded in `locale`: the same decision (tone, next step),
+/// its title and detail in the page's language, amounts with the locale's
+/// decimal separator.
+pub fn verdict_in(
+    code: StatusCode,
+    progress: Option<&PaymentProgress>,
+    ticker: &str,
+    expired: bool,
+    locale: Locale,
+) -> Verdict {
+    let decided = verdict(code, progress, ticker, expired);
+    if locale == Locale::En {
+        return decided;
+    }
+    let amount = |a: &ExactAmount| a.display_locale(locale);
+    let described = || code.description_in(locale).to_owned();
+    let (title, detail): (&str, String) = match decided.title.as_str() {
+        "Quote expired" => (
+            "Wycena wygasła",
+            "Czas na zapłatę minął, zanim dotarła jakakolwiek płatność. Pobierz nową wycenę, \
+             aby zapłacić po dzisiejszym kursie."
+                .to_owned(),
+        ),
+        "Partially paid" => (
+            "Częściowo opłacona",
+            match progress {
+                Some(p) if p.outstanding.is_positive() => format!(
+                    "Dotarło {} {ticker}. Wyślij jeszcze {} {ticker} na ten sam adres, aby \
+                     dokończyć płatność.",
+                    amount(&p.received),
+                    amount(&p.outstanding)
+                ),
+                _ => described(),
+            },
+        ),
+        "Confirming payment" => (
+            "Potwierdzanie płatności",
+            match progress.and_then(|p| p.confirmations) {
+                Some(confirmations) => format!(
+                    "Twoja płatność pojawiła się w sieci: {} do tej pory.",
+                    confirmations.text_in(locale)
+                ),
+                None => described(),
+            },
+        ),
+        "Paid" if code.get() == 310 => (
+            "Opłacona",
+            match progress.and_then(|p| p.overpaid_by.as_ref()) {
+                Some(extra) => format!(
+                    "Płatność zakończona. Wysłano o {} {ticker} więcej, niż było trzeba; \
+                     skontaktuj się ze sprzedawcą, aby odzyskać różnicę.",
+                    amount(extra)
+                ),
+                None => described(),
+            },
+        ),
+        "Underpaid" if code.get() == 405 => (
+            "Niedopłata",
+            match progress {
+                Some(p) => format!(
+                    "Czas minął, a dotarło {} z {} {ticker}. Skontaktuj się ze sprzedawcą w \
+                     sprawie zwrotu tego, co dotarło.",
+                    amount(&p.received),
+                    amount(&p.due)
+                ),
+                None => described(),
+            },
+        ),
+        "Under review" if code.get() == 417 => (
+            "W weryfikacji",
+            "Wysłano więcej, niż było trzeba, więc płatność jest sprawdzana ręcznie. \
+             Sprzedawca się z Tobą skontaktuje."
+                .to_owned(),
+        ),
+        "Paid too late" if code.get() == 420 => (
+            "Opłacona za późno",
+            "Płatność dotarła po wygaśnięciu wyceny, więc nie została przyjęta automatycznie. \
+             Skontaktuj się ze sprzedawcą, aby dokończyć zakup lub otrzymać zwrot."
+                .to_owned(),
+        ),
+        _ => {
+            let label = code.label_in(locale);
+            return Verdict {
+                title: if code.name().is_some() {
+                    label.to_owned()
+                } else {
+                    format!("{label} (kod {code})")
+                },
+                detail: described(),
+                ..decided
+            };
+        }
+    };
+    Verdict {
+        title: title.to_owned(),
+        detail,
+        ..decided
+    }
+}
+
+/// [`event_label`] in `locale`.
+pub fn event_label_in(event_type: &str, locale: Locale) -> String {
+    if locale == Locale::En {
+        return event_label(event_type);
+    }
+    let coin_event = |suffix: &str| {
+        event_type
+            .strip_suffix(suffix)
+            .filter(|coin| !coin.is_empty())
+            .map(coin_name)
+    };
+    if let Some(coin) = coin_event("_TRANSACTION_CREATED") {
+        return format!("{coin}: płatność widoczna w sieci");
+    }
+    if let Some(coin) = coin_event("_TRANSACTION_CONFIRMED") {
+        return format!("{coin}: płatność potwierdzona w bloku");
+    }
+    if let Some(coin) = coin_event("_TRANSACTION_FAILED") {
+        return format!("{coin}: płatność nieudana");
+    }
+    match event_type {
+        "CHARGE_CREATED" => "Utworzono płatność".to_owned(),
+        "CHARGE_EXPIRED" => "Wycena wygasła".to_owned(),
+        "CHARGE_REVIEW" => "Przekazano do weryfikacji".to_owned(),
+        "CHARGE_REFUNDED" => "Płatność zwrócona".to_owned(),
+        "CHARGE_ERROR" => "Błąd operatora".to_owned(),
+        other => humanize(other),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod charge;
 pub mod checkout;
 pub mod crypto;
 pub mod crypto_checkout;
+pub mod locale;
 pub mod money;
 pub mod oauth;
 pub mod plan;

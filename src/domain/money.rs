@@ -9,6 +9,8 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
 
+use super::locale::{group_digits, pick_polish, Locale, NBSP};
+
 /// An amount in cents (minor units), as the LiveChat Billing API and the
 /// plans API send it: `9900` is $99.00.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -78,6 +80,40 @@ impl Cents {
     }
 }
 
+impl Cents {
+    /// Display text in a currency, the locale's way. English is
+    /// [`Cents::display_in`]; Polish (CLDR pl) writes `1234,50 USD`,
+    /// `12\u{a0}345,00 zł`, `-3,00 €`: a decimal comma, non-breaking-space
+    /// groups from five digits, and the currency after a non-breaking space.
+    pub fn display_locale(self, currency_code: &str, locale: Locale) -> String {
+        match locale {
+            Locale::En => self.display_in(currency_code),
+            Locale::Pl => {
+                let sign = if self.0 < 0 { "-" } else { "" };
+                let abs = self.0.unsigned_abs();
+                let body = format!("{}{}{:02}", group_digits(abs / 100, locale), ',', abs % 100);
+                let code = currency_code.trim().to_ascii_uppercase();
+                match polish_currency_sign(&code) {
+                    Some(sign_text) => format!("{sign}{body}{NBSP}{sign_text}"),
+                    None if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) => {
+                        format!("{sign}{body}{NBSP}{code}")
+                    }
+                    None => format!("{sign}{body}"),
+                }
+            }
+        }
+    }
+}
+
+/// The signs CLDR pl uses instead of the code; other codes are written out.
+fn polish_currency_sign(code: &str) -> Option<&'static str> {
+    match code {
+        "PLN" => Some("zł"),
+        "EUR" => Some("€"),
+        _ => None,
+    }
+}
+
 /// US dollars with thousands separators: the Billing API prices in USD.
 impl fmt::Display for Cents {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -141,6 +177,40 @@ pub enum MoneyInputError {
     AboveMaximum { max: Cents },
 }
 
+impl MoneyInputError {
+    /// The message in `locale`; English is the `Display` text.
+    pub fn message(&self, locale: Locale) -> String {
+        if locale == Locale::En {
+            return self.to_string();
+        }
+        match self {
+            Self::Empty => "Wpisz kwotę.".to_owned(),
+            Self::Negative => "Kwota nie może być ujemna.".to_owned(),
+            Self::Zero => "Kwota musi być większa od zera.".to_owned(),
+            Self::Exponent => "Wpisz kwotę pełnymi cyframi, np. 1000, a nie 1e3.".to_owned(),
+            Self::NotANumber => "Wpisz liczbę, np. 12,50.".to_owned(),
+            Self::Comma => "Użyj jednego przecinka dla części dziesiętnej i nie oddzielaj \
+                            tysięcy, np. 1234,50."
+                .to_owned(),
+            Self::InvalidCharacter { found } => format!(
+                "Znak \u{201e}{found}\u{201d} jest niedozwolony; użyj cyfr i przecinka, np. 12,50."
+            ),
+            Self::Malformed => {
+                "Wpisz kwotę taką jak 12,50, z cyframi po obu stronach przecinka.".to_owned()
+            }
+            Self::TooManyDecimals { max } => format!(
+                "Podaj nie więcej niż {max} {} po przecinku.",
+                pick_polish(u64::from(*max), "miejsce", "miejsca", "miejsc")
+            ),
+            Self::TooLarge => "Ta kwota jest zdecydowanie za duża.".to_owned(),
+            Self::AboveMaximum { max } => format!(
+                "Kwota nie może przekraczać {}.",
+                max.display_locale("USD", locale)
+            ),
+        }
+    }
+}
+
 /// Reads a buyer's amount (`12.34`, `12`, `12.3`, `0.05`) into cents, up to
 /// [`DEFAULT_MAX_CENTS`].
 pub fn parse_cents(input: &str) -> Result<Cents, MoneyInputError> {
@@ -178,6 +248,36 @@ pub fn parse_fiat_amount_with_max(input: &str, max: Cents) -> Result<ExactAmount
     Decimal::from_str_exact(scanned.text)
         .map(ExactAmount)
         .map_err(|_| MoneyInputError::TooLarge)
+}
+
+/// [`parse_cents_with_max`] for a buyer writing in `locale`. In Polish the
+/// decimal separator is a comma (`12,50`); a dot is read the same way, but
+/// text with both, or with more than one comma, is refused as ambiguous
+/// (`1.234,50` might be a thousands separator) rather than guessed.
+pub fn parse_cents_in(input: &str, max: Cents, locale: Locale) -> Result<Cents, MoneyInputError> {
+    parse_cents_with_max(&with_decimal_dot(input, locale)?, max)
+}
+
+/// [`parse_fiat_amount_with_max`] for a buyer writing in `locale`.
+pub fn parse_fiat_amount_in(
+    input: &str,
+    max: Cents,
+    locale: Locale,
+) -> Result<ExactAmount, MoneyInputError> {
+    parse_fiat_amount_with_max(&with_decimal_dot(input, locale)?, max)
+}
+
+/// The typed amount with a dot for decimals, as the parsers read it: a
+/// Polish `12,50` becomes `12.50`; mixed or repeated separators are
+/// refused ([`MoneyInputError::Comma`]).
+pub fn with_decimal_dot(input: &str, locale: Locale) -> Result<String, MoneyInputError> {
+    if locale == Locale::En || !input.contains(',') {
+        return Ok(input.to_owned());
+    }
+    if input.contains('.') || input.matches(',').count() > 1 {
+        return Err(MoneyInputError::Comma);
+    }
+    Ok(input.replacen(',', ".", 1))
 }
 
 /// A typed amount that passed the character checks: `int[.frac]`.
@@ -409,6 +509,18 @@ impl ExactAmount {
 impl fmt::Display for ExactAmount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl ExactAmount {
+    /// Every digit as sent, with the locale's decimal separator (`0,86392000`
+    /// in Polish); never rounded.
+    pub fn display_locale(&self, locale: Locale) -> String {
+        let text = self.0.to_string();
+        match locale {
+            Locale::En => text,
+            Locale::Pl => text.replacen('.', ",", 1),
+        }
     }
 }
 

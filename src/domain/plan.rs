@@ -9,7 +9,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
 
 use super::calendar;
-use super::money::{parse_cents, Cents, MoneyInputError, DEFAULT_MAX_CENTS};
+use super::locale::{pick_polish, Locale};
+use super::money::{parse_cents, with_decimal_dot, Cents, MoneyInputError, DEFAULT_MAX_CENTS};
 
 /// The gateway's plan id (a `Long`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -101,6 +102,21 @@ impl BillingCycle {
             Self::SemiAnnually => "Every six months",
             Self::Annually => "Yearly",
             Self::Other(_) => "Other cycle",
+        }
+    }
+
+    /// [`Self::label`] in `locale`.
+    pub fn label_in(&self, locale: Locale) -> &str {
+        match (locale, self) {
+            (Locale::En, _) => self.label(),
+            (Locale::Pl, Self::Daily) => "Codziennie",
+            (Locale::Pl, Self::Weekly) => "Co tydzień",
+            (Locale::Pl, Self::BiWeekly) => "Co dwa tygodnie",
+            (Locale::Pl, Self::Monthly) => "Co miesiąc",
+            (Locale::Pl, Self::Quarterly) => "Co kwartał",
+            (Locale::Pl, Self::SemiAnnually) => "Co pół roku",
+            (Locale::Pl, Self::Annually) => "Co rok",
+            (Locale::Pl, Self::Other(_)) => "Inny cykl",
         }
     }
 }
@@ -317,6 +333,20 @@ impl PlanField {
         }
     }
 
+    /// [`Self::label`] in `locale`.
+    pub const fn label_in(self, locale: Locale) -> &'static str {
+        match (locale, self) {
+            (Locale::En, _) => self.label(),
+            (Locale::Pl, Self::Name) => "Nazwa",
+            (Locale::Pl, Self::Code) => "Kod",
+            (Locale::Pl, Self::AccountId) => "Identyfikator konta",
+            (Locale::Pl, Self::Amount) => "Kwota",
+            (Locale::Pl, Self::TaxAmount) => "Podatek",
+            (Locale::Pl, Self::BillingCycleType) => "Cykl rozliczeniowy",
+            (Locale::Pl, Self::IsActive) => "Aktywny",
+        }
+    }
+
     /// `code` and `accountId` can only be set when the plan is created.
     pub const fn is_immutable_after_creation(self) -> bool {
         matches!(self, Self::Code | Self::AccountId)
@@ -352,6 +382,46 @@ pub enum PlanFieldError {
     Money(MoneyInputError),
     #[error("cannot be changed after the plan is created")]
     Immutable,
+}
+
+impl PlanFieldError {
+    /// The whole sentence for `field` in `locale`: English reads
+    /// "Amount cannot be negative."; Polish names the field first.
+    pub fn sentence_in(&self, field: PlanField, locale: Locale) -> String {
+        let label = field.label_in(locale);
+        if locale == Locale::En {
+            // Money messages are sentences already: one full stop, not two.
+            let problem = self.to_string();
+            return format!("{label} {}.", problem.trim().trim_end_matches('.'));
+        }
+        let problem = match self {
+            Self::Required => "pole jest wymagane.".to_owned(),
+            Self::TooLong { max } => format!(
+                "najwyżej {max} {}.",
+                pick_polish(
+                    u64::try_from(*max).unwrap_or(u64::MAX),
+                    "znak",
+                    "znaki",
+                    "znaków"
+                )
+            ),
+            Self::ControlCharacter => "nie może zawierać znaków sterujących.".to_owned(),
+            Self::InvalidCharacter { found } => format!(
+                "dozwolone są tylko litery, cyfry, \u{201e}.\u{201d}, \u{201e}-\u{201d} i \
+                 \u{201e}_\u{201d} (znaleziono \u{201e}{found}\u{201d})."
+            ),
+            Self::NotAnInteger => "wpisz liczbę całkowitą, np. 12345.".to_owned(),
+            Self::NotPositive => "wartość musi być dodatnia.".to_owned(),
+            Self::Negative => "wartość nie może być ujemna.".to_owned(),
+            Self::AboveMaximum { max } => format!(
+                "wartość nie może przekraczać {}.",
+                max.display_locale("USD", locale)
+            ),
+            Self::Money(error) => error.message(locale),
+            Self::Immutable => "nie można zmienić po utworzeniu planu.".to_owned(),
+        };
+        format!("{label}: {problem}")
+    }
 }
 
 /// One field's problem, shown next to that field.
@@ -579,6 +649,18 @@ pub struct PlanForm {
 }
 
 impl PlanForm {
+    /// The form with its amounts read the way `locale` writes them
+    /// (`12,50` in Polish). Text with mixed separators is left as typed, so
+    /// validation refuses it with the separator message.
+    pub fn with_decimal_dots(&self, locale: Locale) -> PlanForm {
+        let dotted = |raw: &String| with_decimal_dot(raw, locale).unwrap_or_else(|_| raw.clone());
+        PlanForm {
+            amount: dotted(&self.amount),
+            tax_amount: dotted(&self.tax_amount),
+            ..self.clone()
+        }
+    }
+
     /// Prefills the edit form; amounts shown as `12.50`.
     pub fn from_plan(plan: &Plan) -> Self {
         PlanForm {

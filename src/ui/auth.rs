@@ -18,6 +18,7 @@ use crate::domain::oauth::{
     clean_callback_url, AccessToken, AppLocation, Callback, PendingSignIn, RedirectGuard,
     SignInError, SignInNext,
 };
+use crate::i18n::t;
 use crate::web::storage::{self, Area};
 use crate::web::{dom, popup, random};
 
@@ -135,9 +136,7 @@ pub fn start_sign_in(services: &Services, return_to: AppLocation) -> Result<(), 
         .and_then(|json| serde_json::from_str(&json).ok())
         .unwrap_or_default();
     guard.record(now).map_err(|e| e.to_string())?;
-    let random = random::sign_in_randomness().ok_or_else(|| {
-        "This browser offers no secure random numbers, so sign-in cannot start safely.".to_owned()
-    })?;
+    let random = random::sign_in_randomness().ok_or_else(|| t().no_secure_random.to_owned())?;
     let start = services
         .oauth
         .begin_sign_in(services.flow, &random, now, return_to)
@@ -202,9 +201,9 @@ pub fn SignInPrompt(
     };
     view! {
         <section class="card sign-in-prompt" data-testid="sign-in-prompt">
-            <h2>{move || if expired() { "Your sign-in has expired" } else { "Sign in with LiveChat" }}</h2>
+            <h2>{move || if expired() { t().sign_in_expired } else { t().sign_in_with_livechat }}</h2>
             <p>
-                {move || if expired() { "Sign in again " } else { "Sign in with your LiveChat account " }}
+                {move || if expired() { t().sign_in_again_to } else { t().sign_in_with_account_to }}
                 {purpose.clone()}
                 "."
             </p>
@@ -215,7 +214,7 @@ pub fn SignInPrompt(
                 disabled=move || leaving.get()
                 on:click=on_click
             >
-                {move || if leaving.get() { "Opening LiveChat sign-in…" } else { "Sign in with LiveChat" }}
+                {move || if leaving.get() { t().opening_sign_in } else { t().sign_in_with_livechat }}
             </button>
             <Show when=move || problem.get().is_some()>
                 <p class="field-error" role="alert" data-testid="sign-in-problem">
@@ -244,7 +243,7 @@ pub fn SessionBar() -> impl IntoView {
         <Show when=move || matches!(auth.status(), SignInStatus::SignedIn(_))>
             <div class="session-bar" data-testid="session-bar">
                 <span>
-                    "Signed in with LiveChat"
+                    {t().signed_in_with_livechat}
                     <span class="terms" data-testid="session-scopes">" · " {scopes}</span>
                 </span>
                 <button
@@ -256,7 +255,7 @@ pub fn SessionBar() -> impl IntoView {
                         move |_| auth.sign_out(&services)
                     }
                 >
-                    "Sign out"
+                    {t().sign_out}
                 </button>
             </div>
         </Show>
@@ -286,7 +285,7 @@ pub fn SignInCallback() -> impl IntoView {
     if popup::relay_landing() {
         return view! {
             <p class="card" data-testid="sign-in-relayed">
-                "Signed in. Going back to LiveChat; you can close this window."
+                {t().signed_in_relayed}
             </p>
         }
         .into_any();
@@ -372,16 +371,16 @@ pub fn SignInCallback() -> impl IntoView {
     view! {
         <div data-testid="page-sign-in-callback">
             <header class="page-header">
-                <h1>"Signing in"</h1>
-                <p class="lead">"Finishing sign-in with LiveChat."</p>
+                <h1>{t().signing_in}</h1>
+                <p class="lead">{t().finishing_sign_in}</p>
             </header>
             {move || match state.get() {
                 CallbackState::Working => view! {
-                    <super::shell::Loading label="Signing you in…"/>
+                    <super::shell::Loading label=t().signing_you_in/>
                 }.into_any(),
                 CallbackState::Nothing => view! {
-                    <p class="empty-state" data-testid="empty-state">"No sign-in is in progress."</p>
-                    <a href="/">"Back to the shop"</a>
+                    <p class="empty-state" data-testid="empty-state">{t().no_sign_in}</p>
+                    <a href="/">{t().back_to_shop}</a>
                 }.into_any(),
                 CallbackState::Failed { message, return_to } => view! {
                     <SignInFailed message return_to/>
@@ -394,10 +393,8 @@ pub fn SignInCallback() -> impl IntoView {
 
 fn exchange_failure(error: &ApiError) -> String {
     match error.status() {
-        Some(400 | 401) => "LiveChat did not accept the sign-in (it may have expired or been \
-                            used already). Sign in again."
-            .to_owned(),
-        _ => error.user_message(),
+        Some(400 | 401) => t().sign_in_rejected.to_owned(),
+        _ => error.user_message_in(crate::i18n::locale()),
     }
 }
 
@@ -417,13 +414,13 @@ fn SignInFailed(message: String, return_to: Option<AppLocation>) -> impl IntoVie
     };
     view! {
         <section class="card error-card" role="alert" data-testid="sign-in-failed">
-            <h2>"Sign-in did not complete"</h2>
+            <h2>{t().sign_in_failed}</h2>
             <p data-testid="sign-in-failed-message">{message}</p>
             <div class="actions">
                 <button type="button" class="button-primary" data-testid="sign-in-again" on:click=retry>
-                    "Sign in again"
+                    {t().sign_in_again}
                 </button>
-                <a href=back class="button-secondary" data-testid="sign-in-back">"Go back"</a>
+                <a href=back class="button-secondary" data-testid="sign-in-back">{t().go_back}</a>
             </div>
             <Show when=move || problem.get().is_some()>
                 <p class="field-error" data-testid="sign-in-problem">{move || problem.get()}</p>

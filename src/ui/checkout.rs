@@ -18,6 +18,7 @@ use crate::domain::agent_app::HostEvent;
 use crate::domain::charge::{DirectChargeStatus, RecurrentChargeStatus};
 use crate::domain::checkout::{reconcile_lost_create, IntentTerms, PaymentIntent, SeenCharge};
 use crate::domain::money::Cents;
+use crate::i18n::t;
 use crate::web::{dom, popup};
 
 pub use super::return_page::ChargeReturn;
@@ -29,8 +30,8 @@ pub const MAX_QUANTITY: u32 = 100;
 pub fn parse_quantity(raw: &str) -> Result<u32, String> {
     match raw.trim().parse::<u32>() {
         Ok(n) if (1..=MAX_QUANTITY).contains(&n) => Ok(n),
-        Ok(_) => Err(format!("Choose a quantity from 1 to {MAX_QUANTITY}.")),
-        Err(_) => Err("The quantity must be a whole number, such as 1 or 2.".to_owned()),
+        Ok(_) => Err((t().quantity_range)(MAX_QUANTITY)),
+        Err(_) => Err(t().quantity_whole.to_owned()),
     }
 }
 
@@ -171,7 +172,12 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
             }
         }
     };
-    let action_label = if is_subscription { "Subscribe" } else { "Buy" };
+    let m = t();
+    let (action_label, sign_in_label) = if is_subscription {
+        (m.subscribe, m.sign_in_to_subscribe)
+    } else {
+        (m.buy, m.sign_in_to_buy)
+    };
 
     // Inside LiveChat, the Agent App's own payment window is the other way
     // to pay: it creates and confirms the charge, then names it.
@@ -247,7 +253,7 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
         >
             {asks_quantity.then(|| view! {
                 <label class="quantity" for=field_id.clone()>
-                    "Quantity"
+                    {m.quantity}
                     <input
                         id=field_id.clone()
                         type="number"
@@ -266,7 +272,7 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
                 when=signed_in
                 fallback=move || view! {
                     <button type="button" class="button-secondary" data-testid="sign-in-to-buy" on:click=sign_in.clone()>
-                        "Sign in to " {action_label.to_lowercase()}
+                        {sign_in_label}
                     </button>
                 }
             >
@@ -277,7 +283,7 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
                     disabled=move || busy.get()
                     aria-busy=move || busy.get().to_string()
                 >
-                    {move || if busy.get() { "Creating charge…" } else { action_label }}
+                    {move || if busy.get() { m.creating_charge } else { action_label }}
                 </button>
                 {move || host_connected().then(|| view! {
                     <button
@@ -287,7 +293,7 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
                         disabled=move || busy.get() || in_host.get() == Some(HostPayment::Waiting)
                         on:click=pay_in_host
                     >
-                        "Pay in LiveChat"
+                        {m.pay_in_livechat}
                     </button>
                 })}
             </Show>
@@ -306,14 +312,10 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
                 {move || away.get().map(|(url, opened)| view! {
                     <div class="notice" role="status" data-testid="buy-in-popup">
                         <p>
-                            {if opened {
-                                "Confirm the payment in the window that opened; this page carries on when you are done."
-                            } else {
-                                "Your browser blocked the payment window. Open the payment page to confirm; this page carries on when you are done."
-                            }}
+                            {if opened { m.confirm_in_window } else { m.window_blocked }}
                         </p>
                         <a href=url target="_blank" rel="opener" data-testid="buy-open-confirmation">
-                            "Open the payment page"
+                            {m.open_payment_page}
                         </a>
                     </div>
                 })}
@@ -324,6 +326,7 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
 
 #[component]
 fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
+    let m = t();
     match problem {
         BuyProblem::Api(error) if create_retry_is_safe(&error) => {
             view! { <ErrorNotice error retry testid="buy-error"/> }.into_any()
@@ -335,11 +338,11 @@ fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
         BuyProblem::Api(error) => view! { <ErrorNotice error testid="buy-error"/> }.into_any(),
         BuyProblem::Unknown(error) => view! {
             <div class="notice notice-error" role="alert" data-testid="buy-unknown">
-                <p>{error.user_message()}</p>
+                <p>{error.user_message_in(crate::i18n::locale())}</p>
                 <p>
-                    "The charge may have been created before the connection failed. "
-                    <a href="/charges">"Check your charges"</a>
-                    " before buying again, so you are not charged twice."
+                    {m.maybe_created}
+                    <a href="/charges">{m.check_your_charges}</a>
+                    {m.maybe_created_end}
                 </p>
             </div>
         }
@@ -359,11 +362,11 @@ fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
             view! {
                 <div class="notice" role="alert" data-testid="buy-recovered">
                     <p>
-                        "The connection dropped, but the charge was created and is waiting for you. "
-                        "Continue to confirm it; no second charge was made."
+                        {m.created_despite_drop_1}
+                        {m.created_despite_drop_2}
                     </p>
                     <button type="button" class="button-primary" data-testid="buy-continue" on:click=open>
-                        "Continue to the payment page"
+                        {m.continue_to_payment}
                     </button>
                 </div>
             }
@@ -371,10 +374,10 @@ fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
         }
         BuyProblem::NotCreated(error) => view! {
             <div class="notice notice-error" role="alert" data-testid="buy-not-created">
-                <p>{error.user_message()}</p>
-                <p>"No charge was created, so trying again is safe."</p>
+                <p>{error.user_message_in(crate::i18n::locale())}</p>
+                <p>{m.nothing_created}</p>
                 <button type="button" class="button-secondary" data-testid="buy-try-again" on:click=move |_| retry.run(())>
-                    "Try again"
+                    {m.try_again}
                 </button>
             </div>
         }
@@ -498,11 +501,9 @@ impl HostPayment {
 
     fn message(&self) -> String {
         match self {
-            Self::Waiting => "Finish the payment in LiveChat's payment window.".to_owned(),
-            Self::Declined => {
-                "The payment was declined in LiveChat; nothing was charged.".to_owned()
-            }
-            Self::Failed(error) => format!("LiveChat could not take the payment: {error}."),
+            Self::Waiting => t().host_waiting.to_owned(),
+            Self::Declined => t().host_declined.to_owned(),
+            Self::Failed(error) => (t().host_failed)(error),
         }
     }
 }

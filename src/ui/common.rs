@@ -5,7 +5,9 @@ use leptos::prelude::*;
 
 use super::auth::Auth;
 use crate::api::{ApiError, NextStep, Timestamp};
+use crate::domain::calendar;
 use crate::domain::money::Cents;
+use crate::i18n::{locale, t, Locale};
 
 /// Heading and one-line purpose shared by every page.
 #[component]
@@ -45,11 +47,13 @@ pub fn ErrorNotice(
     if let (Some(auth), false) = (use_context::<Auth>(), other_service) {
         auth.note_error(&error);
     }
-    let message = error.user_message();
+    let message = error.user_message_in(locale());
     let step = error.next_step();
     let label = match &step {
-        NextStep::Reload => "Reload",
-        NextStep::WaitAndRetry { .. } | NextStep::Retry | NextStep::CheckConnection => "Try again",
+        NextStep::Reload => t().reload,
+        NextStep::WaitAndRetry { .. } | NextStep::Retry | NextStep::CheckConnection => {
+            t().try_again
+        }
         _ => "",
     };
     let retry = retry.filter(|_| !label.is_empty());
@@ -79,14 +83,21 @@ pub fn ErrorNotice(
     }
 }
 
-/// An amount in the configured currency, e.g. "$19.00".
+/// An amount in the configured currency, the page's way: "$19.00" in
+/// English, "19,00 USD" in Polish.
 pub fn money(amount: Cents, currency: &str) -> String {
-    amount.display_in(currency)
+    amount.display_locale(currency, locale())
 }
 
-/// The date part of a server timestamp, as sent (`2026-11-23`).
+/// The date of a server timestamp as it was sent: `2026-11-23` in English
+/// (the ISO form the English pages have always shown), `23 lis 2026` in
+/// Polish; the text as sent if it has no readable date.
 pub fn date(timestamp: &Timestamp) -> String {
-    timestamp.date().to_owned()
+    match locale() {
+        Locale::En => timestamp.date().to_owned(),
+        other => calendar::format_date_prefix(timestamp.as_str(), other)
+            .unwrap_or_else(|| timestamp.date().to_owned()),
+    }
 }
 
 /// An optional server date, or a dash.

@@ -35,10 +35,11 @@ use crate::domain::crypto::{
     StatusCode,
 };
 use crate::domain::crypto_checkout::{
-    verdict, NextStep, PaymentProgress, ServerClock, TimeLeft, Tone, Verdict, POLL_CONFIG,
+    verdict_in, NextStep, PaymentProgress, ServerClock, TimeLeft, Tone, Verdict, POLL_CONFIG,
 };
-use crate::domain::money::{parse_fiat_amount, Cents};
+use crate::domain::money::{parse_fiat_amount_in, Cents, DEFAULT_MAX_CENTS};
 use crate::domain::polling::{GiveUpReason, PollDecision, PollOutcome, PollSchedule};
+use crate::i18n::{locale, t};
 use crate::web::server_clock::{device_now_ms, ClockSampling, SampledClock};
 use crate::web::storage::{self, Area};
 use crate::web::transport::sleep_ms;
@@ -66,15 +67,11 @@ fn charge_href(id: &str, pay: Option<&Protocol>) -> String {
 /// What the Bidali errors mean here: its keys are not the LiveChat sign-in.
 fn bidali_problem(error: &ApiError) -> Option<String> {
     match error {
-        ApiError::Validation { field, message } if field == "publishable_key" => Some(format!(
-            "Crypto payments are not set up: bidali.publishable_key in config.json {message}."
-        )),
+        ApiError::Validation { field, message } if field == "publishable_key" => {
+            Some((t().bidali_not_set_up)(message))
+        }
         _ => match error.status() {
-            Some(401 | 403) => Some(
-                "Bidali refused this site's publishable key (bidali.publishable_key in \
-                 config.json). Ask the app's owner to check it."
-                    .to_owned(),
-            ),
+            Some(401 | 403) => Some(t().bidali_key_refused.to_owned()),
             _ => None,
         },
     }
@@ -187,8 +184,8 @@ impl StartForm {
     /// The charge to create, or the field at fault and why. Nothing is sent
     /// until this passes.
     fn to_charge(&self) -> Result<NewBidaliCharge, (&'static str, String)> {
-        let amount =
-            parse_fiat_amount(&self.amount).map_err(|error| ("amount", error.to_string()))?;
+        let amount = parse_fiat_amount_in(&self.amount, DEFAULT_MAX_CENTS, locale())
+            .map_err(|error| ("amount", error.message(locale())))?;
         let mut charge = NewBidaliCharge::new(amount, self.currency.trim().to_ascii_uppercase());
         charge.description = optional(&self.description);
         let (email, first, last) = (
@@ -203,10 +200,7 @@ impl StartForm {
                 last_name: last,
             })),
             None if first.is_some() || last.is_some() => {
-                return Err((
-                    "customer.email",
-                    "Add an email address so the name can be saved with the payment.".to_owned(),
-                ))
+                return Err(("customer.email", t().crypto_email_needed.to_owned()))
             }
             None => None,
         };
@@ -224,7 +218,7 @@ impl StartForm {
                     .unwrap_or("amount");
                 (field, format!("This {message}."))
             }
-            other => ("amount", other.user_message()),
+            other => ("amount", other.user_message_in(locale())),
         })?;
         Ok(charge)
     }
@@ -273,14 +267,11 @@ pub fn CryptoStart() -> impl IntoView {
     let resume = storage::get(Area::Session, LAST_CHARGE_KEY).filter(|id| validate_id(id).is_ok());
     view! {
         <div data-testid="page-crypto">
-            <PageHeader
-                title="Pay with crypto"
-                lead="Get quotes in bitcoin, ethereum, litecoin and more through Bidali, then pay from any wallet."
-            />
+            <PageHeader title=t().crypto_title lead=t().crypto_lead/>
             {resume.map(|id| view! {
                 <p class="notice" data-testid="crypto-resume">
-                    "You started a crypto payment in this tab. "
-                    <a href=charge_href(&id, None)>"Go back to it"</a>
+                    {t().crypto_resume}
+                    <a href=charge_href(&id, None)>{t().crypto_go_back}</a>
                 </p>
             })}
             {body}
@@ -446,7 +437,7 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
         <form
             class="card crypto-start"
             data-testid="crypto-form"
-            aria-label="Start a crypto payment"
+            aria-label=t().crypto_start_label
             novalidate=true
             aria-busy=move || busy.get().then_some("true")
             on:submit=move |ev: SubmitEvent| {
@@ -455,21 +446,21 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
             }
         >
             <div class="field">
-                <label for="crypto-offer">"What for"</label>
+                <label for="crypto-offer">{t().crypto_what_for}</label>
                 <select id="crypto-offer" data-testid="crypto-offer" on:change=choose_offer>
                     {offer_options}
                     <option value="" selected=move || form.with(|f| f.offer.is_empty())>
-                        "Another amount"
+                        {t().crypto_another_amount}
                     </option>
                 </select>
             </div>
             <div class="field-row">
-                {text_input("amount", "Amount", "text", "off", |f| f.amount.clone(), |f, v| {
+                {text_input("amount", t().amount, "text", "off", |f| f.amount.clone(), |f, v| {
                     f.amount = v;
                     f.offer.clear();
                 })}
                 <div class="field">
-                    <label for="crypto-currency">"Currency"</label>
+                    <label for="crypto-currency">{t().currency}</label>
                     <select
                         id="crypto-currency"
                         data-testid="crypto-currency"
@@ -479,13 +470,13 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
                     </select>
                 </div>
             </div>
-            {text_input("description", "Description (shown to the buyer)", "text", "off", |f| f.description.clone(), |f, v| f.description = v)}
+            {text_input("description", t().crypto_description, "text", "off", |f| f.description.clone(), |f, v| f.description = v)}
             <fieldset class="customer">
-                <legend>"Buyer (optional)"</legend>
-                {text_input("customer.email", "Email", "email", "email", |f| f.email.clone(), |f, v| f.email = v)}
+                <legend>{t().crypto_buyer}</legend>
+                {text_input("customer.email", t().email, "email", "email", |f| f.email.clone(), |f, v| f.email = v)}
                 <div class="field-row">
-                    {text_input("customer.firstName", "First name", "text", "given-name", |f| f.first_name.clone(), |f, v| f.first_name = v)}
-                    {text_input("customer.lastName", "Last name", "text", "family-name", |f| f.last_name.clone(), |f, v| f.last_name = v)}
+                    {text_input("customer.firstName", t().first_name, "text", "given-name", |f| f.first_name.clone(), |f, v| f.first_name = v)}
+                    {text_input("customer.lastName", t().last_name, "text", "family-name", |f| f.last_name.clone(), |f, v| f.last_name = v)}
                 </div>
             </fieldset>
             {move || failure.get().map(|error| {
@@ -493,7 +484,7 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
             })}
             <div class="actions">
                 <button type="submit" class="button-primary" data-testid="crypto-submit" disabled=move || busy.get()>
-                    {move || if busy.get() { "Getting quotes…" } else { "Get quotes" }}
+                    {move || if busy.get() { t().getting_quotes } else { t().get_quotes }}
                 </button>
             </div>
         </form>
@@ -582,8 +573,8 @@ pub fn CryptoCharge() -> impl IntoView {
         let body = match BidaliChargeId::parse(&raw) {
             Err(error) => view! {
                 <div class="notice notice-error" role="alert" data-testid="crypto-invalid-id">
-                    <p>{format!("This payment link is not valid: {error}.")}</p>
-                    <a href=BASE>"Start a new crypto payment"</a>
+                    <p>{(t().crypto_link_invalid)(&error.to_string())}</p>
+                    <a href=BASE>{t().crypto_new_payment}</a>
                 </div>
             }
             .into_any(),
@@ -597,7 +588,7 @@ pub fn CryptoCharge() -> impl IntoView {
         };
         view! {
             <div data-testid="page-crypto-charge">
-                <PageHeader title="Pay with crypto" lead="Send the amount shown from any wallet."/>
+                <PageHeader title=t().crypto_title lead=t().crypto_charge_lead/>
                 <p class="back-link"><a href=BASE>"← New payment"</a></p>
                 {body}
             </div>
@@ -828,9 +819,9 @@ fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl 
             let was_open = previous.flatten().is_some_and(StatusCode::should_poll);
             if let (true, Some(code)) = (was_open, code) {
                 if code.is_paid() {
-                    host.toast(ToastKind::Success, "Crypto payment received.");
+                    host.toast(ToastKind::Success, t().crypto_received);
                 } else if code.is_terminal() {
-                    host.toast(ToastKind::Error, code.label());
+                    host.toast(ToastKind::Error, code.label_in(locale()));
                 }
             }
             code
@@ -842,8 +833,8 @@ fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl 
             if error.status() == Some(404) {
                 return view! {
                     <div class="notice notice-error" role="alert" data-testid="crypto-not-found">
-                        <p>"There is no crypto payment with this id. The link may be old or mistyped; nothing was charged."</p>
-                        <a href=BASE>"Start a new crypto payment"</a>
+                        <p>{t().crypto_not_found}</p>
+                        <a href=BASE>{t().crypto_new_payment}</a>
                     </div>
                 }
                 .into_any();
@@ -864,7 +855,7 @@ fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl 
             <WatchNotice page restart=Callback::new(move |_| restart_watch.with_value(|r| r()))/>
             <Receipt page/>
             <section class="card" aria-labelledby="crypto-history">
-                <h2 id="crypto-history">"History"</h2>
+                <h2 id="crypto-history">{t().history}</h2>
                 <CryptoTimeline events=Signal::derive(move || page.charge.with(|c| c.as_ref().map(|c| c.timeline.clone()).unwrap_or_default()))/>
             </section>
         }
@@ -884,11 +875,15 @@ fn current_verdict(page: Page) -> Option<Verdict> {
             .map(|p| ticker_of(charge, p))
             .unwrap_or_default();
         let expired = TimeLeft::until(charge.expires_at.unix_millis(), server_now).is_expired();
-        let mut verdict = verdict(charge.status_code, progress.as_ref(), &ticker, expired);
+        let mut verdict = verdict_in(
+            charge.status_code,
+            progress.as_ref(),
+            &ticker,
+            expired,
+            locale(),
+        );
         if paying.is_none() && verdict.next == NextStep::Pay {
-            verdict.detail = "Choose the currency to pay in; its address and exact amount \
-                              follow."
-                .to_owned();
+            verdict.detail = t().choose_to_pay.to_owned();
         }
         Some(verdict)
     })
@@ -917,11 +912,11 @@ fn ChargeSummary(page: Page, expires_at_ms: i64) -> impl IntoView {
         <section class="card crypto-summary" data-testid="crypto-summary" aria-label="Payment">
             <div class="crypto-summary-head">
                 <p class="crypto-what" data-testid="crypto-description">
-                    {move || charge().and_then(|c| c.description).unwrap_or_else(|| "Crypto payment".to_owned())}
+                    {move || charge().and_then(|c| c.description).unwrap_or_else(|| t().crypto_payment.to_owned())}
                 </p>
                 {move || charge().map(|c| {
                     let code = c.status_code;
-                    let text = if code.name().is_some() { code.label().to_owned() } else { format!("{} (code {code})", code.label()) };
+                    let text = if code.name().is_some() { code.label_in(locale()).to_owned() } else { (t().status_with_code)(code.label_in(locale()), &code.to_string()) };
                     view! {
                         <span data-testid="crypto-status" data-code=code.get().to_string()>
                             <StatusBadge tone=badge_tone(code.category()) text/>
@@ -963,7 +958,7 @@ fn VerdictPanel(page: Page, requote: Callback<()>) -> impl IntoView {
                         disabled=matches!(requoting, Some(Ok(())))
                         on:click=move |_| requote.run(())
                     >
-                        {if matches!(requoting, Some(Ok(()))) { "Getting a new quote…" } else { "Get a new quote" }}
+                        {if matches!(requoting, Some(Ok(()))) { t().getting_new_quote } else { t().get_new_quote }}
                     </button>
                 })}
                 {match requoting {
@@ -1001,14 +996,14 @@ fn ChoiceOrPayment(
                 if quotes.is_empty() {
                     view! {
                         <p class="notice" data-testid="crypto-no-quotes">
-                            "Bidali offered no currency for this payment. Try again later."
+                            {t().no_currency_offered}
                         </p>
                     }
                     .into_any()
                 } else {
                     view! {
                         <section class="card" aria-labelledby="choose-heading">
-                            <h2 id="choose-heading">"Choose a currency"</h2>
+                            <h2 id="choose-heading">{t().choose_currency}</h2>
                             <QuoteList
                                 quotes
                                 fiat
@@ -1023,7 +1018,7 @@ fn ChoiceOrPayment(
             }
             QuoteState::Loading(protocol) => view! {
                 <p class="loading" role="status" data-testid="quote-loading">
-                    {format!("Getting a {} address…", protocol.display_name())}
+                    {(t().getting_address)(protocol.display_name())}
                 </p>
             }
             .into_any(),
@@ -1036,7 +1031,7 @@ fn ChoiceOrPayment(
                     <section class="card">
                         {bidali_error(error, Some(retry), "quote-error")}
                         <button type="button" class="button-link" on:click=move |_| page.quote.set(QuoteState::None)>
-                            "Choose another currency"
+                            {t().choose_another_currency}
                         </button>
                     </section>
                 }
@@ -1079,10 +1074,10 @@ fn PayPanel(page: Page, protocol: Protocol, quote: Quote, remote_logos: bool) ->
     if let Some(problem) = address_problem {
         return view! {
             <section class="card notice-error" role="alert" data-testid="pay-bad-address">
-                <h2>"Do not pay yet"</h2>
-                <p>{format!("Bidali sent a {name} address this page cannot check ({problem}). Choose another currency or try again later.")}</p>
+                <h2>{t().do_not_pay_yet}</h2>
+                <p>{(t().unchecked_address)(&name, &problem.to_string())}</p>
                 <button type="button" class="button-secondary" on:click=move |_| page.quote.set(QuoteState::None)>
-                    "Choose another currency"
+                    {t().choose_another_currency}
                 </button>
             </section>
         }
@@ -1095,18 +1090,18 @@ fn PayPanel(page: Page, protocol: Protocol, quote: Quote, remote_logos: bool) ->
         <section class="card pay-panel" data-testid="pay-panel" data-protocol=protocol.to_string() aria-labelledby="pay-heading">
             <h2 id="pay-heading" class="pay-heading">
                 <CurrencyLogo protocol=protocol.clone() remote=remote_logos/>
-                {format!("Pay with {name}")}
+                {(t().pay_with)(&name)}
             </h2>
             <dl class="pay-details">
-                <dt>"Send exactly"</dt>
+                <dt>{t().send_exactly}</dt>
                 <dd>
-                    <code class="pay-amount" data-testid="pay-amount">{move || format!("{} {ticker}", to_send.get())}</code>
-                    {move || view! { <CopyButton text=to_send.get().to_string() what="amount" testid="copy-amount"/> }}
+                    <code class="pay-amount" data-testid="pay-amount">{move || format!("{} {ticker}", to_send.get().display_locale(locale()))}</code>
+                    {move || view! { <CopyButton text=to_send.get().to_string() what=t().the_amount testid="copy-amount"/> }}
                 </dd>
-                <dt>"To this address"</dt>
+                <dt>{t().to_this_address}</dt>
                 <dd>
                     <code class="pay-address" data-testid="pay-address">{address.clone()}</code>
-                    <CopyButton text=address.clone() what="address" testid="copy-address"/>
+                    <CopyButton text=address.clone() what=t().the_address testid="copy-address"/>
                 </dd>
             </dl>
             {move || match uri.get() {
@@ -1114,7 +1109,7 @@ fn PayPanel(page: Page, protocol: Protocol, quote: Quote, remote_logos: bool) ->
                     let note = (link.kind == PaymentUriKind::AddressOnly).then(|| view! {
                         <p class="hint" data-testid="pay-uri-note">"Your wallet will not fill in the amount from this code: type it in yourself."</p>
                     });
-                    let label = format!("QR code of the payment link for {}", name_for_label(&link.uri));
+                    let label = (t().qr_label)(name_for_label(&link.uri));
                     view! {
                         <div class="pay-qr">
                             <QrCode text=link.uri.clone() label/>
@@ -1126,14 +1121,14 @@ fn PayPanel(page: Page, protocol: Protocol, quote: Quote, remote_logos: bool) ->
                 }
                 Err(error) => view! {
                     <p class="notice" data-testid="pay-uri-missing">
-                        {format!("No payment link: {error}. Copy the address and amount above into your wallet.")}
+                        {(t().no_payment_link)(&error.to_string())}
                     </p>
                 }
                 .into_any(),
             }}
             {move || nothing_received().then(|| view! {
                 <button type="button" class="button-link" data-testid="pay-change-currency" on:click=move |_| page.quote.set(QuoteState::None)>
-                    "Choose another currency"
+                    {t().choose_another_currency}
                 </button>
             })}
         </section>
@@ -1154,7 +1149,7 @@ fn WatchNotice(page: Page, restart: Callback<()>) -> impl IntoView {
         match page.watch.get() {
         Watch::Paused => Some(view! {
             <p class="notice" role="status" data-testid="crypto-paused">
-                "Checking is paused while this tab is hidden or offline; it resumes when you are back."
+                {t().checking_paused}
             </p>
         }
         .into_any()),
@@ -1164,7 +1159,7 @@ fn WatchNotice(page: Page, restart: Callback<()>) -> impl IntoView {
                 <button type="button" class="button-secondary" data-testid="crypto-check-again" on:click=move |_| {
                     page.watch.set(Watch::Checking);
                     restart.run(());
-                }>"Check again"</button>
+                }>{t().check_again}</button>
             </div>
         }
         .into_any()),
@@ -1213,14 +1208,14 @@ fn Receipt(page: Page) -> impl IntoView {
             .unwrap_or_default();
         Some(view! {
             <section class="card receipt" data-testid="crypto-receipt" aria-labelledby="receipt-heading">
-                <h2 id="receipt-heading">"Receipt"</h2>
+                <h2 id="receipt-heading">{t().receipt}</h2>
                 <dl>
                     <dt>"Payment"</dt><dd><code data-testid="receipt-id">{charge.id.to_string()}</code></dd>
-                    <dt>"For"</dt><dd>{charge.description.clone().unwrap_or_else(|| "Crypto payment".to_owned())}</dd>
+                    <dt>{t().receipt_for}</dt><dd>{charge.description.clone().unwrap_or_else(|| t().crypto_payment.to_owned())}</dd>
                     <dt>"Price"</dt><dd data-testid="receipt-fiat">{format!("{} {}", charge.amount, charge.currency)}</dd>
                     <dt>"Paid"</dt><dd data-testid="receipt-paid">{paid}</dd>
-                    <dt>"Completed"</dt><dd>{paid_at}</dd>
-                    <dt>"Transactions"</dt>
+                    <dt>{t().completed}</dt><dd>{paid_at}</dd>
+                    <dt>{t().transactions}</dt>
                     <dd>
                         <ul class="receipt-transactions" data-testid="receipt-transactions">
                             {transactions.into_iter().map(|hash| view! { <li><code>{hash}</code></li> }).collect_view()}

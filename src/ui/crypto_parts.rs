@@ -8,8 +8,9 @@ use leptos::task::spawn_local;
 
 use crate::api::bidali::TimelineEvent;
 use crate::domain::crypto::{Protocol, Quote, QuoteStatus, GENERIC_LOGO_PATH};
-use crate::domain::crypto_checkout::{event_label, TimeLeft};
+use crate::domain::crypto_checkout::{event_label_in, TimeLeft};
 use crate::domain::qr::qr_path;
+use crate::i18n::{locale, t};
 use crate::web::clipboard::copy_text;
 use crate::web::dom;
 use crate::web::transport::sleep_ms;
@@ -126,10 +127,10 @@ pub fn QuoteList(
         .map(|(protocol, quote)| {
             let name = protocol.display_name().to_owned();
             let ticker = quote.currency.clone();
-            let amount = format!("{} {ticker}", quote.amount);
-            let rate = format!("1 {fiat} = {} {ticker}", quote.rate);
+            let amount = format!("{} {ticker}", quote.amount.display_locale(locale()));
+            let rate = format!("1 {fiat} = {} {ticker}", quote.rate.display_locale(locale()));
             let active = quote.status == QuoteStatus::Active;
-            let button_label = format!("Pay {amount} in {name}");
+            let button_label = (t().pay_amount_in)(&amount, &name);
             let choose = protocol.clone();
             view! {
                 <li class="quote" data-testid=format!("quote-{protocol}") data-protocol=protocol.to_string()>
@@ -149,14 +150,14 @@ pub fn QuoteList(
                                 disabled=move || busy.get()
                                 on:click=move |_| on_choose.run(choose.clone())
                             >
-                                "Pay"
+                                {t().pay}
                             </button>
                         }
                         .into_any()
                     } else {
                         view! {
                             <span class="quote-unavailable" data-testid="quote-unavailable">
-                                {format!("Not available ({})", quote.status.as_str())}
+                                {(t().not_available)(quote.status.as_str())}
                             </span>
                         }
                         .into_any()
@@ -192,13 +193,13 @@ pub fn Countdown(
             data-expired=move || if expired() { "true" } else { "false" }
         >
             <span class="countdown-label">
-                {move || if expired() { "Quote expired" } else { "Time left to pay" }}
+                {move || if expired() { t().quote_expired } else { t().time_left }}
             </span>
             <span class="countdown-clock" role="timer" data-testid="countdown-clock">
                 {move || left.get().clock_text()}
             </span>
             <span class="visually-hidden" aria-live="polite" data-testid="countdown-announcement">
-                {move || left.get().announcement()}
+                {move || left.get().announcement_in(locale())}
             </span>
         </div>
     }
@@ -233,7 +234,7 @@ pub fn QrCode(
         }
         Err(error) => view! {
             <p class="notice" data-testid="payment-qr-missing">
-                {format!("No QR code: {error}. Copy the address and amount instead.")}
+                {(t().no_qr)(&error.to_string())}
             </p>
         }
         .into_any(),
@@ -282,14 +283,7 @@ pub fn CopyButton(
     // The name starts with the visible word, "Copy" or "Copied".
     let label = {
         let what = what.clone();
-        move || {
-            let verb = if state.get() == CopyState::Copied {
-                "Copied"
-            } else {
-                "Copy"
-            };
-            format!("{verb} the {what}")
-        }
+        move || (t().copy_label)(state.get() == CopyState::Copied, &what)
     };
     view! {
         <span class="copy">
@@ -301,31 +295,36 @@ pub fn CopyButton(
                 aria-describedby=status_id.clone()
                 on:click=copy
             >
-                {move || if state.get() == CopyState::Copied { "Copied" } else { "Copy" }}
+                {move || if state.get() == CopyState::Copied { t().copied } else { t().copy }}
             </button>
             <span class="copy-status" role="status" id=status_id data-testid=format!("{testid}-status")>
                 {move || match state.get() {
                     CopyState::Idle => String::new(),
-                    CopyState::Copied => format!("The {what} is on the clipboard."),
-                    CopyState::Failed(why) => format!("Could not copy: {why}. Select the {what} and copy it by hand."),
+                    CopyState::Copied => (t().copied_status)(&what),
+                    CopyState::Failed(why) => (t().copy_failed)(&why, &what),
                 }}
             </span>
         </span>
     }
 }
 
-/// A server time as the device's local time of day (`16:02:38`).
+/// A server time in the device's time zone, the page's way:
+/// `9 Apr 2019, 18:02` / `9 kwi 2019, 18:02`.
 pub fn local_time(unix_ms: i64) -> String {
-    // Whole milliseconds well inside f64's exact range; a display value.
+    // Whole milliseconds well inside f64's exact range; only the zone's
+    // offset at that instant is read from the browser.
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix_ms as f64));
-    String::from(date.to_locale_time_string("default"))
+    // getTimezoneOffset is minutes behind UTC (-60 in Warsaw in winter).
+    let offset_minutes = -(date.get_timezone_offset() as i32);
+    let unix_ms = u64::try_from(unix_ms).unwrap_or(0);
+    crate::domain::calendar::format_date_time(unix_ms, offset_minutes, crate::i18n::locale())
 }
 
 /// What happened to the charge, oldest first, in words.
 #[component]
 pub fn CryptoTimeline(#[prop(into)] events: Signal<Vec<TimelineEvent>>) -> impl IntoView {
     view! {
-        <ol class="crypto-timeline" data-testid="crypto-timeline" aria-label="What happened">
+        <ol class="crypto-timeline" data-testid="crypto-timeline" aria-label=t().what_happened>
             {move || {
                 let mut events = events.get();
                 events.sort_by_key(|e| e.time.unix_millis());
@@ -337,7 +336,7 @@ pub fn CryptoTimeline(#[prop(into)] events: Signal<Vec<TimelineEvent>>) -> impl 
                             <li data-type=event.event_type.clone()>
                                 <time datetime=event.time.to_string()>{local_time(when)}</time>
                                 " "
-                                <span>{event_label(&event.event_type)}</span>
+                                <span>{event_label_in(&event.event_type, locale())}</span>
                             </li>
                         }
                     })

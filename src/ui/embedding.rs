@@ -164,10 +164,10 @@ pub fn HostCustomer() -> impl IntoView {
         let name = profile
             .name
             .clone()
-            .unwrap_or_else(|| "Unnamed customer".to_owned());
+            .unwrap_or_else(|| crate::i18n::t().unnamed_customer.to_owned());
         Some(view! {
             <p class="host-customer" data-testid="host-customer" aria-live="polite">
-                <span class="host-customer-label">"Customer: "</span>
+                <span class="host-customer-label">{crate::i18n::t().customer_label}</span>
                 <strong data-testid="host-customer-name">{name}</strong>
                 {profile.email.clone().map(|email| view! {
                     " · " <span data-testid="host-customer-email">{email}</span>

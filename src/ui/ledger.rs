@@ -11,16 +11,16 @@ use crate::api::livechat::LedgerEntry;
 use crate::domain::charge::LedgerEntryType;
 use crate::domain::money::Cents;
 use crate::domain::oauth::{AccessToken, Scope};
+use crate::i18n::{locale, t};
 
 const LEDGER_SCOPE: &str = "ledger_read";
 
 const LEDGER: ListSpec = ListSpec {
     base: "/ledger",
     noun: "ledger entries",
+    texts: |m| &m.ledger_entries,
     filters: &[],
     filter_label: |_| "",
-    empty: "No ledger entries yet. Collections appear here once a payment goes through.",
-    purpose: "to see your ledger and balance",
 };
 
 /// The amount with the sign its type gives it: `+$12.00` for a collection,
@@ -41,9 +41,9 @@ fn type_label(entry_type: &LedgerEntryType) -> String {
     match entry_type {
         LedgerEntryType::Unknown(raw) => {
             let shown: String = raw.chars().filter(|c| !c.is_control()).take(40).collect();
-            format!("Other ({shown})")
+            (t().other_type)(&shown)
         }
-        known => known.label().to_owned(),
+        known => known.label_in(locale()).to_owned(),
     }
 }
 
@@ -87,8 +87,8 @@ fn ledger_row(entry: LedgerEntry, currency: &str) -> AnyView {
 pub fn Ledger() -> impl IntoView {
     view! {
         <div data-testid="page-ledger">
-            <PageHeader title="Ledger" lead="Collections, refunds, withdrawals and your balance."/>
-            <RequireSignIn purpose=LEDGER.purpose>
+            <PageHeader title=t().ledger_title lead=t().ledger_lead/>
+            <RequireSignIn purpose=t().ledger_entries.purpose>
                 <LedgerGate/>
             </RequireSignIn>
         </div>
@@ -135,8 +135,8 @@ fn LedgerContent() -> impl IntoView {
     };
     view! {
         <section class="card balance-card" aria-labelledby="balance-heading">
-            <h2 id="balance-heading">"Balance"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading the balance…"/> }>
+            <h2 id="balance-heading">{t().balance}</h2>
+            <Transition fallback=|| view! { <Loading label=t().loading_balance/> }>
                 {move || {
                     let currency = currency.clone();
                     balance.get().map(move |loaded| match loaded {

@@ -28,6 +28,7 @@ use crate::domain::checkout::{
     Outcome, RefundEstimate,
 };
 use crate::domain::oauth::AccessToken;
+use crate::i18n::{locale, t, ListTexts, Messages};
 use crate::web::dom;
 use crate::web::storage::{self, Area};
 
@@ -129,33 +130,23 @@ fn shown_raw(raw: &str) -> String {
 
 fn direct_status_text(status: &DirectChargeStatus) -> String {
     match status {
-        DirectChargeStatus::Unknown(raw) => format!("Status unknown ({})", shown_raw(raw)),
-        known => known.label().to_owned(),
+        DirectChargeStatus::Unknown(raw) => (t().status_unknown)(&shown_raw(raw)),
+        known => known.label_in(locale()).to_owned(),
     }
 }
 
 fn recurrent_status_text(status: &RecurrentChargeStatus) -> String {
     match status {
-        RecurrentChargeStatus::Unknown(raw) => format!("Status unknown ({})", shown_raw(raw)),
-        known => known.label().to_owned(),
+        RecurrentChargeStatus::Unknown(raw) => (t().status_unknown)(&shown_raw(raw)),
+        known => known.label_in(locale()).to_owned(),
     }
 }
 
 /// "every month", "every year", "every 3 months".
 fn period_text(months: u32) -> String {
     match months {
-        0 => "per billing period".to_owned(),
-        1 => "every month".to_owned(),
-        12 => "every year".to_owned(),
-        n => format!("every {n} months"),
-    }
-}
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
+        0 => t().period_per_billing.to_owned(),
+        n => (t().terms_every_months)(n),
     }
 }
 
@@ -167,24 +158,19 @@ fn refund_sentence(
     currency: &str,
 ) -> String {
     match estimate {
-        Some(estimate) if estimate.amount.get() > 0 && estimate.days_left > 0 => format!(
-            "Cancelling now refunds about {} for the {} left of this period.",
-            money(estimate.amount, currency),
-            plural(estimate.days_left, "day", "days"),
-        ),
-        Some(_) => "No refund: nothing is left of the current period.".to_owned(),
-        None if trial => {
-            "No refund: the free trial was never charged, so there is nothing to give back."
-                .to_owned()
+        Some(estimate) if estimate.amount.get() > 0 && estimate.days_left > 0 => {
+            (t().refund_about)(&money(estimate.amount, currency), estimate.days_left)
         }
+        Some(_) => t().refund_none_left.to_owned(),
+        None if trial => t().refund_none_trial.to_owned(),
         None if matches!(
             status,
             RecurrentChargeStatus::PastDue | RecurrentChargeStatus::Frozen
         ) =>
         {
-            "No refund: the payment for the current period was not collected.".to_owned()
+            t().refund_none_uncollected.to_owned()
         }
-        None => "No refund: no paid period is running.".to_owned(),
+        None => t().refund_none_running.to_owned(),
     }
 }
 
@@ -342,10 +328,10 @@ pub(crate) fn RequireSignIn(
 /// What a scope lets the app do, in the words of the permission screen.
 fn scope_purpose(scope: &str) -> &'static str {
     match scope {
-        "ledger_read" => "read the earnings ledger and balance",
-        "billing_manage" => "see and manage charges",
-        "billing_admin" => "manage charges for other apps",
-        _ => "use this page",
+        "ledger_read" => t().scope_ledger_read,
+        "billing_manage" => t().scope_billing_manage,
+        "billing_admin" => t().scope_billing_admin,
+        _ => t().scope_other,
     }
 }
 
@@ -366,15 +352,12 @@ pub(crate) fn MissingScope(scope: &'static str) -> impl IntoView {
     };
     view! {
         <section class="card notice missing-scope" data-testid="missing-scope" data-scope=scope>
-            <h2>"Your sign-in lacks a permission"</h2>
+            <h2>{t().missing_scope_title}</h2>
             <p>
-                "This page needs the " <code>{scope}</code> " permission to "
-                {scope_purpose(scope)} ", and your LiveChat sign-in does not include it."
+                {t().missing_scope_needs} <code>{scope}</code> {t().missing_scope_to}
+                {scope_purpose(scope)} {t().missing_scope_not_included}
             </p>
-            <p>
-                "Only the LiveChat account owner can grant it to this app. Ask them to, or sign "
-                "in with another LiveChat account that has it."
-            </p>
+            <p>{t().missing_scope_owner}</p>
             <div class="actions">
                 <button
                     type="button"
@@ -384,7 +367,7 @@ pub(crate) fn MissingScope(scope: &'static str) -> impl IntoView {
                     on:click=switch
                 >
                     {move || {
-                        if leaving.get() { "Opening LiveChat sign-in…" } else { "Sign in with another account" }
+                        if leaving.get() { t().opening_sign_in } else { t().sign_in_other }
                     }}
                 </button>
             </div>
@@ -413,16 +396,21 @@ fn load_error_view(error: LoadError, purpose: &'static str, retry: Callback<()>)
 pub(crate) struct ListSpec {
     /// The route, e.g. `/charges`.
     pub base: &'static str,
-    /// Plural, lower case: "charges".
+    /// Plural, lower case, English: "charges"; names the filter's id.
     pub noun: &'static str,
+    /// The list's texts in a locale's catalog.
+    pub texts: fn(&'static Messages) -> &'static ListTexts,
     /// Wire statuses to filter by; empty for no filter.
     pub filters: &'static [&'static str],
     /// A filter's label in the select.
     pub filter_label: fn(&str) -> &'static str,
-    /// Shown on an empty first page without a filter.
-    pub empty: &'static str,
-    /// For the sign-in prompt: "to see your charges".
-    pub purpose: &'static str,
+}
+
+impl ListSpec {
+    /// The list's texts in the page's locale.
+    fn text(&self) -> &'static ListTexts {
+        (self.texts)(t())
+    }
 }
 
 /// A paged list whose page and status filter live in the address: filter,
@@ -525,33 +513,29 @@ where
 
     let announce = move || {
         if !settled() {
-            return format!("Loading {}…", spec.noun);
+            return spec.text().loading.to_owned();
         }
         resource.with(|loaded| match loaded {
             None => String::new(),
-            Some((q, Ok(items))) if items.is_empty() => {
-                format!("Page {}: no {}.", q.page, spec.noun)
-            }
-            Some((q, Ok(items))) => {
-                format!("Page {}: {} {} shown.", q.page, items.len(), spec.noun)
-            }
-            Some((_, Err(_))) => format!("The {} could not be loaded.", spec.noun),
+            Some((q, Ok(items))) if items.is_empty() => (spec.text().page_empty)(q.page),
+            Some((q, Ok(items))) => (spec.text().page_shown)(q.page, items.len()),
+            Some((_, Err(_))) => spec.text().failed.to_owned(),
         })
     };
     let filter_id = format!("{}-status-filter", spec.noun);
-    let results_label = format!("List of {}", spec.noun);
+    let results_label = spec.text().list_label;
 
     view! {
         {(!spec.filters.is_empty()).then(|| view! {
             <div class="list-toolbar">
-                <label for=filter_id.clone()>"Status"</label>
+                <label for=filter_id.clone()>{t().status}</label>
                 <select
                     id=filter_id.clone()
                     data-testid="status-filter"
                     prop:value=move || query.with(|q| q.status.clone().unwrap_or_default())
                     on:change=on_filter
                 >
-                    <option value="">"All statuses"</option>
+                    <option value="">{t().all_statuses}</option>
                     {spec
                         .filters
                         .iter()
@@ -577,7 +561,7 @@ where
             data-testid=move || if settled() { "list-results" } else { "list-loading" }
         >
             <Transition
-                fallback=move || view! { <Loading label=format!("Loading {}…", spec.noun)/> }
+                fallback=move || view! { <Loading label=spec.text().loading/> }
                 set_pending=set_pending
             >
                 {move || {
@@ -592,14 +576,14 @@ where
                         .into_any(),
                         Err(error) => load_error_view(
                             error,
-                            spec.purpose,
+                            spec.text().purpose,
                             Callback::new(move |_| resource.refetch()),
                         ),
                     })
                 }}
             </Transition>
         </section>
-        <nav class="pager" aria-label=format!("Pages of {}", spec.noun)>
+        <nav class="pager" aria-label=spec.text().pages_label>
             <button
                 type="button"
                 class="button-secondary"
@@ -607,10 +591,10 @@ where
                 disabled=move || page() <= 1
                 on:click=previous
             >
-                "Previous"
+                {t().previous}
             </button>
             <span class="page-number" data-testid="page-number">
-                {move || format!("Page {}", page())}
+                {move || (t().page_n)(page())}
             </span>
             <button
                 type="button"
@@ -619,7 +603,7 @@ where
                 disabled=move || !has_next()
                 on:click=next
             >
-                "Next"
+                {t().next}
             </button>
         </nav>
     }
@@ -638,13 +622,13 @@ fn empty_page(spec: ListSpec, q: &ListQuery) -> impl IntoView {
         });
         return view! {
             <div class="empty-state" data-testid="no-more">
-                <p>{format!("No more {}: page {} is empty.", spec.noun, q.page)}</p>
+                <p>{(spec.text().no_more)(q.page)}</p>
                 <p class="actions">
                     <a href=back.href(spec.base) data-testid="no-more-back">
-                        {format!("Back to page {}", back.page)}
+                        {(t().back_to_page)(back.page)}
                     </a>
                     {first.map(|first| view! {
-                        <a href=first.href(spec.base)>"Go to the first page"</a>
+                        <a href=first.href(spec.base)>{t().first_page}</a>
                     })}
                 </p>
             </div>
@@ -655,17 +639,13 @@ fn empty_page(spec: ListSpec, q: &ListQuery) -> impl IntoView {
         Some(status) => view! {
             <div class="empty-state" data-testid="empty-state">
                 <p>
-                    {format!(
-                        "No {} with the status \u{201c}{}\u{201d}.",
-                        spec.noun,
-                        (spec.filter_label)(status),
-                    )}
+                    {(spec.text().none_with_status)((spec.filter_label)(status))}
                 </p>
-                <a href=spec.base>{format!("Show all {}", spec.noun)}</a>
+                <a href=spec.base>{spec.text().show_all}</a>
             </div>
         }
         .into_any(),
-        None => view! { <EmptyState message=spec.empty/> }.into_any(),
+        None => view! { <EmptyState message=spec.text().empty/> }.into_any(),
     }
 }
 
@@ -676,9 +656,9 @@ fn time_view(timestamp: &Timestamp) -> impl IntoView {
 
 fn yes_no(flag: bool) -> &'static str {
     if flag {
-        "Yes"
+        t().yes
     } else {
-        "No"
+        t().no
     }
 }
 
@@ -689,9 +669,9 @@ fn confirmation_view(raw: &str) -> impl IntoView {
     match services.check_confirmation_url(raw) {
         Ok(url) => view! {
             <div class="notice" data-testid="confirm-pending">
-                <p>"LiveChat is waiting for the buyer to confirm this purchase."</p>
+                <p>{t().awaiting_buyer}</p>
                 <a class="button-primary" href=url.to_string() data-testid="confirm-link">
-                    "Confirm this purchase"
+                    {t().confirm_purchase}
                 </a>
             </div>
         }
@@ -699,8 +679,7 @@ fn confirmation_view(raw: &str) -> impl IntoView {
         Err(error) => view! {
             <div class="notice notice-error" role="alert" data-testid="confirm-refused">
                 <p>
-                    "LiveChat is waiting for the buyer to confirm this purchase, but its "
-                    "confirmation page is not offered here: " {error.to_string()} "."
+                    {t().awaiting_buyer_unoffered} {error.to_string()} "."
                 </p>
             </div>
         }
@@ -724,11 +703,7 @@ fn status_help(text: Option<String>, tone: Tone) -> impl IntoView {
 }
 
 fn unknown_help(raw: &str) -> String {
-    format!(
-        "LiveChat reported a status this page does not know (\u{201c}{}\u{201d}). It is not \
-         treated as paid; refresh later or check LiveChat's billing settings.",
-        shown_raw(raw)
-    )
+    (t().unknown_status_help)(&shown_raw(raw))
 }
 
 /// A detail's "not found" or "invalid id" with the way back.
@@ -773,7 +748,7 @@ fn RefreshButton(refresh: Refresh, refreshing: ReadSignal<bool>) -> impl IntoVie
                 refresh.run.run(());
             }
         >
-            {move || if refreshing.get() { "Refreshing…" } else { "Refresh" }}
+            {move || if refreshing.get() { t().refreshing } else { t().refresh }}
         </button>
     }
 }
@@ -802,10 +777,9 @@ impl Refresh {
 const CHARGES: ListSpec = ListSpec {
     base: "/charges",
     noun: "charges",
+    texts: |m| &m.charges,
     filters: &DIRECT_FILTERS,
-    filter_label: |wire| DirectChargeStatus::from_wire(wire).label(),
-    empty: "No charges yet. Purchases made in the Shop appear here.",
-    purpose: "to see your charges",
+    filter_label: |wire| DirectChargeStatus::from_wire(wire).label_in(locale()),
 };
 
 fn charge_row(charge: DirectCharge, currency: &str) -> AnyView {
@@ -813,7 +787,7 @@ fn charge_row(charge: DirectCharge, currency: &str) -> AnyView {
     let total = charge
         .total()
         .map(|total| money(total, currency))
-        .unwrap_or_else(|| "Total too large to show".to_owned());
+        .unwrap_or_else(|| t().total_too_large.to_owned());
     let each = (charge.quantity != 1)
         .then(|| format!("{} × {}", charge.quantity, money(charge.price, currency)));
     view! {
@@ -831,7 +805,7 @@ fn charge_row(charge: DirectCharge, currency: &str) -> AnyView {
                 <strong class="list-row-amount" data-testid="charge-total">{total}</strong>
                 {each.map(|each| view! { <span class="terms">{each}</span> })}
                 <span class="terms">{time_view(&charge.created_at)}</span>
-                {charge.test.then(|| view! { <span class="badge">"Test"</span> })}
+                {charge.test.then(|| view! { <span class="badge">{t().test_badge}</span> })}
             </div>
         </li>
     }
@@ -842,8 +816,8 @@ fn charge_row(charge: DirectCharge, currency: &str) -> AnyView {
 pub fn Charges() -> impl IntoView {
     view! {
         <div data-testid="page-charges">
-            <PageHeader title="Charges" lead="One-time charges, newest first, 20 per page."/>
-            <RequireSignIn purpose=CHARGES.purpose>
+            <PageHeader title=t().charges_title lead=t().charges_lead/>
+            <RequireSignIn purpose=CHARGES.text().purpose>
                 <ChargesList/>
             </RequireSignIn>
         </div>
@@ -875,19 +849,19 @@ pub fn ChargeDetail() -> impl IntoView {
     });
     view! {
         <div data-testid="page-charge-detail">
-            <PageHeader title="Charge" lead="One charge and its status."/>
-            <p class="back-link"><a href="/charges">"← All charges"</a></p>
+            <PageHeader title=t().charge_title lead=t().charge_lead/>
+            <p class="back-link"><a href="/charges">{t().all_charges_back}</a></p>
             {move || match id.get() {
                 Err(problem) => detail_problem(
                     "invalid-id",
-                    "This is not a charge address",
-                    format!("The address does not name a valid charge: {problem}."),
+                    t().not_a_charge_address,
+                    (t().not_a_charge_detail)(&problem),
                     "/charges",
-                    "Back to the charges",
+                    t().back_to_charges,
                 )
                 .into_any(),
                 Ok(id) => view! {
-                    <RequireSignIn purpose="to see this charge">
+                    <RequireSignIn purpose=t().to_see_charge>
                         <ChargeLoaded id=id.clone()/>
                     </RequireSignIn>
                 }
@@ -918,10 +892,10 @@ fn ChargeLoaded(id: DirectChargeId) -> impl IntoView {
     let refresh = Refresh::new(move || resource.refetch());
     let announce = move || {
         if refreshing.get() {
-            return "Loading the charge…".to_owned();
+            return t().loading_charge.to_owned();
         }
         resource.with(|loaded| match loaded {
-            Some(Ok(charge)) => format!("Status: {}", direct_status_text(&charge.status)),
+            Some(Ok(charge)) => (t().status_is)(&direct_status_text(&charge.status)),
             _ => String::new(),
         })
     };
@@ -930,7 +904,7 @@ fn ChargeLoaded(id: DirectChargeId) -> impl IntoView {
             {announce}
         </p>
         <Transition
-            fallback=|| view! { <Loading label="Loading the charge…"/> }
+            fallback=|| view! { <Loading label=t().loading_charge/> }
             set_pending=set_refreshing
         >
             {move || {
@@ -942,15 +916,13 @@ fn ChargeLoaded(id: DirectChargeId) -> impl IntoView {
                     .into_any(),
                     Err(LoadError::Api(error)) if error.status() == Some(404) => detail_problem(
                         "not-found",
-                        "Charge not found",
-                        "There is no charge with this id for your sign-in. It may belong to \
-                         another account, or the link may be wrong."
-                            .to_owned(),
+                        t().charge_not_found,
+                        t().no_such_charge.to_owned(),
                         "/charges",
-                        "Back to the charges",
+                        t().back_to_charges,
                     )
                     .into_any(),
-                    Err(error) => load_error_view(error, "to see this charge", refresh.run),
+                    Err(error) => load_error_view(error, t().to_see_charge, refresh.run),
                 })
             }}
         </Transition>
@@ -968,18 +940,16 @@ fn ChargeCard(
     let total = charge
         .total()
         .map(|total| money(total, &currency))
-        .unwrap_or_else(|| "Too large to show".to_owned());
+        .unwrap_or_else(|| t().too_large.to_owned());
     let help = match &charge.status {
-        DirectChargeStatus::Failed => Some(Outcome::PaymentFailed.message()),
-        DirectChargeStatus::Declined => Some(Outcome::Declined.message()),
+        DirectChargeStatus::Failed => Some(Outcome::PaymentFailed.message_in(locale())),
+        DirectChargeStatus::Declined => Some(Outcome::Declined.message_in(locale())),
         DirectChargeStatus::Accepted => Some(
             "You accepted the purchase; the app still has to activate it before LiveChat \
              collects the payment."
                 .to_owned(),
         ),
-        DirectChargeStatus::Processed => {
-            Some("LiveChat is collecting the payment. Refresh in a moment.".to_owned())
-        }
+        DirectChargeStatus::Processed => Some(t().collecting_payment.to_owned()),
         DirectChargeStatus::Unknown(raw) => Some(unknown_help(raw)),
         DirectChargeStatus::Pending | DirectChargeStatus::Success => None,
     };
@@ -998,25 +968,25 @@ fn ChargeCard(
             {status_help(help, direct_tone(&charge.status))}
             {pending}
             <dl class="details">
-                <dt>"Unit price"</dt>
+                <dt>{t().unit_price}</dt>
                 <dd data-testid="charge-price">{money(charge.price, &currency)}</dd>
-                <dt>"Quantity"</dt>
+                <dt>{t().quantity}</dt>
                 <dd data-testid="charge-quantity">{charge.quantity}</dd>
-                <dt>"Total"</dt>
+                <dt>{t().total}</dt>
                 <dd data-testid="charge-total"><strong>{total}</strong></dd>
-                <dt>"Status"</dt>
+                <dt>{t().status}</dt>
                 <dd data-testid="charge-status">{direct_status_text(&charge.status)}</dd>
-                <dt>"Created"</dt>
+                <dt>{t().created}</dt>
                 <dd>{time_view(&charge.created_at)}</dd>
-                <dt>"Updated"</dt>
+                <dt>{t().updated}</dt>
                 <dd>{time_view(&charge.updated_at)}</dd>
-                <dt>"Test charge"</dt>
+                <dt>{t().test_charge}</dt>
                 <dd data-testid="charge-test">{yes_no(charge.test)}</dd>
-                <dt>"Charge id"</dt>
+                <dt>{t().charge_id}</dt>
                 <dd><code data-testid="charge-id">{charge.id.to_string()}</code></dd>
             </dl>
             <h3 class="timeline-heading">"Progress"</h3>
-            <StatusTimeline steps=Signal::stored(steps) label="Payment progress"/>
+            <StatusTimeline steps=Signal::stored(steps) label=t().payment_progress/>
             <div class="actions">
                 <RefreshButton refresh refreshing/>
             </div>
@@ -1031,10 +1001,9 @@ fn ChargeCard(
 const SUBSCRIPTIONS: ListSpec = ListSpec {
     base: "/subscriptions",
     noun: "subscriptions",
+    texts: |m| &m.subscriptions,
     filters: &RECURRENT_FILTERS,
-    filter_label: |wire| RecurrentChargeStatus::from_wire(wire).label(),
-    empty: "No subscriptions yet. Subscriptions bought in the Shop appear here.",
-    purpose: "to see your subscriptions",
+    filter_label: |wire| RecurrentChargeStatus::from_wire(wire).label_in(locale()),
 };
 
 fn subscription_row(charge: RecurrentCharge, currency: &str) -> AnyView {
@@ -1046,9 +1015,9 @@ fn subscription_row(charge: RecurrentCharge, currency: &str) -> AnyView {
     );
     let trial = subscription_in_trial(&charge, dom::now_ms());
     let next = match &charge.next_charge_at {
-        Some(next) if trial => view! { "Free trial until " {time_view(next)} }.into_any(),
-        Some(next) => view! { "Next charge " {time_view(next)} }.into_any(),
-        None => view! { "No next charge" }.into_any(),
+        Some(next) if trial => view! { {t().free_trial_until} {time_view(next)} }.into_any(),
+        Some(next) => view! { {t().next_charge_on} {time_view(next)} }.into_any(),
+        None => view! { {t().no_next_charge} }.into_any(),
     };
     view! {
         <li
@@ -1069,7 +1038,7 @@ fn subscription_row(charge: RecurrentCharge, currency: &str) -> AnyView {
             <div class="list-row-meta">
                 <strong class="list-row-amount" data-testid="subscription-price">{price}</strong>
                 <span class="terms" data-testid="next-charge">{next}</span>
-                {charge.test.then(|| view! { <span class="badge">"Test"</span> })}
+                {charge.test.then(|| view! { <span class="badge">{t().test_badge}</span> })}
             </div>
         </li>
     }
@@ -1080,11 +1049,8 @@ fn subscription_row(charge: RecurrentCharge, currency: &str) -> AnyView {
 pub fn Subscriptions() -> impl IntoView {
     view! {
         <div data-testid="page-subscriptions">
-            <PageHeader
-                title="Subscriptions"
-                lead="Recurrent charges: status, current period and next payment."
-            />
-            <RequireSignIn purpose=SUBSCRIPTIONS.purpose>
+            <PageHeader title=t().subscriptions_title lead=t().subscriptions_lead/>
+            <RequireSignIn purpose=SUBSCRIPTIONS.text().purpose>
                 <SubscriptionsList/>
             </RequireSignIn>
         </div>
@@ -1116,19 +1082,19 @@ pub fn SubscriptionDetail() -> impl IntoView {
     });
     view! {
         <div data-testid="page-subscription-detail">
-            <PageHeader title="Subscription" lead="One subscription, its dates and status."/>
-            <p class="back-link"><a href="/subscriptions">"← All subscriptions"</a></p>
+            <PageHeader title=t().subscription_title lead=t().subscription_lead/>
+            <p class="back-link"><a href="/subscriptions">{t().all_subscriptions_back}</a></p>
             {move || match id.get() {
                 Err(problem) => detail_problem(
                     "invalid-id",
-                    "This is not a subscription address",
-                    format!("The address does not name a valid subscription: {problem}."),
+                    t().not_a_subscription_address,
+                    (t().not_a_subscription_detail)(&problem),
                     "/subscriptions",
-                    "Back to the subscriptions",
+                    t().back_to_subscriptions,
                 )
                 .into_any(),
                 Ok(id) => view! {
-                    <RequireSignIn purpose="to see this subscription">
+                    <RequireSignIn purpose=t().to_see_subscription>
                         <SubscriptionLoaded id=id.clone()/>
                     </RequireSignIn>
                 }
@@ -1238,10 +1204,10 @@ fn SubscriptionLoaded(id: RecurrentChargeId) -> impl IntoView {
 
     let announce = move || {
         if refreshing.get() {
-            return "Loading the subscription…".to_owned();
+            return t().loading_subscription.to_owned();
         }
         resource.with(|loaded| match loaded {
-            Some(Ok(charge)) => format!("Status: {}", recurrent_status_text(&charge.status)),
+            Some(Ok(charge)) => (t().status_is)(&recurrent_status_text(&charge.status)),
             _ => String::new(),
         })
     };
@@ -1254,27 +1220,20 @@ fn SubscriptionLoaded(id: RecurrentChargeId) -> impl IntoView {
             {move || note.get().map(|note| match note {
                 CancelNote::Cancelled => view! {
                     <div class="notice notice-success" data-testid="cancel-done">
-                        <p>
-                            "The subscription is cancelled and will not renew. Any refund for "
-                            "the unused part of the current period appears in the Ledger "
-                            "section as a refund line."
-                        </p>
+                        <p>{t().cancelled_notice}</p>
                     </div>
                 }
                 .into_any(),
                 CancelNote::ChangedMeanwhile => view! {
                     <div class="notice notice-error" data-testid="changed-note">
-                        <p>
-                            "The subscription changed meanwhile, so it was not cancelled now. "
-                            "It was loaded again: check its status below."
-                        </p>
+                        <p>{t().changed_meanwhile}</p>
                     </div>
                 }
                 .into_any(),
             })}
         </div>
         <Transition
-            fallback=|| view! { <Loading label="Loading the subscription…"/> }
+            fallback=|| view! { <Loading label=t().loading_subscription/> }
             set_pending=set_refreshing
         >
             {move || {
@@ -1286,15 +1245,13 @@ fn SubscriptionLoaded(id: RecurrentChargeId) -> impl IntoView {
                     .into_any(),
                     Err(LoadError::Api(error)) if error.status() == Some(404) => detail_problem(
                         "not-found",
-                        "Subscription not found",
-                        "There is no subscription with this id for your sign-in. It may belong \
-                         to another account, or the link may be wrong."
-                            .to_owned(),
+                        t().subscription_not_found,
+                        t().no_such_subscription.to_owned(),
                         "/subscriptions",
-                        "Back to the subscriptions",
+                        t().back_to_subscriptions,
                     )
                     .into_any(),
-                    Err(error) => load_error_view(error, "to see this subscription", refresh.run),
+                    Err(error) => load_error_view(error, t().to_see_subscription, refresh.run),
                 })
             }}
         </Transition>
@@ -1311,9 +1268,9 @@ fn SubscriptionLoaded(id: RecurrentChargeId) -> impl IntoView {
                 }
             }
         >
-            <h2 id="cancel-dialog-title">"Cancel this subscription?"</h2>
+            <h2 id="cancel-dialog-title">{t().cancel_question}</h2>
             <p id="cancel-dialog-refund" data-testid="refund-estimate">{move || refund_text.get()}</p>
-            <p>"It stops at once and will not renew. This cannot be undone."</p>
+            <p>{t().cancel_warning}</p>
             {move || cancel_error.get().map(|error| view! {
                 <ErrorNotice
                     error
@@ -1330,7 +1287,7 @@ fn SubscriptionLoaded(id: RecurrentChargeId) -> impl IntoView {
                     disabled=move || cancelling.get()
                     on:click=move |_| close_dialog()
                 >
-                    "Keep subscription"
+                    {t().keep_subscription}
                 </button>
                 <button
                     type="button"
@@ -1339,7 +1296,7 @@ fn SubscriptionLoaded(id: RecurrentChargeId) -> impl IntoView {
                     disabled=move || cancelling.get()
                     on:click=move |_| send_cancel()
                 >
-                    {move || if cancelling.get() { "Cancelling…" } else { "Cancel subscription" }}
+                    {move || if cancelling.get() { t().cancelling } else { t().cancel_subscription }}
                 </button>
             </div>
         </dialog>
@@ -1363,30 +1320,25 @@ fn SubscriptionCard(
         period_text(charge.months)
     );
     let trial_text = match (charge.trial_days, &charge.trial_ends_at) {
-        (0, None) => view! { "No free trial" }.into_any(),
+        (0, None) => view! { {t().no_free_trial} }.into_any(),
         (days, Some(end)) => view! {
-            {plural(u64::from(days), "day", "days")} ", ends " {time_view(end)}
+            {(t().days)(u64::from(days))} {t().trial_ends} {time_view(end)}
         }
         .into_any(),
-        (days, None) => view! { {plural(u64::from(days), "day", "days")} }.into_any(),
+        (days, None) => view! { {(t().days)(u64::from(days))} }.into_any(),
     };
     let help = match &charge.status {
-        RecurrentChargeStatus::Frozen => Some(Outcome::Frozen.message()),
-        RecurrentChargeStatus::PastDue => Some(Outcome::PastDue.message()),
-        RecurrentChargeStatus::Cancelled => Some(Outcome::Cancelled.message()),
-        RecurrentChargeStatus::Declined => Some(Outcome::Declined.message()),
+        RecurrentChargeStatus::Frozen => Some(Outcome::Frozen.message_in(locale())),
+        RecurrentChargeStatus::PastDue => Some(Outcome::PastDue.message_in(locale())),
+        RecurrentChargeStatus::Cancelled => Some(Outcome::Cancelled.message_in(locale())),
+        RecurrentChargeStatus::Declined => Some(Outcome::Declined.message_in(locale())),
         RecurrentChargeStatus::Active if trial => charge
             .trial_ends_at
             .as_ref()
             .and_then(ms)
-            .map(|ends_at_ms| Outcome::Trial { ends_at_ms }.message()),
-        RecurrentChargeStatus::Accepted => Some(
-            "You accepted the subscription; the app still has to activate it before it starts."
-                .to_owned(),
-        ),
-        RecurrentChargeStatus::Processed => {
-            Some("LiveChat is starting the subscription. Refresh in a moment.".to_owned())
-        }
+            .map(|ends_at_ms| Outcome::Trial { ends_at_ms }.message_in(locale())),
+        RecurrentChargeStatus::Accepted => Some(t().accepted_not_active.to_owned()),
+        RecurrentChargeStatus::Processed => Some(t().starting_subscription.to_owned()),
         RecurrentChargeStatus::Unknown(raw) => Some(unknown_help(raw)),
         RecurrentChargeStatus::Pending | RecurrentChargeStatus::Active => None,
     };
@@ -1416,7 +1368,7 @@ fn SubscriptionCard(
                     open_cancel.run(refund_sentence(estimate, &charge.status, trial, &currency));
                 }
             >
-                "Cancel subscription…"
+                {t().cancel_subscription_more}
             </button>
         }
     });
@@ -1436,31 +1388,31 @@ fn SubscriptionCard(
             {status_help(help, recurrent_tone(&charge.status))}
             {pending}
             <dl class="details">
-                <dt>"Price"</dt>
+                <dt>{t().price}</dt>
                 <dd data-testid="subscription-price"><strong>{price}</strong></dd>
-                <dt>"Status"</dt>
+                <dt>{t().status}</dt>
                 <dd data-testid="subscription-status">{recurrent_status_text(&charge.status)}</dd>
-                <dt>"Free trial"</dt>
+                <dt>{t().free_trial}</dt>
                 <dd data-testid="subscription-trial">{trial_text}</dd>
-                <dt>"Current period from"</dt>
+                <dt>{t().current_period_from}</dt>
                 <dd data-testid="current-charge">{date_or_dash(charge.current_charge_at.as_ref())}</dd>
-                <dt>"Next charge"</dt>
+                <dt>{t().next_charge}</dt>
                 <dd data-testid="next-charge">{date_or_dash(charge.next_charge_at.as_ref())}</dd>
                 {charge.cancelled_at.as_ref().map(|at| view! {
-                    <dt>"Cancelled"</dt>
+                    <dt>{t().cancelled}</dt>
                     <dd data-testid="cancelled-at">{time_view(at)}</dd>
                 })}
-                <dt>"Created"</dt>
+                <dt>{t().created}</dt>
                 <dd>{time_view(&charge.created_at)}</dd>
-                <dt>"Updated"</dt>
+                <dt>{t().updated}</dt>
                 <dd>{time_view(&charge.updated_at)}</dd>
-                <dt>"Test subscription"</dt>
+                <dt>{t().test_subscription}</dt>
                 <dd>{yes_no(charge.test)}</dd>
-                <dt>"Subscription id"</dt>
+                <dt>{t().subscription_id}</dt>
                 <dd><code data-testid="subscription-id">{charge.id.to_string()}</code></dd>
             </dl>
             <h3 class="timeline-heading">"Progress"</h3>
-            <StatusTimeline steps=Signal::stored(steps) label="Subscription progress"/>
+            <StatusTimeline steps=Signal::stored(steps) label=t().subscription_progress/>
             <div class="actions">
                 {cancel_button}
                 <RefreshButton refresh refreshing/>

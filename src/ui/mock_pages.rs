@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::config::AppConfig;
 use crate::domain::return_url::parse_charge_return;
+use crate::i18n::{locale, t};
 use crate::mock::app::{self, NEXT_REQUEST_FAULTS};
 use crate::mock::bulk::BENCH_BULK_ENTRIES;
 use crate::mock::livechat::{charge_summary, confirm_charge, ChargeSummary};
@@ -25,9 +26,7 @@ fn leave_for(target: &url::Url) -> Result<(), String> {
         dom::navigate_to(target);
         Ok(())
     } else {
-        Err(format!(
-            "The return address {target} is outside this app, so the test-mode page does not go there."
-        ))
+        Err((t().outside_app)(target.as_str()))
     }
 }
 
@@ -35,8 +34,8 @@ fn leave_for(target: &url::Url) -> Result<(), String> {
 fn OnlyInMockMode() -> impl IntoView {
     view! {
         <section class="card error-card" role="alert" data-testid="mock-only">
-            <h1>"Not available"</h1>
-            <p>"This page belongs to the offline mock backend and exists only in mock mode."</p>
+            <h1>{t().not_available_title}</h1>
+            <p>{t().mock_only}</p>
         </section>
     }
 }
@@ -48,7 +47,7 @@ pub fn MockSignIn() -> impl IntoView {
         return view! { <OnlyInMockMode/> }.into_any();
     };
     let request = dom::current_url()
-        .ok_or_else(|| "The page address could not be read.".to_owned())
+        .ok_or_else(|| t().address_unreadable.to_owned())
         .and_then(|url| {
             AuthorizeParams::from_url(&url)
                 .and_then(|params| oauth::validate_request(&params).map(|()| params))
@@ -59,7 +58,7 @@ pub fn MockSignIn() -> impl IntoView {
         Err(problem) => {
             return view! {
                 <section class="card error-card" role="alert" data-testid="mock-sign-in-error">
-                    <h1>"This sign-in request cannot be answered"</h1>
+                    <h1>{t().mock_sign_in_refused}</h1>
                     <p>{problem}</p>
                 </section>
             }
@@ -80,19 +79,15 @@ pub fn MockSignIn() -> impl IntoView {
         }
     };
     let client = params.with_value(|p| p.client_id.clone());
-    let scope = params.with_value(|p| {
-        p.scope
-            .clone()
-            .unwrap_or_else(|| "every scope your account has".into())
-    });
+    let scope = params.with_value(|p| p.scope.clone().unwrap_or_else(|| t().every_scope.into()));
     view! {
         <section class="card mock-page" data-testid="mock-sign-in">
-            <p class="badge">"Test mode · mock LiveChat accounts"</p>
-            <h1>"Sign in with LiveChat"</h1>
+            <p class="badge">{t().mock_accounts_badge}</p>
+            <h1>{t().sign_in_with_livechat}</h1>
             <p>
-                "The app " <code>{client}</code> " asks for: " <strong>{scope}</strong> "."
+                {t().the_app} <code>{client}</code> {t().asks_for} <strong>{scope}</strong> "."
             </p>
-            <h2 id="accounts-heading">"Choose an account"</h2>
+            <h2 id="accounts-heading">{t().choose_account}</h2>
             <ul class="account-list" aria-labelledby="accounts-heading">
                 {oauth::demo_accounts()
                     .iter()
@@ -121,7 +116,7 @@ pub fn MockSignIn() -> impl IntoView {
                 data-testid="mock-deny"
                 on:click=move |_| answer(Decision::Deny)
             >
-                "Deny access"
+                {t().deny_access}
             </button>
             <Show when=move || problem.get().is_some()>
                 <p class="field-error" role="alert">{move || problem.get()}</p>
@@ -145,14 +140,14 @@ pub fn MockConfirm() -> impl IntoView {
             let id = target.id().to_owned();
             mock.with_backend(|b| charge_summary(&b.state, &id, target.kind()))
                 .map(|summary| (target, summary))
-                .ok_or_else(|| "There is no charge with this id in the mock backend.".to_owned())
+                .ok_or_else(|| t().mock_no_charge.to_owned())
         });
     let (target, summary) = match summary {
         Ok(found) => found,
         Err(problem) => {
             return view! {
                 <section class="card error-card" role="alert" data-testid="mock-confirm-error">
-                    <h1>"This charge cannot be shown"</h1>
+                    <h1>{t().mock_charge_unshown}</h1>
                     <p>{problem}</p>
                 </section>
             }
@@ -183,12 +178,12 @@ pub fn MockConfirm() -> impl IntoView {
     let pending = summary.status == "pending";
     view! {
         <section class="card mock-page" data-testid="mock-confirm">
-            <p class="badge">"Test mode · mock LiveChat billing"</p>
-            <h1>"Confirm your purchase"</h1>
+            <p class="badge">{t().mock_billing_badge}</p>
+            <h1>{t().confirm_your_purchase}</h1>
             <ChargeDetails summary=summary.clone() currency/>
             {(!pending).then(|| view! {
                 <p class="field-error" role="status" data-testid="mock-confirm-not-pending">
-                    "This charge is already " {summary.status.clone()} "; there is nothing to confirm."
+                    {(t().already_status)(&summary.status)}
                 </p>
             })}
             <div class="actions">
@@ -199,7 +194,7 @@ pub fn MockConfirm() -> impl IntoView {
                     disabled=move || !pending || busy.get()
                     on:click=move |_| decide(true)
                 >
-                    "Accept and pay"
+                    {t().accept_and_pay}
                 </button>
                 <button
                     type="button"
@@ -208,7 +203,7 @@ pub fn MockConfirm() -> impl IntoView {
                     disabled=move || !pending || busy.get()
                     on:click=move |_| decide(false)
                 >
-                    "Decline"
+                    {t().decline}
                 </button>
             </div>
             <Show when=move || problem.get().is_some()>
@@ -221,30 +216,26 @@ pub fn MockConfirm() -> impl IntoView {
 
 #[component]
 fn ChargeDetails(summary: ChargeSummary, currency: String) -> impl IntoView {
-    let unit = summary.price.display_in(&currency);
+    let unit = summary.price.display_locale(&currency, locale());
     let total = summary
         .total
-        .map(|t| t.display_in(&currency))
-        .unwrap_or_else(|| "too large to show".to_owned());
-    let period = summary.months.map(|months| match months {
-        1 => "every month".to_owned(),
-        12 => "every year".to_owned(),
-        n => format!("every {n} months"),
-    });
+        .map(|total| total.display_locale(&currency, locale()))
+        .unwrap_or_else(|| t().too_large_lower.to_owned());
+    let period = summary.months.map(t().terms_every_months);
     let trial = summary
         .trial_days
         .filter(|days| *days > 0)
-        .map(|days| format!("{days}-day free trial first"));
+        .map(t().trial_first);
     view! {
         <dl class="details" data-testid="mock-charge-details">
-            <dt>"Item"</dt>
+            <dt>{t().item}</dt>
             <dd data-testid="mock-charge-name">{summary.name.clone()}</dd>
-            <dt>"Price"</dt>
-            <dd>{unit} " × " {summary.quantity} {summary.per_account.then_some(" accounts")}</dd>
-            <dt>"Total"</dt>
+            <dt>{t().price}</dt>
+            <dd>{unit} " × " {summary.quantity} {summary.per_account.then_some(t().accounts_suffix)}</dd>
+            <dt>{t().total}</dt>
             <dd data-testid="mock-charge-total"><strong>{total}</strong> {period.map(|p| format!(" {p}"))}</dd>
-            {trial.map(|t| view! { <dt>"Trial"</dt><dd>{t}</dd> })}
-            <dt>"Status"</dt>
+            {trial.map(|text| view! { <dt>{t().trial}</dt><dd>{text}</dd> })}
+            <dt>{t().status}</dt>
             <dd>{summary.status.clone()}</dd>
         </dl>
     }
@@ -272,38 +263,34 @@ pub fn DevPanel() -> impl IntoView {
         let name = event_target_value(&ev);
         if let Some(scenario) = Scenario::named(&name) {
             mock.with_backend(|b| b.state.scenario = scenario);
-            refresh(format!("Scenario: {name}."));
+            refresh((t().dev_scenario_set)(&name));
         }
     };
     let on_latency =
         move |ev: leptos::ev::Event| match event_target_value(&ev).trim().parse::<u64>() {
             Ok(ms) if ms <= 60_000 => {
                 mock.with_backend(|b| b.state.faults.latency_ms = ms);
-                refresh(format!("Every answer now takes {ms} ms longer."));
+                refresh((t().dev_latency_set)(ms));
             }
-            _ => set_message
-                .set("Latency must be a whole number of milliseconds up to 60000.".into()),
+            _ => set_message.set(t().dev_latency_invalid.into()),
         };
     let (fault, set_fault) = signal(NEXT_REQUEST_FAULTS[0].0.to_owned());
     let on_fault = move |_| {
         let key = fault.get_untracked();
         if let Some(chosen) = app::fault_by_key(&key) {
             mock.with_backend(|b| app::fail_next_request(b, chosen));
-            refresh(format!("The next request will get: {key}."));
+            refresh((t().dev_fault_set)(&key));
         }
     };
     let on_reset = move |_| {
-        if dom::confirm("Forget every mock charge, token and plan change?") {
+        if dom::confirm(t().dev_reset_confirm) {
             mock.with_backend(|b| app::reset(b, DEMO_SEED, &dom::origin()));
-            refresh("The mock backend starts afresh.".into());
+            refresh(t().dev_reset_done.into());
         }
     };
     let on_skip = move |_| {
         let total = mock.with_backend(|b| app::skip_ahead(b, app::SKIP_AHEAD_MS));
-        refresh(format!(
-            "The mock's clock is now {} minutes ahead of this device.",
-            total / 60_000
-        ));
+        refresh((t().dev_clock_ahead)(total / 60_000));
     };
     let seller = use_context::<AppConfig>()
         .map(|config| config.oauth_client_id().to_owned())
@@ -313,7 +300,7 @@ pub fn DevPanel() -> impl IntoView {
         let added = mock.with_backend(|b| {
             app::add_sample_charges_for(b, &seller, SAMPLE_CHARGES, dom::now_ms())
         });
-        refresh(format!("Added {added} sample charges."));
+        refresh((t().dev_samples_added)(added));
     };
     let bulk_seller = seller_for_bulk;
     let on_bulk = move |_| {
@@ -327,10 +314,10 @@ pub fn DevPanel() -> impl IntoView {
 
     view! {
         <details class="dev-panel card" data-testid="dev-panel">
-            <summary>"Mock backend (developer panel)"</summary>
+            <summary>{t().dev_panel}</summary>
             <div class="dev-grid">
                 <label>
-                    "Scenario"
+                    {t().dev_scenario}
                     <select data-testid="dev-scenario" on:change=on_scenario>
                         {Scenario::NAMES
                             .iter()
@@ -342,7 +329,7 @@ pub fn DevPanel() -> impl IntoView {
                     </select>
                 </label>
                 <label>
-                    "Added latency (ms)"
+                    {t().dev_latency}
                     <input
                         type="number"
                         min="0"
@@ -354,7 +341,7 @@ pub fn DevPanel() -> impl IntoView {
                     />
                 </label>
                 <label>
-                    "Fault for the next request"
+                    {t().dev_fault}
                     <select
                         data-testid="dev-fault"
                         on:change=move |ev| set_fault.set(event_target_value(&ev))
@@ -367,19 +354,19 @@ pub fn DevPanel() -> impl IntoView {
                 </label>
                 <div class="actions">
                     <button type="button" class="button-secondary" data-testid="dev-fault-apply" on:click=on_fault>
-                        "Fail next request"
+                        {t().dev_fail_next}
                     </button>
                     <button type="button" class="button-secondary" data-testid="dev-skip-ahead" on:click=on_skip>
-                        "Skip 5 minutes ahead"
+                        {t().dev_skip}
                     </button>
                     <button type="button" class="button-secondary" data-testid="dev-sample-charges" on:click=on_samples>
-                        {format!("Add {SAMPLE_CHARGES} sample charges")}
+                        {(t().dev_add_samples)(SAMPLE_CHARGES)}
                     </button>
                     <button type="button" class="button-secondary" data-testid="dev-bulk" on:click=on_bulk>
                         {format!("List {BENCH_BULK_ENTRIES} generated entries")}
                     </button>
                     <button type="button" class="button-secondary" data-testid="dev-reset" on:click=on_reset>
-                        "Reset mock data"
+                        {t().dev_reset}
                     </button>
                 </div>
             </div>

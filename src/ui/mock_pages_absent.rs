@@ -7,8 +7,8 @@ use leptos::prelude::*;
 fn NotInThisBuild() -> impl IntoView {
     view! {
         <section class="card error-card" role="alert" data-testid="mock-only">
-            <h1>"Not available"</h1>
-            <p>"This page belongs to the offline mock backend, which this build does not include."</p>
+            <h1>{crate::i18n::t().not_available_title}</h1>
+            <p>{crate::i18n::t().mock_not_built}</p>
         </section>
     }
 }

@@ -27,6 +27,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::config::{AppConfig, ConfigError, Mode, QueryOverrides, Theme};
+use crate::i18n::{choose_locale, query_lang, t, Locale, LocaleSetting};
 #[cfg(feature = "mock")]
 use crate::mock::{app, Scenario};
 #[cfg(feature = "mock")]
@@ -68,6 +69,10 @@ pub fn App() -> impl IntoView {
         .unwrap_or(Theme::System);
     let theme = ThemeState::new(initial_theme);
     provide_context(theme);
+    // The shell shows before the configuration is read: it starts in the
+    // browser's language and follows the configuration's once known.
+    let locale = LocaleState::new(choose_page_locale(LocaleSetting::Auto));
+    provide_context(locale);
 
     let config = LocalResource::new(move || {
         let overrides = overrides.clone();
@@ -80,7 +85,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <shell::Shell config=Signal::derive(move || config.get().and_then(Result::ok))>
-                <Transition fallback=|| view! { <shell::Loading label="Loading configuration…"/> }>
+                <Transition fallback=|| view! { <shell::Loading label=t().loading_configuration/> }>
                     {move || config.get().map(|loaded| match loaded {
                         Ok(config) => view! { <ConfiguredApp config/> }.into_any(),
                         Err(error) => view! { <ConfigErrorView error/> }.into_any(),
@@ -95,6 +100,11 @@ pub fn App() -> impl IntoView {
 #[component]
 pub fn ConfiguredApp(config: AppConfig) -> impl IntoView {
     let mock_mode = config.mode == Mode::Mock;
+    let locale = choose_page_locale(config.locale);
+    match use_context::<LocaleState>() {
+        Some(state) => state.set(locale),
+        None => apply_locale(locale),
+    }
     let transport = pick_transport(&config);
     let services = match Services::new(&config, transport) {
         Ok(services) => services,
@@ -178,12 +188,70 @@ fn start_mock(scenario: Option<&str>) -> MockTransport {
 pub fn ConfigErrorView(error: ConfigError) -> impl IntoView {
     view! {
         <section class="card error-card" role="alert" data-testid="config-error">
-            <h1>"The widget cannot start"</h1>
+            <h1>{t().cannot_start}</h1>
             <p data-testid="config-error-message">{error.to_string()}</p>
             <p class="hint">
-                "Check "<code>"config.json"</code>" next to "<code>"index.html"</code>
-                " (the README lists every setting), then reload the page."
+                {t().cannot_start_hint_check}<code>"config.json"</code>{t().cannot_start_hint_next_to}
+                <code>"index.html"</code>{t().cannot_start_hint_rest}
             </p>
         </section>
     }
+}
+
+/// The page's language as a signal, for what renders before the
+/// configuration is known (the shell); pages rendered after it read
+/// [`crate::i18n::t`] directly.
+#[derive(Clone, Copy)]
+pub struct LocaleState(RwSignal<Locale>);
+
+impl LocaleState {
+    pub fn new(locale: Locale) -> Self {
+        apply_locale(locale);
+        Self(RwSignal::new(locale))
+    }
+
+    pub fn get(&self) -> Locale {
+        self.0.get()
+    }
+
+    pub fn set(&self, locale: Locale) {
+        apply_locale(locale);
+        if self.0.get_untracked() != locale {
+            self.0.set(locale);
+        }
+    }
+}
+
+/// The locale for this page: `?lang=`, then `setting`, then the browser's
+/// languages.
+pub fn choose_page_locale(setting: LocaleSetting) -> Locale {
+    let lang = query_lang(&dom::location_search());
+    choose_locale(lang.as_deref(), setting, &browser_languages())
+}
+
+/// Makes `locale` the page's language: the texts and `<html lang>`.
+pub fn apply_locale(locale: Locale) {
+    crate::i18n::set_locale(locale);
+    if let Some(html) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = html.set_attribute("lang", locale.tag());
+    }
+}
+
+/// `navigator.languages`, most preferred first (empty if unavailable).
+fn browser_languages() -> Vec<String> {
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return Vec::new();
+    };
+    let mut languages: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|value| value.as_string())
+        .collect();
+    if languages.is_empty() {
+        languages.extend(navigator.language());
+    }
+    languages
 }

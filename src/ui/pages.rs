@@ -6,6 +6,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 use crate::config::{AppConfig, CatalogItem, ItemKind};
+use crate::i18n::{locale, t};
 
 use super::checkout::BuyPanel;
 use super::common::{EmptyState, PageHeader};
@@ -21,12 +22,9 @@ pub fn Home() -> impl IntoView {
     let embedded = move || host.is_some_and(|h| h.is_embedded());
     view! {
         <div data-testid="page-home">
-            <PageHeader
-                title="Shop"
-                lead="One-time purchases and subscriptions, paid through your LiveChat billing."
-            />
+            <PageHeader title=t().shop_title lead=t().shop_lead/>
             {if items.is_empty() {
-                view! { <EmptyState message="The catalog is empty: add items to config.json."/> }
+                view! { <EmptyState message=t().catalog_empty/> }
                     .into_any()
             } else {
                 view! {
@@ -48,35 +46,37 @@ pub fn Home() -> impl IntoView {
 /// LiveChat's own demo does: how to put it where agents work.
 #[component]
 fn SetupInstructions() -> impl IntoView {
+    let m = t();
     view! {
         <section class="card setup" data-testid="setup-instructions" aria-labelledby="setup-heading">
-            <h2 id="setup-heading">"Add this widget to LiveChat"</h2>
+            <h2 id="setup-heading">{m.setup_heading}</h2>
             <ol>
-                <li>"Create an app in the LiveChat Developer Console and note its client id."</li>
+                <li>{m.setup_step_app}</li>
                 <li>
-                    "Under Authorization, add this page's address with "
+                    {m.setup_step_redirect_1}
                     <code>"/auth/callback"</code>
-                    " as a redirect URI, and request the "
-                    <code>"billing_manage"</code>" and "<code>"ledger_read"</code>" scopes."
+                    {m.setup_step_redirect_2}
+                    <code>"billing_manage"</code>{m.setup_step_redirect_and}<code>"ledger_read"</code>
+                    {m.setup_step_redirect_3}
                 </li>
                 <li>
-                    "Set " <code>"mode"</code> " to " <code>"live"</code>
-                    " and the client id in " <code>"config.json"</code> "."
+                    {m.setup_step_mode_set} <code>"mode"</code> {m.setup_step_mode_to} <code>"live"</code>
+                    {m.setup_step_mode_client} <code>"config.json"</code> "."
                 </li>
-                <li>"Add an Agent App widget (details section) pointing at this page, then install the app."</li>
+                <li>{m.setup_step_widget}</li>
             </ol>
-            <p class="hint">"The README explains each step and the live-mode settings."</p>
+            <p class="hint">{m.setup_hint}</p>
         </section>
     }
 }
 
 #[component]
 fn CatalogCard(item: CatalogItem, currency: String) -> impl IntoView {
-    let price = item.price.display_in(&currency);
-    let terms = item.kind.terms();
+    let price = item.price.display_locale(&currency, locale());
+    let terms = item.kind.terms_in(t());
     let kind_label = match item.kind {
-        ItemKind::OneTime { .. } => "One-time",
-        ItemKind::Subscription { .. } => "Subscription",
+        ItemKind::OneTime { .. } => t().one_time,
+        ItemKind::Subscription { .. } => t().subscription,
     };
     view! {
         <li class="card catalog-item" data-testid="catalog-item" data-item-id=item.id.clone()>
@@ -99,13 +99,13 @@ pub fn NotFound() -> impl IntoView {
     let location = use_location();
     view! {
         <div data-testid="page-not-found">
-            <PageHeader title="Page not found" lead="There is no page at this address."/>
+            <PageHeader title=t().not_found_title lead=t().not_found_lead/>
             <p>
-                "Nothing lives at "
+                {t().not_found_nothing_at}
                 <code data-testid="not-found-path">{move || location.pathname.get()}</code>
                 "."
             </p>
-            <A href="/">"Go to the shop"</A>
+            <A href="/">{t().go_to_shop}</A>
         </div>
     }
 }

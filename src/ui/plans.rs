@@ -21,6 +21,7 @@ use crate::domain::plan::{
     AccountId, BillingCycle, Plan, PlanChanges, PlanCode, PlanField, PlanForm, PlanId, PlanName,
     PlanRef, PlanValidationErrors,
 };
+use crate::i18n::{locale, t, Locale};
 
 /// Plans per page of the list.
 const PAGE_SIZE: u32 = 20;
@@ -45,8 +46,8 @@ fn shown_raw(raw: &str) -> String {
 /// "Monthly (M)"; a code this page does not know is shown as it is.
 fn cycle_text(cycle: &BillingCycle) -> String {
     match cycle {
-        BillingCycle::Other(code) => format!("Cycle \u{201c}{}\u{201d}", shown_raw(code)),
-        known => format!("{} ({})", known.label(), known.code()),
+        BillingCycle::Other(code) => (t().cycle_unknown)(&shown_raw(code)),
+        known => format!("{} ({})", known.label_in(locale()), known.code()),
     }
 }
 
@@ -58,7 +59,7 @@ fn parse_account_filter(raw: &str) -> Result<Option<AccountId>, String> {
     }
     match raw.parse::<i64>() {
         Ok(id) if id > 0 && raw.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(AccountId(id))),
-        _ => Err("Account ID must be a whole number above 0, like 1001.".to_owned()),
+        _ => Err(t().account_id_invalid.to_owned()),
     }
 }
 
@@ -67,20 +68,18 @@ fn parse_account_filter(raw: &str) -> Result<Option<AccountId>, String> {
 fn parse_plan_ref(raw: &str) -> Result<PlanRef, String> {
     let raw = raw.trim();
     if raw.is_empty() {
-        return Err(
-            "Enter a plan id, like 5001, or a code after a star, like *starter-monthly.".to_owned(),
-        );
+        return Err(t().plan_ref_empty.to_owned());
     }
     if raw.bytes().all(|b| b.is_ascii_digit()) {
         return match raw.parse::<i64>() {
             Ok(id) if id > 0 => Ok(PlanRef::Id(PlanId(id))),
-            _ => Err("A plan id is a whole number above 0, like 5001.".to_owned()),
+            _ => Err(t().plan_id_invalid.to_owned()),
         };
     }
     let code = raw.strip_prefix('*').unwrap_or(raw);
     PlanCode::parse(code)
         .map(PlanRef::Code)
-        .map_err(|e| format!("The plan code {e}."))
+        .map_err(|e| (t().plan_code_invalid)(&e.to_string()))
 }
 
 /// `/plans/5001` or `/plans/*starter-monthly`.
@@ -207,7 +206,10 @@ fn server_field_error(error: &ApiError) -> Option<(PlanField, String)> {
 /// "Amount cannot be negative."
 fn sentence(field: PlanField, problem: &str) -> String {
     let problem = problem.trim().trim_end_matches('.');
-    format!("{} {}.", field.label(), shown_long(problem))
+    match locale() {
+        Locale::En => format!("{} {}.", field.label(), shown_long(problem)),
+        other => format!("{}: {}.", field.label_in(other), shown_long(problem)),
+    }
 }
 
 fn shown_long(raw: &str) -> String {
@@ -223,7 +225,7 @@ fn field_messages(errors: &PlanValidationErrors) -> Vec<(PlanField, String)> {
     errors
         .0
         .iter()
-        .map(|e| (e.field, sentence(e.field, &e.error.to_string())))
+        .map(|e| (e.field, e.error.sentence_in(e.field, locale())))
         .collect()
 }
 
@@ -259,7 +261,7 @@ fn focus_by_id(id: &str) {
 fn unavailable(reason: String) -> impl IntoView {
     view! {
         <section class="card notice plans-unavailable" data-testid="plans-unavailable">
-            <h2>"Billing plans are not available here"</h2>
+            <h2>{t().plans_unavailable}</h2>
             <p>{reason}</p>
         </section>
     }
@@ -267,9 +269,9 @@ fn unavailable(reason: String) -> impl IntoView {
 
 fn active_badge(active: bool) -> impl IntoView {
     let (class, marker, text) = if active {
-        ("badge plan-active badge-paid", "✓", "Active")
+        ("badge plan-active badge-paid", "✓", t().plan_active)
     } else {
-        ("badge plan-active badge-ended", "–", "Inactive")
+        ("badge plan-active badge-ended", "–", t().plan_inactive)
     };
     view! {
         <span class=class data-testid="plan-active" data-active=active.to_string()>
@@ -304,8 +306,8 @@ pub fn Plans() -> impl IntoView {
     view! {
         <div data-testid="page-plans">
             <PageHeader
-                title="Billing plans"
-                lead="Find, create and change recurring billing plans, 20 per page."
+                title=t().plans_title
+                lead=t().plans_lead
             />
             {body}
         </div>
@@ -428,17 +430,15 @@ fn PlansManager(client: Client) -> impl IntoView {
 
     let announce = move || {
         if !settled() {
-            return "Loading plans…".to_owned();
+            return t().loading_plans.to_owned();
         }
         resource.with(|loaded| match loaded {
             None => String::new(),
-            Some((q, Ok(plans))) if plans.is_empty() => format!("Page {}: no plans.", q.page),
-            Some((q, Ok(plans))) => format!(
-                "Page {}: {} plans shown.",
-                q.page,
-                plans.len().min(PAGE_SIZE as usize)
-            ),
-            Some((_, Err(_))) => "The plans could not be loaded.".to_owned(),
+            Some((q, Ok(plans))) if plans.is_empty() => (t().plans_page_empty)(q.page),
+            Some((q, Ok(plans))) => {
+                (t().plans_page_shown)(q.page, plans.len().min(PAGE_SIZE as usize))
+            }
+            Some((_, Err(_))) => t().plans_failed.to_owned(),
         })
     };
 
@@ -451,9 +451,9 @@ fn PlansManager(client: Client) -> impl IntoView {
                 novalidate=true
                 on:submit=open_plan
             >
-                <h2 id="plan-open-heading">"Open a plan"</h2>
+                <h2 id="plan-open-heading">{t().open_a_plan}</h2>
                 <div class="plan-field">
-                    <label for="plan-open-ref">"Plan id or *code"</label>
+                    <label for="plan-open-ref">{t().plan_ref_label}</label>
                     <div class="plans-inline">
                         <input
                             id="plan-open-ref"
@@ -476,11 +476,11 @@ fn PlansManager(client: Client) -> impl IntoView {
                             }
                         />
                         <button type="submit" class="button-secondary" data-testid="plan-open-submit">
-                            "Open plan"
+                            {t().open_plan}
                         </button>
                     </div>
                     <p class="plan-hint" id="plan-open-hint">
-                        "An id such as 5001, or a code after a star, such as *starter-monthly."
+                        {t().plan_ref_hint}
                     </p>
                     {move || open_error.get().map(|problem| view! {
                         <p class="field-error" id="plan-open-error" data-testid="plan-open-error">
@@ -491,7 +491,7 @@ fn PlansManager(client: Client) -> impl IntoView {
             </form>
             <p class="actions plans-new">
                 <a class="button-primary" href="/plans/new" data-testid="plan-new-link">
-                    "New plan"
+                    {t().new_plan}
                 </a>
             </p>
         </div>
@@ -499,12 +499,12 @@ fn PlansManager(client: Client) -> impl IntoView {
             class="plans-filters"
             data-testid="plan-filters"
             role="search"
-            aria-label="Filter plans"
+            aria-label=t().filter_plans
             novalidate=true
             on:submit=apply_filters
         >
             <div class="plan-field">
-                <label for="plan-filter-name">"Name contains"</label>
+                <label for="plan-filter-name">{t().name_contains}</label>
                 <input
                     id="plan-filter-name"
                     type="search"
@@ -515,7 +515,7 @@ fn PlansManager(client: Client) -> impl IntoView {
                 />
             </div>
             <div class="plan-field">
-                <label for="plan-filter-account">"Account ID"</label>
+                <label for="plan-filter-account">{t().account_id}</label>
                 <input
                     id="plan-filter-account"
                     type="text"
@@ -544,11 +544,11 @@ fn PlansManager(client: Client) -> impl IntoView {
             </div>
             <div class="actions">
                 <button type="submit" class="button-secondary" data-testid="plan-filter-apply">
-                    "Apply filters"
+                    {t().apply_filters}
                 </button>
                 <Show when=move || query.with(PlansQuery::has_filters)>
                     <a class="button-link" href=BASE data-testid="plan-filter-clear">
-                        "Clear filters"
+                        {t().clear_filters}
                     </a>
                 </Show>
             </div>
@@ -563,14 +563,14 @@ fn PlansManager(client: Client) -> impl IntoView {
         </p>
         <section
             class="list-results"
-            aria-label="List of plans"
+            aria-label=t().list_of_plans
             aria-busy=move || (!settled()).then_some("true")
             tabindex="-1"
             node_ref=results
             data-testid=move || if settled() { "list-results" } else { "list-loading" }
         >
             <Transition
-                fallback=|| view! { <Loading label="Loading plans…"/> }
+                fallback=|| view! { <Loading label=t().loading_plans/> }
                 set_pending=set_pending
             >
                 {move || {
@@ -606,10 +606,10 @@ fn PlansManager(client: Client) -> impl IntoView {
                 disabled=move || page() <= 1
                 on:click=previous
             >
-                "Previous"
+                {t().previous}
             </button>
             <span class="page-number" data-testid="page-number">
-                {move || format!("Page {}", page())}
+                {move || (t().page_n)(page())}
             </span>
             <button
                 type="button"
@@ -618,7 +618,7 @@ fn PlansManager(client: Client) -> impl IntoView {
                 disabled=move || !has_next()
                 on:click=next
             >
-                "Next"
+                {t().next}
             </button>
         </nav>
     }
@@ -632,10 +632,10 @@ fn empty_page(q: &PlansQuery) -> impl IntoView {
         };
         return view! {
             <div class="empty-state" data-testid="no-more">
-                <p>{format!("No more plans: page {} is empty.", q.page)}</p>
+                <p>{(t().plans_no_more)(q.page)}</p>
                 <p class="actions">
                     <a href=back.href() data-testid="no-more-back">
-                        {format!("Back to page {}", back.page)}
+                        {(t().back_to_page)(back.page)}
                     </a>
                 </p>
             </div>
@@ -645,13 +645,13 @@ fn empty_page(q: &PlansQuery) -> impl IntoView {
     if q.has_filters() {
         return view! {
             <div class="empty-state" data-testid="empty-state">
-                <p>"No plans match these filters."</p>
-                <a href=BASE>"Show all plans"</a>
+                <p>{t().no_plans_match}</p>
+                <a href=BASE>{t().show_all_plans}</a>
             </div>
         }
         .into_any();
     }
-    view! { <EmptyState message="No plans yet. Create the first one with New plan."/> }.into_any()
+    view! { <EmptyState message=t().no_plans/> }.into_any()
 }
 
 fn plan_row(plan: Plan, currency: &str) -> AnyView {
@@ -673,13 +673,13 @@ fn plan_row(plan: Plan, currency: &str) -> AnyView {
                     {money(plan.amount, currency)}
                 </strong>
                 <span class="terms" data-testid="plan-tax">
-                    {format!("Tax {}", tax_text(plan.tax_amount, currency))}
+                    {(t().plan_tax)(&tax_text(plan.tax_amount, currency))}
                 </span>
                 <span class="terms" data-testid="plan-cycle">
                     {cycle_text(&plan.billing_cycle_type)}
                 </span>
                 <span class="terms" data-testid="plan-created">
-                    {format!("Created {}", created_text(&plan))}
+                    {(t().plan_created_on)(&created_text(&plan))}
                 </span>
             </div>
         </li>
@@ -757,7 +757,7 @@ fn text_field(
     };
     view! {
         <div class="plan-field" data-field=field.api_name()>
-            <label for=id>{field.label()}</label>
+            <label for=id>{field.label_in(locale())}</label>
             <input
                 id=id
                 type="text"
@@ -796,7 +796,7 @@ fn cycle_field(state: FormState, unknown: Option<String>) -> impl IntoView {
         .iter()
         .map(|cycle| {
             let code = cycle.code().to_owned();
-            let label = format!("{} ({})", cycle.label(), cycle.code());
+            let label = format!("{} ({})", cycle.label_in(locale()), cycle.code());
             let value = code.clone();
             view! {
                 <option value=value prop:selected=move || selected(&code)>{label}</option>
@@ -804,16 +804,13 @@ fn cycle_field(state: FormState, unknown: Option<String>) -> impl IntoView {
         })
         .collect_view();
     let other = unknown.map(|code| {
-        let label = format!(
-            "Code \u{201c}{}\u{201d} (not known to this page, kept as it is)",
-            shown_raw(&code)
-        );
+        let label = (t().code_unknown)(&shown_raw(&code));
         let value = code.clone();
         view! { <option value=value prop:selected=move || selected(&code)>{label}</option> }
     });
     view! {
         <div class="plan-field" data-field=field.api_name()>
-            <label for=id>{field.label()}</label>
+            <label for=id>{field.label_in(locale())}</label>
             <select
                 id=id
                 data-testid=id
@@ -851,7 +848,7 @@ fn active_field(state: FormState) -> impl IntoView {
                     state.form.update(|form| form.is_active = checked);
                 }
             />
-            <label for=id>"Active: new subscriptions can use this plan"</label>
+            <label for=id>{t().plan_active_field}</label>
         </div>
     }
 }
@@ -863,12 +860,12 @@ fn plan_fields(
     currency: &str,
     unknown_cycle: Option<String>,
 ) -> impl IntoView {
-    let fixed = "Set when the plan was created; it cannot change.".to_owned();
+    let fixed = t().plan_fixed_hint.to_owned();
     view! {
         {text_field(
             state,
             PlanField::Name,
-            "Up to 255 characters.".to_owned(),
+            t().plan_name_hint.to_owned(),
             "text",
             false,
             |f| f.name.clone(),
@@ -877,7 +874,7 @@ fn plan_fields(
         {text_field(
             state,
             PlanField::Amount,
-            format!("Charged every cycle, in {currency}, like 19.99."),
+            (t().plan_amount_hint)(currency),
             "decimal",
             false,
             |f| f.amount.clone(),
@@ -886,7 +883,7 @@ fn plan_fields(
         {text_field(
             state,
             PlanField::TaxAmount,
-            format!("Optional, in {currency}, like 1.99; leave empty for no tax."),
+            (t().plan_tax_hint)(currency),
             "decimal",
             false,
             |f| f.tax_amount.clone(),
@@ -897,9 +894,7 @@ fn plan_fields(
             state,
             PlanField::Code,
             if creating {
-                "Optional: your own reference, letters, digits, '.', '-' and '_'; the plan \
-                 can then be opened as *code. Cannot change later."
-                    .to_owned()
+                t().plan_code_hint.to_owned()
             } else {
                 fixed.clone()
             },
@@ -912,7 +907,7 @@ fn plan_fields(
             state,
             PlanField::AccountId,
             if creating {
-                "Your merchant account number, like 1001. Cannot change later.".to_owned()
+                t().plan_account_hint.to_owned()
             } else {
                 fixed
             },
@@ -930,11 +925,7 @@ fn errors_summary(state: FormState) -> impl IntoView {
     move || {
         let count = state.errors.with(Vec::len);
         (count > 0).then(|| {
-            let text = if count == 1 {
-                "Check the field marked below; nothing was saved.".to_owned()
-            } else {
-                format!("Check the {count} fields marked below; nothing was saved.")
-            };
+            let text = (t().check_fields)(count);
             view! {
                 <p class="notice notice-error" role="alert" data-testid="plan-form-errors">{text}</p>
             }
@@ -955,7 +946,7 @@ pub fn PlanCreate() -> impl IntoView {
     };
     view! {
         <div data-testid="page-plan-new">
-            <PageHeader title="New billing plan" lead="A recurring price and how often it is charged."/>
+            <PageHeader title=t().new_plan_title lead=t().new_plan_lead/>
             <p class="back-link"><a href=BASE>"← All plans"</a></p>
             {body}
         </div>
@@ -998,7 +989,10 @@ fn CreateForm(client: Client, currency: String) -> impl IntoView {
             return;
         }
         server_error.set(None);
-        match state.form.with_untracked(PlanForm::validate_new) {
+        match state
+            .form
+            .with_untracked(|f| f.with_decimal_dots(locale()).validate_new())
+        {
             Err(errors) => state.show(field_messages(&errors)),
             Ok(new) => {
                 state.errors.set(Vec::new());
@@ -1012,7 +1006,7 @@ fn CreateForm(client: Client, currency: String) -> impl IntoView {
             class="card plan-form"
             data-testid="plan-form"
             data-mode="create"
-            aria-label="New plan"
+            aria-label=t().new_plan
             novalidate=true
             aria-busy=move || busy.get().then_some("true")
             on:submit=move |ev: SubmitEvent| {
@@ -1032,7 +1026,7 @@ fn CreateForm(client: Client, currency: String) -> impl IntoView {
                     data-testid="plan-submit"
                     disabled=move || busy.get()
                 >
-                    {move || if busy.get() { "Creating…" } else { "Create plan" }}
+                    {move || if busy.get() { t().creating } else { t().create_plan }}
                 </button>
                 <a class="button-link" href=BASE>"Cancel"</a>
             </div>
@@ -1056,7 +1050,7 @@ pub fn PlanDetail() -> impl IntoView {
             (move || match reference.get() {
                 Err(problem) => view! {
                     <section class="card error-card" role="alert" data-testid="invalid-id">
-                        <h2>"This is not a plan address"</h2>
+                        <h2>{t().not_a_plan_address}</h2>
                         <p>{problem}</p>
                         <p><a href=BASE data-testid="back-to-list">"Back to the plans"</a></p>
                     </section>
@@ -1073,7 +1067,7 @@ pub fn PlanDetail() -> impl IntoView {
     };
     view! {
         <div data-testid="page-plan-detail">
-            <PageHeader title="Billing plan" lead="One plan, its details and changes."/>
+            <PageHeader title=t().plan_title lead=t().plan_lead/>
             <p class="back-link"><a href=BASE>"← All plans"</a></p>
             {body}
         </div>
@@ -1092,10 +1086,10 @@ enum SavedNote {
 impl SavedNote {
     fn text(self) -> &'static str {
         match self {
-            SavedNote::Created => "The plan was created.",
-            SavedNote::Saved => "Your changes were saved.",
-            SavedNote::Activated => "The plan is active again.",
-            SavedNote::Deactivated => "The plan is inactive: new subscriptions cannot use it.",
+            SavedNote::Created => t().plan_created,
+            SavedNote::Saved => t().plan_saved,
+            SavedNote::Activated => t().plan_activated,
+            SavedNote::Deactivated => t().plan_deactivated,
         }
     }
 }
@@ -1170,15 +1164,15 @@ fn PlanLoaded(client: Client, reference: PlanRef, currency: String) -> impl Into
                 <p class="notice notice-success" data-testid="plan-saved">{note.text()}</p>
             })}
         </div>
-        <Transition fallback=|| view! { <Loading label="Loading the plan…"/> }>
+        <Transition fallback=|| view! { <Loading label=t().loading_plan/> }>
             {move || {
                 let currency = currency.clone();
                 resource.get().map(move |loaded| match loaded {
                     Ok(plan) => view! { <PlanCard plan currency ctx/> }.into_any(),
                     Err(error) if error.status() == Some(404) => view! {
                         <section class="card error-card" role="alert" data-testid="not-found">
-                            <h2>"Plan not found"</h2>
-                            <p>"There is no plan with this id or code. The link or code may be wrong."</p>
+                            <h2>{t().plan_not_found}</h2>
+                            <p>{t().no_such_plan}</p>
                             <p><a href=BASE data-testid="back-to-list">"Back to the plans"</a></p>
                         </section>
                     }
@@ -1230,7 +1224,7 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
     let total = plan
         .total_per_cycle()
         .map(|t| money(t, &currency))
-        .unwrap_or_else(|| "Too large to show".to_owned());
+        .unwrap_or_else(|| t().too_large.to_owned());
     let toggle_problem = RwSignal::new(None::<String>);
     let toggle = {
         let plan = plan.clone();
@@ -1273,7 +1267,10 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
             if ctx.busy.get_untracked() {
                 return;
             }
-            match state.form.with_untracked(|f| f.validate_changes(&plan)) {
+            match state
+                .form
+                .with_untracked(|f| f.with_decimal_dots(locale()).validate_changes(&plan))
+            {
                 Err(errors) => state.show(field_messages(&errors)),
                 Ok(changes) => {
                     state.errors.set(Vec::new());
@@ -1288,9 +1285,9 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
         Callback::new(move |_| submit())
     };
     let (toggle_label, toggle_class) = if plan.is_active {
-        ("Deactivate plan", "button-secondary")
+        (t().deactivate_plan, "button-secondary")
     } else {
-        ("Activate plan", "button-primary")
+        (t().activate_plan, "button-primary")
     };
     view! {
         <section
@@ -1305,23 +1302,23 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
                 {active_badge(plan.is_active)}
             </div>
             <dl class="details">
-                <dt>"Id"</dt>
+                <dt>{t().plan_id}</dt>
                 <dd data-testid="plan-detail-id">{plan.id.to_string()}</dd>
-                <dt>"Code"</dt>
+                <dt>{t().plan_code}</dt>
                 <dd data-testid="plan-detail-code">
                     {plan.code.clone().unwrap_or_else(|| "—".to_owned())}
                 </dd>
-                <dt>"Account ID"</dt>
+                <dt>{t().account_id}</dt>
                 <dd data-testid="plan-detail-account">{plan.account_id.to_string()}</dd>
-                <dt>"Amount"</dt>
+                <dt>{t().amount}</dt>
                 <dd data-testid="plan-detail-amount">{money(plan.amount, &currency)}</dd>
-                <dt>"Tax"</dt>
+                <dt>{t().tax}</dt>
                 <dd data-testid="plan-detail-tax">{tax_text(plan.tax_amount, &currency)}</dd>
-                <dt>"Total per cycle"</dt>
+                <dt>{t().total_per_cycle}</dt>
                 <dd data-testid="plan-detail-total">{total}</dd>
-                <dt>"Billing cycle"</dt>
+                <dt>{t().billing_cycle}</dt>
                 <dd data-testid="plan-detail-cycle">{cycle_text(&plan.billing_cycle_type)}</dd>
-                <dt>"Created"</dt>
+                <dt>{t().created}</dt>
                 <dd data-testid="plan-detail-created">
                     {plan.create_date.map(|d| d.to_string()).unwrap_or_else(|| "—".to_owned())}
                 </dd>
@@ -1353,7 +1350,7 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
                 submit();
             }
         >
-            <h2 id="plan-edit-heading">"Change this plan"</h2>
+            <h2 id="plan-edit-heading">{t().change_plan}</h2>
             {errors_summary(state)}
             {plan_fields(state, false, &currency, unknown_cycle)}
             {move || ctx.save_error.get().map(|error| view! {
@@ -1366,7 +1363,7 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
                     data-testid="plan-submit"
                     disabled=move || ctx.busy.get()
                 >
-                    {move || if ctx.busy.get() { "Saving…" } else { "Save changes" }}
+                    {move || if ctx.busy.get() { t().saving } else { t().save_changes }}
                 </button>
             </div>
         </form>

@@ -23,6 +23,7 @@ use crate::domain::checkout::{
 use crate::domain::oauth::AccessToken;
 use crate::domain::polling::{GiveUpReason, PollDecision, PollOutcome, PollSchedule};
 use crate::domain::return_url::{parse_charge_return, ChargeReturn as ReturnTarget};
+use crate::i18n::{locale, t};
 use crate::web::storage::{self, Area};
 use crate::web::transport::sleep_ms;
 use crate::web::{dom, popup, random};
@@ -58,8 +59,8 @@ impl Found {
 
     pub fn status_label(&self) -> String {
         let (label, raw) = match self {
-            Self::Direct(c) => (c.status.label(), c.status.as_str()),
-            Self::Recurrent(c) => (c.status.label(), c.status.as_str()),
+            Self::Direct(c) => (c.status.label_in(locale()), c.status.as_str()),
+            Self::Recurrent(c) => (c.status.label_in(locale()), c.status.as_str()),
         };
         if self.is_unknown() {
             format!("{label} ({raw})")
@@ -405,7 +406,7 @@ pub fn ChargeReturn() -> impl IntoView {
     if popup::relay_landing() {
         return view! {
             <p class="card" data-testid="return-relayed">
-                "Done. Going back to LiveChat; you can close this window."
+                {t().return_relayed}
             </p>
         }
         .into_any();
@@ -415,9 +416,9 @@ pub fn ChargeReturn() -> impl IntoView {
     let body = match target {
         Err(error) => view! {
             <section class="card error-card" role="alert" data-testid="return-invalid">
-                <h2>"This payment link is not valid"</h2>
-                <p>{format!("Nothing was charged or activated: {error}.")}</p>
-                <a href="/charges">"See your charges"</a>
+                <h2>{t().return_invalid_title}</h2>
+                <p>{(t().return_invalid_detail)(&error.to_string())}</p>
+                <a href="/charges">{t().see_your_charges}</a>
             </section>
         }
         .into_any(),
@@ -425,10 +426,7 @@ pub fn ChargeReturn() -> impl IntoView {
     };
     view! {
         <div data-testid="page-charge-return">
-            <PageHeader
-                title="Payment"
-                lead="The status of the charge you just confirmed or declined."
-            />
+            <PageHeader title=t().payment_title lead=t().payment_lead/>
             {body}
         </div>
     }
@@ -454,7 +452,7 @@ fn ReturnFlow(target: ReturnTarget) -> impl IntoView {
                 } else {
                     ToastKind::Error
                 };
-                host.toast(kind, outcome.title());
+                host.toast(kind, outcome.title_in(crate::i18n::locale()));
             }
             outcome.is_some()
         });
@@ -520,12 +518,12 @@ fn ReturnFlow(target: ReturnTarget) -> impl IntoView {
     view! {
         <Show
             when=signed_in
-            fallback=|| view! { <SignInPrompt purpose="to see the status of your payment"/> }
+            fallback=|| view! { <SignInPrompt purpose=t().to_see_payment/> }
         >
             <section class="card return-card" data-testid="return-flow">
                 {move || flow.charge.get().map(|charge| view! { <ChargeHeading charge/> })}
                 <Show when=move || !timeline.get().is_empty()>
-                    <StatusTimeline steps=timeline label="Payment progress"/>
+                    <StatusTimeline steps=timeline label=t().payment_progress/>
                 </Show>
                 <div aria-live="polite" data-testid="return-phase" data-phase=move || phase_name(&flow.phase.get())>
                     {move || view! { <PhaseView phase=flow.phase.get() flow restart/> }}
@@ -552,8 +550,8 @@ fn phase_name(phase: &Phase) -> &'static str {
 #[component]
 fn ChargeHeading(charge: Found) -> impl IntoView {
     let kind = match charge.kind() {
-        ChargeKind::Direct => "One-time purchase",
-        ChargeKind::Recurrent => "Subscription",
+        ChargeKind::Direct => t().one_time_purchase,
+        ChargeKind::Recurrent => t().subscription,
     };
     let detail_href = match charge.kind() {
         ChargeKind::Direct => format!("/charges/{}", charge.id()),
@@ -564,10 +562,10 @@ fn ChargeHeading(charge: Found) -> impl IntoView {
             <p class="badge">{kind}</p>
             <h2 data-testid="return-charge-name">{charge.name().to_owned()}</h2>
             <p>
-                "Status: "
+                {t().status_prefix}
                 <strong data-testid="return-status">{charge.status_label()}</strong>
                 " · "
-                <a href=detail_href>"Details"</a>
+                <a href=detail_href>{t().details}</a>
             </p>
         </div>
     }
@@ -576,25 +574,22 @@ fn ChargeHeading(charge: Found) -> impl IntoView {
 #[component]
 fn PhaseView(phase: Phase, flow: Flow, restart: Callback<()>) -> impl IntoView {
     match phase {
-        Phase::Loading => view! { <Loading label="Reading your payment…"/> }.into_any(),
+        Phase::Loading => view! { <Loading label=t().reading_payment/> }.into_any(),
         Phase::Activating => {
-            view! { <Loading label="Confirmed. Activating the charge…"/> }.into_any()
+            view! { <Loading label=t().activating_charge/> }.into_any()
         }
         Phase::Checking { checks } => {
             let label = if checks == 0 {
-                "Waiting for the payment to go through…".to_owned()
+                t().waiting_payment.to_owned()
             } else {
-                format!("Processing the payment… (checked {checks} times)")
+                (t().processing_checked)(checks)
             };
             view! { <Loading label/> }.into_any()
         }
         Phase::NotFound => view! {
             <div class="notice notice-error" role="alert" data-testid="return-not-found">
-                <p>
-                    "No charge with this id belongs to your account. The link may be old, or you "
-                    "may be signed in with another LiveChat account. Nothing was charged."
-                </p>
-                <a href="/charges">"See your charges"</a>
+                <p>{t().return_not_found}</p>
+                <a href="/charges">{t().see_your_charges}</a>
             </div>
         }
         .into_any(),
@@ -607,11 +602,11 @@ fn PhaseView(phase: Phase, flow: Flow, restart: Callback<()>) -> impl IntoView {
             };
             view! {
                 <div class=class role="status" data-testid="return-outcome" data-good=outcome.is_good().to_string()>
-                    <h3 data-testid="return-outcome-title">{outcome.title()}</h3>
-                    <p>{outcome.message()}</p>
+                    <h3 data-testid="return-outcome-title">{outcome.title_in(crate::i18n::locale())}</h3>
+                    <p>{outcome.message_in(crate::i18n::locale())}</p>
                     <p class="actions">
-                        <a href="/">"Back to the shop"</a>
-                        <a href="/charges">"All charges"</a>
+                        <a href="/">{t().back_to_shop}</a>
+                        <a href="/charges">{t().all_charges}</a>
                     </p>
                 </div>
             }
@@ -621,13 +616,13 @@ fn PhaseView(phase: Phase, flow: Flow, restart: Callback<()>) -> impl IntoView {
             <div class="notice" role="status" data-testid="return-gave-up">
                 <p>{reason.to_string()}</p>
                 <button type="button" class="button-secondary" data-testid="return-refresh" on:click=move |_| restart.run(())>
-                    "Refresh status"
+                    {t().refresh_status}
                 </button>
             </div>
         }
         .into_any(),
         Phase::Failed(error) => view! { <ErrorNotice error retry=restart testid="return-error"/> }.into_any(),
-        Phase::NeedsSignIn => view! { <SignInPrompt purpose="to see the status of your payment"/> }.into_any(),
+        Phase::NeedsSignIn => view! { <SignInPrompt purpose=t().to_see_payment/> }.into_any(),
     }
 }
 
@@ -673,28 +668,25 @@ fn AwaitingBuyer(flow: Flow, restart: Callback<()>) -> impl IntoView {
     let is_subscription = matches!(charge, Some(Found::Recurrent(_)));
     view! {
         <div class="notice" role="status" data-testid="return-awaiting">
-            <p>
-                "This purchase is waiting for your confirmation on LiveChat's page. "
-                "Nothing has been charged yet."
-            </p>
+            <p>{t().awaiting_confirmation}</p>
             <div class="actions">
                 {match link {
                     Some(Ok(url)) => view! {
                         <a class="button-primary" href=url.to_string() data-testid="return-confirm-link">
-                            "Go to the confirmation page"
+                            {t().go_to_confirmation}
                         </a>
                     }
                     .into_any(),
                     Some(Err(reason)) => view! {
                         <p class="field-error" data-testid="return-confirm-refused">
-                            {format!("The confirmation page is not opened because {reason}.")}
+                            {(t().confirmation_not_opened)(&reason.to_string())}
                         </p>
                     }
                     .into_any(),
                     None => ().into_any(),
                 }}
                 <button type="button" class="button-secondary" data-testid="return-check-again" on:click=move |_| restart.run(())>
-                    "Check again"
+                    {t().check_again}
                 </button>
                 {is_subscription.then(|| view! {
                     <button
@@ -704,7 +696,7 @@ fn AwaitingBuyer(flow: Flow, restart: Callback<()>) -> impl IntoView {
                         disabled=move || declining.get()
                         on:click=decline.clone()
                     >
-                        "Decline this subscription"
+                        {t().decline_subscription}
                     </button>
                 })}
             </div>

@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::LocaleState;
 use crate::config::{AppConfig, Mode, Theme};
+use crate::i18n::{Locale, Messages};
 use crate::web::dom;
 
 /// The page's colour scheme, shared through context so the Agent App's
@@ -34,12 +36,18 @@ impl ThemeState {
 #[component]
 pub fn Shell(config: Signal<Option<AppConfig>>, children: Children) -> impl IntoView {
     let is_mock = move || config.with(|c| c.as_ref().is_some_and(|c| c.mode == Mode::Mock));
+    // The shell shows before the configuration (and so the final locale)
+    // is known: its texts follow the locale signal.
+    let locale = use_context::<LocaleState>();
+    let tr = move |text: fn(&'static Messages) -> &'static str| {
+        move || text(Messages::of(locale.map_or(Locale::En, |l| l.get())))
+    };
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">{tr(|m| m.skip_to_content)}</a>
         <Show when=is_mock>
             <div class="test-banner" role="status" data-testid="test-mode-banner">
-                <strong>"TEST MODE"</strong>
-                " · offline mock backend, no real money moves"
+                <strong>{tr(|m| m.test_mode)}</strong>
+                {tr(|m| m.test_mode_detail)}
             </div>
         </Show>
         <header class="app-header">
@@ -49,13 +57,13 @@ pub fn Shell(config: Signal<Option<AppConfig>>, children: Children) -> impl Into
             </A>
             <ThemeToggle/>
         </header>
-        <nav class="app-nav" aria-label="Sections">
-            <A href="/" exact=true>"Shop"</A>
-            <A href="/charges">"Charges"</A>
-            <A href="/subscriptions">"Subscriptions"</A>
-            <A href="/ledger">"Ledger"</A>
-            <A href="/crypto">"Crypto"</A>
-            <A href="/plans">"Plans"</A>
+        <nav class="app-nav" aria-label=tr(|m| m.nav_label)>
+            <A href="/" exact=true>{tr(|m| m.nav_shop)}</A>
+            <A href="/charges">{tr(|m| m.nav_charges)}</A>
+            <A href="/subscriptions">{tr(|m| m.nav_subscriptions)}</A>
+            <A href="/ledger">{tr(|m| m.nav_ledger)}</A>
+            <A href="/crypto">{tr(|m| m.nav_crypto)}</A>
+            <A href="/plans">{tr(|m| m.nav_plans)}</A>
         </nav>
         <main id="main" class="app-main" tabindex="-1">{children()}</main>
     }
@@ -64,6 +72,8 @@ pub fn Shell(config: Signal<Option<AppConfig>>, children: Children) -> impl Into
 #[component]
 fn ThemeToggle() -> impl IntoView {
     let state = expect_context::<ThemeState>();
+    let locale = use_context::<LocaleState>();
+    let label = move || Messages::of(locale.map_or(Locale::En, |l| l.get())).dark_theme;
     let dark = move || state.is_dark();
     view! {
         <button
@@ -77,7 +87,7 @@ fn ThemeToggle() -> impl IntoView {
             }
         >
             <span aria-hidden="true">{move || if dark() { "☾" } else { "☀" }}</span>
-            <span class="visually-hidden">"Dark theme"</span>
+            <span class="visually-hidden">{label}</span>
         </button>
     }
 }

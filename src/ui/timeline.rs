@@ -38,7 +38,7 @@ fn marker(state: StepState) -> &'static str {
 pub fn StatusTimeline(
     #[prop(into)] steps: Signal<Vec<TimelineStep>>,
     /// Accessible name of the list, e.g. "Payment progress".
-    #[prop(into, default = "Progress".to_owned())]
+    #[prop(into, default = crate::i18n::t().progress.to_owned())]
     label: String,
 ) -> impl IntoView {
     view! {
