@@ -493,6 +493,8 @@ fn parameters_are_substituted() {
         assert!((m.other_type)("bonus").contains("bonus"));
         assert!((m.terms_once_for)(3).contains('3'));
         assert!((m.terms_trial_days)(14).contains("14"));
+        assert!((m.dev_bulk)(10_000).contains("10000"));
+        assert!((m.dev_bulk_listed)(10_000).contains("10000"));
         let refund = (m.refund_about)("9,99 USD", 12);
         assert!(
             refund.contains("9,99 USD") && refund.contains("12"),
@@ -505,6 +507,14 @@ fn parameters_are_substituted() {
             assert!((list.none_with_status)("Paid").contains("Paid"));
         }
     }
+}
+
+#[test]
+fn the_developer_panels_counts_take_the_polish_plural() {
+    let m = Messages::of(Locale::Pl);
+    assert_eq!((m.dev_bulk)(10_000), "Pokaż 10000 wygenerowanych wpisów");
+    assert_eq!((m.dev_bulk)(2), "Pokaż 2 wygenerowane wpisy");
+    assert!((m.dev_bulk_listed)(1).starts_with("Listy pokazują 1 wygenerowaną płatność"));
 }
 
 #[test]

@@ -51,6 +51,8 @@ pub static MESSAGES: Messages = Messages {
     dev_clock_ahead: |minutes| format!("The mock's clock is now {minutes} minutes ahead of this device."),
     dev_samples_added: |added| format!("Added {added} sample charges."),
     dev_add_samples: |n| format!("Add {n} sample charges"),
+    dev_bulk: |n| format!("List {n} generated entries"),
+    dev_bulk_listed: |n| format!("Listing {n} generated charges and ledger lines."),
     test_badge: "Test",
     unnamed_customer: "Unnamed customer",
     customer_label: "Customer: ",

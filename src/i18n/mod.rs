@@ -444,6 +444,8 @@ messages! {
         dev_clock_ahead: fn(u64) -> String,
         dev_samples_added: fn(u32) -> String,
         dev_add_samples: fn(u32) -> String,
+        dev_bulk: fn(u32) -> String,
+        dev_bulk_listed: fn(u32) -> String,
         outside_app: fn(&str) -> String,
         already_status: fn(&str) -> String,
         trial_first: fn(u32) -> String,

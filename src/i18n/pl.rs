@@ -67,6 +67,18 @@ pub static MESSAGES: Messages = Messages {
             plural(u64::from(n), "przykładową płatność", "przykładowe płatności", "przykładowych płatności")
         )
     },
+    dev_bulk: |n| {
+        format!(
+            "Pokaż {}",
+            plural(u64::from(n), "wygenerowany wpis", "wygenerowane wpisy", "wygenerowanych wpisów")
+        )
+    },
+    dev_bulk_listed: |n| {
+        format!(
+            "Listy pokazują {} i tyle samo wpisów księgi.",
+            plural(u64::from(n), "wygenerowaną płatność", "wygenerowane płatności", "wygenerowanych płatności")
+        )
+    },
     test_badge: "Testowa",
     unnamed_customer: "Klient bez nazwy",
     customer_label: "Klient: ",

@@ -307,9 +307,7 @@ pub fn DevPanel() -> impl IntoView {
         let count = mock.with_backend(|b| {
             app::load_bulk_data(b, &bulk_seller, BENCH_BULK_ENTRIES, dom::now_ms())
         });
-        refresh(format!(
-            "Listing {count} generated charges and ledger lines."
-        ));
+        refresh((t().dev_bulk_listed)(count));
     };
 
     view! {
@@ -363,7 +361,7 @@ pub fn DevPanel() -> impl IntoView {
                         {(t().dev_add_samples)(SAMPLE_CHARGES)}
                     </button>
                     <button type="button" class="button-secondary" data-testid="dev-bulk" on:click=on_bulk>
-                        {format!("List {BENCH_BULK_ENTRIES} generated entries")}
+                        {(t().dev_bulk)(BENCH_BULK_ENTRIES)}
                     </button>
                     <button type="button" class="button-secondary" data-testid="dev-reset" on:click=on_reset>
                         {t().dev_reset}
