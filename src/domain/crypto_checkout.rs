@@ -352,32 +352,51 @@ pub struct Verdict {
     pub next: NextStep,
 }
 
-/// Decides what the buyer is told. `progress` is for the coin being paid
-/// in, `ticker` its symbol, and `expired` whether the quote's time is up by
-/// the server's clock (the status may not say so until the next read).
-/// Only a 3xx code is ever called paid; a code outside every known range is
-/// "unknown" and the page keeps checking.
+/// Decides what the buyer is told, in English; see [`verdict_in`].
 pub fn verdict(
     code: StatusCode,
     progress: Option<&PaymentProgress>,
     ticker: &str,
     expired: bool,
 ) -> Verdict {
+    verdict_in(code, progress, ticker, expired, Locale::En)
+}
+
+/// Decides what the buyer is told, worded in `locale`. `progress` is for the
+/// coin being paid in, `ticker` its symbol, and `expired` whether the
+/// quote's time is up by the server's clock (the status may not say so
+/// until the next read). Only a 3xx code is ever called paid; a code
+/// outside every known range is "unknown" and the page keeps checking.
+/// Amounts keep every digit, with the locale's decimal separator.
+pub fn verdict_in(
+    code: StatusCode,
+    progress: Option<&PaymentProgress>,
+    ticker: &str,
+    expired: bool,
+    locale: Locale,
+) -> Verdict {
+    let polish = locale == Locale::Pl;
+    let tr = |en: &'static str, pl: &'static str| if polish { pl } else { en };
     let make = |tone, title: &str, detail: String, next| Verdict {
         tone,
         title: title.to_owned(),
         detail,
         next,
     };
-    let described = |code: StatusCode| code.description().to_owned();
+    let amount = |a: &ExactAmount| a.display_locale(locale);
+    let described = |code: StatusCode| code.description_in(locale).to_owned();
     let nothing_received = progress.is_none_or(PaymentProgress::nothing_received);
     let quote_expired = || {
         make(
             Tone::Warning,
-            "Quote expired",
-            "The time to pay ran out before any payment arrived. Get a new quote to pay at \
-             today's rate."
-                .to_owned(),
+            tr("Quote expired", "Wycena wygasła"),
+            tr(
+                "The time to pay ran out before any payment arrived. Get a new quote to pay at \
+                 today's rate.",
+                "Czas na zapłatę minął, zanim dotarła jakakolwiek płatność. Pobierz nową \
+                 wycenę, aby zapłacić po dzisiejszym kursie.",
+            )
+            .to_owned(),
             NextStep::Requote,
         )
     };
@@ -387,11 +406,20 @@ pub fn verdict(
         410 => quote_expired(),
         105 => {
             let detail = match progress {
-                Some(p) if p.outstanding.is_positive() => format!(
-                    "{} {ticker} arrived. Send {} {ticker} more to the same address to \
-                     complete the payment.",
-                    p.received, p.outstanding
-                ),
+                Some(p) if p.outstanding.is_positive() => {
+                    let (received, outstanding) = (amount(&p.received), amount(&p.outstanding));
+                    if polish {
+                        format!(
+                            "Dotarło {received} {ticker}. Wyślij jeszcze {outstanding} {ticker} \
+                             na ten sam adres, aby dokończyć płatność."
+                        )
+                    } else {
+                        format!(
+                            "{received} {ticker} arrived. Send {outstanding} {ticker} more to \
+                             the same address to complete the payment."
+                        )
+                    }
+                }
                 _ => described(code),
             };
             let next = if expired {
@@ -399,67 +427,111 @@ pub fn verdict(
             } else {
                 NextStep::Pay
             };
-            make(Tone::Warning, "Partially paid", detail, next)
+            make(
+                Tone::Warning,
+                tr("Partially paid", "Częściowo opłacona"),
+                detail,
+                next,
+            )
         }
         200 => {
             let detail = match progress.and_then(|p| p.confirmations) {
+                Some(confirmations) if polish => format!(
+                    "Twoja płatność pojawiła się w sieci: {} do tej pory.",
+                    confirmations.text_in(locale)
+                ),
                 Some(confirmations) => format!(
                     "Your payment was seen on the network: {} so far.",
-                    confirmations.text()
+                    confirmations.text_in(locale)
                 ),
                 None => described(code),
             };
-            make(Tone::Progress, "Confirming payment", detail, NextStep::Wait)
+            let title = tr("Confirming payment", "Potwierdzanie płatności");
+            make(Tone::Progress, title, detail, NextStep::Wait)
         }
         310 => {
             let detail = match progress.and_then(|p| p.overpaid_by.as_ref()) {
+                Some(extra) if polish => format!(
+                    "Płatność zakończona. Wysłano o {} {ticker} więcej, niż było trzeba; \
+                     skontaktuj się ze sprzedawcą, aby odzyskać różnicę.",
+                    amount(extra)
+                ),
                 Some(extra) => format!(
-                    "Your payment is complete. You sent {extra} {ticker} more than required; \
-                     contact the seller to get the difference back."
+                    "Your payment is complete. You sent {} {ticker} more than required; \
+                     contact the seller to get the difference back.",
+                    amount(extra)
                 ),
                 None => described(code),
             };
-            make(Tone::Success, "Paid", detail, NextStep::Receipt)
+            make(
+                Tone::Success,
+                tr("Paid", "Opłacona"),
+                detail,
+                NextStep::Receipt,
+            )
         }
         405 => {
             let detail = match progress {
-                Some(p) => format!(
-                    "The time ran out with {} of {} {ticker} received. Contact the seller \
-                     about a refund of what arrived.",
-                    p.received, p.due
-                ),
+                Some(p) => {
+                    let (received, due) = (amount(&p.received), amount(&p.due));
+                    if polish {
+                        format!(
+                            "Czas minął, a dotarło {received} z {due} {ticker}. Skontaktuj się \
+                             ze sprzedawcą w sprawie zwrotu tego, co dotarło."
+                        )
+                    } else {
+                        format!(
+                            "The time ran out with {received} of {due} {ticker} received. \
+                             Contact the seller about a refund of what arrived."
+                        )
+                    }
+                }
                 None => described(code),
             };
-            make(Tone::Danger, "Underpaid", detail, NextStep::ContactSeller)
+            let title = tr("Underpaid", "Niedopłata");
+            make(Tone::Danger, title, detail, NextStep::ContactSeller)
         }
         417 => make(
             Tone::Warning,
-            "Under review",
-            "You sent more than required, so the payment is being reviewed by hand. The \
-             seller will contact you."
-                .to_owned(),
+            tr("Under review", "W weryfikacji"),
+            tr(
+                "You sent more than required, so the payment is being reviewed by hand. The \
+                 seller will contact you.",
+                "Wysłano więcej, niż było trzeba, więc płatność jest sprawdzana ręcznie. \
+                 Sprzedawca się z Tobą skontaktuje.",
+            )
+            .to_owned(),
             NextStep::ContactSeller,
         ),
         420 => make(
             Tone::Danger,
-            "Paid too late",
-            "Your payment arrived after the quote expired, so it was not accepted \
-             automatically. Contact the seller to complete the purchase or get a refund."
-                .to_owned(),
+            tr("Paid too late", "Opłacona za późno"),
+            tr(
+                "Your payment arrived after the quote expired, so it was not accepted \
+                 automatically. Contact the seller to complete the purchase or get a refund.",
+                "Płatność dotarła po wygaśnięciu wyceny, więc nie została przyjęta \
+                 automatycznie. Skontaktuj się ze sprzedawcą, aby dokończyć zakup lub otrzymać \
+                 zwrot.",
+            )
+            .to_owned(),
             NextStep::ContactSeller,
         ),
         450 => make(
             Tone::Warning,
-            "Refunded",
+            if polish {
+                code.label_in(locale)
+            } else {
+                "Refunded"
+            },
             described(code),
             NextStep::ContactSeller,
         ),
         _ => {
-            let known = code.name().is_some();
-            let title = if known {
-                code.label().to_owned()
-            } else {
-                format!("{} (code {code})", code.label())
+            let label = code.label_in(locale);
+            let title = match (code.name().is_some(), polish) {
+                (true, _) => label.to_owned(),
+                (false, true) => format!("{label} (kod {code})"),
+                (false, false) => format!("{label} (code {code})"),
             };
             let (tone, next) = match code.category() {
                 StatusCategory::Pending => (Tone::Waiting, NextStep::Pay),
@@ -480,106 +552,6 @@ pub fn verdict(
                 next,
             }
         }
-    }
-}
-
-/// [`verdict`] worded in `locale`: the same decision (tone, next step),
-/// its title and detail in the page's language, amounts with the locale's
-/// decimal separator.
-pub fn verdict_in(
-    code: StatusCode,
-    progress: Option<&PaymentProgress>,
-    ticker: &str,
-    expired: bool,
-    locale: Locale,
-) -> Verdict {
-    let decided = verdict(code, progress, ticker, expired);
-    if locale == Locale::En {
-        return decided;
-    }
-    let amount = |a: &ExactAmount| a.display_locale(locale);
-    let described = || code.description_in(locale).to_owned();
-    let (title, detail): (&str, String) = match decided.title.as_str() {
-        "Quote expired" => (
-            "Wycena wygasła",
-            "Czas na zapłatę minął, zanim dotarła jakakolwiek płatność. Pobierz nową wycenę, \
-             aby zapłacić po dzisiejszym kursie."
-                .to_owned(),
-        ),
-        "Partially paid" => (
-            "Częściowo opłacona",
-            match progress {
-                Some(p) if p.outstanding.is_positive() => format!(
-                    "Dotarło {} {ticker}. Wyślij jeszcze {} {ticker} na ten sam adres, aby \
-                     dokończyć płatność.",
-                    amount(&p.received),
-                    amount(&p.outstanding)
-                ),
-                _ => described(),
-            },
-        ),
-        "Confirming payment" => (
-            "Potwierdzanie płatności",
-            match progress.and_then(|p| p.confirmations) {
-                Some(confirmations) => format!(
-                    "Twoja płatność pojawiła się w sieci: {} do tej pory.",
-                    confirmations.text_in(locale)
-                ),
-                None => described(),
-            },
-        ),
-        "Paid" if code.get() == 310 => (
-            "Opłacona",
-            match progress.and_then(|p| p.overpaid_by.as_ref()) {
-                Some(extra) => format!(
-                    "Płatność zakończona. Wysłano o {} {ticker} więcej, niż było trzeba; \
-                     skontaktuj się ze sprzedawcą, aby odzyskać różnicę.",
-                    amount(extra)
-                ),
-                None => described(),
-            },
-        ),
-        "Underpaid" if code.get() == 405 => (
-            "Niedopłata",
-            match progress {
-                Some(p) => format!(
-                    "Czas minął, a dotarło {} z {} {ticker}. Skontaktuj się ze sprzedawcą w \
-                     sprawie zwrotu tego, co dotarło.",
-                    amount(&p.received),
-                    amount(&p.due)
-                ),
-                None => described(),
-            },
-        ),
-        "Under review" if code.get() == 417 => (
-            "W weryfikacji",
-            "Wysłano więcej, niż było trzeba, więc płatność jest sprawdzana ręcznie. \
-             Sprzedawca się z Tobą skontaktuje."
-                .to_owned(),
-        ),
-        "Paid too late" if code.get() == 420 => (
-            "Opłacona za późno",
-            "Płatność dotarła po wygaśnięciu wyceny, więc nie została przyjęta automatycznie. \
-             Skontaktuj się ze sprzedawcą, aby dokończyć zakup lub otrzymać zwrot."
-                .to_owned(),
-        ),
-        _ => {
-            let label = code.label_in(locale);
-            return Verdict {
-                title: if code.name().is_some() {
-                    label.to_owned()
-                } else {
-                    format!("{label} (kod {code})")
-                },
-                detail: described(),
-                ..decided
-            };
-        }
-    };
-    Verdict {
-        title: title.to_owned(),
-        detail,
-        ..decided
     }
 }
 
@@ -842,6 +814,33 @@ mod tests {
             assert_eq!(v.next == NextStep::Receipt, paid, "code {raw}");
             assert_eq!(v.tone == Tone::Success, paid, "code {raw}");
         }
+    }
+
+    #[test]
+    fn every_locale_makes_the_same_decision_in_its_own_words() {
+        let part = progress("0.02", "0.005", "0", "0.015");
+        for raw in [
+            100, 105, 110, 200, 300, 310, 320, 330, 400, 405, 410, 417, 420, 450, 500, 999,
+        ] {
+            for expired in [false, true] {
+                let code = StatusCode::new(raw);
+                let en = verdict(code, Some(&part), "BTC", expired);
+                let pl = verdict_in(code, Some(&part), "BTC", expired, Locale::Pl);
+                assert_eq!((en.tone, en.next), (pl.tone, pl.next), "code {raw}");
+                assert_ne!(en.title, pl.title, "code {raw} has a Polish title");
+            }
+        }
+        let pl = verdict_in(StatusCode::new(105), Some(&part), "BTC", false, Locale::Pl);
+        assert_eq!(pl.title, "Częściowo opłacona");
+        assert!(
+            pl.detail.contains("Wyślij jeszcze 0,015 BTC"),
+            "{}",
+            pl.detail
+        );
+        let en = verdict(StatusCode::new(105), Some(&part), "BTC", false);
+        assert!(en.detail.contains("Send 0.015 BTC more"), "{}", en.detail);
+        let unknown = verdict_in(StatusCode::new(999), None, "BTC", false, Locale::Pl);
+        assert!(unknown.title.ends_with("(kod 999)"), "{}", unknown.title);
     }
 
     #[test]
