@@ -12,6 +12,7 @@ use billing_widget::mock::control::{Fault, ScheduledFault};
 use billing_widget::mock::livechat::{LedgerRecord, Product, RecurrentChargeRecord};
 use billing_widget::mock::oauth::{IssuedToken, Subject, DEMO_ACCOUNTS};
 use billing_widget::mock::MockBackend;
+use billing_widget::ui::MAX_RETRY_WAIT_SECS;
 use billing_widget::web::dom;
 use billing_widget::web::mock_transport::MockTransport;
 use wasm_bindgen::JsCast;
@@ -707,4 +708,70 @@ async fn a_read_that_keeps_failing_is_left_to_the_buyer_to_retry() {
     app.click("[data-testid=error-retry]");
     app.wait_for_page(1).await;
     assert_eq!(app.all("[data-testid=charge-row]").len(), 3);
+}
+
+fn rate_limited(retry_after_secs: u64) -> ScheduledFault {
+    ScheduledFault {
+        path_prefix: Some("/v1/direct_charge".to_owned()),
+        fault: Fault::RateLimited { retry_after_secs },
+        times: 1,
+    }
+}
+
+fn retry_button(app: &Mounted) -> web_sys::Element {
+    app.all("[data-testid=error-retry]")
+        .pop()
+        .expect("a retry button")
+}
+
+fn disabled(button: &web_sys::Element) -> bool {
+    button.has_attribute("disabled")
+}
+
+#[wasm_bindgen_test]
+async fn a_429_keeps_the_retry_button_waiting_as_long_as_the_server_asked() {
+    let session = seed(Who::Owner, owner_scopes(), |backend, now| {
+        app::add_sample_charges(backend, 3, now);
+        backend.state.faults.faults.push(rate_limited(2));
+    });
+    let app = session.mount("/charges");
+    let notice = app.wait_for("[data-testid=error-notice]").await;
+    assert_eq!(
+        notice.get_attribute("data-status").as_deref(),
+        Some("HTTP 429")
+    );
+    assert!(notice
+        .text_content()
+        .unwrap_or_default()
+        .contains("Wait 2 seconds"));
+    let button = retry_button(&app);
+    assert!(disabled(&button), "no retry before the wait is over");
+    assert_eq!(button.text_content().as_deref(), Some("Try again in 2 s"));
+    sleep(1_100).await;
+    assert_eq!(
+        retry_button(&app).text_content().as_deref(),
+        Some("Try again in 1 s")
+    );
+    sleep(1_100).await;
+    let button = retry_button(&app);
+    assert!(!disabled(&button), "the wait is over");
+    assert_eq!(button.text_content().as_deref(), Some("Try again"));
+    app.click("[data-testid=error-retry]");
+    app.wait_for_page(1).await;
+    assert_eq!(app.all("[data-testid=charge-row]").len(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn a_server_asking_for_an_hour_does_not_lock_the_page() {
+    let session = seed(Who::Owner, owner_scopes(), |backend, _| {
+        backend.state.faults.faults.push(rate_limited(3_600));
+    });
+    let app = session.mount("/charges");
+    app.wait_for("[data-testid=error-notice]").await;
+    let button = retry_button(&app);
+    assert!(disabled(&button));
+    assert_eq!(
+        button.text_content(),
+        Some(format!("Try again in {MAX_RETRY_WAIT_SECS} s"))
+    );
 }

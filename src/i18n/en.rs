@@ -52,6 +52,7 @@ pub static MESSAGES: Messages = Messages {
     dev_samples_added: |added| format!("Added {added} sample charges."),
     dev_add_samples: |n| format!("Add {n} sample charges"),
     dev_bulk: |n| format!("List {n} generated entries"),
+    try_again_in: |secs| format!("Try again in {secs} s"),
     dev_bulk_listed: |n| format!("Listing {n} generated charges and ledger lines."),
     test_badge: "Test",
     unnamed_customer: "Unnamed customer",

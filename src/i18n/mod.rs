@@ -445,6 +445,7 @@ messages! {
         dev_samples_added: fn(u32) -> String,
         dev_add_samples: fn(u32) -> String,
         dev_bulk: fn(u32) -> String,
+        try_again_in: fn(u64) -> String,
         dev_bulk_listed: fn(u32) -> String,
         outside_app: fn(&str) -> String,
         already_status: fn(&str) -> String,

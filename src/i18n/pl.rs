@@ -67,6 +67,7 @@ pub static MESSAGES: Messages = Messages {
             plural(u64::from(n), "przykładową płatność", "przykładowe płatności", "przykładowych płatności")
         )
     },
+    try_again_in: |secs| format!("Spróbuj ponownie za {secs} s"),
     dev_bulk: |n| {
         format!(
             "Pokaż {}",

@@ -26,6 +26,10 @@ pub fn EmptyState(#[prop(into)] message: String) -> impl IntoView {
     view! { <p class="empty-state" data-testid="empty-state">{message}</p> }
 }
 
+/// The longest a server's `Retry-After` keeps the retry button disabled: a
+/// server asking for an hour must not lock the page.
+pub const MAX_RETRY_WAIT_SECS: u64 = 60;
+
 /// An API error where it happened: what went wrong in the buyer's words and
 /// the button that helps. `retry` is offered only where retrying is sound
 /// (network, timeout, 408/429/5xx) or the data must be reloaded (409); a 401
@@ -57,6 +61,42 @@ pub fn ErrorNotice(
         _ => "",
     };
     let retry = retry.filter(|_| !label.is_empty());
+    // The server asked for a pause (429, or 503 with `Retry-After`): the
+    // button waits it out, counting down, so a click cannot just be refused
+    // again.
+    let wait_secs = match &step {
+        NextStep::WaitAndRetry {
+            after_secs: Some(secs),
+        } if retry.is_some() => (*secs).min(MAX_RETRY_WAIT_SECS),
+        _ => 0,
+    };
+    let remaining = RwSignal::new(wait_secs);
+    if wait_secs > 0 {
+        let ticker = StoredValue::new(None::<IntervalHandle>);
+        let handle = set_interval_with_handle(
+            move || {
+                let left = remaining
+                    .try_update(|left| {
+                        *left = left.saturating_sub(1);
+                        *left
+                    })
+                    .unwrap_or(0);
+                if left == 0 {
+                    if let Some(handle) = ticker.try_get_value().flatten() {
+                        handle.clear();
+                    }
+                }
+            },
+            std::time::Duration::from_secs(1),
+        )
+        .ok();
+        ticker.set_value(handle);
+        on_cleanup(move || {
+            if let Some(handle) = ticker.try_get_value().flatten() {
+                handle.clear();
+            }
+        });
+    }
     let status = error
         .status()
         .map(|s| format!("HTTP {s}"))
@@ -74,9 +114,13 @@ pub fn ErrorNotice(
                     type="button"
                     class="button-secondary"
                     data-testid="error-retry"
+                    disabled=move || { remaining.get() > 0 }
                     on:click=move |_| retry.run(())
                 >
-                    {label}
+                    {move || match remaining.get() {
+                        0 => label.to_owned(),
+                        secs => (t().try_again_in)(secs),
+                    }}
                 </button>
             })}
         </div>

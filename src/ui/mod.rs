@@ -4,6 +4,7 @@
 mod auth;
 mod checkout;
 mod common;
+pub use common::MAX_RETRY_WAIT_SECS;
 mod crypto;
 pub mod crypto_parts;
 pub mod embedding;
