@@ -555,39 +555,17 @@ pub fn verdict_in(
     }
 }
 
-/// [`event_label`] in `locale`.
-pub fn event_label_in(event_type: &str, locale: Locale) -> String {
-    if locale == Locale::En {
-        return event_label(event_type);
-    }
-    let coin_event = |suffix: &str| {
-        event_type
-            .strip_suffix(suffix)
-            .filter(|coin| !coin.is_empty())
-            .map(coin_name)
-    };
-    if let Some(coin) = coin_event("_TRANSACTION_CREATED") {
-        return format!("{coin}: płatność widoczna w sieci");
-    }
-    if let Some(coin) = coin_event("_TRANSACTION_CONFIRMED") {
-        return format!("{coin}: płatność potwierdzona w bloku");
-    }
-    if let Some(coin) = coin_event("_TRANSACTION_FAILED") {
-        return format!("{coin}: płatność nieudana");
-    }
-    match event_type {
-        "CHARGE_CREATED" => "Utworzono płatność".to_owned(),
-        "CHARGE_EXPIRED" => "Wycena wygasła".to_owned(),
-        "CHARGE_REVIEW" => "Przekazano do weryfikacji".to_owned(),
-        "CHARGE_REFUNDED" => "Płatność zwrócona".to_owned(),
-        "CHARGE_ERROR" => "Błąd operatora".to_owned(),
-        other => humanize(other),
-    }
+/// A timeline event's type (`BITCOIN_TRANSACTION_CONFIRMED`) in words, in
+/// English; see [`event_label_in`].
+pub fn event_label(event_type: &str) -> String {
+    event_label_in(event_type, Locale::En)
 }
 
-/// A timeline event's type (`BITCOIN_TRANSACTION_CONFIRMED`) in words.
-/// Types are an open set: unknown ones are turned into words as they are.
-pub fn event_label(event_type: &str) -> String {
+/// A timeline event's type in words, in `locale`. Types are an open set:
+/// unknown ones are turned into words as they are.
+pub fn event_label_in(event_type: &str, locale: Locale) -> String {
+    let polish = locale == Locale::Pl;
+    let tr = |en: &str, pl: &str| if polish { pl } else { en }.to_owned();
     let coin_event = |suffix: &str| {
         event_type
             .strip_suffix(suffix)
@@ -595,20 +573,28 @@ pub fn event_label(event_type: &str) -> String {
             .map(coin_name)
     };
     if let Some(coin) = coin_event("_TRANSACTION_CREATED") {
-        return format!("{coin} payment seen on the network");
+        return tr(
+            "{coin} payment seen on the network",
+            "{coin}: płatność widoczna w sieci",
+        )
+        .replace("{coin}", &coin);
     }
     if let Some(coin) = coin_event("_TRANSACTION_CONFIRMED") {
-        return format!("{coin} payment confirmed by a block");
+        return tr(
+            "{coin} payment confirmed by a block",
+            "{coin}: płatność potwierdzona w bloku",
+        )
+        .replace("{coin}", &coin);
     }
     if let Some(coin) = coin_event("_TRANSACTION_FAILED") {
-        return format!("{coin} payment failed");
+        return tr("{coin} payment failed", "{coin}: płatność nieudana").replace("{coin}", &coin);
     }
     match event_type {
-        "CHARGE_CREATED" => "Charge created".to_owned(),
-        "CHARGE_EXPIRED" => "Quote expired".to_owned(),
-        "CHARGE_REVIEW" => "Sent for review".to_owned(),
-        "CHARGE_REFUNDED" => "Payment refunded".to_owned(),
-        "CHARGE_ERROR" => "Provider error".to_owned(),
+        "CHARGE_CREATED" => tr("Charge created", "Utworzono płatność"),
+        "CHARGE_EXPIRED" => tr("Quote expired", "Wycena wygasła"),
+        "CHARGE_REVIEW" => tr("Sent for review", "Przekazano do weryfikacji"),
+        "CHARGE_REFUNDED" => tr("Payment refunded", "Płatność zwrócona"),
+        "CHARGE_ERROR" => tr("Provider error", "Błąd operatora"),
         other => humanize(other),
     }
 }
@@ -930,5 +916,25 @@ mod tests {
         assert_eq!(event_label(""), "Event");
         assert_eq!(event_label("A\u{7}B"), "Ab");
         assert!(event_label(&"X".repeat(500)).len() <= 60);
+    }
+
+    #[test]
+    fn timeline_events_read_in_polish() {
+        let pl = |event: &str| event_label_in(event, Locale::Pl);
+        assert_eq!(pl("CHARGE_EXPIRED"), "Wycena wygasła");
+        assert_eq!(
+            pl("BITCOIN_TRANSACTION_CONFIRMED"),
+            "Bitcoin: płatność potwierdzona w bloku"
+        );
+        // A coin name is inserted as it is, never read as a template.
+        assert_eq!(
+            pl("{COIN}_TRANSACTION_FAILED"),
+            format!("{}: płatność nieudana", coin_name("{COIN}"))
+        );
+        assert_eq!(
+            pl("PAYOUT_SENT"),
+            "Payout sent",
+            "unknown types are worded as sent"
+        );
     }
 }
