@@ -601,3 +601,24 @@ mod plan_forms {
         );
     }
 }
+
+#[test]
+fn giving_up_on_a_payment_reads_in_polish() {
+    use billing_widget::domain::polling::GiveUpReason;
+    let reasons = [
+        GiveUpReason::StillProcessing,
+        GiveUpReason::Unreachable,
+        GiveUpReason::Rejected { status: 418 },
+        GiveUpReason::NotAuthorized,
+    ];
+    for reason in reasons {
+        assert_eq!(reason.message_in(Locale::En), reason.to_string());
+        assert_ne!(reason.message_in(Locale::Pl), reason.to_string());
+    }
+    assert!(GiveUpReason::StillProcessing
+        .message_in(Locale::Pl)
+        .starts_with("Płatność wciąż jest przetwarzana"));
+    assert!(GiveUpReason::Rejected { status: 418 }
+        .message_in(Locale::Pl)
+        .contains("HTTP 418"));
+}

@@ -11,6 +11,8 @@ use std::fmt;
 
 use thiserror::Error;
 
+use super::locale::Locale;
+
 /// Tuning of a [`PollSchedule`]. The defaults follow payment providers' advice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PollConfig {
@@ -142,6 +144,30 @@ pub enum GiveUpReason {
     Rejected { status: u16 },
     #[error("Your sign-in is no longer accepted. Sign in again, then refresh.")]
     NotAuthorized,
+}
+
+impl GiveUpReason {
+    /// The user message in `locale` (`Display` is the English one).
+    pub fn message_in(&self, locale: Locale) -> String {
+        match (locale, self) {
+            (Locale::En, _) => self.to_string(),
+            (Locale::Pl, Self::StillProcessing) => {
+                "Płatność wciąż jest przetwarzana. Odśwież, aby ponownie sprawdzić jej status."
+                    .to_owned()
+            }
+            (Locale::Pl, Self::Unreachable) => "Nie udało się sprawdzić statusu płatności: \
+                 serwer nie odpowiada. Sprawdź połączenie, a potem odśwież."
+                .to_owned(),
+            (Locale::Pl, Self::Rejected { status }) => format!(
+                "Serwer odrzucił sprawdzenie statusu (HTTP {status}). Odśwież stronę; jeśli \
+                 błąd się powtarza, skontaktuj się z pomocą techniczną."
+            ),
+            (Locale::Pl, Self::NotAuthorized) => {
+                "Twoje logowanie nie jest już akceptowane. Zaloguj się ponownie, a potem odśwież."
+                    .to_owned()
+            }
+        }
+    }
 }
 
 /// What the shell should do next.

@@ -614,7 +614,7 @@ fn PhaseView(phase: Phase, flow: Flow, restart: Callback<()>) -> impl IntoView {
         }
         Phase::GaveUp(reason) => view! {
             <div class="notice" role="status" data-testid="return-gave-up">
-                <p>{reason.to_string()}</p>
+                <p>{reason.message_in(locale())}</p>
                 <button type="button" class="button-secondary" data-testid="return-refresh" on:click=move |_| restart.run(())>
                     {t().refresh_status}
                 </button>
