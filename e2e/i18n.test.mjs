@@ -72,6 +72,11 @@ describe("languages", () => {
         null,
         { timeout: 30_000 },
       );
+      const steps = await page.$$eval('[data-testid="status-timeline"] li', (items) =>
+        items.map((li) => li.textContent.replace(/\s+/g, " ").trim()),
+      );
+      assert.ok(steps[0].includes("Zamówienie utworzone"), steps.join(" | "));
+      assert.ok(steps.at(-1).includes("Opłacona") && steps.at(-1).includes("zrobione"), steps.join(" | "));
       await assertAccessible(page, "the return page in Polish");
     });
     await j.screenshot("return-pl");

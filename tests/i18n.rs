@@ -622,3 +622,49 @@ fn giving_up_on_a_payment_reads_in_polish() {
         .message_in(Locale::Pl)
         .contains("HTTP 418"));
 }
+
+#[test]
+fn every_timeline_step_has_a_polish_label() {
+    use billing_widget::domain::charge::{DirectChargeStatus as D, RecurrentChargeStatus as R};
+    use billing_widget::domain::checkout::{direct_timeline, recurrent_timeline};
+    let direct = [
+        D::Pending,
+        D::Accepted,
+        D::Declined,
+        D::Processed,
+        D::Failed,
+        D::Success,
+        D::Unknown("on_hold".into()),
+    ];
+    let recurrent = [
+        R::Pending,
+        R::Accepted,
+        R::Declined,
+        R::Processed,
+        R::Active,
+        R::Frozen,
+        R::Cancelled,
+        R::PastDue,
+        R::Unknown("on_hold".into()),
+    ];
+    let mut steps = Vec::new();
+    for activated in [false, true] {
+        for status in &direct {
+            steps.extend(direct_timeline(status, activated));
+        }
+        for in_trial in [false, true] {
+            for status in &recurrent {
+                steps.extend(recurrent_timeline(status, activated, in_trial));
+            }
+        }
+    }
+    for step in steps {
+        assert_eq!(step.label_in(Locale::En), step.label);
+        assert_ne!(
+            step.label_in(Locale::Pl),
+            step.label,
+            "{} has no Polish label",
+            step.label
+        );
+    }
+}

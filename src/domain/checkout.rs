@@ -530,6 +530,34 @@ pub const STEP_PAID: &str = "paid";
 /// Last step of a subscription.
 pub const STEP_SUBSCRIPTION: &str = "subscription";
 
+impl TimelineStep {
+    /// The step's label in `locale` (`label` is the English one). Every
+    /// label the timelines below produce has a Polish wording; a test walks
+    /// them all.
+    pub fn label_in(&self, locale: Locale) -> &'static str {
+        if locale == Locale::En {
+            return self.label;
+        }
+        match self.label {
+            "Order created" => "Zamówienie utworzone",
+            "Subscription created" => "Subskrypcja utworzona",
+            CONFIRMED_LABEL => "Potwierdzone przez Ciebie",
+            DECLINED_LABEL => "Odrzucone przez Ciebie",
+            ACTIVATED_LABEL => "Aktywowana",
+            "Processing payment" => "Przetwarzanie płatności",
+            "Processing" => "Przetwarzanie",
+            "Paid" => "Opłacona",
+            "Payment failed" => "Płatność nieudana",
+            "Payment overdue" => "Zaległa płatność",
+            "Frozen" => "Zamrożona",
+            "Cancelled" => "Anulowana",
+            "Free trial" => "Bezpłatny okres próbny",
+            "Active" => "Aktywna",
+            other => other,
+        }
+    }
+}
+
 const CONFIRMED_LABEL: &str = "Confirmed by you";
 const DECLINED_LABEL: &str = "Declined by you";
 const ACTIVATED_LABEL: &str = "Activated";

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::domain::checkout::{StepState, TimelineStep};
+use crate::i18n::{locale, t};
 
 fn state_name(state: StepState) -> &'static str {
     match state {
@@ -18,10 +19,10 @@ fn state_name(state: StepState) -> &'static str {
 /// Words read out after each step's label.
 fn state_words(state: StepState) -> &'static str {
     match state {
-        StepState::Done => "done",
-        StepState::Current => "in progress",
-        StepState::Upcoming => "not yet",
-        StepState::Failed => "did not happen",
+        StepState::Done => t().step_done,
+        StepState::Current => t().step_current,
+        StepState::Upcoming => t().step_upcoming,
+        StepState::Failed => t().step_failed,
     }
 }
 
@@ -55,7 +56,7 @@ pub fn StatusTimeline(
                     aria-current=(step.state == StepState::Current).then_some("step")
                 >
                     <span class="timeline-marker" aria-hidden="true">{marker(step.state)}</span>
-                    <span class="timeline-label">{step.label}</span>
+                    <span class="timeline-label">{step.label_in(locale())}</span>
                     <span class="visually-hidden">{format!(": {}", state_words(step.state))}</span>
                 </li>
             </For>
