@@ -513,12 +513,25 @@ pub enum StepState {
 }
 
 /// One line of the ordered status list; `key` is stable for tests and
-/// `data-testid`s, `label` is for the buyer.
+/// `data-testid`s, `label` is for the buyer (English; [`Self::label_in`]
+/// gives the page's language).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimelineStep {
     pub key: &'static str,
     pub label: &'static str,
+    polish: &'static str,
     pub state: StepState,
+}
+
+/// A step's label in each language the widget speaks.
+#[derive(Debug, Clone, Copy)]
+struct StepLabel {
+    en: &'static str,
+    pl: &'static str,
+}
+
+const fn words(en: &'static str, pl: &'static str) -> StepLabel {
+    StepLabel { en, pl }
 }
 
 pub const STEP_CREATED: &str = "created";
@@ -531,36 +544,18 @@ pub const STEP_PAID: &str = "paid";
 pub const STEP_SUBSCRIPTION: &str = "subscription";
 
 impl TimelineStep {
-    /// The step's label in `locale` (`label` is the English one). Every
-    /// label the timelines below produce has a Polish wording; a test walks
-    /// them all.
+    /// The step's label in `locale`.
     pub fn label_in(&self, locale: Locale) -> &'static str {
-        if locale == Locale::En {
-            return self.label;
-        }
-        match self.label {
-            "Order created" => "Zamówienie utworzone",
-            "Subscription created" => "Subskrypcja utworzona",
-            CONFIRMED_LABEL => "Potwierdzone przez Ciebie",
-            DECLINED_LABEL => "Odrzucone przez Ciebie",
-            ACTIVATED_LABEL => "Aktywowana",
-            "Processing payment" => "Przetwarzanie płatności",
-            "Processing" => "Przetwarzanie",
-            "Paid" => "Opłacona",
-            "Payment failed" => "Płatność nieudana",
-            "Payment overdue" => "Zaległa płatność",
-            "Frozen" => "Zamrożona",
-            "Cancelled" => "Anulowana",
-            "Free trial" => "Bezpłatny okres próbny",
-            "Active" => "Aktywna",
-            other => other,
+        match locale {
+            Locale::En => self.label,
+            Locale::Pl => self.polish,
         }
     }
 }
 
-const CONFIRMED_LABEL: &str = "Confirmed by you";
-const DECLINED_LABEL: &str = "Declined by you";
-const ACTIVATED_LABEL: &str = "Activated";
+const CONFIRMED_LABEL: StepLabel = words("Confirmed by you", "Potwierdzone przez Ciebie");
+const DECLINED_LABEL: StepLabel = words("Declined by you", "Odrzucone przez Ciebie");
+const ACTIVATED_LABEL: StepLabel = words("Activated", "Aktywowana");
 
 /// How far a charge got: steps before `at` are done, `at` itself has
 /// `state`, the rest are upcoming. `None`: only what is certain is done,
@@ -570,7 +565,7 @@ struct Progress {
     state: Option<StepState>,
 }
 
-fn build(steps: [(&'static str, &'static str); 5], progress: Progress) -> Vec<TimelineStep> {
+fn build(steps: [(&'static str, StepLabel); 5], progress: Progress) -> Vec<TimelineStep> {
     steps
         .into_iter()
         .enumerate()
@@ -580,7 +575,12 @@ fn build(steps: [(&'static str, &'static str); 5], progress: Progress) -> Vec<Ti
                 std::cmp::Ordering::Equal => progress.state.unwrap_or(StepState::Upcoming),
                 std::cmp::Ordering::Greater => StepState::Upcoming,
             };
-            TimelineStep { key, label, state }
+            TimelineStep {
+                key,
+                label: label.en,
+                polish: label.pl,
+                state,
+            }
         })
         .collect()
 }
@@ -603,9 +603,9 @@ pub fn direct_timeline(status: &DirectChargeStatus, activated: bool) -> Vec<Time
         CONFIRMED_LABEL
     };
     let last = if *status == S::Failed {
-        "Payment failed"
+        words("Payment failed", "Płatność nieudana")
     } else {
-        "Paid"
+        words("Paid", "Opłacona")
     };
     let progress = match status {
         S::Pending => Progress {
@@ -633,10 +633,13 @@ pub fn direct_timeline(status: &DirectChargeStatus, activated: bool) -> Vec<Time
     };
     build(
         [
-            (STEP_CREATED, "Order created"),
+            (STEP_CREATED, words("Order created", "Zamówienie utworzone")),
             (STEP_CONFIRMED, confirmed),
             (STEP_ACTIVATED, ACTIVATED_LABEL),
-            (STEP_PROCESSING, "Processing payment"),
+            (
+                STEP_PROCESSING,
+                words("Processing payment", "Przetwarzanie płatności"),
+            ),
             (STEP_PAID, last),
         ],
         progress,
@@ -657,11 +660,11 @@ pub fn recurrent_timeline(
         CONFIRMED_LABEL
     };
     let last = match status {
-        S::PastDue => "Payment overdue",
-        S::Frozen => "Frozen",
-        S::Cancelled => "Cancelled",
-        _ if in_trial => "Free trial",
-        _ => "Active",
+        S::PastDue => words("Payment overdue", "Zaległa płatność"),
+        S::Frozen => words("Frozen", "Zamrożona"),
+        S::Cancelled => words("Cancelled", "Anulowana"),
+        _ if in_trial => words("Free trial", "Bezpłatny okres próbny"),
+        _ => words("Active", "Aktywna"),
     };
     let progress = match status {
         S::Pending => Progress {
@@ -690,10 +693,13 @@ pub fn recurrent_timeline(
     };
     build(
         [
-            (STEP_CREATED, "Subscription created"),
+            (
+                STEP_CREATED,
+                words("Subscription created", "Subskrypcja utworzona"),
+            ),
             (STEP_CONFIRMED, confirmed),
             (STEP_ACTIVATED, ACTIVATED_LABEL),
-            (STEP_PROCESSING, "Processing"),
+            (STEP_PROCESSING, words("Processing", "Przetwarzanie")),
             (STEP_SUBSCRIPTION, last),
         ],
         progress,
