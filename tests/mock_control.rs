@@ -309,6 +309,19 @@ fn a_corrupt_or_outdated_saved_state_is_refused_not_misread() {
         MockBackend::from_json(&old.to_string()),
         Err(MockStateError::WrongVersion { found: 0 })
     );
+    // Valid JSON of another shape is not a state of this version either.
+    old["version"] = json!("1");
+    for other in [old.to_string(), "null".to_owned(), "\"state\"".to_owned()] {
+        assert_eq!(
+            MockBackend::from_json(&other),
+            Err(MockStateError::WrongVersion { found: 0 }),
+            "{other}"
+        );
+    }
+    assert!(matches!(
+        MockBackend::from_json(r#"{"version": 1, "rng": "#),
+        Err(MockStateError::Corrupt(_))
+    ));
 }
 
 #[test]

@@ -129,19 +129,28 @@ impl MockBackend {
     }
 
     pub fn from_json(text: &str) -> Result<Self, MockStateError> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| MockStateError::Corrupt(e.to_string()))?;
-        let found = value
-            .get("version")
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(0);
+        /// The version alone, read first so that an older shape is named
+        /// as such rather than reported as unreadable.
+        #[derive(Deserialize)]
+        struct Saved {
+            version: Option<u64>,
+        }
+        let corrupt = |e: serde_json::Error| MockStateError::Corrupt(e.to_string());
+        // The state is read straight from the text (no `Value` tree in
+        // between): it is read before every request the mock answers.
+        let found = match serde_json::from_str::<Saved>(text) {
+            Ok(saved) => saved.version.unwrap_or(0),
+            Err(e) if e.is_syntax() || e.is_eof() => return Err(corrupt(e)),
+            // Valid JSON of another shape (not an object, or a version
+            // that is not a whole number): not a state of this version.
+            Err(_) => 0,
+        };
         if found != u64::from(STATE_VERSION) {
             return Err(MockStateError::WrongVersion {
                 found: u32::try_from(found).unwrap_or(u32::MAX),
             });
         }
-        let state =
-            serde_json::from_value(value).map_err(|e| MockStateError::Corrupt(e.to_string()))?;
+        let state = serde_json::from_str(text).map_err(corrupt)?;
         Ok(Self { state })
     }
 
