@@ -291,6 +291,22 @@ pub struct TimelineEvent {
     pub extra: Map<String, Value>,
 }
 
+impl<'de> Deserialize<'de> for Quote {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut f = ObjectReader::read(deserializer)?;
+        Ok(Self {
+            id: f.required("id")?,
+            rate: f.required("rate")?,
+            amount: f.required("amount")?,
+            index: f.optional("index")?,
+            extra_id: f.optional("extraId")?,
+            status: f.required("status")?,
+            address: f.optional("address")?,
+            currency: f.required("currency")?,
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for TimelineEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut f = ObjectReader::read(deserializer)?;

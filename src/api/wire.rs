@@ -486,40 +486,13 @@ impl ObjectReader {
     }
 }
 
-/// Deserialises a value found at `segment`. Errors of our own readers carry
-/// their path already; for other (derived) types the value is parsed again
-/// as text, only on failure, so that the error position names the field.
+/// Deserialises a value found at `segment`; errors of our own readers carry
+/// the rest of their path already. Every model nested in an
+/// [`ObjectReader`] model is read with one too, so that its errors name the
+/// inner field: a derived type's error would name only `segment` (values
+/// read from a tree have no position to tell where inside they failed).
 fn convert_at<T: DeserializeOwned, E: de::Error>(segment: &str, value: &Value) -> Result<T, E> {
-    let error = match T::deserialize(value) {
-        Ok(parsed) => return Ok(parsed),
-        Err(error) => error,
-    };
-    let message = error.to_string();
-    if split_path_prefix(&message).is_some() {
-        return Err(nest(segment, message));
-    }
-    let text = value.to_string();
-    match serde_json::from_str::<T>(&text) {
-        Err(positioned) if positioned.line() > 0 => {
-            let suffix = format!(
-                " at line {} column {}",
-                positioned.line(),
-                positioned.column()
-            );
-            let full = positioned.to_string();
-            let inner = full.strip_suffix(suffix.as_str()).unwrap_or(&full);
-            let path = path_at_offset(
-                &text,
-                offset_of(&text, positioned.line(), positioned.column()),
-            );
-            if path.is_empty() {
-                Err(nest(segment, inner))
-            } else {
-                Err(nest(segment, format_args!("at {path}: {inner}")))
-            }
-        }
-        _ => Err(nest(segment, message)),
-    }
+    T::deserialize(value).map_err(|error| nest(segment, error))
 }
 
 fn json_kind(value: &Value) -> &'static str {

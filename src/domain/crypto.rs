@@ -657,8 +657,9 @@ impl<'de> Deserialize<'de> for QuoteStatus {
 }
 
 /// A price in one currency for a charge. The address is `null` until the
-/// quote is fetched on its own (`GET /quotes/:id`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// quote is fetched on its own (`GET /quotes/:id`). Read from the wire by
+/// `api::bidali`, field by field, so that a decode error names its field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Quote {
     pub id: QuoteId,
@@ -666,12 +667,9 @@ pub struct Quote {
     pub rate: ExactAmount,
     /// Coins to send.
     pub amount: ExactAmount,
-    #[serde(default)]
     pub index: Option<String>,
-    #[serde(default)]
     pub extra_id: Option<String>,
     pub status: QuoteStatus,
-    #[serde(default)]
     pub address: Option<String>,
     /// Ticker, e.g. `BTC`.
     pub currency: String,
