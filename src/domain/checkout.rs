@@ -6,6 +6,7 @@
 //! clock moved back are all testable natively.
 
 use super::locale::Locale;
+use super::ordering::{millis_key, sort_by_key, Direction};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -256,7 +257,9 @@ impl ActivationLog {
     fn trim(&mut self) {
         if self.entries.len() > Self::MAX_ENTRIES {
             // Newest first; the sort is stable, so ties keep their order.
-            self.entries.sort_by_key(|e| std::cmp::Reverse(e.at_ms));
+            sort_by_key(&mut self.entries, Direction::Descending, |e| {
+                millis_key(e.at_ms)
+            });
             self.entries.truncate(Self::MAX_ENTRIES);
         }
     }
@@ -272,7 +275,9 @@ impl ActivationLog {
             return;
         };
         let kept = self.entries.remove(index);
-        self.entries.sort_by_key(|e| std::cmp::Reverse(e.at_ms));
+        sort_by_key(&mut self.entries, Direction::Descending, |e| {
+            millis_key(e.at_ms)
+        });
         self.entries.truncate(Self::MAX_ENTRIES - 1);
         self.entries.insert(0, kept);
     }

@@ -10,6 +10,7 @@ pub mod crypto_checkout;
 pub mod locale;
 pub mod money;
 pub mod oauth;
+pub mod ordering;
 pub mod plan;
 pub mod polling;
 pub mod qr;

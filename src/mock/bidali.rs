@@ -31,6 +31,7 @@ use crate::domain::calendar;
 use crate::domain::charge::validate_id;
 use crate::domain::crypto::{StatusCode, CURRENCIES};
 use crate::domain::money::{ExactAmount, UnitsError, DEFAULT_MAX_CENTS};
+use crate::domain::ordering::{millis_key, sort_by_key, Direction};
 
 /// `expiresAt` is `createdAt` plus this.
 pub const CHARGE_LIFETIME_MS: u64 = 15 * 60 * 1000;
@@ -703,7 +704,9 @@ fn list_charges(
         .collect();
     let mut newest_first = matching;
     // Stable: equal creation times keep the newest-created first.
-    newest_first.sort_by_key(|c| std::cmp::Reverse(c.created_ms));
+    sort_by_key(&mut newest_first, Direction::Descending, |c| {
+        millis_key(c.created_ms)
+    });
     let data: Vec<Value> = newest_first
         .iter()
         .skip(skip)
@@ -825,7 +828,7 @@ fn plan_payment(
     steps.retain(
         |s| !matches!(&s.action, StepAction::Transaction { amount, .. } if amount.is_zero()),
     );
-    steps.sort_by_key(|s| s.at_ms);
+    sort_by_key(&mut steps, Direction::Ascending, |s| millis_key(s.at_ms));
     steps
 }
 

@@ -40,6 +40,7 @@ use crate::domain::charge::{
 };
 use crate::domain::money::Cents;
 use crate::domain::oauth::Scope;
+use crate::domain::ordering::{millis_key, sort_by_key, Direction};
 
 /// Items per list page, as documented.
 pub const PAGE_SIZE: usize = 20;
@@ -1148,15 +1149,19 @@ fn recurrent_action(
 
 /// The caller's entries, newest first.
 fn own_entries<'a>(state: &'a MockState, ctx: &Ctx<'_>) -> Vec<&'a LedgerRecord> {
-    let mut entries: Vec<(usize, &LedgerRecord)> = state
+    // Newest first; of entries made in the same millisecond, the one
+    // written last first (the list is reversed before a stable sort).
+    let mut entries: Vec<&LedgerRecord> = state
         .livechat
         .ledger
         .iter()
-        .enumerate()
-        .filter(|(_, e)| e.client_id == ctx.grant.client_id)
+        .filter(|e| e.client_id == ctx.grant.client_id)
+        .rev()
         .collect();
-    entries.sort_by(|(ia, a), (ib, b)| b.created_ms.cmp(&a.created_ms).then(ib.cmp(ia)));
-    entries.into_iter().map(|(_, e)| e).collect()
+    sort_by_key(&mut entries, Direction::Descending, |e| {
+        millis_key(e.created_ms)
+    });
+    entries
 }
 
 fn ledger_page(state: &MockState, ctx: &Ctx<'_>) -> Result<HttpResponse, HttpResponse> {

@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 use crate::api::bidali::TimelineEvent;
 use crate::domain::crypto::{Protocol, Quote, QuoteStatus, GENERIC_LOGO_PATH};
 use crate::domain::crypto_checkout::{event_label_in, TimeLeft};
+use crate::domain::ordering::{sort_by_key, Direction};
 use crate::domain::qr::qr_path;
 use crate::i18n::{locale, t};
 use crate::web::clipboard::copy_text;
@@ -327,7 +328,7 @@ pub fn CryptoTimeline(#[prop(into)] events: Signal<Vec<TimelineEvent>>) -> impl 
         <ol class="crypto-timeline" data-testid="crypto-timeline" aria-label=t().what_happened>
             {move || {
                 let mut events = events.get();
-                events.sort_by_key(|e| e.time.unix_millis());
+                sort_by_key(&mut events, Direction::Ascending, |e| e.time.unix_millis());
                 events
                     .into_iter()
                     .map(|event| {
