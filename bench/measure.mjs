@@ -13,6 +13,10 @@
 //   - Lighthouse's performance, accessibility and best-practices scores of
 //     the widget in mock mode (set BENCH_LIGHTHOUSE=0 to skip);
 //   - optionally the sizes of a live-only build (no bundled mock).
+// Every page load is served compressed (brotli, as the browser asks for it)
+// for the widget and the counter alike, as a deployment serves them, so the
+// transferred bytes, and what Lighthouse's simulated network makes of them,
+// are those a real visitor gets.
 // Figures are reported, never asserted: wall-clock limits make flaky tests.
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join } from "node:path";
@@ -22,6 +26,8 @@ import { serve } from "../e2e/serve.mjs";
 
 const [appDir = "bench/out/app", baseDir = "bench/out/counter", liveDir] = process.argv.slice(2);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+/** How the apps are served for every measured load: compressed, as deployed. */
+const SERVE = { compress: true };
 const KINDS = [".wasm", ".js", ".css"];
 
 async function sizes(dir) {
@@ -56,7 +62,7 @@ const median = (xs) => {
 const CPU_SLOWDOWN = 4;
 
 async function paints(browser, dir, marks, { cpuRate = 1 } = {}) {
-  const server = await serve(dir);
+  const server = await serve(dir, SERVE);
   const times = Object.fromEntries(marks.map((m) => [m, []]));
   let requests = 0;
   try {
@@ -98,7 +104,7 @@ const CATCH_WASM_MEMORY = () => {
  * memory, once the app has reached `mark` and settled; median of 3 loads.
  */
 async function memory(browser, dir, mark) {
-  const server = await serve(dir);
+  const server = await serve(dir, SERVE);
   const heap = [];
   const wasm = [];
   try {
@@ -138,7 +144,7 @@ async function lighthouseScores(dir) {
   } catch (err) {
     return { error: `lighthouse is not installed (${err.message}); run scripts/setup.sh` };
   }
-  const server = await serve(dir);
+  const server = await serve(dir, SERVE);
   const chrome = await chromeLauncher.launch({
     chromePath: process.env.CHROME_BIN ?? "/usr/bin/chromium",
     chromeFlags: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
