@@ -11,7 +11,8 @@
 //   - memory after load: the JS heap after a forced garbage collection plus
 //     the wasm linear memory, widget and counter side by side;
 //   - Lighthouse's performance, accessibility and best-practices scores of
-//     the widget in mock mode (set BENCH_LIGHTHOUSE=0 to skip);
+//     the widget in mock mode, and the performance metrics behind the first
+//     (set BENCH_LIGHTHOUSE=0 to skip);
 //   - optionally the sizes of a live-only build (no bundled mock).
 // Every page load is served compressed (brotli, as the browser asks for it)
 // for the widget and the counter alike, as a deployment serves them, so the
@@ -131,9 +132,20 @@ async function memory(browser, dir, mark) {
   return { heap: median(heap), wasm: median(wasm) };
 }
 
+/** The metrics behind Lighthouse's performance score, in its report's order. */
+const LIGHTHOUSE_METRICS = [
+  ["first-contentful-paint", "First Contentful Paint"],
+  ["largest-contentful-paint", "Largest Contentful Paint"],
+  ["total-blocking-time", "Total Blocking Time"],
+  ["cumulative-layout-shift", "Cumulative Layout Shift"],
+  ["speed-index", "Speed Index"],
+];
+
 /**
  * Lighthouse's category scores (0-100) for the page at `/` of `dir`, in a
- * Chromium of its own; `null` with the reason when it cannot run.
+ * Chromium of its own, and the performance metrics it measured (value, the
+ * metric's own score and its weight in the performance score); `error` with
+ * the reason when it cannot run.
  */
 async function lighthouseScores(dir) {
   let lighthouse;
@@ -159,7 +171,18 @@ async function lighthouseScores(dir) {
     });
     const categories = result?.lhr?.categories ?? {};
     const score = (id) => (categories[id]?.score == null ? null : Math.round(categories[id].score * 100));
+    const audits = result?.lhr?.audits ?? {};
+    const weights = Object.fromEntries((categories.performance?.auditRefs ?? []).map((r) => [r.id, r.weight]));
+    const metrics = LIGHTHOUSE_METRICS.map(([id, label]) => ({
+      label,
+      value: audits[id]?.numericValue ?? null,
+      unit: audits[id]?.numericUnit ?? "",
+      display: audits[id]?.displayValue ?? null,
+      score: audits[id]?.score == null ? null : Math.round(audits[id].score * 100),
+      weight: weights[id] ?? null,
+    }));
     return {
+      metrics,
       performance: score("performance"),
       accessibility: score("accessibility"),
       bestPractices: score("best-practices"),
@@ -239,6 +262,13 @@ if (process.env.BENCH_LIGHTHOUSE !== "0") {
   } else {
     const show = (x) => (x == null ? "n/a" : String(x));
     console.log(`  performance ${show(scores.performance)}, accessibility ${show(scores.accessibility)}, best practices ${show(scores.bestPractices)}`);
+    console.log(`  ${"performance metric".padEnd(26)} ${"value".padStart(10)} ${"score".padStart(6)} ${"weight".padStart(7)}`);
+    for (const m of scores.metrics) {
+      const value =
+        m.value == null ? (m.display ?? "n/a") : m.unit === "millisecond" ? `${Math.round(m.value)} ms` : m.value.toFixed(3);
+      const weight = m.weight == null ? "n/a" : `${m.weight}%`;
+      console.log(`  ${m.label.padEnd(26)} ${value.padStart(10)} ${show(m.score).padStart(6)} ${weight.padStart(7)}`);
+    }
     if (scores.runtimeError) console.log(`  runtime error: ${scores.runtimeError}`);
   }
 }
