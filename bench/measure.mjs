@@ -10,9 +10,18 @@
 //     throttling), where the wasm's compile and start cost shows more;
 //   - memory after load: the JS heap after a forced garbage collection plus
 //     the wasm linear memory, widget and counter side by side;
+//   - start-up work: the wasm functions Chromium compiles (lazily, on their
+//     first call) before `app-mounted` and, for the widget, between
+//     `app-mounted` and `app-ready`, from one traced cold load each; the
+//     count does not depend on the machine's load, the durations do;
 //   - Lighthouse's performance, accessibility and best-practices scores of
-//     the widget in mock mode (set BENCH_LIGHTHOUSE=0 to skip);
+//     the widget in mock mode, and the performance metrics behind the first
+//     (set BENCH_LIGHTHOUSE=0 to skip);
 //   - optionally the sizes of a live-only build (no bundled mock).
+// Every page load is served compressed (brotli, as the browser asks for it)
+// for the widget and the counter alike, as a deployment serves them, so the
+// transferred bytes, and what Lighthouse's simulated network makes of them,
+// are those a real visitor gets.
 // Figures are reported, never asserted: wall-clock limits make flaky tests.
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join } from "node:path";
@@ -22,6 +31,8 @@ import { serve } from "../e2e/serve.mjs";
 
 const [appDir = "bench/out/app", baseDir = "bench/out/counter", liveDir] = process.argv.slice(2);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+/** How the apps are served for every measured load: compressed, as deployed. */
+const SERVE = { compress: true };
 const KINDS = [".wasm", ".js", ".css"];
 
 async function sizes(dir) {
@@ -52,11 +63,17 @@ const median = (xs) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
+const LAUNCH = {
+  executablePath: process.env.CHROME_BIN ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+};
+
 /** The CPU slow-down of the throttled runs (Chromium's own emulation). */
 const CPU_SLOWDOWN = 4;
 
 async function paints(browser, dir, marks, { cpuRate = 1 } = {}) {
-  const server = await serve(dir);
+  const server = await serve(dir, SERVE);
   const times = Object.fromEntries(marks.map((m) => [m, []]));
   let requests = 0;
   try {
@@ -98,7 +115,7 @@ const CATCH_WASM_MEMORY = () => {
  * memory, once the app has reached `mark` and settled; median of 3 loads.
  */
 async function memory(browser, dir, mark) {
-  const server = await serve(dir);
+  const server = await serve(dir, SERVE);
   const heap = [];
   const wasm = [];
   try {
@@ -125,9 +142,113 @@ async function memory(browser, dir, mark) {
   return { heap: median(heap), wasm: median(wasm) };
 }
 
+/** The number of functions a wasm binary defines (its function section's count). */
+function wasmFunctionCount(bytes) {
+  let at = 8; // magic and version
+  const leb = () => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    const size = leb();
+    if (id === 3) return leb();
+    at += size;
+  }
+  return 0;
+}
+
+/** The functions the wasm files of `dir` define, summed; null without wasm. */
+async function definedFunctions(dir) {
+  const names = (await readdir(dir)).filter((n) => extname(n) === ".wasm");
+  if (!names.length) return null;
+  let count = 0;
+  for (const name of names) count += wasmFunctionCount(await readFile(join(dir, name)));
+  return count;
+}
+
+const TRACE_CATEGORIES = ["devtools.timeline", "v8.wasm", "disabled-by-default-v8.wasm.detailed", "blink.user_timing"];
+
+/**
+ * Start-up work of one traced cold load of `dir`: Chromium compiles a wasm
+ * function on its first call (lazy compilation), so the `wasm.CompileLazy`
+ * events before a mark are the distinct functions the start-up ran. Returns,
+ * per segment (navigation to the first mark, then mark to mark), the number
+ * of those events and their summed duration in ms; a segment whose closing
+ * mark is missing from the trace has `missing` set instead.
+ *
+ * The load runs in a browser of its own, so nothing compiled by an earlier
+ * load can be reused and the count is that of a first visit.
+ */
+async function startupCompiles(dir, marks) {
+  const server = await serve(dir, SERVE);
+  const browser = await chromium.launch(LAUNCH);
+  let events;
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+    try {
+      await page.goto(server.url + "/");
+      for (const mark of marks) {
+        await page.waitForFunction((m) => performance.getEntriesByName(m).length > 0, mark, { timeout: 30_000 });
+      }
+    } catch {
+      // A mark never came; the trace so far still counts what ran.
+    }
+    // Let the work of the last mark's task show up in the trace.
+    await page.waitForTimeout(300);
+    events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  const markTs = (name) => {
+    const ts = events.filter((e) => e.name === name && e.cat?.includes("blink.user_timing")).map((e) => e.ts);
+    return ts.length ? Math.min(...ts) : null;
+  };
+  const compiles = events.filter((e) => e.name === "wasm.CompileLazy" && e.ph === "X");
+  const segments = [];
+  // The trace starts just before the navigation, so the first segment is
+  // everything up to the first mark.
+  let from = { name: "navigation", ts: -Infinity };
+  for (const mark of marks) {
+    const ts = markTs(mark);
+    if (ts == null || from.ts == null) {
+      segments.push({ from: from.name, to: mark, missing: ts == null ? mark : from.name });
+      from = { name: mark, ts: null };
+      continue;
+    }
+    const inside = compiles.filter((e) => e.ts >= from.ts && e.ts < ts);
+    segments.push({
+      from: from.name,
+      to: mark,
+      count: inside.length,
+      ms: inside.reduce((sum, e) => sum + (e.dur ?? 0), 0) / 1000,
+    });
+    from = { name: mark, ts };
+  }
+  return { segments, functions: await definedFunctions(dir) };
+}
+
+/** The metrics behind Lighthouse's performance score, in its report's order. */
+const LIGHTHOUSE_METRICS = [
+  ["first-contentful-paint", "First Contentful Paint"],
+  ["largest-contentful-paint", "Largest Contentful Paint"],
+  ["total-blocking-time", "Total Blocking Time"],
+  ["cumulative-layout-shift", "Cumulative Layout Shift"],
+  ["speed-index", "Speed Index"],
+];
+
 /**
  * Lighthouse's category scores (0-100) for the page at `/` of `dir`, in a
- * Chromium of its own; `null` with the reason when it cannot run.
+ * Chromium of its own, and the performance metrics it measured (value, the
+ * metric's own score and its weight in the performance score); `error` with
+ * the reason when it cannot run.
  */
 async function lighthouseScores(dir) {
   let lighthouse;
@@ -138,7 +259,7 @@ async function lighthouseScores(dir) {
   } catch (err) {
     return { error: `lighthouse is not installed (${err.message}); run scripts/setup.sh` };
   }
-  const server = await serve(dir);
+  const server = await serve(dir, SERVE);
   const chrome = await chromeLauncher.launch({
     chromePath: process.env.CHROME_BIN ?? "/usr/bin/chromium",
     chromeFlags: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -153,7 +274,18 @@ async function lighthouseScores(dir) {
     });
     const categories = result?.lhr?.categories ?? {};
     const score = (id) => (categories[id]?.score == null ? null : Math.round(categories[id].score * 100));
+    const audits = result?.lhr?.audits ?? {};
+    const weights = Object.fromEntries((categories.performance?.auditRefs ?? []).map((r) => [r.id, r.weight]));
+    const metrics = LIGHTHOUSE_METRICS.map(([id, label]) => ({
+      label,
+      value: audits[id]?.numericValue ?? null,
+      unit: audits[id]?.numericUnit ?? "",
+      display: audits[id]?.displayValue ?? null,
+      score: audits[id]?.score == null ? null : Math.round(audits[id].score * 100),
+      weight: weights[id] ?? null,
+    }));
     return {
+      metrics,
       performance: score("performance"),
       accessibility: score("accessibility"),
       bestPractices: score("best-practices"),
@@ -192,11 +324,7 @@ for (const kind of ["wasm", "js", "css"]) {
 }
 console.log(`  total brotli ratio widget/counter: ${(app.total.brotli / base.total.brotli).toFixed(2)}`);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROME_BIN ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await chromium.launch(LAUNCH);
 try {
   const widget = await paints(browser, appDir, ["app-mounted", "app-ready"]);
   const counter = await paints(browser, baseDir, ["app-mounted"]);
@@ -225,6 +353,26 @@ try {
   await browser.close();
 }
 
+{
+  const widget = await startupCompiles(appDir, ["app-mounted", "app-ready"]);
+  const counter = await startupCompiles(baseDir, ["app-mounted"]);
+  console.log(`\nStart-up wasm work, one traced cold load each (functions compiled lazily, on their first call)`);
+  console.log(`  ${"".padEnd(36)} ${"functions".padStart(9)} ${"compile ms".padStart(10)}`);
+  for (const [who, result] of [["widget ", widget], ["counter", counter]]) {
+    for (const seg of result.segments) {
+      const label = `${who} ${seg.from === "navigation" ? `before ${seg.to}` : `${seg.from} to ${seg.to}`}`;
+      if (seg.missing) {
+        console.log(`  ${label.padEnd(36)} not measured: no ${seg.missing} mark in the trace`);
+      } else {
+        console.log(`  ${label.padEnd(36)} ${String(seg.count).padStart(9)} ${seg.ms.toFixed(1).padStart(10)}`);
+      }
+    }
+  }
+  const defined = (r) => (r.functions == null ? "n/a" : String(r.functions));
+  console.log(`  wasm functions defined: widget ${defined(widget)}, counter ${defined(counter)}`);
+  console.log(`  (counts are the stable figure; compile times depend on the machine and its load)`);
+}
+
 if (process.env.BENCH_LIGHTHOUSE !== "0") {
   const scores = await lighthouseScores(appDir);
   console.log(`\nLighthouse (widget in mock mode, Lighthouse's default mobile profile, simulated throttling)`);
@@ -233,6 +381,13 @@ if (process.env.BENCH_LIGHTHOUSE !== "0") {
   } else {
     const show = (x) => (x == null ? "n/a" : String(x));
     console.log(`  performance ${show(scores.performance)}, accessibility ${show(scores.accessibility)}, best practices ${show(scores.bestPractices)}`);
+    console.log(`  ${"performance metric".padEnd(26)} ${"value".padStart(10)} ${"score".padStart(6)} ${"weight".padStart(7)}`);
+    for (const m of scores.metrics) {
+      const value =
+        m.value == null ? (m.display ?? "n/a") : m.unit === "millisecond" ? `${Math.round(m.value)} ms` : m.value.toFixed(3);
+      const weight = m.weight == null ? "n/a" : `${m.weight}%`;
+      console.log(`  ${m.label.padEnd(26)} ${value.padStart(10)} ${show(m.score).padStart(6)} ${weight.padStart(7)}`);
+    }
     if (scores.runtimeError) console.log(`  runtime error: ${scores.runtimeError}`);
   }
 }
