@@ -668,3 +668,156 @@ fn every_timeline_step_has_a_polish_label() {
         );
     }
 }
+
+/// Every case reads in English as its `Display` text and in Polish as a
+/// non-empty text of its own.
+fn assert_polish<T: std::fmt::Display + std::fmt::Debug>(
+    cases: &[T],
+    message_in: impl Fn(&T, Locale) -> String,
+) {
+    for case in cases {
+        assert_eq!(message_in(case, Locale::En), case.to_string(), "{case:?}");
+        let polish = message_in(case, Locale::Pl);
+        assert!(!polish.trim().is_empty(), "{case:?} has no Polish text");
+        assert_ne!(polish, case.to_string(), "{case:?} has no Polish text");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Return links and ids
+// ---------------------------------------------------------------------------
+
+mod return_links {
+    use super::*;
+    use billing_widget::domain::charge::{DirectChargeId, IdError};
+    use billing_widget::domain::return_url::{
+        check_confirmation_url, parse_charge_return, ChargeReturnError, UnsafeUrlError,
+        DEFAULT_CONFIRMATION_ORIGINS,
+    };
+
+    fn id_errors() -> Vec<IdError> {
+        vec![
+            IdError::Empty,
+            IdError::TooLong { len: 130, max: 128 },
+            IdError::InvalidCharacter { found: '/' },
+        ]
+    }
+
+    #[test]
+    fn every_id_error_reads_in_polish() {
+        assert_polish(&id_errors(), IdError::message_in);
+        assert_eq!(
+            DirectChargeId::parse("")
+                .unwrap_err()
+                .message_in(Locale::Pl),
+            "identyfikator jest pusty"
+        );
+        let too_long = |len| IdError::TooLong { len, max: 128 }.message_in(Locale::Pl);
+        assert_eq!(
+            too_long(130),
+            "identyfikator ma 130 znaków, a może mieć najwyżej 128"
+        );
+        assert!(too_long(132).contains("132 znaki,"), "{}", too_long(132));
+        assert_eq!(
+            IdError::InvalidCharacter { found: '/' }.message_in(Locale::Pl),
+            "identyfikator zawiera \u{201e}/\u{201d}; dozwolone są tylko litery, cyfry, \
+             \u{201e}-\u{201d} i \u{201e}_\u{201d}"
+        );
+        // Nothing invisible reaches the page.
+        let newline = IdError::InvalidCharacter { found: '\n' }.message_in(Locale::Pl);
+        assert!(newline.contains("\u{201e}\\n\u{201d}"), "{newline}");
+    }
+
+    #[test]
+    fn every_tampered_return_link_reads_in_polish() {
+        let mut cases = vec![
+            ChargeReturnError::TooLong,
+            ChargeReturnError::MissingId,
+            ChargeReturnError::DuplicateParam("id"),
+            ChargeReturnError::Markup("type"),
+            ChargeReturnError::UnknownType("bonus".into()),
+        ];
+        cases.extend(id_errors().into_iter().map(ChargeReturnError::InvalidId));
+        assert_polish(&cases, ChargeReturnError::message_in);
+
+        let missing = parse_charge_return("?type=direct_charge").unwrap_err();
+        assert_eq!(
+            missing.message_in(Locale::Pl),
+            "adres powrotu nie wskazuje, której płatności dotyczy"
+        );
+        let duplicate = parse_charge_return("?id=a&id=b").unwrap_err();
+        assert_eq!(
+            duplicate.message_in(Locale::Pl),
+            "parametr \u{201e}id\u{201d} występuje w adresie powrotu więcej niż raz"
+        );
+        let invalid = parse_charge_return("?id=a%2Fb").unwrap_err();
+        assert_eq!(
+            invalid.message_in(Locale::Pl),
+            "identyfikator płatności w adresie powrotu jest nieprawidłowy: identyfikator \
+             zawiera \u{201e}/\u{201d}; dozwolone są tylko litery, cyfry, \u{201e}-\u{201d} i \
+             \u{201e}_\u{201d}"
+        );
+        let pl = Messages::of(Locale::Pl);
+        assert_eq!(
+            (pl.return_invalid_detail)(&missing.message_in(Locale::Pl)),
+            "Nic nie zostało pobrane ani aktywowane: adres powrotu nie wskazuje, której \
+             płatności dotyczy."
+        );
+    }
+
+    #[test]
+    fn every_refused_payment_page_reads_in_polish() {
+        let cases = [
+            UnsafeUrlError::Empty,
+            UnsafeUrlError::TooLong,
+            UnsafeUrlError::ControlOrWhitespace,
+            UnsafeUrlError::NonAscii,
+            UnsafeUrlError::Backslash,
+            UnsafeUrlError::ProtocolRelative,
+            UnsafeUrlError::NotAbsolute,
+            UnsafeUrlError::ForbiddenScheme("javascript".into()),
+            UnsafeUrlError::MissingSlashes,
+            UnsafeUrlError::MissingHost,
+            UnsafeUrlError::Userinfo,
+            UnsafeUrlError::EncodedHost,
+            UnsafeUrlError::EncodedControl,
+            UnsafeUrlError::Malformed,
+            UnsafeUrlError::NotHttps,
+            UnsafeUrlError::Punycode,
+            UnsafeUrlError::LookalikeHost("billing.livechatinc.com.evil.example".into()),
+            UnsafeUrlError::UnexpectedPort,
+            UnsafeUrlError::NotAllowed("https://evil.example".into()),
+        ];
+        assert_polish(&cases, UnsafeUrlError::message_in);
+
+        let refused =
+            check_confirmation_url("javascript:alert(1)", &DEFAULT_CONFIRMATION_ORIGINS, None)
+                .unwrap_err();
+        assert_eq!(
+            refused.message_in(Locale::Pl),
+            "adres strony płatności używa schematu \u{201e}javascript\u{201d}; dozwolony jest \
+             tylko https"
+        );
+        let not_https = check_confirmation_url(
+            "http://billing.livechatinc.com/x",
+            &DEFAULT_CONFIRMATION_ORIGINS,
+            None,
+        )
+        .unwrap_err();
+        let pl = Messages::of(Locale::Pl);
+        assert_eq!(
+            (pl.confirmation_not_opened)(&not_https.message_in(Locale::Pl)),
+            "Strona potwierdzenia nie została otwarta: adres strony płatności nie używa https."
+        );
+        assert!((pl.unsafe_confirmation)(&not_https.message_in(Locale::Pl))
+            .starts_with("Płatność została utworzona, ale jej strona potwierdzenia nie została otwarta: adres strony płatności nie używa https."));
+        let en = Messages::of(Locale::En);
+        assert_eq!(
+            (en.unsafe_confirmation)(&not_https.message_in(Locale::En)),
+            "The charge was created, but its confirmation page was not opened because the \
+             payment page address is not https. Nothing has been paid. Please tell the app's \
+             owner."
+        );
+    }
+}
+

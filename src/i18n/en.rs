@@ -291,6 +291,9 @@ pub static MESSAGES: Messages = Messages {
     host_waiting: "Finish the payment in LiveChat's payment window.",
     host_declined: "The payment was declined in LiveChat; nothing was charged.",
     host_failed: |error| format!("LiveChat could not take the payment: {error}."),
+    unsafe_confirmation: |reason| {
+        format!("The charge was created, but its confirmation page was not opened because {reason}. Nothing has been paid. Please tell the app's owner.")
+    },
 
     sign_in_expired: "Your sign-in has expired",
     sign_in_with_livechat: "Sign in with LiveChat",

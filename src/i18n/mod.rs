@@ -480,6 +480,7 @@ messages! {
         terms_trial_days: fn(u32) -> String,
         quantity_range: fn(u32) -> String,
         host_failed: fn(&str) -> String,
+        unsafe_confirmation: fn(&str) -> String,
         page_n: fn(u32) -> String,
         back_to_page: fn(u32) -> String,
         status_unknown: fn(&str) -> String,

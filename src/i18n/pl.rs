@@ -327,6 +327,9 @@ pub static MESSAGES: Messages = Messages {
     host_waiting: "Dokończ płatność w oknie płatności LiveChat.",
     host_declined: "Płatność została odrzucona w LiveChat; nic nie pobrano.",
     host_failed: |error| format!("LiveChat nie mógł przyjąć płatności: {error}."),
+    unsafe_confirmation: |reason| {
+        format!("Płatność została utworzona, ale jej strona potwierdzenia nie została otwarta: {reason}. Nic nie zostało zapłacone. Powiadom właściciela aplikacji.")
+    },
 
     sign_in_expired: "Twoja sesja wygasła",
     sign_in_with_livechat: "Zaloguj się przez LiveChat",

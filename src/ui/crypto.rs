@@ -573,7 +573,7 @@ pub fn CryptoCharge() -> impl IntoView {
         let body = match BidaliChargeId::parse(&raw) {
             Err(error) => view! {
                 <div class="notice notice-error" role="alert" data-testid="crypto-invalid-id">
-                    <p>{(t().crypto_link_invalid)(&error.to_string())}</p>
+                    <p>{(t().crypto_link_invalid)(&error.message_in(locale()))}</p>
                     <a href=BASE>{t().crypto_new_payment}</a>
                 </div>
             }
