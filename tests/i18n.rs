@@ -821,3 +821,50 @@ mod return_links {
     }
 }
 
+// ---------------------------------------------------------------------------
+// Plan codes
+// ---------------------------------------------------------------------------
+
+#[test]
+fn plan_code_problems_read_in_polish() {
+    use billing_widget::domain::money::MoneyInputError;
+    use billing_widget::domain::plan::{PlanCode, PlanFieldError};
+    let cases = [
+        PlanFieldError::Required,
+        PlanFieldError::TooLong { max: 60 },
+        PlanFieldError::ControlCharacter,
+        PlanFieldError::InvalidCharacter { found: '*' },
+        PlanFieldError::NotAnInteger,
+        PlanFieldError::NotPositive,
+        PlanFieldError::Negative,
+        PlanFieldError::AboveMaximum {
+            max: Cents::new(100_000_000),
+        },
+        PlanFieldError::Money(MoneyInputError::Empty),
+        PlanFieldError::Immutable,
+    ];
+    assert_polish(&cases, PlanFieldError::problem_in);
+    for case in &cases {
+        assert!(!case.problem_in(Locale::Pl).ends_with('.'), "{case:?}");
+    }
+    let pl = Messages::of(Locale::Pl);
+    let en = Messages::of(Locale::En);
+    let sentence = |raw: &str, m: &Messages, locale| {
+        (m.plan_code_invalid)(&PlanCode::parse(raw).unwrap_err().problem_in(locale))
+    };
+    assert_eq!(
+        sentence(" ", pl, Locale::Pl),
+        "Kod planu: pole jest wymagane."
+    );
+    assert_eq!(sentence(" ", en, Locale::En), "The plan code is required.");
+    assert_eq!(
+        sentence(&"a".repeat(61), pl, Locale::Pl),
+        "Kod planu: najwyżej 60 znaków."
+    );
+    assert_eq!(
+        sentence("a b", pl, Locale::Pl),
+        "Kod planu: dozwolone są tylko litery, cyfry, \u{201e}.\u{201d}, \u{201e}-\u{201d} i \
+         \u{201e}_\u{201d} (znaleziono \u{201e} \u{201d})."
+    );
+}
+

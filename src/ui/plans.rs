@@ -79,7 +79,7 @@ fn parse_plan_ref(raw: &str) -> Result<PlanRef, String> {
     let code = raw.strip_prefix('*').unwrap_or(raw);
     PlanCode::parse(code)
         .map(PlanRef::Code)
-        .map_err(|e| (t().plan_code_invalid)(&e.to_string()))
+        .map_err(|e| (t().plan_code_invalid)(&e.problem_in(locale())))
 }
 
 /// `/plans/5001` or `/plans/*starter-monthly`.
