@@ -868,3 +868,111 @@ fn plan_code_problems_read_in_polish() {
     );
 }
 
+// ---------------------------------------------------------------------------
+// Signing in
+// ---------------------------------------------------------------------------
+
+mod sign_in {
+    use super::*;
+    use billing_widget::domain::oauth::{
+        CallbackError, OAuthError, PendingSignInError, RedirectGuardError, SignInError, StateError,
+    };
+
+    #[test]
+    fn the_sign_in_loop_guard_reads_in_polish() {
+        let wait = |wait_ms| RedirectGuardError::TooManyAttempts { wait_ms }.message_in(Locale::Pl);
+        assert_eq!(
+            wait(800),
+            "Zbyt wiele prób logowania. Odczekaj 1 sekundę, a potem spróbuj ponownie."
+        );
+        assert!(
+            wait(3_000).contains("Odczekaj 3 sekundy,"),
+            "{}",
+            wait(3_000)
+        );
+        assert!(
+            wait(12_000).contains("Odczekaj 12 sekund,"),
+            "{}",
+            wait(12_000)
+        );
+        assert!(
+            wait(22_000).contains("Odczekaj 22 sekundy,"),
+            "{}",
+            wait(22_000)
+        );
+        assert!(
+            wait(25_000).contains("Odczekaj 25 sekund,"),
+            "{}",
+            wait(25_000)
+        );
+        assert_polish(
+            &[RedirectGuardError::TooManyAttempts { wait_ms: 30_000 }],
+            RedirectGuardError::message_in,
+        );
+    }
+
+    #[test]
+    fn every_sign_in_failure_reads_in_polish() {
+        let codes = [
+            "access_denied",
+            "invalid_scope",
+            "invalid_request",
+            "unauthorized_client",
+            "invalid_grant",
+            "too_many_redirects",
+            "unauthorized",
+            "server_error",
+            "temporarily_unavailable",
+            "weird_code",
+        ];
+        let mut cases: Vec<SignInError> = codes
+            .iter()
+            .map(|code| OAuthError::new(code, None).into())
+            .collect();
+        cases.extend(
+            [
+                CallbackError::InvalidUrl,
+                CallbackError::DuplicateParameter("state".into()),
+                CallbackError::MissingAccessToken,
+                CallbackError::InvalidAccessToken,
+                CallbackError::UnsupportedTokenType("mac".into()),
+                CallbackError::InvalidExpiresIn("soon".into()),
+                CallbackError::MissingCode,
+                CallbackError::InvalidCode,
+                CallbackError::Ambiguous,
+            ]
+            .map(SignInError::from),
+        );
+        cases.extend(
+            [
+                StateError::Missing,
+                StateError::Mismatch,
+                StateError::NothingPending,
+            ]
+            .map(SignInError::from),
+        );
+        cases.extend(
+            [PendingSignInError::Corrupt, PendingSignInError::Expired].map(SignInError::from),
+        );
+        cases.push(SignInError::FlowMismatch);
+        assert_polish(&cases, SignInError::message_in);
+
+        assert_eq!(
+            SignInError::from(StateError::Mismatch).message_in(Locale::Pl),
+            "Odpowiedź logowania nie należy do tej sesji przeglądarki. Zaloguj się ponownie."
+        );
+        assert_eq!(
+            SignInError::from(OAuthError::new("access_denied", None)).message_in(Locale::Pl),
+            "Dostęp nie został udzielony. Zaloguj się ponownie, aby kontynuować."
+        );
+        // A code the server sent is quoted as it came.
+        let other = OAuthError::new("weird_code", None).user_message_in(Locale::Pl);
+        assert!(
+            other.starts_with("Logowanie nie powiodło się (weird_code)."),
+            "{other}"
+        );
+        let duplicate = CallbackError::DuplicateParameter("state".into()).message_in(Locale::Pl);
+        assert!(duplicate.contains("\u{201e}state\u{201d}"), "{duplicate}");
+    }
+}
+

@@ -313,6 +313,8 @@ pub static MESSAGES: Messages = Messages {
     sign_in_again: "Sign in again",
     go_back: "Go back",
     no_secure_random: "This browser offers no secure random numbers, so sign-in cannot start safely.",
+    site_data_blocked: "This browser does not let the page remember the sign-in (site data is blocked). Allow site data for this page, then try again.",
+    sign_in_window_blocked: "The sign-in window was blocked. Allow pop-ups for this page, then try again.",
     missing_scope_title: "Your sign-in lacks a permission",
     missing_scope_needs: "This page needs the ",
     missing_scope_to: " permission to ",

@@ -338,6 +338,8 @@ messages! {
         sign_in_again,
         go_back,
         no_secure_random,
+        site_data_blocked,
+        sign_in_window_blocked,
         missing_scope_title,
         missing_scope_needs,
         missing_scope_to,

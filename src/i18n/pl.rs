@@ -349,6 +349,8 @@ pub static MESSAGES: Messages = Messages {
     sign_in_again: "Zaloguj się ponownie",
     go_back: "Wróć",
     no_secure_random: "Ta przeglądarka nie zapewnia bezpiecznych liczb losowych, więc logowanie nie może się bezpiecznie rozpocząć.",
+    site_data_blocked: "Ta przeglądarka nie pozwala stronie zapamiętać logowania (dane witryn są zablokowane). Zezwól tej stronie na zapisywanie danych, a potem spróbuj ponownie.",
+    sign_in_window_blocked: "Okno logowania zostało zablokowane. Zezwól tej stronie na wyskakujące okna, a potem spróbuj ponownie.",
     missing_scope_title: "Twojemu logowaniu brakuje uprawnienia",
     missing_scope_needs: "Ta strona wymaga uprawnienia ",
     missing_scope_to: ", aby ",
