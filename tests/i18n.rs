@@ -976,3 +976,80 @@ mod sign_in {
     }
 }
 
+// ---------------------------------------------------------------------------
+// Bidali addresses and QR codes
+// ---------------------------------------------------------------------------
+
+mod crypto_addresses {
+    use super::*;
+    use billing_widget::domain::crypto::{AddressError, CryptoAddress, PaymentUriError};
+    use billing_widget::domain::qr::{qr_path, QrError};
+
+    fn address_errors() -> Vec<AddressError> {
+        vec![
+            AddressError::Empty,
+            AddressError::TooLong,
+            AddressError::Whitespace,
+            AddressError::UriDelimiter('?'),
+            AddressError::InvalidCharacter('é'),
+            AddressError::NotEthereum,
+        ]
+    }
+
+    #[test]
+    fn every_address_problem_reads_in_polish() {
+        assert_polish(&address_errors(), AddressError::message_in);
+        let problem = CryptoAddress::parse("bc1q?amount=999").unwrap_err();
+        assert_eq!(
+            problem.message_in(Locale::Pl),
+            "adres płatności zawiera znak \u{201e}?\u{201d}, który zmieniłby link płatności"
+        );
+        let pl = Messages::of(Locale::Pl);
+        let shown = (pl.unchecked_address)("Bitcoin", &problem.message_in(Locale::Pl));
+        assert!(
+            shown.contains("(adres płatności zawiera znak \u{201e}?\u{201d}"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn every_payment_link_problem_reads_in_polish() {
+        let mut cases = vec![
+            PaymentUriError::UnsupportedCurrency("dogecoin".into()),
+            PaymentUriError::MissingAddress,
+            PaymentUriError::NotPositive,
+            PaymentUriError::TooPrecise {
+                ticker: "BTC",
+                decimals: 8,
+            },
+            PaymentUriError::Overflow,
+        ];
+        cases.extend(address_errors().into_iter().map(PaymentUriError::Address));
+        assert_polish(&cases, PaymentUriError::message_in);
+        let precise = |decimals| {
+            PaymentUriError::TooPrecise {
+                ticker: "USDT",
+                decimals,
+            }
+            .message_in(Locale::Pl)
+        };
+        assert_eq!(
+            precise(6),
+            "USDT pozwala najwyżej na 6 miejsc po przecinku, a kwota ma ich więcej"
+        );
+        assert!(precise(2).contains("na 2 miejsca po"), "{}", precise(2));
+        assert!(precise(1).contains("na 1 miejsce po"), "{}", precise(1));
+    }
+
+    #[test]
+    fn a_qr_code_problem_reads_in_polish() {
+        assert_polish(&[QrError], |e, locale| e.message_in(locale).to_owned());
+        let error = qr_path(&"x".repeat(10_000)).unwrap_err();
+        let pl = Messages::of(Locale::Pl);
+        assert_eq!(
+            (pl.no_qr)(error.message_in(Locale::Pl)),
+            "Brak kodu QR: link płatności jest za długi na kod QR. Zamiast tego skopiuj adres i \
+             kwotę."
+        );
+    }
+}
