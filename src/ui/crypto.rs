@@ -1155,7 +1155,7 @@ fn WatchNotice(page: Page, restart: Callback<()>) -> impl IntoView {
         .into_any()),
         Watch::GaveUp(reason) => Some(view! {
             <div class="notice" role="status" data-testid="crypto-gave-up">
-                <p>{reason.to_string()}</p>
+                <p>{reason.message_in(locale())}</p>
                 <button type="button" class="button-secondary" data-testid="crypto-check-again" on:click=move |_| {
                     page.watch.set(Watch::Checking);
                     restart.run(());
