@@ -868,6 +868,23 @@ fn plan_code_problems_read_in_polish() {
     );
 }
 
+#[test]
+fn a_plan_name_that_cannot_be_saved_reads_in_polish() {
+    use billing_widget::domain::plan::{PlanFieldError, PlanName};
+    let too_long = PlanName::parse(&"n".repeat(256)).unwrap_err();
+    assert_eq!(too_long, PlanFieldError::TooLong { max: 255 });
+    assert_eq!(
+        (Messages::of(Locale::Pl).plan_name_unsaveable)(&too_long.problem_in(Locale::Pl)),
+        "Nie można zapisać planu z obecną nazwą (najwyżej 255 znaków): popraw ją w formularzu \
+         poniżej."
+    );
+    assert_eq!(
+        (Messages::of(Locale::En).plan_name_unsaveable)(&too_long.problem_in(Locale::En)),
+        "The plan's name must be at most 255 characters, so it cannot be saved as it is: \
+         correct it in the form below."
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Signing in
 // ---------------------------------------------------------------------------

@@ -25,6 +25,9 @@ pub static MESSAGES: Messages = Messages {
     plan_account_hint: "Your merchant account number, like 1001. Cannot change later.",
     cycle_unknown: |code| format!("Cycle \u{201c}{code}\u{201d}"),
     plan_code_invalid: |problem| format!("The plan code {problem}."),
+    plan_name_unsaveable: |problem| {
+        format!("The plan's name {problem}, so it cannot be saved as it is: correct it in the form below.")
+    },
     code_unknown: |code| format!("Code \u{201c}{code}\u{201d} (not known to this page, kept as it is)"),
     plan_amount_hint: |currency| format!("Charged every cycle, in {currency}, like 19.99."),
     plan_tax_hint: |currency| format!("Optional, in {currency}, like 1.99; leave empty for no tax."),

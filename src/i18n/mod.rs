@@ -440,6 +440,7 @@ messages! {
         bidali_not_set_up: fn(&str) -> String,
         cycle_unknown: fn(&str) -> String,
         plan_code_invalid: fn(&str) -> String,
+        plan_name_unsaveable: fn(&str) -> String,
         code_unknown: fn(&str) -> String,
         plan_amount_hint: fn(&str) -> String,
         plan_tax_hint: fn(&str) -> String,

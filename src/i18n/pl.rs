@@ -27,6 +27,9 @@ pub static MESSAGES: Messages = Messages {
     plan_account_hint: "Numer Twojego konta sprzedawcy, np. 1001. Nie można go później zmienić.",
     cycle_unknown: |code| format!("Cykl \u{201e}{code}\u{201d}"),
     plan_code_invalid: |problem| format!("Kod planu: {problem}."),
+    plan_name_unsaveable: |problem| {
+        format!("Nie można zapisać planu z obecną nazwą ({problem}): popraw ją w formularzu poniżej.")
+    },
     code_unknown: |code| format!("Kod \u{201e}{code}\u{201d} (nieznany tej stronie, pozostawiony bez zmian)"),
     plan_amount_hint: |currency| format!("Pobierana w każdym cyklu, w {currency}, np. 19,99."),
     plan_tax_hint: |currency| format!("Opcjonalnie, w {currency}, np. 1,99; zostaw puste, jeśli bez podatku."),

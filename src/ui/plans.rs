@@ -1232,9 +1232,8 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
             let name = match PlanName::parse(&plan.name) {
                 Ok(name) => name,
                 Err(error) => {
-                    toggle_problem.set(Some(format!(
-                        "The plan's name {error}, so it cannot be saved as it is: correct it \
-                         in the form below."
+                    toggle_problem.set(Some((t().plan_name_unsaveable)(
+                        &error.problem_in(locale()),
                     )));
                     return;
                 }
