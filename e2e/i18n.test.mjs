@@ -1,7 +1,7 @@
-// Journeys: the page's language. `?lang=pl` shows the shop in Polish; a
-// Polish browser (Chromium locale pl-PL) buys, sees the outcome and the
-// charges list in Polish with Polish money and dates; an English browser
-// still gets English.
+// Journeys: the page's language. `?lang=pl` shows the shop and a refused
+// return link in Polish; a Polish browser (Chromium locale pl-PL) buys, sees
+// the outcome and the charges list in Polish with Polish money and dates; an
+// English browser still gets English.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { assertAccessible, journey, useBrowser } from "./harness.mjs";
@@ -49,6 +49,15 @@ describe("languages", () => {
       await assertAccessible(page, "the shop in Polish");
     });
     await j.screenshot("shop-pl");
+    await step("a tampered return link is explained in Polish", async () => {
+      await page.goto(j.url("/return?lang=pl&id=%3Cscript%3E&type=direct_charge"));
+      const refused = page.getByTestId("return-invalid");
+      await refused.waitFor();
+      assert.match(
+        await refused.innerText(),
+        /Nic nie zostało pobrane ani aktywowane: adres powrotu zawiera znaczniki w parametrze „id”\./,
+      );
+    });
     assert.deepEqual(j.consoleErrors, []);
     await j.close();
   });

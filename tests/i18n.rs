@@ -668,3 +668,405 @@ fn every_timeline_step_has_a_polish_label() {
         );
     }
 }
+
+/// Every case reads in English as its `Display` text and in Polish as a
+/// non-empty text of its own.
+fn assert_polish<T: std::fmt::Display + std::fmt::Debug>(
+    cases: &[T],
+    message_in: impl Fn(&T, Locale) -> String,
+) {
+    for case in cases {
+        assert_eq!(message_in(case, Locale::En), case.to_string(), "{case:?}");
+        let polish = message_in(case, Locale::Pl);
+        assert!(!polish.trim().is_empty(), "{case:?} has no Polish text");
+        assert_ne!(polish, case.to_string(), "{case:?} has no Polish text");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Return links and ids
+// ---------------------------------------------------------------------------
+
+mod return_links {
+    use super::*;
+    use billing_widget::domain::charge::{DirectChargeId, IdError};
+    use billing_widget::domain::return_url::{
+        check_confirmation_url, parse_charge_return, ChargeReturnError, UnsafeUrlError,
+        DEFAULT_CONFIRMATION_ORIGINS,
+    };
+
+    fn id_errors() -> Vec<IdError> {
+        vec![
+            IdError::Empty,
+            IdError::TooLong { len: 130, max: 128 },
+            IdError::InvalidCharacter { found: '/' },
+        ]
+    }
+
+    #[test]
+    fn every_id_error_reads_in_polish() {
+        assert_polish(&id_errors(), IdError::message_in);
+        assert_eq!(
+            DirectChargeId::parse("")
+                .unwrap_err()
+                .message_in(Locale::Pl),
+            "identyfikator jest pusty"
+        );
+        let too_long = |len| IdError::TooLong { len, max: 128 }.message_in(Locale::Pl);
+        assert_eq!(
+            too_long(130),
+            "identyfikator ma 130 znaków, a może mieć najwyżej 128"
+        );
+        assert!(too_long(132).contains("132 znaki,"), "{}", too_long(132));
+        assert_eq!(
+            IdError::InvalidCharacter { found: '/' }.message_in(Locale::Pl),
+            "identyfikator zawiera \u{201e}/\u{201d}; dozwolone są tylko litery, cyfry, \
+             \u{201e}-\u{201d} i \u{201e}_\u{201d}"
+        );
+        // Nothing invisible reaches the page.
+        let newline = IdError::InvalidCharacter { found: '\n' }.message_in(Locale::Pl);
+        assert!(newline.contains("\u{201e}\\n\u{201d}"), "{newline}");
+    }
+
+    #[test]
+    fn every_tampered_return_link_reads_in_polish() {
+        let mut cases = vec![
+            ChargeReturnError::TooLong,
+            ChargeReturnError::MissingId,
+            ChargeReturnError::DuplicateParam("id"),
+            ChargeReturnError::Markup("type"),
+            ChargeReturnError::UnknownType("bonus".into()),
+        ];
+        cases.extend(id_errors().into_iter().map(ChargeReturnError::InvalidId));
+        assert_polish(&cases, ChargeReturnError::message_in);
+
+        let missing = parse_charge_return("?type=direct_charge").unwrap_err();
+        assert_eq!(
+            missing.message_in(Locale::Pl),
+            "adres powrotu nie wskazuje, której płatności dotyczy"
+        );
+        let duplicate = parse_charge_return("?id=a&id=b").unwrap_err();
+        assert_eq!(
+            duplicate.message_in(Locale::Pl),
+            "parametr \u{201e}id\u{201d} występuje w adresie powrotu więcej niż raz"
+        );
+        let invalid = parse_charge_return("?id=a%2Fb").unwrap_err();
+        assert_eq!(
+            invalid.message_in(Locale::Pl),
+            "identyfikator płatności w adresie powrotu jest nieprawidłowy: identyfikator \
+             zawiera \u{201e}/\u{201d}; dozwolone są tylko litery, cyfry, \u{201e}-\u{201d} i \
+             \u{201e}_\u{201d}"
+        );
+        let pl = Messages::of(Locale::Pl);
+        assert_eq!(
+            (pl.return_invalid_detail)(&missing.message_in(Locale::Pl)),
+            "Nic nie zostało pobrane ani aktywowane: adres powrotu nie wskazuje, której \
+             płatności dotyczy."
+        );
+    }
+
+    #[test]
+    fn every_refused_payment_page_reads_in_polish() {
+        let cases = [
+            UnsafeUrlError::Empty,
+            UnsafeUrlError::TooLong,
+            UnsafeUrlError::ControlOrWhitespace,
+            UnsafeUrlError::NonAscii,
+            UnsafeUrlError::Backslash,
+            UnsafeUrlError::ProtocolRelative,
+            UnsafeUrlError::NotAbsolute,
+            UnsafeUrlError::ForbiddenScheme("javascript".into()),
+            UnsafeUrlError::MissingSlashes,
+            UnsafeUrlError::MissingHost,
+            UnsafeUrlError::Userinfo,
+            UnsafeUrlError::EncodedHost,
+            UnsafeUrlError::EncodedControl,
+            UnsafeUrlError::Malformed,
+            UnsafeUrlError::NotHttps,
+            UnsafeUrlError::Punycode,
+            UnsafeUrlError::LookalikeHost("billing.livechatinc.com.evil.example".into()),
+            UnsafeUrlError::UnexpectedPort,
+            UnsafeUrlError::NotAllowed("https://evil.example".into()),
+        ];
+        assert_polish(&cases, UnsafeUrlError::message_in);
+
+        let refused =
+            check_confirmation_url("javascript:alert(1)", &DEFAULT_CONFIRMATION_ORIGINS, None)
+                .unwrap_err();
+        assert_eq!(
+            refused.message_in(Locale::Pl),
+            "adres strony płatności używa schematu \u{201e}javascript\u{201d}; dozwolony jest \
+             tylko https"
+        );
+        let not_https = check_confirmation_url(
+            "http://billing.livechatinc.com/x",
+            &DEFAULT_CONFIRMATION_ORIGINS,
+            None,
+        )
+        .unwrap_err();
+        let pl = Messages::of(Locale::Pl);
+        assert_eq!(
+            (pl.confirmation_not_opened)(&not_https.message_in(Locale::Pl)),
+            "Strona potwierdzenia nie została otwarta: adres strony płatności nie używa https."
+        );
+        assert!((pl.unsafe_confirmation)(&not_https.message_in(Locale::Pl))
+            .starts_with("Płatność została utworzona, ale jej strona potwierdzenia nie została otwarta: adres strony płatności nie używa https."));
+        let en = Messages::of(Locale::En);
+        assert_eq!(
+            (en.unsafe_confirmation)(&not_https.message_in(Locale::En)),
+            "The charge was created, but its confirmation page was not opened because the \
+             payment page address is not https. Nothing has been paid. Please tell the app's \
+             owner."
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Plan codes
+// ---------------------------------------------------------------------------
+
+#[test]
+fn plan_code_problems_read_in_polish() {
+    use billing_widget::domain::money::MoneyInputError;
+    use billing_widget::domain::plan::{PlanCode, PlanFieldError};
+    let cases = [
+        PlanFieldError::Required,
+        PlanFieldError::TooLong { max: 60 },
+        PlanFieldError::ControlCharacter,
+        PlanFieldError::InvalidCharacter { found: '*' },
+        PlanFieldError::NotAnInteger,
+        PlanFieldError::NotPositive,
+        PlanFieldError::Negative,
+        PlanFieldError::AboveMaximum {
+            max: Cents::new(100_000_000),
+        },
+        PlanFieldError::Money(MoneyInputError::Empty),
+        PlanFieldError::Immutable,
+    ];
+    assert_polish(&cases, PlanFieldError::problem_in);
+    for case in &cases {
+        assert!(!case.problem_in(Locale::Pl).ends_with('.'), "{case:?}");
+    }
+    let pl = Messages::of(Locale::Pl);
+    let en = Messages::of(Locale::En);
+    let sentence = |raw: &str, m: &Messages, locale| {
+        (m.plan_code_invalid)(&PlanCode::parse(raw).unwrap_err().problem_in(locale))
+    };
+    assert_eq!(
+        sentence(" ", pl, Locale::Pl),
+        "Kod planu: pole jest wymagane."
+    );
+    assert_eq!(sentence(" ", en, Locale::En), "The plan code is required.");
+    assert_eq!(
+        sentence(&"a".repeat(61), pl, Locale::Pl),
+        "Kod planu: najwyżej 60 znaków."
+    );
+    assert_eq!(
+        sentence("a b", pl, Locale::Pl),
+        "Kod planu: dozwolone są tylko litery, cyfry, \u{201e}.\u{201d}, \u{201e}-\u{201d} i \
+         \u{201e}_\u{201d} (znaleziono \u{201e} \u{201d})."
+    );
+}
+
+#[test]
+fn a_plan_name_that_cannot_be_saved_reads_in_polish() {
+    use billing_widget::domain::plan::{PlanFieldError, PlanName};
+    let too_long = PlanName::parse(&"n".repeat(256)).unwrap_err();
+    assert_eq!(too_long, PlanFieldError::TooLong { max: 255 });
+    assert_eq!(
+        (Messages::of(Locale::Pl).plan_name_unsaveable)(&too_long.problem_in(Locale::Pl)),
+        "Nie można zapisać planu z obecną nazwą (najwyżej 255 znaków): popraw ją w formularzu \
+         poniżej."
+    );
+    assert_eq!(
+        (Messages::of(Locale::En).plan_name_unsaveable)(&too_long.problem_in(Locale::En)),
+        "The plan's name must be at most 255 characters, so it cannot be saved as it is: \
+         correct it in the form below."
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Signing in
+// ---------------------------------------------------------------------------
+
+mod sign_in {
+    use super::*;
+    use billing_widget::domain::oauth::{
+        CallbackError, OAuthError, PendingSignInError, RedirectGuardError, SignInError, StateError,
+    };
+
+    #[test]
+    fn the_sign_in_loop_guard_reads_in_polish() {
+        let wait = |wait_ms| RedirectGuardError::TooManyAttempts { wait_ms }.message_in(Locale::Pl);
+        assert_eq!(
+            wait(800),
+            "Zbyt wiele prób logowania. Odczekaj 1 sekundę, a potem spróbuj ponownie."
+        );
+        assert!(
+            wait(3_000).contains("Odczekaj 3 sekundy,"),
+            "{}",
+            wait(3_000)
+        );
+        assert!(
+            wait(12_000).contains("Odczekaj 12 sekund,"),
+            "{}",
+            wait(12_000)
+        );
+        assert!(
+            wait(22_000).contains("Odczekaj 22 sekundy,"),
+            "{}",
+            wait(22_000)
+        );
+        assert!(
+            wait(25_000).contains("Odczekaj 25 sekund,"),
+            "{}",
+            wait(25_000)
+        );
+        assert_polish(
+            &[RedirectGuardError::TooManyAttempts { wait_ms: 30_000 }],
+            RedirectGuardError::message_in,
+        );
+    }
+
+    #[test]
+    fn every_sign_in_failure_reads_in_polish() {
+        let codes = [
+            "access_denied",
+            "invalid_scope",
+            "invalid_request",
+            "unauthorized_client",
+            "invalid_grant",
+            "too_many_redirects",
+            "unauthorized",
+            "server_error",
+            "temporarily_unavailable",
+            "weird_code",
+        ];
+        let mut cases: Vec<SignInError> = codes
+            .iter()
+            .map(|code| OAuthError::new(code, None).into())
+            .collect();
+        cases.extend(
+            [
+                CallbackError::InvalidUrl,
+                CallbackError::DuplicateParameter("state".into()),
+                CallbackError::MissingAccessToken,
+                CallbackError::InvalidAccessToken,
+                CallbackError::UnsupportedTokenType("mac".into()),
+                CallbackError::InvalidExpiresIn("soon".into()),
+                CallbackError::MissingCode,
+                CallbackError::InvalidCode,
+                CallbackError::Ambiguous,
+            ]
+            .map(SignInError::from),
+        );
+        cases.extend(
+            [
+                StateError::Missing,
+                StateError::Mismatch,
+                StateError::NothingPending,
+            ]
+            .map(SignInError::from),
+        );
+        cases.extend(
+            [PendingSignInError::Corrupt, PendingSignInError::Expired].map(SignInError::from),
+        );
+        cases.push(SignInError::FlowMismatch);
+        assert_polish(&cases, SignInError::message_in);
+
+        assert_eq!(
+            SignInError::from(StateError::Mismatch).message_in(Locale::Pl),
+            "Odpowiedź logowania nie należy do tej sesji przeglądarki. Zaloguj się ponownie."
+        );
+        assert_eq!(
+            SignInError::from(OAuthError::new("access_denied", None)).message_in(Locale::Pl),
+            "Dostęp nie został udzielony. Zaloguj się ponownie, aby kontynuować."
+        );
+        // A code the server sent is quoted as it came.
+        let other = OAuthError::new("weird_code", None).user_message_in(Locale::Pl);
+        assert!(
+            other.starts_with("Logowanie nie powiodło się (weird_code)."),
+            "{other}"
+        );
+        let duplicate = CallbackError::DuplicateParameter("state".into()).message_in(Locale::Pl);
+        assert!(duplicate.contains("\u{201e}state\u{201d}"), "{duplicate}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Bidali addresses and QR codes
+// ---------------------------------------------------------------------------
+
+mod crypto_addresses {
+    use super::*;
+    use billing_widget::domain::crypto::{AddressError, CryptoAddress, PaymentUriError};
+    use billing_widget::domain::qr::{qr_path, QrError};
+
+    fn address_errors() -> Vec<AddressError> {
+        vec![
+            AddressError::Empty,
+            AddressError::TooLong,
+            AddressError::Whitespace,
+            AddressError::UriDelimiter('?'),
+            AddressError::InvalidCharacter('é'),
+            AddressError::NotEthereum,
+        ]
+    }
+
+    #[test]
+    fn every_address_problem_reads_in_polish() {
+        assert_polish(&address_errors(), AddressError::message_in);
+        let problem = CryptoAddress::parse("bc1q?amount=999").unwrap_err();
+        assert_eq!(
+            problem.message_in(Locale::Pl),
+            "adres płatności zawiera znak \u{201e}?\u{201d}, który zmieniłby link płatności"
+        );
+        let pl = Messages::of(Locale::Pl);
+        let shown = (pl.unchecked_address)("Bitcoin", &problem.message_in(Locale::Pl));
+        assert!(
+            shown.contains("(adres płatności zawiera znak \u{201e}?\u{201d}"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn every_payment_link_problem_reads_in_polish() {
+        let mut cases = vec![
+            PaymentUriError::UnsupportedCurrency("dogecoin".into()),
+            PaymentUriError::MissingAddress,
+            PaymentUriError::NotPositive,
+            PaymentUriError::TooPrecise {
+                ticker: "BTC",
+                decimals: 8,
+            },
+            PaymentUriError::Overflow,
+        ];
+        cases.extend(address_errors().into_iter().map(PaymentUriError::Address));
+        assert_polish(&cases, PaymentUriError::message_in);
+        let precise = |decimals| {
+            PaymentUriError::TooPrecise {
+                ticker: "USDT",
+                decimals,
+            }
+            .message_in(Locale::Pl)
+        };
+        assert_eq!(
+            precise(6),
+            "USDT pozwala najwyżej na 6 miejsc po przecinku, a kwota ma ich więcej"
+        );
+        assert!(precise(2).contains("na 2 miejsca po"), "{}", precise(2));
+        assert!(precise(1).contains("na 1 miejsce po"), "{}", precise(1));
+    }
+
+    #[test]
+    fn a_qr_code_problem_reads_in_polish() {
+        assert_polish(&[QrError], |e, locale| e.message_in(locale).to_owned());
+        let error = qr_path(&"x".repeat(10_000)).unwrap_err();
+        let pl = Messages::of(Locale::Pl);
+        assert_eq!(
+            (pl.no_qr)(error.message_in(Locale::Pl)),
+            "Brak kodu QR: link płatności jest za długi na kod QR. Zamiast tego skopiuj adres i \
+             kwotę."
+        );
+    }
+}

@@ -1,7 +1,7 @@
 //! LiveChat Billing API charges: typed ids, statuses with an `Unknown` arm,
 //! and the flows from the API documentation as rules.
 
-use super::locale::Locale;
+use super::locale::{pick_polish, polish_quoted, Locale};
 use std::fmt;
 use std::str::FromStr;
 
@@ -21,6 +21,31 @@ pub enum IdError {
     TooLong { len: usize, max: usize },
     #[error("the id contains {found:?}; only letters, digits, '-' and '_' are allowed")]
     InvalidCharacter { found: char },
+}
+
+impl IdError {
+    /// The reason in `locale` (`Display` is the English one), a clause to
+    /// put after a colon.
+    pub fn message_in(&self, locale: Locale) -> String {
+        match (locale, self) {
+            (Locale::En, _) => self.to_string(),
+            (Locale::Pl, Self::Empty) => "identyfikator jest pusty".to_owned(),
+            (Locale::Pl, Self::TooLong { len, max }) => format!(
+                "identyfikator ma {len} {}, a może mieć najwyżej {max}",
+                pick_polish(
+                    u64::try_from(*len).unwrap_or(u64::MAX),
+                    "znak",
+                    "znaki",
+                    "znaków"
+                )
+            ),
+            (Locale::Pl, Self::InvalidCharacter { found }) => format!(
+                "identyfikator zawiera {}; dozwolone są tylko litery, cyfry, \u{201e}-\u{201d} \
+                 i \u{201e}_\u{201d}",
+                polish_quoted(&found.to_string())
+            ),
+        }
+    }
 }
 
 /// Checks an id against the shared rules (also used for Bidali ids).

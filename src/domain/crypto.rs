@@ -1,7 +1,7 @@
 //! Bidali crypto charges: status codes and their ranges, quotes, currency
 //! metadata and payment URIs (BIP21, EIP-681).
 
-use super::locale::Locale;
+use super::locale::{pick_polish, polish_quoted, Locale};
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -455,6 +455,32 @@ pub enum AddressError {
     NotEthereum,
 }
 
+impl AddressError {
+    /// The reason in `locale` (`Display` is the English one), a clause to
+    /// put after a colon or in brackets.
+    pub fn message_in(&self, locale: Locale) -> String {
+        match (locale, self) {
+            (Locale::En, _) => self.to_string(),
+            (Locale::Pl, Self::Empty) => "brak adresu płatności".to_owned(),
+            (Locale::Pl, Self::TooLong) => "adres płatności jest za długi".to_owned(),
+            (Locale::Pl, Self::Whitespace) => {
+                "adres płatności zawiera spacje lub znaki sterujące".to_owned()
+            }
+            (Locale::Pl, Self::UriDelimiter(c)) => format!(
+                "adres płatności zawiera znak {}, który zmieniłby link płatności",
+                polish_quoted(&c.to_string())
+            ),
+            (Locale::Pl, Self::InvalidCharacter(c)) => format!(
+                "adres płatności zawiera znak {}, którego nie używa żaden adres",
+                polish_quoted(&c.to_string())
+            ),
+            (Locale::Pl, Self::NotEthereum) => {
+                "adres płatności nie jest adresem Ethereum (0x i 40 cyfr szesnastkowych)".to_owned()
+            }
+        }
+    }
+}
+
 /// A receiving address. Every supported coin writes addresses in ASCII
 /// letters and digits (base58, bech32, hex), so that is all that is allowed:
 /// a hostile address cannot add parameters to or redirect a payment URI.
@@ -518,6 +544,29 @@ pub enum PaymentUriError {
     TooPrecise { ticker: &'static str, decimals: u32 },
     #[error("the amount is too large")]
     Overflow,
+}
+
+impl PaymentUriError {
+    /// The reason in `locale` (`Display` is the English one), a clause to
+    /// put after a colon.
+    pub fn message_in(&self, locale: Locale) -> String {
+        match (locale, self) {
+            (Locale::En, _) => self.to_string(),
+            (Locale::Pl, Self::UnsupportedCurrency(name)) => {
+                format!("format linku płatności dla {name} nie jest znany")
+            }
+            (Locale::Pl, Self::MissingAddress) => "wycena nie ma jeszcze adresu".to_owned(),
+            (Locale::Pl, Self::Address(error)) => error.message_in(locale),
+            (Locale::Pl, Self::NotPositive) => {
+                "kwota do zapłaty musi być większa od zera".to_owned()
+            }
+            (Locale::Pl, Self::TooPrecise { ticker, decimals }) => format!(
+                "{ticker} pozwala najwyżej na {decimals} {} po przecinku, a kwota ma ich więcej",
+                pick_polish(u64::from(*decimals), "miejsce", "miejsca", "miejsc")
+            ),
+            (Locale::Pl, Self::Overflow) => "kwota jest za duża".to_owned(),
+        }
+    }
 }
 
 /// What a payment URI carries, so the page can say whether the wallet will

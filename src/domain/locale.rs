@@ -129,6 +129,21 @@ pub fn pick_polish<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a
     }
 }
 
+/// `text` in Polish quotation marks („…”), control characters escaped so
+/// nothing invisible reaches the page.
+pub fn polish_quoted(text: &str) -> String {
+    let mut quoted = String::from('\u{201e}');
+    for c in text.chars() {
+        if c.is_control() {
+            quoted.extend(c.escape_default());
+        } else {
+            quoted.push(c);
+        }
+    }
+    quoted.push('\u{201d}');
+    quoted
+}
+
 /// Digits of a whole number grouped the locale's way: `12,345` in English;
 /// in Polish (CLDR's minimum grouping of 2) `1234` stays whole and `12 345`
 /// is grouped with non-breaking spaces.

@@ -16,6 +16,8 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 use url::{form_urlencoded, Url};
 
+use super::locale::{pick_polish, polish_quoted, Locale};
+
 /// LiveChat's accounts server: the authorization endpoint is its root.
 pub const DEFAULT_ACCOUNTS_URL: &str = "https://accounts.livechat.com/";
 
@@ -225,6 +227,25 @@ pub enum StateError {
         "A sign-in answer arrived, but no sign-in was started here (or it expired). Sign in again."
     )]
     NothingPending,
+}
+
+impl StateError {
+    /// The message in `locale` (`Display` is the English one).
+    pub fn message_in(&self, locale: Locale) -> String {
+        match (locale, self) {
+            (Locale::En, _) => self.to_string(),
+            (Locale::Pl, Self::Missing) => {
+                "Odpowiedzi logowania brakuje kontroli bezpieczeństwa. Zaloguj się ponownie."
+                    .to_owned()
+            }
+            (Locale::Pl, Self::Mismatch) => "Odpowiedź logowania nie należy do tej sesji \
+                 przeglądarki. Zaloguj się ponownie."
+                .to_owned(),
+            (Locale::Pl, Self::NothingPending) => "Nadeszła odpowiedź logowania, ale nie \
+                 rozpoczęto tu logowania (albo już wygasło). Zaloguj się ponownie."
+                .to_owned(),
+        }
+    }
 }
 
 /// Checks the `state` a callback carried against the one saved before leaving.
@@ -612,6 +633,54 @@ impl OAuthError {
             ),
         }
     }
+
+    /// [`Self::user_message`] in `locale`.
+    pub fn user_message_in(&self, locale: Locale) -> String {
+        let text = match (locale, &self.code) {
+            (Locale::En, _) => return self.user_message(),
+            (Locale::Pl, OAuthErrorCode::AccessDenied) => {
+                "Dostęp nie został udzielony. Zaloguj się ponownie, aby kontynuować."
+            }
+            (Locale::Pl, OAuthErrorCode::InvalidScope) => {
+                "Ta aplikacja poprosiła o uprawnienia, których Twoje konto LiveChat nie może \
+                 przyznać. Poproś administratora LiveChat o dostęp do rozliczeń, a potem \
+                 zaloguj się ponownie."
+            }
+            (Locale::Pl, OAuthErrorCode::InvalidRequest) => {
+                "LiveChat nie przyjął żądania logowania. Zaloguj się ponownie; jeśli błąd się \
+                 powtarza, sprawdź identyfikator klienta aplikacji i adres przekierowania."
+            }
+            (Locale::Pl, OAuthErrorCode::UnauthorizedClient) => {
+                "Ta aplikacja nie może logować się przez LiveChat w ten sposób. Sprawdź jej \
+                 ustawienia autoryzacji w LiveChat Developer Console."
+            }
+            (Locale::Pl, OAuthErrorCode::InvalidGrant) => {
+                "Logowanie wygasło lub zostało już użyte. Zaloguj się ponownie, aby kontynuować."
+            }
+            (Locale::Pl, OAuthErrorCode::TooManyRedirects) => {
+                "Zbyt wiele prób logowania w krótkim czasie. Odczekaj 30 sekund, a potem \
+                 zaloguj się ponownie."
+            }
+            (Locale::Pl, OAuthErrorCode::Unauthorized) => {
+                "LiveChat nie mógł potwierdzić Twojej tożsamości. Zaloguj się ponownie, aby \
+                 kontynuować."
+            }
+            (Locale::Pl, OAuthErrorCode::ServerError) => {
+                "LiveChat napotkał problem podczas logowania. Spróbuj ponownie za chwilę."
+            }
+            (Locale::Pl, OAuthErrorCode::TemporarilyUnavailable) => {
+                "Logowanie przez LiveChat jest chwilowo niedostępne. Spróbuj ponownie za kilka \
+                 minut."
+            }
+            (Locale::Pl, OAuthErrorCode::Other(code)) => {
+                return format!(
+                    "Logowanie nie powiodło się ({code}). Zaloguj się ponownie; jeśli błąd się \
+                     powtarza, skontaktuj się z pomocą techniczną aplikacji."
+                )
+            }
+        };
+        text.to_owned()
+    }
 }
 
 impl fmt::Display for OAuthError {
@@ -647,6 +716,55 @@ pub enum CallbackError {
     InvalidCode,
     #[error("The sign-in answer carries both a token and a code. Sign in again.")]
     Ambiguous,
+}
+
+impl CallbackError {
+    /// The message in `locale` (`Display` is the English one).
+    pub fn message_in(&self, locale: Locale) -> String {
+        let text = match (locale, self) {
+            (Locale::En, _) => return self.to_string(),
+            (Locale::Pl, Self::InvalidUrl) => {
+                "Nie udało się odczytać adresu strony. Zaloguj się ponownie."
+            }
+            (Locale::Pl, Self::DuplicateParameter(name)) => {
+                return format!(
+                    "Odpowiedź logowania powtarza parametr {} i została odrzucona. Zaloguj się \
+                     ponownie.",
+                    polish_quoted(name)
+                )
+            }
+            (Locale::Pl, Self::MissingAccessToken) => {
+                "Odpowiedź logowania nie zawiera tokenu dostępu. Zaloguj się ponownie."
+            }
+            (Locale::Pl, Self::InvalidAccessToken) => {
+                "Odpowiedź logowania zawiera nieczytelny token dostępu. Zaloguj się ponownie."
+            }
+            (Locale::Pl, Self::UnsupportedTokenType(kind)) => {
+                return format!(
+                    "Odpowiedź logowania używa nieobsługiwanego typu tokenu {}. Zaloguj się \
+                     ponownie.",
+                    polish_quoted(kind)
+                )
+            }
+            (Locale::Pl, Self::InvalidExpiresIn(raw)) => {
+                return format!(
+                    "Odpowiedź logowania podaje nieczytelny czas ważności {}. Zaloguj się \
+                     ponownie.",
+                    polish_quoted(raw)
+                )
+            }
+            (Locale::Pl, Self::MissingCode) => {
+                "Odpowiedź logowania nie zawiera kodu autoryzacji. Zaloguj się ponownie."
+            }
+            (Locale::Pl, Self::InvalidCode) => {
+                "Odpowiedź logowania zawiera nieczytelny kod autoryzacji. Zaloguj się ponownie."
+            }
+            (Locale::Pl, Self::Ambiguous) => {
+                "Odpowiedź logowania zawiera jednocześnie token i kod. Zaloguj się ponownie."
+            }
+        };
+        text.to_owned()
+    }
 }
 
 /// An access token as granted, before "now" turns its lifetime into an expiry.
@@ -1225,6 +1343,21 @@ pub enum PendingSignInError {
     Expired,
 }
 
+impl PendingSignInError {
+    /// The message in `locale` (`Display` is the English one).
+    pub fn message_in(&self, locale: Locale) -> String {
+        match (locale, self) {
+            (Locale::En, _) => self.to_string(),
+            (Locale::Pl, Self::Corrupt) => {
+                "Nie udało się odczytać zapisanego logowania. Zaloguj się ponownie.".to_owned()
+            }
+            (Locale::Pl, Self::Expired) => {
+                "Logowanie trwało zbyt długo i wygasło. Zaloguj się ponownie.".to_owned()
+            }
+        }
+    }
+}
+
 /// Saved (JSON, sessionStorage) before leaving for the accounts server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingSignIn {
@@ -1314,6 +1447,23 @@ pub enum SignInError {
     Pending(#[from] PendingSignInError),
     #[error("The sign-in answer does not match the sign-in that was started. Sign in again.")]
     FlowMismatch,
+}
+
+impl SignInError {
+    /// The message shown to the user, in `locale` (`Display` is the
+    /// English one).
+    pub fn message_in(&self, locale: Locale) -> String {
+        match (locale, self) {
+            (Locale::En, _) => self.to_string(),
+            (_, Self::Provider(error)) => error.user_message_in(locale),
+            (_, Self::Callback(error)) => error.message_in(locale),
+            (_, Self::State(error)) => error.message_in(locale),
+            (_, Self::Pending(error)) => error.message_in(locale),
+            (Locale::Pl, Self::FlowMismatch) => "Odpowiedź logowania nie pasuje do \
+                 rozpoczętego logowania. Zaloguj się ponownie."
+                .to_owned(),
+        }
+    }
 }
 
 /// What the shell should do once the page has loaded.
@@ -1486,6 +1636,22 @@ impl OAuthClient {
 pub enum RedirectGuardError {
     #[error("Too many sign-in attempts. Wait {} s, then try again.", .wait_ms.div_ceil(1000))]
     TooManyAttempts { wait_ms: u64 },
+}
+
+impl RedirectGuardError {
+    /// The message in `locale` (`Display` is the English one).
+    pub fn message_in(&self, locale: Locale) -> String {
+        match (locale, self) {
+            (Locale::En, _) => self.to_string(),
+            (Locale::Pl, Self::TooManyAttempts { wait_ms }) => {
+                let secs = wait_ms.div_ceil(1000);
+                format!(
+                    "Zbyt wiele prób logowania. Odczekaj {secs} {}, a potem spróbuj ponownie.",
+                    pick_polish(secs, "sekundę", "sekundy", "sekund")
+                )
+            }
+        }
+    }
 }
 
 /// Remembers recent sign-in redirects (persist [`timestamps`](Self::timestamps)

@@ -394,7 +394,22 @@ impl PlanFieldError {
             let problem = self.to_string();
             return format!("{label} {}.", problem.trim().trim_end_matches('.'));
         }
-        let problem = match self {
+        format!("{label}: {}", self.polish_problem())
+    }
+
+    /// The problem alone in `locale`, without a full stop, to follow the
+    /// thing it is about ("The plan code is required."; "Kod planu: pole
+    /// jest wymagane."). English is the `Display` text.
+    pub fn problem_in(&self, locale: Locale) -> String {
+        match locale {
+            Locale::En => self.to_string(),
+            Locale::Pl => self.polish_problem().trim_end_matches('.').to_owned(),
+        }
+    }
+
+    /// The Polish problem, ending with a full stop.
+    fn polish_problem(&self) -> String {
+        match self {
             Self::Required => "pole jest wymagane.".to_owned(),
             Self::TooLong { max } => format!(
                 "najwyżej {max} {}.",
@@ -415,12 +430,11 @@ impl PlanFieldError {
             Self::Negative => "wartość nie może być ujemna.".to_owned(),
             Self::AboveMaximum { max } => format!(
                 "wartość nie może przekraczać {}.",
-                max.display_locale("USD", locale)
+                max.display_locale("USD", Locale::Pl)
             ),
-            Self::Money(error) => error.message(locale),
+            Self::Money(error) => error.message(Locale::Pl),
             Self::Immutable => "nie można zmienić po utworzeniu planu.".to_owned(),
-        };
-        format!("{label}: {problem}")
+        }
     }
 }
 

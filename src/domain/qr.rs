@@ -4,12 +4,25 @@
 use qrcode::{Color, EcLevel, QrCode};
 use thiserror::Error;
 
+use super::locale::Locale;
+
 /// Modules of light margin on every side (the standard asks for four).
 pub const QUIET_ZONE: usize = 4;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error("the payment link is too long for a QR code")]
 pub struct QrError;
+
+impl QrError {
+    /// The reason in `locale` (`Display` is the English one), a clause to
+    /// put after a colon.
+    pub fn message_in(&self, locale: Locale) -> &'static str {
+        match locale {
+            Locale::En => "the payment link is too long for a QR code",
+            Locale::Pl => "link płatności jest za długi na kod QR",
+        }
+    }
+}
 
 /// What an `<svg viewBox="0 0 size size">` needs to draw the code.
 #[derive(Debug, Clone, PartialEq, Eq)]

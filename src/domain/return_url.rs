@@ -8,6 +8,7 @@ use thiserror::Error;
 use url::{Host, Url};
 
 use super::charge::{validate_id, ChargeKind, DirectChargeId, IdError, RecurrentChargeId};
+use super::locale::{polish_quoted, Locale};
 
 /// Longer inputs are refused before any parsing.
 pub const MAX_URL_LEN: usize = 4096;
@@ -69,6 +70,35 @@ pub enum ChargeReturnError {
     InvalidId(IdError),
     #[error("the charge type {0:?} is not known")]
     UnknownType(String),
+}
+
+impl ChargeReturnError {
+    /// The reason in `locale` (`Display` is the English one), a clause to
+    /// put after a colon.
+    pub fn message_in(&self, locale: Locale) -> String {
+        match (locale, self) {
+            (Locale::En, _) => self.to_string(),
+            (Locale::Pl, Self::TooLong) => "adres powrotu jest za długi".to_owned(),
+            (Locale::Pl, Self::MissingId) => {
+                "adres powrotu nie wskazuje, której płatności dotyczy".to_owned()
+            }
+            (Locale::Pl, Self::DuplicateParam(name)) => format!(
+                "parametr {} występuje w adresie powrotu więcej niż raz",
+                polish_quoted(name)
+            ),
+            (Locale::Pl, Self::Markup(name)) => format!(
+                "adres powrotu zawiera znaczniki w parametrze {}",
+                polish_quoted(name)
+            ),
+            (Locale::Pl, Self::InvalidId(error)) => format!(
+                "identyfikator płatności w adresie powrotu jest nieprawidłowy: {}",
+                error.message_in(locale)
+            ),
+            (Locale::Pl, Self::UnknownType(raw)) => {
+                format!("typ płatności {} jest nieznany", polish_quoted(raw))
+            }
+        }
+    }
 }
 
 /// Reads `?id=..&type=..` from a query string (with or without `?`), a path
@@ -257,6 +287,69 @@ pub enum UnsafeUrlError {
     UnexpectedPort,
     #[error("the payment page origin {0:?} is not on the allow-list")]
     NotAllowed(String),
+}
+
+impl UnsafeUrlError {
+    /// The reason in `locale` (`Display` is the English one), a clause to
+    /// put after a colon.
+    pub fn message_in(&self, locale: Locale) -> String {
+        let text = match (locale, self) {
+            (Locale::En, _) => return self.to_string(),
+            (Locale::Pl, Self::Empty) => "adres strony płatności jest pusty",
+            (Locale::Pl, Self::TooLong) => "adres strony płatności jest za długi",
+            (Locale::Pl, Self::ControlOrWhitespace) => {
+                "adres strony płatności zawiera spacje lub znaki sterujące"
+            }
+            (Locale::Pl, Self::NonAscii) => "adres strony płatności zawiera znaki spoza ASCII",
+            (Locale::Pl, Self::Backslash) => "adres strony płatności zawiera ukośnik wsteczny",
+            (Locale::Pl, Self::ProtocolRelative) => {
+                "adres strony płatności nie ma schematu (zaczyna się od //)"
+            }
+            (Locale::Pl, Self::NotAbsolute) => {
+                "adres strony płatności nie jest pełnym adresem https"
+            }
+            (Locale::Pl, Self::ForbiddenScheme(scheme)) => {
+                return format!(
+                    "adres strony płatności używa schematu {}; dozwolony jest tylko https",
+                    polish_quoted(scheme)
+                )
+            }
+            (Locale::Pl, Self::MissingSlashes) => {
+                "adres strony płatności musi zaczynać się od https://"
+            }
+            (Locale::Pl, Self::MissingHost) => "adres strony płatności nie ma nazwy hosta",
+            (Locale::Pl, Self::Userinfo) => {
+                "adres strony płatności zawiera nazwę użytkownika lub hasło"
+            }
+            (Locale::Pl, Self::EncodedHost) => {
+                "nazwa hosta strony płatności jest zakodowana procentowo"
+            }
+            (Locale::Pl, Self::EncodedControl) => {
+                "adres strony płatności ukrywa znaki sterujące w kodowaniu procentowym"
+            }
+            (Locale::Pl, Self::Malformed) => "nie udało się odczytać adresu strony płatności",
+            (Locale::Pl, Self::NotHttps) => "adres strony płatności nie używa https",
+            (Locale::Pl, Self::Punycode) => {
+                "nazwa hosta strony płatności używa punycode i nie ma jej na liście dozwolonych"
+            }
+            (Locale::Pl, Self::LookalikeHost(host)) => {
+                return format!(
+                    "host strony płatności {} tylko przypomina dozwolony",
+                    polish_quoted(host)
+                )
+            }
+            (Locale::Pl, Self::UnexpectedPort) => {
+                "strona płatności używa portu spoza listy dozwolonych"
+            }
+            (Locale::Pl, Self::NotAllowed(origin)) => {
+                return format!(
+                    "adres {} strony płatności nie jest na liście dozwolonych",
+                    polish_quoted(origin)
+                )
+            }
+        };
+        text.to_owned()
+    }
 }
 
 /// Accepts `raw` only as an absolute `https:` URL whose exact origin is in

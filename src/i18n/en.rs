@@ -25,6 +25,9 @@ pub static MESSAGES: Messages = Messages {
     plan_account_hint: "Your merchant account number, like 1001. Cannot change later.",
     cycle_unknown: |code| format!("Cycle \u{201c}{code}\u{201d}"),
     plan_code_invalid: |problem| format!("The plan code {problem}."),
+    plan_name_unsaveable: |problem| {
+        format!("The plan's name {problem}, so it cannot be saved as it is: correct it in the form below.")
+    },
     code_unknown: |code| format!("Code \u{201c}{code}\u{201d} (not known to this page, kept as it is)"),
     plan_amount_hint: |currency| format!("Charged every cycle, in {currency}, like 19.99."),
     plan_tax_hint: |currency| format!("Optional, in {currency}, like 1.99; leave empty for no tax."),
@@ -291,6 +294,9 @@ pub static MESSAGES: Messages = Messages {
     host_waiting: "Finish the payment in LiveChat's payment window.",
     host_declined: "The payment was declined in LiveChat; nothing was charged.",
     host_failed: |error| format!("LiveChat could not take the payment: {error}."),
+    unsafe_confirmation: |reason| {
+        format!("The charge was created, but its confirmation page was not opened because {reason}. Nothing has been paid. Please tell the app's owner.")
+    },
 
     sign_in_expired: "Your sign-in has expired",
     sign_in_with_livechat: "Sign in with LiveChat",
@@ -310,6 +316,8 @@ pub static MESSAGES: Messages = Messages {
     sign_in_again: "Sign in again",
     go_back: "Go back",
     no_secure_random: "This browser offers no secure random numbers, so sign-in cannot start safely.",
+    site_data_blocked: "This browser does not let the page remember the sign-in (site data is blocked). Allow site data for this page, then try again.",
+    sign_in_window_blocked: "The sign-in window was blocked. Allow pop-ups for this page, then try again.",
     missing_scope_title: "Your sign-in lacks a permission",
     missing_scope_needs: "This page needs the ",
     missing_scope_to: " permission to ",

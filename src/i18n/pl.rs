@@ -27,6 +27,9 @@ pub static MESSAGES: Messages = Messages {
     plan_account_hint: "Numer Twojego konta sprzedawcy, np. 1001. Nie można go później zmienić.",
     cycle_unknown: |code| format!("Cykl \u{201e}{code}\u{201d}"),
     plan_code_invalid: |problem| format!("Kod planu: {problem}."),
+    plan_name_unsaveable: |problem| {
+        format!("Nie można zapisać planu z obecną nazwą ({problem}): popraw ją w formularzu poniżej.")
+    },
     code_unknown: |code| format!("Kod \u{201e}{code}\u{201d} (nieznany tej stronie, pozostawiony bez zmian)"),
     plan_amount_hint: |currency| format!("Pobierana w każdym cyklu, w {currency}, np. 19,99."),
     plan_tax_hint: |currency| format!("Opcjonalnie, w {currency}, np. 1,99; zostaw puste, jeśli bez podatku."),
@@ -327,6 +330,9 @@ pub static MESSAGES: Messages = Messages {
     host_waiting: "Dokończ płatność w oknie płatności LiveChat.",
     host_declined: "Płatność została odrzucona w LiveChat; nic nie pobrano.",
     host_failed: |error| format!("LiveChat nie mógł przyjąć płatności: {error}."),
+    unsafe_confirmation: |reason| {
+        format!("Płatność została utworzona, ale jej strona potwierdzenia nie została otwarta: {reason}. Nic nie zostało zapłacone. Powiadom właściciela aplikacji.")
+    },
 
     sign_in_expired: "Twoja sesja wygasła",
     sign_in_with_livechat: "Zaloguj się przez LiveChat",
@@ -346,6 +352,8 @@ pub static MESSAGES: Messages = Messages {
     sign_in_again: "Zaloguj się ponownie",
     go_back: "Wróć",
     no_secure_random: "Ta przeglądarka nie zapewnia bezpiecznych liczb losowych, więc logowanie nie może się bezpiecznie rozpocząć.",
+    site_data_blocked: "Ta przeglądarka nie pozwala stronie zapamiętać logowania (dane witryn są zablokowane). Zezwól tej stronie na zapisywanie danych, a potem spróbuj ponownie.",
+    sign_in_window_blocked: "Okno logowania zostało zablokowane. Zezwól tej stronie na wyskakujące okna, a potem spróbuj ponownie.",
     missing_scope_title: "Twojemu logowaniu brakuje uprawnienia",
     missing_scope_needs: "Ta strona wymaga uprawnienia ",
     missing_scope_to: ", aby ",

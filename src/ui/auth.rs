@@ -18,7 +18,7 @@ use crate::domain::oauth::{
     clean_callback_url, AccessToken, AppLocation, Callback, PendingSignIn, RedirectGuard,
     SignInError, SignInNext,
 };
-use crate::i18n::t;
+use crate::i18n::{locale, t};
 use crate::web::storage::{self, Area};
 use crate::web::{dom, popup, random};
 
@@ -135,7 +135,7 @@ pub fn start_sign_in(services: &Services, return_to: AppLocation) -> Result<(), 
     let mut guard: RedirectGuard = storage::get(Area::Local, REDIRECTS_KEY)
         .and_then(|json| serde_json::from_str(&json).ok())
         .unwrap_or_default();
-    guard.record(now).map_err(|e| e.to_string())?;
+    guard.record(now).map_err(|e| e.message_in(locale()))?;
     let random = random::sign_in_randomness().ok_or_else(|| t().no_secure_random.to_owned())?;
     let start = services
         .oauth
@@ -147,11 +147,7 @@ pub fn start_sign_in(services: &Services, return_to: AppLocation) -> Result<(), 
         .ok()
         .is_some_and(|json| storage::set(Area::Session, PendingSignIn::STORAGE_KEY, &json));
     if !saved {
-        return Err(
-            "This browser does not let the page remember the sign-in (site data is \
-                    blocked). Allow site data for this page, then try again."
-                .to_owned(),
-        );
+        return Err(t().site_data_blocked.to_owned());
     }
     if let Ok(json) = serde_json::to_string(&guard) {
         storage::set(Area::Local, REDIRECTS_KEY, &json);
@@ -160,11 +156,7 @@ pub fn start_sign_in(services: &Services, return_to: AppLocation) -> Result<(), 
         // LiveChat's sign-in page refuses to be framed: a popup, opened by
         // this click, which hands its answer back here.
         if popup::open(start.authorize_url.as_str()).is_none() {
-            return Err(
-                "The sign-in window was blocked. Allow pop-ups for this page, then \
-                        try again."
-                    .to_owned(),
-            );
+            return Err(t().sign_in_window_blocked.to_owned());
         }
     } else {
         dom::navigate_to(&start.authorize_url);
@@ -341,7 +333,7 @@ pub fn SignInCallback() -> impl IntoView {
             go(return_to);
         }
         SignInNext::Failed { error, return_to } => state.set(CallbackState::Failed {
-            message: error.to_string(),
+            message: error.message_in(locale()),
             return_to,
         }),
         SignInNext::ExchangeCode { request, return_to } => {
@@ -394,7 +386,7 @@ pub fn SignInCallback() -> impl IntoView {
 fn exchange_failure(error: &ApiError) -> String {
     match error.status() {
         Some(400 | 401) => t().sign_in_rejected.to_owned(),
-        _ => error.user_message_in(crate::i18n::locale()),
+        _ => error.user_message_in(locale()),
     }
 }
 

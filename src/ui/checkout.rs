@@ -18,7 +18,7 @@ use crate::domain::agent_app::HostEvent;
 use crate::domain::charge::{DirectChargeStatus, RecurrentChargeStatus};
 use crate::domain::checkout::{reconcile_lost_create, IntentTerms, PaymentIntent, SeenCharge};
 use crate::domain::money::Cents;
-use crate::i18n::t;
+use crate::i18n::{locale, t};
 use crate::web::{dom, popup};
 
 pub use super::return_page::ChargeReturn;
@@ -384,10 +384,7 @@ fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
         .into_any(),
         BuyProblem::UnsafeConfirmation(reason) => view! {
             <div class="notice notice-error" role="alert" data-testid="buy-unsafe-confirmation">
-                <p>
-                    "The charge was created, but its confirmation page was not opened because "
-                    {reason} ". Nothing has been paid. Please tell the app's owner."
-                </p>
+                <p>{(m.unsafe_confirmation)(&reason)}</p>
             </div>
         }
         .into_any(),
@@ -475,7 +472,7 @@ async fn reconcile(
     match found {
         Ok(Some(url)) => match services.check_confirmation_url(&url) {
             Ok(url) => BuyProblem::Recovered(url.to_string()),
-            Err(unsafe_url) => BuyProblem::UnsafeConfirmation(unsafe_url.to_string()),
+            Err(unsafe_url) => BuyProblem::UnsafeConfirmation(unsafe_url.message_in(locale())),
         },
         Ok(None) => BuyProblem::NotCreated(error),
         Err(_) => BuyProblem::Unknown(error),
@@ -594,7 +591,7 @@ async fn create_and_confirm(
     };
     let url = services
         .check_confirmation_url(&confirmation_url)
-        .map_err(|e| BuyProblem::UnsafeConfirmation(e.to_string()))?;
+        .map_err(|e| BuyProblem::UnsafeConfirmation(e.message_in(locale())))?;
     match confirm {
         Confirm::Here => {
             dom::navigate_to(&url);

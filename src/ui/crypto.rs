@@ -573,7 +573,7 @@ pub fn CryptoCharge() -> impl IntoView {
         let body = match BidaliChargeId::parse(&raw) {
             Err(error) => view! {
                 <div class="notice notice-error" role="alert" data-testid="crypto-invalid-id">
-                    <p>{(t().crypto_link_invalid)(&error.to_string())}</p>
+                    <p>{(t().crypto_link_invalid)(&error.message_in(locale()))}</p>
                     <a href=BASE>{t().crypto_new_payment}</a>
                 </div>
             }
@@ -1075,7 +1075,7 @@ fn PayPanel(page: Page, protocol: Protocol, quote: Quote, remote_logos: bool) ->
         return view! {
             <section class="card notice-error" role="alert" data-testid="pay-bad-address">
                 <h2>{t().do_not_pay_yet}</h2>
-                <p>{(t().unchecked_address)(&name, &problem.to_string())}</p>
+                <p>{(t().unchecked_address)(&name, &problem.message_in(locale()))}</p>
                 <button type="button" class="button-secondary" on:click=move |_| page.quote.set(QuoteState::None)>
                     {t().choose_another_currency}
                 </button>
@@ -1121,7 +1121,7 @@ fn PayPanel(page: Page, protocol: Protocol, quote: Quote, remote_logos: bool) ->
                 }
                 Err(error) => view! {
                     <p class="notice" data-testid="pay-uri-missing">
-                        {(t().no_payment_link)(&error.to_string())}
+                        {(t().no_payment_link)(&error.message_in(locale()))}
                     </p>
                 }
                 .into_any(),
@@ -1155,7 +1155,7 @@ fn WatchNotice(page: Page, restart: Callback<()>) -> impl IntoView {
         .into_any()),
         Watch::GaveUp(reason) => Some(view! {
             <div class="notice" role="status" data-testid="crypto-gave-up">
-                <p>{reason.to_string()}</p>
+                <p>{reason.message_in(locale())}</p>
                 <button type="button" class="button-secondary" data-testid="crypto-check-again" on:click=move |_| {
                     page.watch.set(Watch::Checking);
                     restart.run(());

@@ -235,7 +235,7 @@ pub fn QrCode(
         }
         Err(error) => view! {
             <p class="notice" data-testid="payment-qr-missing">
-                {(t().no_qr)(&error.to_string())}
+                {(t().no_qr)(error.message_in(locale()))}
             </p>
         }
         .into_any(),

@@ -679,7 +679,7 @@ fn confirmation_view(raw: &str) -> impl IntoView {
         Err(error) => view! {
             <div class="notice notice-error" role="alert" data-testid="confirm-refused">
                 <p>
-                    {t().awaiting_buyer_unoffered} {error.to_string()} "."
+                    {t().awaiting_buyer_unoffered} {error.message_in(locale())} "."
                 </p>
             </div>
         }
@@ -844,7 +844,8 @@ pub fn ChargeDetail() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| {
         params.with(|p| {
-            DirectChargeId::parse(p.get("id").unwrap_or_default()).map_err(|e| e.to_string())
+            DirectChargeId::parse(p.get("id").unwrap_or_default())
+                .map_err(|e| e.message_in(locale()))
         })
     });
     view! {
@@ -1077,7 +1078,8 @@ pub fn SubscriptionDetail() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| {
         params.with(|p| {
-            RecurrentChargeId::parse(p.get("id").unwrap_or_default()).map_err(|e| e.to_string())
+            RecurrentChargeId::parse(p.get("id").unwrap_or_default())
+                .map_err(|e| e.message_in(locale()))
         })
     });
     view! {

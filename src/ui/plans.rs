@@ -79,7 +79,7 @@ fn parse_plan_ref(raw: &str) -> Result<PlanRef, String> {
     let code = raw.strip_prefix('*').unwrap_or(raw);
     PlanCode::parse(code)
         .map(PlanRef::Code)
-        .map_err(|e| (t().plan_code_invalid)(&e.to_string()))
+        .map_err(|e| (t().plan_code_invalid)(&e.problem_in(locale())))
 }
 
 /// `/plans/5001` or `/plans/*starter-monthly`.
@@ -1232,9 +1232,8 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
             let name = match PlanName::parse(&plan.name) {
                 Ok(name) => name,
                 Err(error) => {
-                    toggle_problem.set(Some(format!(
-                        "The plan's name {error}, so it cannot be saved as it is: correct it \
-                         in the form below."
+                    toggle_problem.set(Some((t().plan_name_unsaveable)(
+                        &error.problem_in(locale()),
                     )));
                     return;
                 }

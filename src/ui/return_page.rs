@@ -417,7 +417,7 @@ pub fn ChargeReturn() -> impl IntoView {
         Err(error) => view! {
             <section class="card error-card" role="alert" data-testid="return-invalid">
                 <h2>{t().return_invalid_title}</h2>
-                <p>{(t().return_invalid_detail)(&error.to_string())}</p>
+                <p>{(t().return_invalid_detail)(&error.message_in(locale()))}</p>
                 <a href="/charges">{t().see_your_charges}</a>
             </section>
         }
@@ -679,7 +679,7 @@ fn AwaitingBuyer(flow: Flow, restart: Callback<()>) -> impl IntoView {
                     .into_any(),
                     Some(Err(reason)) => view! {
                         <p class="field-error" data-testid="return-confirm-refused">
-                            {(t().confirmation_not_opened)(&reason.to_string())}
+                            {(t().confirmation_not_opened)(&reason.message_in(locale()))}
                         </p>
                     }
                     .into_any(),
