@@ -518,6 +518,28 @@ fn the_developer_panels_counts_take_the_polish_plural() {
 }
 
 #[test]
+fn crypto_form_limits_read_in_each_locale() {
+    let en = Messages::of(Locale::En);
+    assert_eq!(
+        (en.crypto_description_too_long)(500),
+        "This must be at most 500 characters."
+    );
+    let pl = Messages::of(Locale::Pl);
+    assert_eq!(
+        (pl.crypto_description_too_long)(500),
+        "Wpisz najwyżej 500 znaków."
+    );
+    assert_eq!(
+        (pl.crypto_name_too_long)(100),
+        "Wpisz najwyżej 100 znaków bez znaków sterujących."
+    );
+    assert_eq!(
+        (pl.crypto_name_too_long)(2),
+        "Wpisz najwyżej 2 znaki bez znaków sterujących."
+    );
+}
+
+#[test]
 fn item_terms_read_in_each_locale() {
     let sub = ItemKind::Subscription {
         months: 1,

@@ -8,6 +8,7 @@ use billing_widget::config::AppConfig;
 use billing_widget::ui::ConfiguredApp;
 use leptos::prelude::*;
 use leptos_router::components::Router;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 #[path = "support/browser.rs"]
@@ -35,7 +36,11 @@ fn html_lang() -> String {
 /// Mounts the shop with the given configuration; the returned element and
 /// handle unmount it when dropped.
 fn mount_shop(config: AppConfig) -> (web_sys::HtmlElement, Box<dyn std::any::Any>) {
-    go_to("/");
+    mount_at("/", config)
+}
+
+fn mount_at(path: &str, config: AppConfig) -> (web_sys::HtmlElement, Box<dyn std::any::Any>) {
+    go_to(path);
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), move || {
         view! { <Router><ConfiguredApp config/></Router> }
@@ -91,6 +96,36 @@ async fn an_english_configuration_keeps_english_text_and_money() {
     assert_eq!(heading.text_content().as_deref(), Some("Shop"));
     let price = wait_for(&root, "[data-testid=catalog-price]").await;
     assert_eq!(price.text_content().as_deref(), Some("$19.00"));
+    drop(handle);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_polish_crypto_form_explains_a_bad_email_in_polish() {
+    let (root, handle) = mount_at("/crypto", config_with_locale("pl"));
+    let form = wait_for(&root, "[data-testid=crypto-form]").await;
+    let email: web_sys::HtmlInputElement = form
+        .query_selector("[data-testid=crypto-email]")
+        .ok()
+        .flatten()
+        .expect("the email field")
+        .unchecked_into();
+    email.set_value("nie-email");
+    email
+        .dispatch_event(&web_sys::Event::new("input").expect("an input event"))
+        .expect("dispatch");
+    let submit: web_sys::HtmlElement = form
+        .query_selector("[data-testid=crypto-submit]")
+        .ok()
+        .flatten()
+        .expect("the submit button")
+        .unchecked_into();
+    submit.click();
+    let error = wait_for(&root, "[data-testid=crypto-email-error]").await;
+    assert_eq!(
+        error.text_content().as_deref(),
+        Some("Wpisz adres e-mail, np. imie@example.com.")
+    );
     drop(handle);
     root.remove();
 }

@@ -29,7 +29,8 @@ pub const DEFAULT_API_URL: &str = "https://api.bidali.com";
 pub const MAX_DESCRIPTION_LEN: usize = 500;
 const MAX_KEY_LEN: usize = 128;
 const MAX_EMAIL_LEN: usize = 254;
-const MAX_PERSON_NAME_LEN: usize = 100;
+/// Longest first or last name of a new customer.
+pub const MAX_PERSON_NAME_LEN: usize = 100;
 
 // ---------------------------------------------------------------------------
 // Request bodies and filters

@@ -71,6 +71,12 @@ pub static MESSAGES: Messages = Messages {
         )
     },
     try_again_in: |secs| format!("Spróbuj ponownie za {secs} s"),
+    crypto_description_too_long: |max| {
+        format!("Wpisz najwyżej {}.", plural(count(max), "znak", "znaki", "znaków"))
+    },
+    crypto_name_too_long: |max| {
+        format!("Wpisz najwyżej {} bez znaków sterujących.", plural(count(max), "znak", "znaki", "znaków"))
+    },
     dev_bulk: |n| {
         format!(
             "Pokaż {}",
@@ -204,6 +210,18 @@ pub static MESSAGES: Messages = Messages {
     receipt_for: "Za",
     completed: "Zakończono",
     transactions: "Transakcje",
+    receipt_payment: "Płatność",
+    receipt_price: "Cena",
+    receipt_paid: "Zapłacono",
+    new_payment: "Nowa płatność",
+    loading_payment: "Wczytywanie płatności…",
+    unknown_status_hint: "Ta strona nie zna tego statusu, więc nie uznaje płatności za opłaconą. Sprawdza dalej.",
+    open_in_wallet: "Otwórz w portfelu",
+    wallet_amount_note: "Portfel nie wpisze kwoty z tego kodu: wpisz ją samodzielnie.",
+    this_payment: "ta płatność",
+    crypto_email_invalid: "Wpisz adres e-mail, np. imie@example.com.",
+    crypto_currency_invalid: "Wpisz trzyliterowy kod waluty, np. USD.",
+    plans_pages_label: "Strony planów",
     choose_to_pay: "Wybierz walutę płatności; jej adres i dokładna kwota pojawią się potem.",
     pay: "Zapłać",
     quote_expired: "Wycena wygasła",

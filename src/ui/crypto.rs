@@ -26,7 +26,10 @@ use super::embedding::{customer_prefill, Host, ToastKind};
 use super::lists::{StatusBadge, Tone as BadgeTone};
 use super::return_page::poll_outcome_of_error;
 use super::services::{AppTransport, Services};
-use crate::api::bidali::{BidaliCharge, BidaliClient, CustomerRef, NewBidaliCharge, NewCustomer};
+use crate::api::bidali::{
+    BidaliCharge, BidaliClient, CustomerRef, NewBidaliCharge, NewCustomer, MAX_DESCRIPTION_LEN,
+    MAX_PERSON_NAME_LEN,
+};
 use crate::api::ApiError;
 use crate::config::{AppConfig, ItemKind};
 use crate::domain::charge::validate_id;
@@ -216,7 +219,7 @@ impl StartForm {
                     .map(|(name, _)| *name)
                     .find(|name| *name == field)
                     .unwrap_or("amount");
-                (field, format!("This {message}."))
+                (field, refusal(field, &message))
             }
             other => ("amount", other.user_message_in(locale())),
         })?;
@@ -589,7 +592,7 @@ pub fn CryptoCharge() -> impl IntoView {
         view! {
             <div data-testid="page-crypto-charge">
                 <PageHeader title=t().crypto_title lead=t().crypto_charge_lead/>
-                <p class="back-link"><a href=BASE>"← New payment"</a></p>
+                <p class="back-link"><a href=BASE>"← "{t().new_payment}</a></p>
                 {body}
             </div>
         }
@@ -846,7 +849,7 @@ fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl 
             .charge
             .with(|c| c.as_ref().map(|c| c.expires_at.unix_millis()))
         else {
-            return view! { <p class="loading" role="status" data-testid="crypto-loading">"Loading the payment…"</p> }.into_any();
+            return view! { <p class="loading" role="status" data-testid="crypto-loading">{t().loading_payment}</p> }.into_any();
         };
         view! {
             <ChargeSummary page expires_at_ms/>
@@ -909,7 +912,7 @@ fn ChargeSummary(page: Page, expires_at_ms: i64) -> impl IntoView {
         })
     };
     view! {
-        <section class="card crypto-summary" data-testid="crypto-summary" aria-label="Payment">
+        <section class="card crypto-summary" data-testid="crypto-summary" aria-label=t().receipt_payment>
             <div class="crypto-summary-head">
                 <p class="crypto-what" data-testid="crypto-description">
                     {move || charge().and_then(|c| c.description).unwrap_or_else(|| t().crypto_payment.to_owned())}
@@ -966,7 +969,7 @@ fn VerdictPanel(page: Page, requote: Callback<()>) -> impl IntoView {
                     _ => None,
                 }}
                 {(verdict.tone == Tone::Unknown).then(|| view! {
-                    <p class="hint">"This page does not know this status, so it does not count it as paid. It keeps checking."</p>
+                    <p class="hint">{t().unknown_status_hint}</p>
                 })}
             </section>
         })
@@ -1107,13 +1110,13 @@ fn PayPanel(page: Page, protocol: Protocol, quote: Quote, remote_logos: bool) ->
             {move || match uri.get() {
                 Ok(link) => {
                     let note = (link.kind == PaymentUriKind::AddressOnly).then(|| view! {
-                        <p class="hint" data-testid="pay-uri-note">"Your wallet will not fill in the amount from this code: type it in yourself."</p>
+                        <p class="hint" data-testid="pay-uri-note">{t().wallet_amount_note}</p>
                     });
                     let label = (t().qr_label)(name_for_label(&link.uri));
                     view! {
                         <div class="pay-qr">
                             <QrCode text=link.uri.clone() label/>
-                            <a class="button-secondary" href=link.uri.clone() data-testid="pay-wallet-link">"Open in your wallet"</a>
+                            <a class="button-secondary" href=link.uri.clone() data-testid="pay-wallet-link">{t().open_in_wallet}</a>
                             {note}
                         </div>
                     }
@@ -1136,10 +1139,25 @@ fn PayPanel(page: Page, protocol: Protocol, quote: Quote, remote_logos: bool) ->
     .into_any()
 }
 
+/// The form's words for a field the charge's own check refused.
+fn refusal(field: &str, message: &str) -> String {
+    match field {
+        "customer.email" => t().crypto_email_invalid.to_owned(),
+        "currency" => t().crypto_currency_invalid.to_owned(),
+        "description" => (t().crypto_description_too_long)(MAX_DESCRIPTION_LEN),
+        "customer.firstName" | "customer.lastName" => {
+            (t().crypto_name_too_long)(MAX_PERSON_NAME_LEN)
+        }
+        // The amount was parsed, and its problems worded, before this
+        // check; the check's own English words are the last resort.
+        _ => format!("This {message}."),
+    }
+}
+
 /// The scheme part of a payment link, for the QR code's label.
 fn name_for_label(uri: &str) -> &str {
     uri.split_once(':')
-        .map_or("this payment", |(scheme, _)| scheme)
+        .map_or(t().this_payment, |(scheme, _)| scheme)
 }
 
 /// Paused or given-up status checks, with the way to go on.
@@ -1210,10 +1228,10 @@ fn Receipt(page: Page) -> impl IntoView {
             <section class="card receipt" data-testid="crypto-receipt" aria-labelledby="receipt-heading">
                 <h2 id="receipt-heading">{t().receipt}</h2>
                 <dl>
-                    <dt>"Payment"</dt><dd><code data-testid="receipt-id">{charge.id.to_string()}</code></dd>
+                    <dt>{t().receipt_payment}</dt><dd><code data-testid="receipt-id">{charge.id.to_string()}</code></dd>
                     <dt>{t().receipt_for}</dt><dd>{charge.description.clone().unwrap_or_else(|| t().crypto_payment.to_owned())}</dd>
-                    <dt>"Price"</dt><dd data-testid="receipt-fiat">{format!("{} {}", charge.amount, charge.currency)}</dd>
-                    <dt>"Paid"</dt><dd data-testid="receipt-paid">{paid}</dd>
+                    <dt>{t().receipt_price}</dt><dd data-testid="receipt-fiat">{format!("{} {}", charge.amount, charge.currency)}</dd>
+                    <dt>{t().receipt_paid}</dt><dd data-testid="receipt-paid">{paid}</dd>
                     <dt>{t().completed}</dt><dd>{paid_at}</dd>
                     <dt>{t().transactions}</dt>
                     <dd>
@@ -1223,8 +1241,8 @@ fn Receipt(page: Page) -> impl IntoView {
                     </dd>
                 </dl>
                 <p class="actions">
-                    <a class="button-primary" href=BASE data-testid="receipt-new">"New payment"</a>
-                    <a class="button-link" href="/">"Back to the shop"</a>
+                    <a class="button-primary" href=BASE data-testid="receipt-new">{t().new_payment}</a>
+                    <a class="button-link" href="/">{t().back_to_shop}</a>
                 </p>
             </section>
         })

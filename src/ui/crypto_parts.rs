@@ -168,7 +168,7 @@ pub fn QuoteList(
         })
         .collect_view();
     view! {
-        <ul class="quote-list" data-testid="quote-list" aria-label="Choose a currency">
+        <ul class="quote-list" data-testid="quote-list" aria-label=t().choose_currency>
             {rows}
         </ul>
     }

@@ -598,7 +598,7 @@ fn PlansManager(client: Client) -> impl IntoView {
                 }}
             </Transition>
         </section>
-        <nav class="pager" aria-label="Pages of plans">
+        <nav class="pager" aria-label=t().plans_pages_label>
             <button
                 type="button"
                 class="button-secondary"
@@ -1052,7 +1052,7 @@ pub fn PlanDetail() -> impl IntoView {
                     <section class="card error-card" role="alert" data-testid="invalid-id">
                         <h2>{t().not_a_plan_address}</h2>
                         <p>{problem}</p>
-                        <p><a href=BASE data-testid="back-to-list">"Back to the plans"</a></p>
+                        <p><a href=BASE data-testid="back-to-list">{t().back_to_plans}</a></p>
                     </section>
                 }
                 .into_any(),
@@ -1173,7 +1173,7 @@ fn PlanLoaded(client: Client, reference: PlanRef, currency: String) -> impl Into
                         <section class="card error-card" role="alert" data-testid="not-found">
                             <h2>{t().plan_not_found}</h2>
                             <p>{t().no_such_plan}</p>
-                            <p><a href=BASE data-testid="back-to-list">"Back to the plans"</a></p>
+                            <p><a href=BASE data-testid="back-to-list">{t().back_to_plans}</a></p>
                         </section>
                     }
                     .into_any(),
