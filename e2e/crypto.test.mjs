@@ -134,7 +134,7 @@ test("pays in bitcoin to a receipt: quotes with logos, QR, copy buttons, countdo
       const state = await mockState(page);
       assert.equal(state.bidali.charges.length, 1);
       assert.equal(state.bidali.charges[0].amount, "150");
-      assert.equal(await page.getByTestId("crypto-fiat").textContent(), "150 USD");
+      assert.equal(await page.getByTestId("crypto-fiat").textContent(), "$150.00");
     });
 
     await step("every quote shows its logo, amount and rate exactly as sent", async () => {
@@ -216,7 +216,7 @@ test("pays in bitcoin to a receipt: quotes with logos, QR, copy buttons, countdo
       assert.equal(charge.status_code, 300);
       const btc = charge.quotes.find((q) => q.protocol === "bitcoin");
       assert.equal(await page.getByTestId("receipt-paid").textContent(), `${btc.amount} BTC`);
-      assert.equal(await page.getByTestId("receipt-fiat").textContent(), "150 USD");
+      assert.equal(await page.getByTestId("receipt-fiat").textContent(), "$150.00");
       assert.equal(await page.getByTestId("receipt-transactions").locator("li").count(), 1);
       assert.equal(await page.getByTestId("pay-panel").count(), 0, "nothing more to pay");
       const events = await page.getByTestId("crypto-timeline").locator("li").evaluateAll((lis) => lis.map((li) => li.dataset.type));
@@ -328,7 +328,7 @@ test("a quote expires by the server's clock, not the device's, and a new quote p
       await page.getByTestId("crypto-requote").click();
       await page.waitForURL((url) => !url.pathname.endsWith(firstId) && url.search === "?pay=ethereum");
       await page.getByTestId("pay-panel").waitFor();
-      assert.equal(await page.getByTestId("crypto-fiat").textContent(), "42.50 USD");
+      assert.equal(await page.getByTestId("crypto-fiat").textContent(), "$42.50");
       // The device clock is 16 minutes behind the server; the countdown
       // still shows a quarter of an hour, not 31 minutes.
       const clock = await page.getByTestId("countdown-clock").textContent();

@@ -928,7 +928,7 @@ fn ChargeSummary(page: Page, expires_at_ms: i64) -> impl IntoView {
                 })}
             </div>
             <p class="crypto-fiat" data-testid="crypto-fiat">
-                {move || charge().map(|c| format!("{} {}", c.amount, c.currency))}
+                {move || charge().map(|c| fiat_price(&c))}
             </p>
             {move || open().then(|| view! {
                 <Countdown expires_at_ms server_now_ms=Signal::derive(move || page.server_now().max(created_ms))/>
@@ -1139,6 +1139,20 @@ fn PayPanel(page: Page, protocol: Protocol, quote: Quote, remote_logos: bool) ->
     .into_any()
 }
 
+/// A charge's price the way the page writes money (`$19.00`, `19,00 USD`);
+/// an amount finer than cents, which the widget never creates, keeps every
+/// digit.
+fn fiat_price(charge: &BidaliCharge) -> String {
+    match charge.amount.to_cents() {
+        Ok(cents) => cents.display_locale(&charge.currency, locale()),
+        Err(_) => format!(
+            "{} {}",
+            charge.amount.display_locale(locale()),
+            charge.currency
+        ),
+    }
+}
+
 /// The form's words for a field the charge's own check refused.
 fn refusal(field: &str, message: &str) -> String {
     match field {
@@ -1230,7 +1244,7 @@ fn Receipt(page: Page) -> impl IntoView {
                 <dl>
                     <dt>{t().receipt_payment}</dt><dd><code data-testid="receipt-id">{charge.id.to_string()}</code></dd>
                     <dt>{t().receipt_for}</dt><dd>{charge.description.clone().unwrap_or_else(|| t().crypto_payment.to_owned())}</dd>
-                    <dt>{t().receipt_price}</dt><dd data-testid="receipt-fiat">{format!("{} {}", charge.amount, charge.currency)}</dd>
+                    <dt>{t().receipt_price}</dt><dd data-testid="receipt-fiat">{fiat_price(&charge)}</dd>
                     <dt>{t().receipt_paid}</dt><dd data-testid="receipt-paid">{paid}</dd>
                     <dt>{t().completed}</dt><dd>{paid_at}</dd>
                     <dt>{t().transactions}</dt>

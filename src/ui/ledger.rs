@@ -147,7 +147,7 @@ fn LedgerContent() -> impl IntoView {
                         }
                         .into_any(),
                         Err(LoadError::Api(error)) if error.missing_scope().is_some() => {
-                            view! { <p class="hint">"Not available with this sign-in."</p> }
+                            view! { <p class="hint">{t().ledger_not_available}</p> }
                                 .into_any()
                         }
                         Err(LoadError::Api(error)) => view! {
@@ -182,7 +182,7 @@ fn LedgerEntries() -> impl IntoView {
     };
     view! {
         <div class="ledger-entries">
-            <h2 class="list-heading">"Entries"</h2>
+            <h2 class="list-heading">{t().ledger_entries_heading}</h2>
             {paged_list(LEDGER, fetch, ledger_row)}
         </div>
     }

@@ -986,7 +986,7 @@ fn ChargeCard(
                 <dt>{t().charge_id}</dt>
                 <dd><code data-testid="charge-id">{charge.id.to_string()}</code></dd>
             </dl>
-            <h3 class="timeline-heading">"Progress"</h3>
+            <h3 class="timeline-heading">{t().progress}</h3>
             <StatusTimeline steps=Signal::stored(steps) label=t().payment_progress/>
             <div class="actions">
                 <RefreshButton refresh refreshing/>
@@ -1413,7 +1413,7 @@ fn SubscriptionCard(
                 <dt>{t().subscription_id}</dt>
                 <dd><code data-testid="subscription-id">{charge.id.to_string()}</code></dd>
             </dl>
-            <h3 class="timeline-heading">"Progress"</h3>
+            <h3 class="timeline-heading">{t().progress}</h3>
             <StatusTimeline steps=Signal::stored(steps) label=t().subscription_progress/>
             <div class="actions">
                 {cancel_button}

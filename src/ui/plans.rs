@@ -947,7 +947,7 @@ pub fn PlanCreate() -> impl IntoView {
     view! {
         <div data-testid="page-plan-new">
             <PageHeader title=t().new_plan_title lead=t().new_plan_lead/>
-            <p class="back-link"><a href=BASE>"← All plans"</a></p>
+            <p class="back-link"><a href=BASE>{t().all_plans_back}</a></p>
             {body}
         </div>
     }
@@ -1028,7 +1028,7 @@ fn CreateForm(client: Client, currency: String) -> impl IntoView {
                 >
                     {move || if busy.get() { t().creating } else { t().create_plan }}
                 </button>
-                <a class="button-link" href=BASE>"Cancel"</a>
+                <a class="button-link" href=BASE>{t().cancel_form}</a>
             </div>
         </form>
     }
@@ -1068,7 +1068,7 @@ pub fn PlanDetail() -> impl IntoView {
     view! {
         <div data-testid="page-plan-detail">
             <PageHeader title=t().plan_title lead=t().plan_lead/>
-            <p class="back-link"><a href=BASE>"← All plans"</a></p>
+            <p class="back-link"><a href=BASE>{t().all_plans_back}</a></p>
             {body}
         </div>
     }
