@@ -540,6 +540,23 @@ fn crypto_form_limits_read_in_each_locale() {
 }
 
 #[test]
+fn unusable_address_parameters_are_named_in_each_locale() {
+    let en = Messages::of(Locale::En);
+    assert_eq!(
+        (en.note_not_a_page)("two"),
+        "\u{201c}two\u{201d} in the address is not a page number, so page 1 is shown."
+    );
+    let pl = Messages::of(Locale::Pl);
+    assert_eq!(
+        (pl.note_not_a_page)("dwa"),
+        "\u{201e}dwa\u{201d} w adresie nie jest numerem strony, więc pokazano stronę 1."
+    );
+    assert!((pl.note_not_a_status)("zapłacone")
+        .starts_with("\u{201e}zapłacone\u{201d} w adresie nie jest statusem"));
+    assert!((pl.note_not_an_account)("abc").ends_with("więc pokazano wszystkie konta."));
+}
+
+#[test]
 fn item_terms_read_in_each_locale() {
     let sub = ItemKind::Subscription {
         months: 1,

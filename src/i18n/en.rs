@@ -58,6 +58,18 @@ pub static MESSAGES: Messages = Messages {
     try_again_in: |secs| format!("Try again in {secs} s"),
     crypto_description_too_long: |max| format!("This must be at most {max} characters."),
     crypto_name_too_long: |max| format!("This must be at most {max} plain characters."),
+    note_not_a_page: |raw| {
+        format!("\u{201c}{raw}\u{201d} in the address is not a page number, so page 1 is shown.")
+    },
+    note_not_a_status: |raw| {
+        format!(
+            "\u{201c}{raw}\u{201d} in the address is not a status this list can filter by, so \
+             every status is shown."
+        )
+    },
+    note_not_an_account: |raw| {
+        format!("\u{201c}{raw}\u{201d} in the address is not an account ID, so every account is shown.")
+    },
     dev_bulk_listed: |n| format!("Listing {n} generated charges and ledger lines."),
     test_badge: "Test",
     unnamed_customer: "Unnamed customer",

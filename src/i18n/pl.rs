@@ -77,6 +77,18 @@ pub static MESSAGES: Messages = Messages {
     crypto_name_too_long: |max| {
         format!("Wpisz najwyżej {} bez znaków sterujących.", plural(count(max), "znak", "znaki", "znaków"))
     },
+    note_not_a_page: |raw| {
+        format!("\u{201e}{raw}\u{201d} w adresie nie jest numerem strony, więc pokazano stronę 1.")
+    },
+    note_not_a_status: |raw| {
+        format!(
+            "\u{201e}{raw}\u{201d} w adresie nie jest statusem, według którego można filtrować tę \
+             listę, więc pokazano wszystkie statusy."
+        )
+    },
+    note_not_an_account: |raw| {
+        format!("\u{201e}{raw}\u{201d} w adresie nie jest identyfikatorem konta, więc pokazano wszystkie konta.")
+    },
     dev_bulk: |n| {
         format!(
             "Pokaż {}",

@@ -148,3 +148,51 @@ pub fn date(timestamp: &Timestamp) -> String {
 pub fn date_or_dash(timestamp: Option<&Timestamp>) -> String {
     timestamp.map(date).unwrap_or_else(|| "—".to_owned())
 }
+
+/// Text from a server or the address bar as a page shows it: printable
+/// characters only, clipped to 40.
+pub fn shown_raw(raw: &str) -> String {
+    const MAX: usize = 40;
+    let mut shown: String = raw.chars().filter(|c| !c.is_control()).take(MAX).collect();
+    if raw.chars().count() > MAX {
+        shown.push('…');
+    }
+    shown
+}
+
+/// Previous, the page number and Next under a paged list. `go_to` gets the
+/// page to show; Previous is off on page 1 and Next while `has_next` is
+/// false (the last page, or a page still loading).
+#[component]
+pub fn Pager(
+    label: &'static str,
+    page: Signal<u32>,
+    has_next: Signal<bool>,
+    go_to: Callback<u32>,
+) -> impl IntoView {
+    view! {
+        <nav class="pager" aria-label=label>
+            <button
+                type="button"
+                class="button-secondary"
+                data-testid="page-prev"
+                disabled=move || page.get() <= 1
+                on:click=move |_| go_to.run(page.get_untracked().saturating_sub(1).max(1))
+            >
+                {t().previous}
+            </button>
+            <span class="page-number" data-testid="page-number">
+                {move || (t().page_n)(page.get())}
+            </span>
+            <button
+                type="button"
+                class="button-secondary"
+                data-testid="page-next"
+                disabled=move || !has_next.get()
+                on:click=move |_| go_to.run(page.get_untracked().saturating_add(1))
+            >
+                {t().next}
+            </button>
+        </nav>
+    }
+}

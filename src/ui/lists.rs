@@ -12,7 +12,9 @@ use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 
 use super::auth::{here, start_sign_in, Auth, SignInPrompt, SignInStatus};
-use super::common::{date, date_or_dash, money, EmptyState, ErrorNotice, PageHeader};
+use super::common::{
+    date, date_or_dash, money, shown_raw, EmptyState, ErrorNotice, PageHeader, Pager,
+};
 use super::services::Services;
 use super::shell::Loading;
 use super::timeline::StatusTimeline;
@@ -116,16 +118,6 @@ fn recurrent_tone(status: &RecurrentChargeStatus) -> Tone {
         S::Cancelled => Tone::Ended,
         S::Unknown(_) => Tone::Unknown,
     }
-}
-
-/// A server's unknown status as shown: printable characters only, clipped.
-fn shown_raw(raw: &str) -> String {
-    const MAX: usize = 40;
-    let mut shown: String = raw.chars().filter(|c| !c.is_control()).take(MAX).collect();
-    if raw.chars().count() > MAX {
-        shown.push('…');
-    }
-    shown
 }
 
 fn direct_status_text(status: &DirectChargeStatus) -> String {
@@ -255,10 +247,7 @@ fn read_list_query(params: &ParamsMap, filters: &[&str]) -> (ListQuery, Vec<Stri
         Some(raw) => match raw.parse::<u32>() {
             Ok(page) if page >= 1 => page,
             _ => {
-                notes.push(format!(
-                    "\u{201c}{}\u{201d} in the address is not a page number, so page 1 is shown.",
-                    shown_raw(raw)
-                ));
+                notes.push((t().note_not_a_page)(&shown_raw(raw)));
                 1
             }
         },
@@ -267,11 +256,7 @@ fn read_list_query(params: &ParamsMap, filters: &[&str]) -> (ListQuery, Vec<Stri
         None | Some("") => None,
         Some(raw) if filters.contains(&raw) => Some(raw.to_owned()),
         Some(raw) => {
-            notes.push(format!(
-                "\u{201c}{}\u{201d} in the address is not a status this list can filter by, so \
-                 every status is shown.",
-                shown_raw(raw)
-            ));
+            notes.push((t().note_not_a_status)(&shown_raw(raw)));
             None
         }
     };
@@ -505,11 +490,6 @@ where
             .map(|f| (*f).to_owned());
         go(ListQuery { page: 1, status });
     };
-    let previous = {
-        let go_page = go_page.clone();
-        move |_| go_page(page().saturating_sub(1).max(1))
-    };
-    let next = move |_| go_page(page().saturating_add(1));
 
     let announce = move || {
         if !settled() {
@@ -583,29 +563,12 @@ where
                 }}
             </Transition>
         </section>
-        <nav class="pager" aria-label=spec.text().pages_label>
-            <button
-                type="button"
-                class="button-secondary"
-                data-testid="page-prev"
-                disabled=move || page() <= 1
-                on:click=previous
-            >
-                {t().previous}
-            </button>
-            <span class="page-number" data-testid="page-number">
-                {move || (t().page_n)(page())}
-            </span>
-            <button
-                type="button"
-                class="button-secondary"
-                data-testid="page-next"
-                disabled=move || !has_next()
-                on:click=next
-            >
-                {t().next}
-            </button>
-        </nav>
+        <Pager
+            label=spec.text().pages_label
+            page=Signal::derive(page)
+            has_next=Signal::derive(has_next)
+            go_to=Callback::new(go_page)
+        />
     }
 }
 

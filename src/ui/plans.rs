@@ -12,7 +12,7 @@ use leptos_router::NavigateOptions;
 use url::form_urlencoded;
 use wasm_bindgen::JsCast;
 
-use super::common::{money, EmptyState, ErrorNotice, PageHeader};
+use super::common::{money, shown_raw, EmptyState, ErrorNotice, PageHeader, Pager};
 use super::services::{AppTransport, Services};
 use super::shell::Loading;
 use crate::api::plans::{PlanQuery, PlansClient};
@@ -32,16 +32,6 @@ type Client = PlansClient<AppTransport>;
 // ---------------------------------------------------------------------------
 // Small decisions, kept apart from the views
 // ---------------------------------------------------------------------------
-
-/// Server text as shown: printable characters only, clipped.
-fn shown_raw(raw: &str) -> String {
-    const MAX: usize = 40;
-    let mut shown: String = raw.chars().filter(|c| !c.is_control()).take(MAX).collect();
-    if raw.chars().count() > MAX {
-        shown.push('…');
-    }
-    shown
-}
 
 /// "Monthly (M)"; a code this page does not know is shown as it is.
 fn cycle_text(cycle: &BillingCycle) -> String {
@@ -144,10 +134,7 @@ fn read_query(params: &ParamsMap) -> (PlansQuery, Vec<String>) {
         Some(raw) => match raw.parse::<u32>() {
             Ok(page) if (1..=1_000_000).contains(&page) => page,
             _ => {
-                notes.push(format!(
-                    "\u{201c}{}\u{201d} in the address is not a page number, so page 1 is shown.",
-                    shown_raw(raw)
-                ));
+                notes.push((t().note_not_a_page)(&shown_raw(raw)));
                 1
             }
         },
@@ -156,11 +143,9 @@ fn read_query(params: &ParamsMap) -> (PlansQuery, Vec<String>) {
     let account = match parse_account_filter(params.get_str("accountId").unwrap_or_default()) {
         Ok(account) => account,
         Err(_) => {
-            notes.push(format!(
-                "\u{201c}{}\u{201d} in the address is not an account ID, so every account is \
-                 shown.",
-                shown_raw(params.get_str("accountId").unwrap_or_default())
-            ));
+            notes.push((t().note_not_an_account)(&shown_raw(
+                params.get_str("accountId").unwrap_or_default(),
+            )));
             None
         }
     };
@@ -375,11 +360,6 @@ fn PlansManager(client: Client) -> impl IntoView {
             }
         }
     };
-    let previous = {
-        let go_page = go_page.clone();
-        move |_| go_page(page().saturating_sub(1).max(1))
-    };
-    let next = move |_| go_page(page().saturating_add(1));
 
     // The filter boxes follow the address (back and forward too).
     let name_input = RwSignal::new(String::new());
@@ -598,29 +578,12 @@ fn PlansManager(client: Client) -> impl IntoView {
                 }}
             </Transition>
         </section>
-        <nav class="pager" aria-label=t().plans_pages_label>
-            <button
-                type="button"
-                class="button-secondary"
-                data-testid="page-prev"
-                disabled=move || page() <= 1
-                on:click=previous
-            >
-                {t().previous}
-            </button>
-            <span class="page-number" data-testid="page-number">
-                {move || (t().page_n)(page())}
-            </span>
-            <button
-                type="button"
-                class="button-secondary"
-                data-testid="page-next"
-                disabled=move || !has_next()
-                on:click=next
-            >
-                {t().next}
-            </button>
-        </nav>
+        <Pager
+            label=t().plans_pages_label
+            page=Signal::derive(page)
+            has_next=Signal::derive(has_next)
+            go_to=Callback::new(go_page)
+        />
     }
 }
 
