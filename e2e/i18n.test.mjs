@@ -107,6 +107,7 @@ describe("languages", () => {
     await step("a crypto payment shows its price, wallet link and headings in Polish", async () => {
       await page.getByRole("link", { name: "Kryptowaluty", exact: true }).click();
       await page.getByTestId("crypto-form").waitFor();
+      assert.equal(await page.getByTestId("crypto-amount").inputValue(), "19,00");
       await page.getByTestId("crypto-email").fill("ana.buyer@example.com");
       await page.getByTestId("crypto-submit").click();
       await page.waitForURL(/\/crypto\/[^/?]+$/);

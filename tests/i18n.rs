@@ -7,7 +7,7 @@ use billing_widget::domain::calendar::{
     format_date, format_date_prefix, format_date_time, format_time, month_abbreviation,
 };
 use billing_widget::domain::money::{
-    parse_cents_in, parse_fiat_amount_in, Cents, ExactAmount, MoneyInputError,
+    parse_cents_in, parse_fiat_amount_in, Cents, ExactAmount, MoneyInputError, DEFAULT_MAX_CENTS,
 };
 use billing_widget::i18n::{
     choose_locale, format_count, polish_plural, query_lang, Locale, LocaleSetting, Messages,
@@ -557,6 +557,23 @@ fn unusable_address_parameters_are_named_in_each_locale() {
 }
 
 #[test]
+fn amounts_are_prefilled_for_editing_the_way_the_locale_writes_them() {
+    let amount = Cents::new(123_450);
+    assert_eq!(amount.to_input_string(Locale::En), "1234.50");
+    assert_eq!(amount.to_input_string(Locale::Pl), "1234,50");
+    assert_eq!(Cents::new(-5).to_input_string(Locale::Pl), "-0,05");
+    // What is prefilled reads back as the same amount.
+    for locale in Locale::ALL {
+        let text = amount.to_input_string(locale);
+        assert_eq!(
+            parse_cents_in(&text, DEFAULT_MAX_CENTS, locale),
+            Ok(amount),
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn item_terms_read_in_each_locale() {
     let sub = ItemKind::Subscription {
         months: 1,
@@ -624,7 +641,7 @@ mod plan_forms {
         assert_eq!(
             PlanFieldError::Money(MoneyInputError::Empty)
                 .sentence_in(PlanField::Amount, Locale::En),
-            "Amount Enter an amount."
+            "Amount: Enter an amount."
         );
         assert_eq!(
             PlanFieldError::Negative.sentence_in(PlanField::TaxAmount, Locale::Pl),

@@ -63,6 +63,17 @@ impl Cents {
         format!("{sign}{}.{:02}", abs / 100, abs % 100)
     }
 
+    /// The amount as a form field shows it for editing: `1234.50` in
+    /// English, `1234,50` in Polish; no grouping and no currency, so the
+    /// field's parser reads it back unchanged.
+    pub fn to_input_string(self, locale: Locale) -> String {
+        let plain = self.to_plain_string();
+        match locale {
+            Locale::En => plain,
+            Locale::Pl => plain.replacen('.', ",", 1),
+        }
+    }
+
     /// Display text in a currency: `$1,234.50`, `-€3.00`, `12.00 CHF`.
     /// Unknown or malformed codes are never echoed back to the page.
     pub fn display_in(self, currency_code: &str) -> String {

@@ -389,12 +389,13 @@ impl PlanFieldError {
     /// "Amount cannot be negative."; Polish names the field first.
     pub fn sentence_in(&self, field: PlanField, locale: Locale) -> String {
         let label = field.label_in(locale);
-        if locale == Locale::En {
-            // Money messages are sentences already: one full stop, not two.
-            let problem = self.to_string();
-            return format!("{label} {}.", problem.trim().trim_end_matches('.'));
+        match (locale, self) {
+            // Money messages are sentences of their own ("Enter an
+            // amount."): they follow the field's name, as in Polish.
+            (Locale::En, Self::Money(error)) => format!("{label}: {error}"),
+            (Locale::En, _) => format!("{label} {self}."),
+            (Locale::Pl, _) => format!("{label}: {}", self.polish_problem()),
         }
-        format!("{label}: {}", self.polish_problem())
     }
 
     /// The problem alone in `locale`, without a full stop, to follow the
@@ -677,14 +678,20 @@ impl PlanForm {
 
     /// Prefills the edit form; amounts shown as `12.50`.
     pub fn from_plan(plan: &Plan) -> Self {
+        Self::from_plan_in(plan, Locale::En)
+    }
+
+    /// Prefills the edit form with amounts written the way `locale` writes
+    /// them (`12,50` in Polish).
+    pub fn from_plan_in(plan: &Plan, locale: Locale) -> Self {
         PlanForm {
             name: plan.name.clone(),
             code: plan.code.clone().unwrap_or_default(),
             account_id: plan.account_id.to_string(),
-            amount: plan.amount.to_plain_string(),
+            amount: plan.amount.to_input_string(locale),
             tax_amount: plan
                 .tax_amount
-                .map(Cents::to_plain_string)
+                .map(|tax| tax.to_input_string(locale))
                 .unwrap_or_default(),
             billing_cycle: plan.billing_cycle_type.code().to_owned(),
             is_active: plan.is_active,

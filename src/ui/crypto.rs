@@ -296,7 +296,7 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
         offer: first.as_ref().map(|o| o.id.clone()).unwrap_or_default(),
         amount: first
             .as_ref()
-            .map(|o| o.total.to_plain_string())
+            .map(|o| o.total.to_input_string(locale()))
             .unwrap_or_default(),
         currency: default_currency,
         description: first.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
@@ -410,7 +410,7 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
                 };
                 view! {
                     <option value=value selected=selected>
-                        {format!("{} ({})", offer.name, offer.total.to_plain_string())}
+                        {format!("{} ({})", offer.name, offer.total.to_input_string(locale()))}
                     </option>
                 }
             })
@@ -422,7 +422,7 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
         form.update(|f| {
             f.offer = chosen;
             if let Some(offer) = offer {
-                f.amount = offer.total.to_plain_string();
+                f.amount = offer.total.to_input_string(locale());
                 f.description = offer.name;
             }
         });

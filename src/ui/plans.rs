@@ -1165,7 +1165,7 @@ struct EditContext {
 
 #[component]
 fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
-    let saved_form = PlanForm::from_plan(&plan);
+    let saved_form = PlanForm::from_plan_in(&plan, locale());
     let form = match ctx.draft.try_update(Option::take).flatten() {
         Some(draft) => PlanForm {
             is_active: plan.is_active,
@@ -1204,7 +1204,7 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
             toggle_problem.set(None);
             // What was typed but not saved stays in the form.
             let typed = state.form.get_untracked();
-            let unsaved = typed != PlanForm::from_plan(&plan);
+            let unsaved = typed != PlanForm::from_plan_in(&plan, locale());
             ctx.draft.set(unsaved.then_some(typed));
             let is_active = !plan.is_active;
             let changes = PlanChanges {
