@@ -1,6 +1,7 @@
 //! Recurring billing plans: the gateway's plan, its create and modify
 //! bodies, and the plan form's validation.
 
+use billing_widget::domain::locale::Locale;
 use billing_widget::domain::money::{Cents, MoneyInputError, DEFAULT_MAX_CENTS};
 use billing_widget::domain::plan::{
     AccountId, BillingCycle, NewPlan, Plan, PlanChanges, PlanCode, PlanDateTime, PlanField,
@@ -394,6 +395,19 @@ fn the_edit_form_prefills_from_the_plan_and_saves_unchanged() {
     assert_eq!(form.tax_amount, "1.52");
     assert_eq!(form.account_id, "2001");
     let changes = form.validate_changes(&plan).unwrap();
+    assert_eq!(plan.with_changes(&changes), plan);
+}
+
+#[test]
+fn a_polish_edit_form_prefills_decimal_commas_and_saves_unchanged() {
+    let plan: Plan = serde_json::from_value(loaded_plan_json()).unwrap();
+    let form = PlanForm::from_plan_in(&plan, Locale::Pl);
+    assert_eq!(form.amount, "19,00");
+    assert_eq!(form.tax_amount, "1,52");
+    let changes = form
+        .with_decimal_dots(Locale::Pl)
+        .validate_changes(&plan)
+        .unwrap();
     assert_eq!(plan.with_changes(&changes), plan);
 }
 
