@@ -191,6 +191,12 @@ fn direct_transition_table_matches_the_three_flows() {
         D::Failed,
         D::Success,
     ];
+    // The domain's list of known statuses is this one, and each reads back
+    // from its wire name.
+    assert_eq!(D::KNOWN, all);
+    for status in &D::KNOWN {
+        assert_eq!(&D::from_wire(status.as_str()), status);
+    }
     for from in &all {
         for to in &all {
             let expected = from == to || allowed.contains(&(from.clone(), to.clone()));
@@ -315,6 +321,26 @@ fn recurrent_transition_table_matches_the_documented_flows() {
     }
     assert!(R::Pending.can_reach(&R::Cancelled));
     assert!(!R::Cancelled.can_reach(&R::Active));
+}
+
+#[test]
+fn the_known_subscription_statuses_are_the_eight_of_the_flows() {
+    assert_eq!(
+        R::KNOWN,
+        [
+            R::Pending,
+            R::Accepted,
+            R::Declined,
+            R::Processed,
+            R::Active,
+            R::Frozen,
+            R::Cancelled,
+            R::PastDue,
+        ]
+    );
+    for status in &R::KNOWN {
+        assert_eq!(&R::from_wire(status.as_str()), status);
+    }
 }
 
 // ---- Ledger ----------------------------------------------------------------

@@ -19,31 +19,23 @@ const IN_FLIGHT: Option<ActivationState> = Some(ActivationState::InFlight { sinc
 const DONE: Option<ActivationState> = Some(ActivationState::Done { at_ms: NOW });
 
 fn all_direct() -> Vec<DirectChargeStatus> {
-    vec![
-        D::Pending,
-        D::Accepted,
-        D::Declined,
-        D::Processed,
-        D::Failed,
-        D::Success,
-        D::Unknown("refunded".to_owned()),
-        D::Unknown("Success".to_owned()),
-    ]
+    D::KNOWN
+        .into_iter()
+        .chain([
+            D::Unknown("refunded".to_owned()),
+            D::Unknown("Success".to_owned()),
+        ])
+        .collect()
 }
 
 fn all_recurrent() -> Vec<RecurrentChargeStatus> {
-    vec![
-        R::Pending,
-        R::Accepted,
-        R::Declined,
-        R::Processed,
-        R::Active,
-        R::Frozen,
-        R::Cancelled,
-        R::PastDue,
-        R::Unknown("paused".to_owned()),
-        R::Unknown("Active".to_owned()),
-    ]
+    R::KNOWN
+        .into_iter()
+        .chain([
+            R::Unknown("paused".to_owned()),
+            R::Unknown("Active".to_owned()),
+        ])
+        .collect()
 }
 
 fn states(steps: &[TimelineStep]) -> Vec<StepState> {

@@ -683,26 +683,14 @@ fn giving_up_on_a_payment_reads_in_polish() {
 fn every_timeline_step_has_a_polish_label() {
     use billing_widget::domain::charge::{DirectChargeStatus as D, RecurrentChargeStatus as R};
     use billing_widget::domain::checkout::{direct_timeline, recurrent_timeline};
-    let direct = [
-        D::Pending,
-        D::Accepted,
-        D::Declined,
-        D::Processed,
-        D::Failed,
-        D::Success,
-        D::Unknown("on_hold".into()),
-    ];
-    let recurrent = [
-        R::Pending,
-        R::Accepted,
-        R::Declined,
-        R::Processed,
-        R::Active,
-        R::Frozen,
-        R::Cancelled,
-        R::PastDue,
-        R::Unknown("on_hold".into()),
-    ];
+    let direct: Vec<D> = D::KNOWN
+        .into_iter()
+        .chain([D::Unknown("on_hold".into())])
+        .collect();
+    let recurrent: Vec<R> = R::KNOWN
+        .into_iter()
+        .chain([R::Unknown("on_hold".into())])
+        .collect();
     let mut steps = Vec::new();
     for activated in [false, true] {
         for status in &direct {

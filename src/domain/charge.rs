@@ -250,6 +250,16 @@ pub enum DirectChargeStatus {
 }
 
 impl DirectChargeStatus {
+    /// Every status this widget knows, in the order of the flows.
+    pub const KNOWN: [Self; 6] = [
+        Self::Pending,
+        Self::Accepted,
+        Self::Declined,
+        Self::Processed,
+        Self::Failed,
+        Self::Success,
+    ];
+
     /// Exact, case-sensitive: `"Success"` is not `success`.
     pub fn from_wire(value: &str) -> Self {
         match value {
@@ -383,6 +393,18 @@ pub enum RecurrentChargeStatus {
 }
 
 impl RecurrentChargeStatus {
+    /// Every status this widget knows, in the order of the flows.
+    pub const KNOWN: [Self; 8] = [
+        Self::Pending,
+        Self::Accepted,
+        Self::Declined,
+        Self::Processed,
+        Self::Active,
+        Self::Frozen,
+        Self::Cancelled,
+        Self::PastDue,
+    ];
+
     pub fn from_wire(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,

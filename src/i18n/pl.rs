@@ -8,6 +8,21 @@ fn plural(n: u64, one: &str, few: &str, many: &str) -> String {
     format!("{n} {}", pick_polish(n, one, few, many))
 }
 
+/// "2 przykładowe płatności", as the developer panel adds them.
+fn sample_payments(n: u32) -> String {
+    plural(
+        u64::from(n),
+        "przykładową płatność",
+        "przykładowe płatności",
+        "przykładowych płatności",
+    )
+}
+
+/// "500 znaków", for length limits.
+fn characters(n: usize) -> String {
+    plural(count(n), "znak", "znaki", "znaków")
+}
+
 fn count(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
@@ -61,21 +76,21 @@ pub static MESSAGES: Messages = Messages {
     dev_samples_added: |added| {
         format!(
             "Dodano {}.",
-            plural(u64::from(added), "przykładową płatność", "przykładowe płatności", "przykładowych płatności")
+            sample_payments(added)
         )
     },
     dev_add_samples: |n| {
         format!(
             "Dodaj {}",
-            plural(u64::from(n), "przykładową płatność", "przykładowe płatności", "przykładowych płatności")
+            sample_payments(n)
         )
     },
     try_again_in: |secs| format!("Spróbuj ponownie za {secs} s"),
     crypto_description_too_long: |max| {
-        format!("Wpisz najwyżej {}.", plural(count(max), "znak", "znaki", "znaków"))
+        format!("Wpisz najwyżej {}.", characters(max))
     },
     crypto_name_too_long: |max| {
-        format!("Wpisz najwyżej {} bez znaków sterujących.", plural(count(max), "znak", "znaki", "znaków"))
+        format!("Wpisz najwyżej {} bez znaków sterujących.", characters(max))
     },
     note_not_a_page: |raw| {
         format!("\u{201e}{raw}\u{201d} w adresie nie jest numerem strony, więc pokazano stronę 1.")
