@@ -129,3 +129,21 @@ async fn the_polish_crypto_form_explains_a_bad_email_in_polish() {
     drop(handle);
     root.remove();
 }
+
+#[wasm_bindgen_test]
+fn clipboard_failures_are_explained_in_the_pages_language() {
+    use billing_widget::i18n::Locale;
+    use billing_widget::web::clipboard::ClipboardError;
+
+    for error in [ClipboardError::Unavailable, ClipboardError::Refused] {
+        assert_eq!(error.message_in(Locale::En), error.to_string());
+    }
+    assert_eq!(
+        ClipboardError::Unavailable.message_in(Locale::Pl),
+        "ta przeglądarka nie udostępnia tu schowka (potrzebna jest bezpieczna strona)"
+    );
+    assert_eq!(
+        ClipboardError::Refused.message_in(Locale::Pl),
+        "przeglądarka odmówiła kopiowania"
+    );
+}

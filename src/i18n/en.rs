@@ -449,6 +449,7 @@ pub static MESSAGES: Messages = Messages {
     to_see_charge: "to see this charge",
     loading_charge: "Loading the charge…",
     charge_not_found: "Charge not found",
+    purchase_accepted_not_active: "You accepted the purchase; the app still has to activate it before LiveChat collects the payment.",
     collecting_payment: "LiveChat is collecting the payment. Refresh in a moment.",
     unit_price: "Unit price",
     total: "Total",

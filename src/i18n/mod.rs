@@ -396,6 +396,7 @@ messages! {
         to_see_charge,
         loading_charge,
         charge_not_found,
+        purchase_accepted_not_active,
         collecting_payment,
         unit_price,
         total,

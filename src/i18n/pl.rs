@@ -517,6 +517,7 @@ pub static MESSAGES: Messages = Messages {
     to_see_charge: "aby zobaczyć tę płatność",
     loading_charge: "Wczytywanie płatności…",
     charge_not_found: "Nie znaleziono płatności",
+    purchase_accepted_not_active: "Zakup został zaakceptowany; aplikacja musi go jeszcze aktywować, zanim LiveChat pobierze płatność.",
     collecting_payment: "LiveChat pobiera płatność. Odśwież za chwilę.",
     unit_price: "Cena jednostkowa",
     total: "Razem",

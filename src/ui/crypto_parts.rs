@@ -269,7 +269,7 @@ pub fn CopyButton(
                 let copied = result.is_ok();
                 state.try_set(match result {
                     Ok(()) => CopyState::Copied,
-                    Err(error) => CopyState::Failed(error.to_string()),
+                    Err(error) => CopyState::Failed(error.message_in(locale())),
                 });
                 if copied {
                     sleep_ms(2_500).await;

@@ -908,11 +908,7 @@ fn ChargeCard(
     let help = match &charge.status {
         DirectChargeStatus::Failed => Some(Outcome::PaymentFailed.message_in(locale())),
         DirectChargeStatus::Declined => Some(Outcome::Declined.message_in(locale())),
-        DirectChargeStatus::Accepted => Some(
-            "You accepted the purchase; the app still has to activate it before LiveChat \
-             collects the payment."
-                .to_owned(),
-        ),
+        DirectChargeStatus::Accepted => Some(t().purchase_accepted_not_active.to_owned()),
         DirectChargeStatus::Processed => Some(t().collecting_payment.to_owned()),
         DirectChargeStatus::Unknown(raw) => Some(unknown_help(raw)),
         DirectChargeStatus::Pending | DirectChargeStatus::Success => None,

@@ -135,7 +135,7 @@ pub fn MockConfirm() -> impl IntoView {
     let currency = expect_context::<AppConfig>().currency;
     let search = dom::location_search();
     let summary = parse_charge_return(&search)
-        .map_err(|e| e.to_string())
+        .map_err(|e| (t().return_invalid_detail)(&e.message_in(locale())))
         .and_then(|target| {
             let id = target.id().to_owned();
             mock.with_backend(|b| charge_summary(&b.state, &id, target.kind()))

@@ -3,12 +3,28 @@
 use thiserror::Error;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::i18n::Locale;
+
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ClipboardError {
     #[error("this browser offers no clipboard here (it needs a secure page)")]
     Unavailable,
     #[error("the browser refused to copy")]
     Refused,
+}
+
+impl ClipboardError {
+    /// The reason in the page's language, to follow "Could not copy:".
+    pub fn message_in(&self, locale: Locale) -> String {
+        match (locale, self) {
+            (Locale::En, _) => self.to_string(),
+            (Locale::Pl, Self::Unavailable) => {
+                "ta przeglądarka nie udostępnia tu schowka (potrzebna jest bezpieczna strona)"
+                    .to_owned()
+            }
+            (Locale::Pl, Self::Refused) => "przeglądarka odmówiła kopiowania".to_owned(),
+        }
+    }
 }
 
 /// `navigator.clipboard.writeText(text)`.
