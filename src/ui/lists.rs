@@ -23,7 +23,8 @@ use crate::api::livechat::{
 };
 use crate::api::{ApiError, Timestamp};
 use crate::domain::charge::{
-    ChargeKind, DirectChargeId, DirectChargeStatus, RecurrentChargeId, RecurrentChargeStatus,
+    ChargeKind, DirectChargeId, DirectChargeStatus, IdError, RecurrentChargeId,
+    RecurrentChargeStatus,
 };
 use crate::domain::checkout::{
     direct_timeline, in_trial, recurrent_timeline, refund_estimate, ActivationLog, ActivationState,
@@ -686,6 +687,60 @@ fn detail_problem(
     }
 }
 
+/// What a detail page (one charge, one subscription) says around its card.
+#[derive(Clone, Copy)]
+struct DetailSpec {
+    testid: &'static str,
+    /// The list this detail belongs to, for the ways back.
+    list: &'static str,
+    title: &'static str,
+    lead: &'static str,
+    all_back: &'static str,
+    not_an_address: &'static str,
+    not_an_address_detail: fn(&str) -> String,
+    back_to_list: &'static str,
+    /// For the sign-in prompt: "to see this charge".
+    purpose: &'static str,
+}
+
+/// A detail page: the id in the address is checked before anything is
+/// asked of the server, then `loaded` shows it behind the sign-in gate.
+fn detail_page<Id>(
+    spec: DetailSpec,
+    parse: fn(String) -> Result<Id, IdError>,
+    loaded: fn(Id) -> AnyView,
+) -> impl IntoView
+where
+    Id: Clone + PartialEq + Send + Sync + 'static,
+{
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params.with(|p| parse(p.get("id").unwrap_or_default()).map_err(|e| e.message_in(locale())))
+    });
+    view! {
+        <div data-testid=spec.testid>
+            <PageHeader title=spec.title lead=spec.lead/>
+            <p class="back-link"><a href=spec.list>{spec.all_back}</a></p>
+            {move || match id.get() {
+                Err(problem) => detail_problem(
+                    "invalid-id",
+                    spec.not_an_address,
+                    (spec.not_an_address_detail)(&problem),
+                    spec.list,
+                    spec.back_to_list,
+                )
+                .into_any(),
+                Ok(id) => view! {
+                    <RequireSignIn purpose=spec.purpose>
+                        {loaded(id.clone())}
+                    </RequireSignIn>
+                }
+                .into_any(),
+            }}
+        </div>
+    }
+}
+
 /// Reloads a detail. The card is drawn anew with the answer, so the new
 /// button takes the focus back when the old one had it.
 #[component]
@@ -804,35 +859,22 @@ fn ChargesList() -> impl IntoView {
 
 #[component]
 pub fn ChargeDetail() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params.with(|p| {
-            DirectChargeId::parse(p.get("id").unwrap_or_default())
-                .map_err(|e| e.message_in(locale()))
-        })
-    });
-    view! {
-        <div data-testid="page-charge-detail">
-            <PageHeader title=t().charge_title lead=t().charge_lead/>
-            <p class="back-link"><a href="/charges">{t().all_charges_back}</a></p>
-            {move || match id.get() {
-                Err(problem) => detail_problem(
-                    "invalid-id",
-                    t().not_a_charge_address,
-                    (t().not_a_charge_detail)(&problem),
-                    "/charges",
-                    t().back_to_charges,
-                )
-                .into_any(),
-                Ok(id) => view! {
-                    <RequireSignIn purpose=t().to_see_charge>
-                        <ChargeLoaded id=id.clone()/>
-                    </RequireSignIn>
-                }
-                .into_any(),
-            }}
-        </div>
-    }
+    let m = t();
+    detail_page(
+        DetailSpec {
+            testid: "page-charge-detail",
+            list: "/charges",
+            title: m.charge_title,
+            lead: m.charge_lead,
+            all_back: m.all_charges_back,
+            not_an_address: m.not_a_charge_address,
+            not_an_address_detail: m.not_a_charge_detail,
+            back_to_list: m.back_to_charges,
+            purpose: m.to_see_charge,
+        },
+        DirectChargeId::parse,
+        |id| view! { <ChargeLoaded id/> }.into_any(),
+    )
 }
 
 #[component]
@@ -1034,35 +1076,22 @@ fn SubscriptionsList() -> impl IntoView {
 
 #[component]
 pub fn SubscriptionDetail() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params.with(|p| {
-            RecurrentChargeId::parse(p.get("id").unwrap_or_default())
-                .map_err(|e| e.message_in(locale()))
-        })
-    });
-    view! {
-        <div data-testid="page-subscription-detail">
-            <PageHeader title=t().subscription_title lead=t().subscription_lead/>
-            <p class="back-link"><a href="/subscriptions">{t().all_subscriptions_back}</a></p>
-            {move || match id.get() {
-                Err(problem) => detail_problem(
-                    "invalid-id",
-                    t().not_a_subscription_address,
-                    (t().not_a_subscription_detail)(&problem),
-                    "/subscriptions",
-                    t().back_to_subscriptions,
-                )
-                .into_any(),
-                Ok(id) => view! {
-                    <RequireSignIn purpose=t().to_see_subscription>
-                        <SubscriptionLoaded id=id.clone()/>
-                    </RequireSignIn>
-                }
-                .into_any(),
-            }}
-        </div>
-    }
+    let m = t();
+    detail_page(
+        DetailSpec {
+            testid: "page-subscription-detail",
+            list: "/subscriptions",
+            title: m.subscription_title,
+            lead: m.subscription_lead,
+            all_back: m.all_subscriptions_back,
+            not_an_address: m.not_a_subscription_address,
+            not_an_address_detail: m.not_a_subscription_detail,
+            back_to_list: m.back_to_subscriptions,
+            purpose: m.to_see_subscription,
+        },
+        RecurrentChargeId::parse,
+        |id| view! { <SubscriptionLoaded id/> }.into_any(),
+    )
 }
 
 /// What the page says after a cancel request.
