@@ -111,10 +111,14 @@ fn every_seed_status_name_maps_to_its_code() {
 }
 
 #[test]
-fn only_the_3xx_range_is_paid() {
+fn only_the_named_successes_are_paid() {
     for code in 0..=1000u16 {
         let code = StatusCode::new(code);
-        assert_eq!(code.is_paid(), (300..400).contains(&code.get()), "{code}");
+        assert_eq!(
+            code.is_paid(),
+            [300, 310, 320].contains(&code.get()),
+            "{code}"
+        );
     }
     assert!(StatusCode::OVERPAID.is_paid());
     assert!(StatusCode::RESOLVED.is_paid());
@@ -130,7 +134,11 @@ fn only_the_3xx_range_is_paid() {
 fn unknown_codes_fall_into_their_range() {
     assert_eq!(StatusCode::new(150).category(), StatusCategory::Pending);
     assert_eq!(StatusCode::new(250).category(), StatusCategory::Processing);
-    assert_eq!(StatusCode::new(399).category(), StatusCategory::Paid);
+    assert_eq!(
+        StatusCode::new(399).category(),
+        StatusCategory::Unknown,
+        "a success this page cannot describe is not shown as paid"
+    );
     assert_eq!(StatusCode::new(499).category(), StatusCategory::Failed);
     assert_eq!(StatusCode::new(503).category(), StatusCategory::Error);
     assert_eq!(StatusCode::new(99).category(), StatusCategory::Unknown);
@@ -138,7 +146,12 @@ fn unknown_codes_fall_into_their_range() {
     assert_eq!(StatusCode::new(0).category(), StatusCategory::Unknown);
 
     assert_eq!(StatusCode::new(250).label(), "Confirming payment");
-    assert_eq!(StatusCode::new(399).label(), "Paid");
+    assert_eq!(StatusCode::new(399).label(), "Status unknown");
+    assert!(!StatusCode::new(399).is_paid());
+    assert!(
+        StatusCode::new(399).should_poll(),
+        "polled until it becomes a code the page knows, or the deadline"
+    );
     assert_eq!(StatusCode::new(430).label(), "Payment failed");
     assert_eq!(StatusCode::new(700).label(), "Status unknown");
     assert_eq!(StatusCode::new(430).name(), None);

@@ -439,7 +439,7 @@ pub struct BidaliCharge {
 }
 
 impl BidaliCharge {
-    /// Only `300 <= statusCode < 400` is paid.
+    /// Only a named success (300, 310, 320) is paid.
     pub fn is_paid(&self) -> bool {
         self.status_code.is_paid()
     }

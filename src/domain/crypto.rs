@@ -32,13 +32,16 @@ pub enum StatusCategory {
     Pending,
     /// 2xx: payment seen, confirming on the blockchain.
     Processing,
-    /// 3xx: paid.
+    /// 300, 310 and 320: paid. Another 3xx is, by the documented range,
+    /// a success too, but one this widget cannot describe: it is shown as
+    /// unknown and never as paid, and polled until it becomes one it knows
+    /// or the polling deadline.
     Paid,
     /// 4xx: failed (expired, late, refunded, under review).
     Failed,
     /// 5xx: the provider reported an error.
     Error,
-    /// Outside 100..600.
+    /// Outside 100..600, or a 3xx code without a name.
     Unknown,
 }
 
@@ -86,21 +89,23 @@ impl StatusCode {
         self.0
     }
 
-    /// By range, so a code added later still lands in the right group.
+    /// By range, so a code added later still lands in the right group,
+    /// except that only the named successes count as paid.
     pub const fn category(self) -> StatusCategory {
         match self.0 {
             100..=199 => StatusCategory::Pending,
             200..=299 => StatusCategory::Processing,
-            300..=399 => StatusCategory::Paid,
+            300 | 310 | 320 => StatusCategory::Paid,
+            300..=399 => StatusCategory::Unknown,
             400..=499 => StatusCategory::Failed,
             500..=599 => StatusCategory::Error,
             _ => StatusCategory::Unknown,
         }
     }
 
-    /// Only `300 <= code < 400` is paid.
+    /// Only 300 (success), 310 (overpaid) and 320 (resolved) are paid.
     pub const fn is_paid(self) -> bool {
-        matches!(self.0, 300..=399)
+        matches!(self.category(), StatusCategory::Paid)
     }
 
     /// Paid, failed or errored: polling stops.

@@ -365,8 +365,9 @@ pub fn verdict(
 /// Decides what the buyer is told, worded in `locale`. `progress` is for the
 /// coin being paid in, `ticker` its symbol, and `expired` whether the
 /// quote's time is up by the server's clock (the status may not say so
-/// until the next read). Only a 3xx code is ever called paid; a code
-/// outside every known range is "unknown" and the page keeps checking.
+/// until the next read). Only 300, 310 and 320 are ever called paid; an
+/// unnamed 3xx and a code outside every range are "unknown" and the page
+/// keeps checking.
 /// Amounts keep every digit, with the locale's decimal separator.
 pub fn verdict_in(
     code: StatusCode,
@@ -796,7 +797,7 @@ mod tests {
     fn only_paid_codes_lead_to_a_receipt() {
         for raw in 0..=1000_u16 {
             let v = verdict(StatusCode::new(raw), None, "BTC", false);
-            let paid = (300..400).contains(&raw);
+            let paid = [300, 310, 320].contains(&raw);
             assert_eq!(v.next == NextStep::Receipt, paid, "code {raw}");
             assert_eq!(v.tone == Tone::Success, paid, "code {raw}");
         }
@@ -835,8 +836,10 @@ mod tests {
         assert_eq!(v.tone, Tone::Unknown);
         assert_eq!(v.next, NextStep::Wait);
         assert!(v.title.contains("999"), "{}", v.title);
-        let in_range = verdict(StatusCode::new(330), None, "BTC", false);
-        assert_eq!(in_range.title, "Paid (code 330)");
+        let success_unnamed = verdict(StatusCode::new(330), None, "BTC", false);
+        assert_eq!(success_unnamed.title, "Status unknown (code 330)");
+        assert_eq!(success_unnamed.tone, Tone::Unknown, "never shown as paid");
+        assert_eq!(success_unnamed.next, NextStep::Wait);
     }
 
     #[test]
