@@ -10,6 +10,9 @@ use crate::api::transport::{HttpRequest, HttpResponse, Transport, TransportError
 /// A request that has not answered by then has hung: say so rather than
 /// spin forever.
 pub const DEFAULT_TIMEOUT_MS: u32 = 12_000;
+// Long enough for a slow gateway, short enough that a buyer is not left
+// looking at a spinner: the 10-15 s the widget promises.
+const _: () = assert!(DEFAULT_TIMEOUT_MS >= 10_000 && DEFAULT_TIMEOUT_MS <= 15_000);
 
 /// Resolves after `ms` milliseconds.
 pub async fn sleep_ms(ms: u32) {
@@ -72,25 +75,30 @@ impl Transport for FetchTransport {
             }
             None => builder.send().await,
         };
-        if let (Some(window), Some(id)) = (web_sys::window(), timer) {
-            window.clear_timeout_with_handle(id);
-        }
-        let response = sent.map_err(|err| {
+        let failed = |err: gloo_net::Error| {
             if signal.aborted() {
                 TransportError::Timeout
             } else {
                 TransportError::Network(err.to_string())
             }
-        })?;
-        let mut headers = Vec::new();
-        for (name, value) in response.headers().entries() {
-            headers.push((name, value));
+        };
+        // The timer runs until the whole body is in: a server that sends
+        // its headers and then stalls has hung too.
+        let received = match sent {
+            Ok(response) => {
+                let mut headers = Vec::new();
+                for (name, value) in response.headers().entries() {
+                    headers.push((name, value));
+                }
+                let status = response.status();
+                response.text().await.map(|body| (status, headers, body))
+            }
+            Err(err) => Err(err),
+        };
+        if let (Some(window), Some(id)) = (web_sys::window(), timer) {
+            window.clear_timeout_with_handle(id);
         }
-        let status = response.status();
-        let body = response
-            .text()
-            .await
-            .map_err(|err| TransportError::Network(err.to_string()))?;
+        let (status, headers, body) = received.map_err(failed)?;
         Ok(HttpResponse {
             status,
             headers,
