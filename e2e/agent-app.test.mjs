@@ -270,9 +270,22 @@ test("inside the Agent App, sign-in and payment open in popups and the widget ca
       const calls = () =>
         page.evaluate(() => window.hostLog.filter((e) => e.data.type === "call").map((e) => e.data.data.args[0]));
       const before = (await calls()).length;
-      await widget.getByTestId("buy-in-host").first().click();
+      // Two clicks in one task, before the button can show it is disabled:
+      // one payment window only.
+      await widget.getByTestId("buy-in-host").first().evaluate((button) => {
+        button.click();
+        button.click();
+      });
       await page.waitForFunction((n) => window.hostLog.filter((e) => e.data.type === "call").length >= n + 2, before);
-      const [pending, success] = (await calls()).slice(before);
+      await widget.locator('[data-testid="buy-host-state"][data-state="waiting"]').waitFor();
+      await page.waitForTimeout(300);
+      const sent = (await calls()).slice(before);
+      assert.deepEqual(
+        sent.map((call) => call.message),
+        ["register_transaction_pending", "register_transaction_success"],
+        "a double click sends the intent once",
+      );
+      const [pending, success] = sent;
       assert.equal(pending.message, "register_transaction_pending");
       const intent = pending.data.paymentIntent;
       assert.equal(intent.name, "Chat transcripts export");

@@ -5,6 +5,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { DESKTOP, SIDEBAR, assertAccessible, journey, useBrowser } from "./harness.mjs";
+import { startMockServer } from "./mock-server.mjs";
 
 const env = await useBrowser();
 
@@ -29,6 +30,14 @@ describe("app shell", () => {
       assert.ok(await banner.isVisible(), "banner hidden");
       assert.match(await banner.innerText(), /TEST MODE/);
       await assertAccessible(page, "the shop, signed out");
+    });
+    await step("and stays in view at the bottom of a long page", async () => {
+      await page.setViewportSize({ width: 360, height: 400 });
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+      assert.ok(await page.evaluate(() => window.scrollY) > 0, "the page scrolled");
+      const box = await page.getByTestId("test-mode-banner").boundingBox();
+      assert.ok(box && box.y >= 0 && box.y < 5, `banner at ${JSON.stringify(box)}`);
+      await page.evaluate(() => window.scrollTo(0, 0));
     });
     await step("the catalog comes from config.json", async () => {
       assert.equal(await page.getByTestId("catalog-item").count(), 4);
@@ -58,6 +67,7 @@ describe("app shell", () => {
         const before = env.server.requests.length;
         await page.getByRole("link", { name: linkText, exact: true }).click();
         await page.getByTestId(testid).waitFor();
+        assert.ok(await page.getByTestId("test-mode-banner").isVisible(), `no TEST MODE banner on ${path}`);
         assert.equal(new URL(page.url()).pathname, path);
         // Client-side routing: no document or wasm was fetched again.
         const fetched = env.server.requests.slice(before);
@@ -215,4 +225,43 @@ describe("bad configuration is explained on the page", () => {
       await j.close();
     });
   }
+});
+
+describe("live mode", () => {
+  test("pointed at the mock backend: no TEST MODE banner, and the mock's answers are refused", async () => {
+    const mock = await startMockServer();
+    const j = await journey(env.browser, env.server, "live-on-mock");
+    const { page, step } = j;
+    try {
+      await step("serve a live configuration whose APIs are the mock-server", async () => {
+        const shipped = await (await fetch(j.url("/config.json"))).json();
+        const body = JSON.stringify({
+          ...shipped,
+          mode: "live",
+          livechat: { ...shipped.livechat, client_id: "abc", billing_api_url: mock.url },
+          bidali: { ...shipped.bidali, api_url: mock.url },
+        });
+        await page.route("**/config.json", (route) =>
+          route.fulfill({ status: 200, contentType: "application/json", body }),
+        );
+      });
+      await step("live mode shows no TEST MODE banner", async () => {
+        await page.goto(j.url("/"));
+        await page.getByTestId("page-home").waitFor();
+        assert.equal(await page.getByTestId("test-mode-banner").count(), 0);
+      });
+      await step("an answer from the mock backend is refused, not shown as data", async () => {
+        await page.goto(j.url("/crypto/5f0c0a6e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"));
+        const refused = page.getByTestId("crypto-load-error");
+        await refused.waitFor();
+        assert.match(await refused.innerText(), /mock backend/);
+        assert.equal(await page.getByTestId("crypto-not-found").count(), 0);
+        await assertAccessible(page, "live mode refusing the mock backend");
+      });
+      await j.screenshot("live-refuses-mock");
+    } finally {
+      await j.close();
+      mock.close();
+    }
+  });
 });

@@ -4,6 +4,7 @@
 use billing_widget::api::bidali::parse_charge;
 use billing_widget::api::livechat::{parse_balance, parse_direct_charge, parse_direct_charges};
 use billing_widget::api::plans::parse_plans;
+use billing_widget::api::transport::{refuse_mock_backend, MOCK_BACKEND_HEADER};
 use billing_widget::api::{
     decode_json, parse_json, ApiError, HttpResponse, NextStep, OAuthErrorBody, TransportError,
 };
@@ -74,6 +75,56 @@ fn server_errors_timeouts_and_rate_limits_are_retryable() {
         message: "missing field".into()
     }
     .is_retryable());
+}
+
+#[test]
+fn a_failed_write_may_have_happened_unless_it_was_refused() {
+    // Look before repeating: the work may be done.
+    for status in [500, 502, 504] {
+        assert!(
+            error_for(&HttpResponse::new(status, "")).write_may_have_happened(),
+            "{status}"
+        );
+    }
+    assert!(ApiError::Timeout.write_may_have_happened());
+    assert!(ApiError::Network("connection reset".into()).write_may_have_happened());
+    let unreadable_success = parse_balance(&HttpResponse::new(200, "{\"balance\": ")).unwrap_err();
+    assert!(
+        unreadable_success.write_may_have_happened(),
+        "{unreadable_success:?}"
+    );
+    let login_wall = error_for(
+        &HttpResponse::new(200, "<!DOCTYPE html><title>Sign in</title>")
+            .with_header("Content-Type", "text/html"),
+    );
+    assert!(login_wall.write_may_have_happened(), "{login_wall:?}");
+    // Refused before any work.
+    for status in [400, 401, 403, 404, 409, 422, 429, 503] {
+        assert!(
+            !oauth(status, "invalid_request", "nope").write_may_have_happened(),
+            "{status}"
+        );
+    }
+    assert!(!ApiError::validation("price", "must be more than zero").write_may_have_happened());
+}
+
+#[test]
+fn live_mode_refuses_answers_from_the_mock_backend() {
+    let real = HttpResponse::json(200, &serde_json::json!({"balance": 0}));
+    assert_eq!(
+        refuse_mock_backend(real.clone()),
+        real,
+        "a real server's answer passes"
+    );
+    let mock = real.with_header(MOCK_BACKEND_HEADER, "billing-widget");
+    let refused = refuse_mock_backend(mock);
+    assert_eq!(refused.status, 421);
+    let error = error_for(&refused);
+    assert_eq!(error.status(), Some(421));
+    assert!(!error.is_retryable());
+    let message = error.user_message();
+    assert!(message.contains("mock backend"), "{message}");
+    assert!(message.contains("config.json"), "{message}");
 }
 
 #[test]

@@ -351,6 +351,33 @@ fn a_lost_response_still_does_the_work_so_the_client_must_reconcile() {
 }
 
 #[test]
+fn an_error_after_the_work_still_creates_the_charge() {
+    let mut backend = MockBackend::new(1);
+    billing_widget::mock::oauth::set_developer_token(&mut backend.state, "dev");
+    backend.state.faults.faults.push(ScheduledFault {
+        path_prefix: Some("/v1/direct_charge".into()),
+        fault: Fault::ErrorAfterWork { status: 504 },
+        times: 1,
+    });
+    let create = request(
+        Method::Post,
+        "/v1/direct_charge",
+        Some(json!({"name": "Export", "price": 1900, "quantity": 1, "return_url": "https://app.example.com/r"})),
+    )
+    .with_header("Authorization", "Bearer dev");
+    assert_eq!(send(&mut backend, &create).status, 504);
+    let list =
+        request(Method::Get, "/v1/direct_charge", None).with_header("Authorization", "Bearer dev");
+    assert_eq!(
+        body(&send(&mut backend, &list))["result"]
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "the charge exists although the answer was an error"
+    );
+}
+
+#[test]
 fn the_buyer_decision_can_be_scripted_and_is_checked() {
     let mut backend = MockBackend::new(1);
     let missing = send(

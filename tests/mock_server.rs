@@ -121,6 +121,23 @@ fn injected_rate_limits_carry_retry_after_over_the_wire() {
     let (status, head, _) = exchange(&server.address, "GET", "/v1/ledger", "");
     assert_eq!(status, 429);
     assert!(head.contains("Retry-After: 3"), "{head}");
+    assert!(head.contains("X-Mock-Backend: billing-widget"), "{head}");
+}
+
+#[test]
+fn every_answer_says_it_is_the_mock_and_pages_may_read_that() {
+    let server = start();
+    for path in ["/v1/ledger", "/__mock/state", "/no/such/route"] {
+        let (_, head, _) = exchange(&server.address, "GET", path, "");
+        assert!(
+            head.contains("X-Mock-Backend: billing-widget"),
+            "{path}: {head}"
+        );
+        assert!(
+            head.contains("Access-Control-Expose-Headers: Retry-After, Date, X-Mock-Backend"),
+            "{path}: {head}"
+        );
+    }
 }
 
 #[test]

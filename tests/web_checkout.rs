@@ -254,6 +254,47 @@ async fn a_lost_answer_is_reconciled_with_the_charge_it_made_instead_of_a_second
 }
 
 #[wasm_bindgen_test]
+async fn a_server_error_after_the_charge_was_made_is_reconciled_and_buy_looks_again() {
+    let mock = start_signed_in();
+    let app = mount("/");
+    let card = wait_for(&app.root, "[data-item-id='chat-transcripts-export']").await;
+    let buy = wait_for(&card, "[data-testid=buy]").await;
+    // A gateway gives up (504) after the server created the charge.
+    mock.with_backend(|b| app::fail_next_request(b, Fault::ErrorAfterWork { status: 504 }));
+    buy.click();
+    let recovered = wait_long(&card, "[data-testid=buy-recovered]", 20).await;
+    assert!(recovered.inner_text().contains("no second charge"));
+    assert_eq!(direct_charges(&mock), 1);
+
+    // A 500 after the work, and the lookup refused three times over: the
+    // outcome stays open and says so.
+    mock.with_backend(|b| {
+        app::fail_next_request(b, Fault::ErrorAfterWork { status: 500 });
+        for _ in 0..3 {
+            app::fail_next_request(b, Fault::Status { status: 503 });
+        }
+    });
+    buy.click();
+    let unknown = wait_long(&card, "[data-testid=buy-unknown]", 20).await;
+    assert!(
+        unknown.inner_text().contains("before buying again"),
+        "{}",
+        unknown.inner_text()
+    );
+    assert_eq!(direct_charges(&mock), 2, "the second purchase's charge");
+    // Buy now looks for that charge again instead of making a third.
+    for _ in 0..100 {
+        if !buy.has_attribute("disabled") {
+            break;
+        }
+        browser::sleep(20).await;
+    }
+    buy.click();
+    wait_long(&card, "[data-testid=buy-recovered]", 20).await;
+    assert_eq!(direct_charges(&mock), 2, "looking made no charge");
+}
+
+#[wasm_bindgen_test]
 async fn a_request_that_made_nothing_offers_a_safe_retry() {
     let mock = start_signed_in();
     let app = mount("/");

@@ -363,6 +363,21 @@ impl ApiError {
         }
     }
 
+    /// Whether a write that failed this way may still have been carried
+    /// out: no answer, an unreadable success, or a server error that can
+    /// come after the work (500, or a gateway's 502 or 504 while the server
+    /// went on). A refusal (4xx, or 503 before any work) means it was not.
+    /// Before a write like this is tried again, look for what it made.
+    pub fn write_may_have_happened(&self) -> bool {
+        match self {
+            Self::Network(_) | Self::Timeout | Self::Decode { .. } => true,
+            Self::Http { status, .. } | Self::HtmlBody { status, .. } => {
+                matches!(status, 200..=299 | 500 | 502 | 504)
+            }
+            Self::Validation { .. } => false,
+        }
+    }
+
     /// Seconds the server asked to wait (`Retry-After` on 429 or 503).
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {

@@ -180,6 +180,29 @@ pub enum TransportError {
     Timeout,
 }
 
+/// The header the bundled mock backend puts on every answer, in the page and
+/// over HTTP alike, so live mode can tell it from a real server.
+pub const MOCK_BACKEND_HEADER: &str = "X-Mock-Backend";
+
+/// What live mode makes of an answer: one from the mock backend becomes a
+/// refusal (421, Misdirected Request), so a live configuration that points
+/// at the mock (`mock-server` on loopback, say) fails loudly instead of
+/// passing test charges off as real ones.
+pub fn refuse_mock_backend(response: HttpResponse) -> HttpResponse {
+    if response.header(MOCK_BACKEND_HEADER).is_none() {
+        return response;
+    }
+    HttpResponse::json(
+        421,
+        &serde_json::json!({
+            "error": "mock_backend",
+            "error_description": "this address is the widget's mock backend, which live mode \
+                                  does not use; point config.json at the real service or use \
+                                  mock mode",
+        }),
+    )
+}
+
 /// Waits before repeating a read that failed fast, by attempt.
 pub const READ_RETRY_DELAYS_MS: [u64; 2] = [400, 1_200];
 

@@ -108,7 +108,10 @@ mod native {
                 "Access-Control-Allow-Headers",
                 "Authorization, Content-Type",
             ),
-            ("Access-Control-Expose-Headers", "Retry-After, Date"),
+            (
+                "Access-Control-Expose-Headers",
+                "Retry-After, Date, X-Mock-Backend",
+            ),
         ]
         .into_iter()
         .filter_map(|(name, value)| header(name, value))

@@ -195,6 +195,9 @@ pub enum Fault {
     /// Do the work (a charge is created) but lose the answer, as when the
     /// network drops after the server acted.
     LostResponse,
+    /// Do the work, then answer with this status: a server that failed
+    /// after acting, or a gateway that gave up waiting for it.
+    ErrorAfterWork { status: u16 },
 }
 
 impl Fault {
@@ -216,7 +219,7 @@ impl Fault {
                  <body><h1>502 Bad Gateway</h1></body></html>",
             )
             .with_header("Content-Type", "text/html"),
-            Self::UnknownStatus | Self::LostResponse => return None,
+            Self::UnknownStatus | Self::LostResponse | Self::ErrorAfterWork { .. } => return None,
         };
         Some(MockReply::now(response))
     }

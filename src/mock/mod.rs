@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::api::transport::{HttpRequest, HttpResponse};
+use crate::api::transport::{HttpRequest, HttpResponse, MOCK_BACKEND_HEADER};
 use crate::domain::crypto_checkout::http_date;
 
 pub use control::{Fault, FaultPlan, Scenario};
@@ -154,8 +154,19 @@ impl MockBackend {
         Ok(Self { state })
     }
 
-    /// Answers one request at time `now_ms`.
+    /// Answers one request at time `now_ms`. Every answer, faults
+    /// included, says it comes from the mock ([`MOCK_BACKEND_HEADER`]).
     pub fn handle(&mut self, request: &HttpRequest, now_ms: NowMs) -> MockReply {
+        match self.answer(request, now_ms) {
+            MockReply::Respond { response, delay_ms } => MockReply::Respond {
+                response: response.with_header(MOCK_BACKEND_HEADER, "billing-widget"),
+                delay_ms,
+            },
+            MockReply::Hang => MockReply::Hang,
+        }
+    }
+
+    fn answer(&mut self, request: &HttpRequest, now_ms: NowMs) -> MockReply {
         let path = request.url.path().to_owned();
         let now_ms = now_ms.saturating_add(self.state.clock_offset_ms);
         if let Some(reply) = control::handle(&mut self.state, request, &path, now_ms) {
@@ -171,6 +182,9 @@ impl MockBackend {
         match fault {
             Some(Fault::UnknownStatus) => response = control::with_unknown_status(response),
             Some(Fault::LostResponse) => return MockReply::Hang,
+            Some(Fault::ErrorAfterWork { status }) => {
+                response = reply::error(status, "server_error", "failed after the work was done");
+            }
             _ => {}
         }
         // The mock's own time, clock offset included, as a real server

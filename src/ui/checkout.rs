@@ -19,6 +19,7 @@ use crate::domain::charge::{DirectChargeStatus, RecurrentChargeStatus};
 use crate::domain::checkout::{reconcile_lost_create, IntentTerms, PaymentIntent, SeenCharge};
 use crate::domain::money::Cents;
 use crate::i18n::{locale, t};
+use crate::web::server_clock::SampledClock;
 use crate::web::{dom, popup};
 
 pub use super::return_page::ChargeReturn;
@@ -36,9 +37,11 @@ pub fn parse_quantity(raw: &str) -> Result<u32, String> {
 }
 
 /// Whether repeating a failed create cannot make a second charge: the server
-/// answered and refused (busy, rate limited) rather than going silent.
+/// answered and refused before any work (rate limited, unavailable). Any
+/// failure that may come after the work is reconciled first instead
+/// ([`ApiError::write_may_have_happened`]).
 pub fn create_retry_is_safe(error: &ApiError) -> bool {
-    matches!(error.status(), Some(429 | 502 | 503 | 504))
+    matches!(error.status(), Some(429 | 503))
 }
 
 /// Why a purchase did not leave for the confirmation page.
@@ -48,8 +51,10 @@ enum BuyProblem {
     Input(String),
     /// The API refused or failed.
     Api(ApiError),
-    /// The answer never came: the charge may exist.
-    Unknown(ApiError),
+    /// The answer never came or was unreadable, and looking for the charge
+    /// failed too: it may exist. `sent_at` (device time) is when the create
+    /// was sent, for looking again.
+    Unknown { error: ApiError, sent_at: i64 },
     /// The answer never came, but the charge was found waiting for the
     /// buyer: its confirmation page.
     Recovered(String),
@@ -112,6 +117,19 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
                 auth.reject();
                 return;
             };
+            // While an earlier create's outcome is unknown, Buy looks for its
+            // charge again instead of making another.
+            if let Some(BuyProblem::Unknown { error, sent_at }) = problem.get_untracked() {
+                busy.set(true);
+                let services = services.clone();
+                let item = item.get_value();
+                leptos::task::spawn_local(async move {
+                    let found = reconcile(&services, &token, &item, sent_at, error).await;
+                    problem.try_set(Some(found));
+                    busy.try_set(false);
+                });
+                return;
+            }
             let Some(quantity) = chosen_quantity() else {
                 return;
             };
@@ -125,7 +143,6 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
             let services = services.clone();
             let item = item.get_value();
             leptos::task::spawn_local(async move {
-                let sent_at = i64::try_from(dom::now_ms()).unwrap_or(i64::MAX);
                 let confirm = match &window {
                     None => Confirm::Here,
                     Some(Some(popup)) => Confirm::InPopup(popup),
@@ -142,13 +159,13 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
                         if let Some(Some(popup)) = &window {
                             popup::close(popup);
                         }
-                        if let BuyProblem::Api(error) | BuyProblem::Unknown(error) = &found {
+                        if let BuyProblem::Api(error) | BuyProblem::Unknown { error, .. } = &found {
                             auth.note_error(error);
                         }
                         let found = match found {
                             // Look before offering anything: a second
                             // charge must not come from a lost answer.
-                            BuyProblem::Unknown(error) => {
+                            BuyProblem::Unknown { error, sent_at } => {
                                 reconcile(&services, &token, &item, sent_at, error).await
                             }
                             other => other,
@@ -187,6 +204,11 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
         let Some(host) = host else {
             return;
         };
+        // A second click before the button shows it is disabled must not
+        // open a second payment window.
+        if busy.get_untracked() || in_host.get_untracked() == Some(HostPayment::Waiting) {
+            return;
+        }
         let Some(quantity) = chosen_quantity() else {
             return;
         };
@@ -336,7 +358,7 @@ fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
         }
         .into_any(),
         BuyProblem::Api(error) => view! { <ErrorNotice error testid="buy-error"/> }.into_any(),
-        BuyProblem::Unknown(error) => view! {
+        BuyProblem::Unknown { error, .. } => view! {
             <div class="notice notice-error" role="alert" data-testid="buy-unknown">
                 <p>{error.user_message_in(crate::i18n::locale())}</p>
                 <p>
@@ -439,9 +461,10 @@ impl From<RecurrentCharge> for Listed {
     }
 }
 
-/// After a create whose answer never came: is a charge of this purchase
-/// waiting for the buyer? Found: its confirmation page (if allowed). None:
-/// a retry is safe. The lookup failing too leaves the question open.
+/// After a create whose answer never came or could not be read: is a
+/// charge of this purchase waiting for the buyer? Found: its confirmation
+/// page (if allowed). None: a retry is safe. The lookup failing too leaves
+/// the question open.
 async fn reconcile(
     services: &Services,
     token: &crate::domain::oauth::AccessToken,
@@ -449,20 +472,38 @@ async fn reconcile(
     sent_at: i64,
     error: ApiError,
 ) -> BuyProblem {
-    let client = services.billing_client();
+    let clock = SampledClock::default();
+    let client = services.billing_client_sampling(clock.clone());
+    // Only charges still waiting for the buyer can be the lost one, newest
+    // first, so the first page holds it however long the history is.
     let listed: Result<Vec<Listed>, ApiError> = match item.kind {
-        ItemKind::OneTime { .. } => client
-            .list_direct_charges(token, &DirectChargeQuery::default())
-            .await
-            .map(|charges| charges.into_iter().map(Listed::from).collect()),
-        ItemKind::Subscription { .. } => client
-            .list_recurrent_charges(token, &RecurrentChargeQuery::default())
-            .await
-            .map(|charges| charges.into_iter().map(Listed::from).collect()),
+        ItemKind::OneTime { .. } => {
+            let query = DirectChargeQuery {
+                status: Some(DirectChargeStatus::Pending),
+                ..Default::default()
+            };
+            client
+                .list_direct_charges(token, &query)
+                .await
+                .map(|charges| charges.into_iter().map(Listed::from).collect())
+        }
+        ItemKind::Subscription { .. } => {
+            let query = RecurrentChargeQuery {
+                status: Some(RecurrentChargeStatus::Pending),
+                ..Default::default()
+            };
+            client
+                .list_recurrent_charges(token, &query)
+                .await
+                .map(|charges| charges.into_iter().map(Listed::from).collect())
+        }
     };
+    // Charges are stamped by the server's clock: a device clock that runs
+    // fast must not hide the charge the lost request made.
+    let sent_at_server = clock.get().map_or(sent_at, |server| server.now_ms(sent_at));
     let found = listed.map(|listed| {
         let seen: Vec<SeenCharge> = listed.iter().map(Listed::seen).collect();
-        reconcile_lost_create(&seen, &item.name, item.price, sent_at).and_then(|id| {
+        reconcile_lost_create(&seen, &item.name, item.price, sent_at_server).and_then(|id| {
             listed
                 .iter()
                 .find(|charge| charge.id == id)
@@ -475,7 +516,7 @@ async fn reconcile(
             Err(unsafe_url) => BuyProblem::UnsafeConfirmation(unsafe_url.message_in(locale())),
         },
         Ok(None) => BuyProblem::NotCreated(error),
-        Err(_) => BuyProblem::Unknown(error),
+        Err(_) => BuyProblem::Unknown { error, sent_at },
     }
 }
 
@@ -555,10 +596,13 @@ async fn create_and_confirm(
 ) -> Result<Option<String>, BuyProblem> {
     let client = services.billing_client();
     let test = services.is_mock().then_some(true);
-    let classify = |error: ApiError| match error {
-        ApiError::Network(_) | ApiError::Timeout => BuyProblem::Unknown(error),
-        ApiError::Validation { .. } => BuyProblem::Api(error),
-        other => BuyProblem::Api(other),
+    let sent_at = i64::try_from(dom::now_ms()).unwrap_or(i64::MAX);
+    let classify = |error: ApiError| {
+        if error.write_may_have_happened() {
+            BuyProblem::Unknown { error, sent_at }
+        } else {
+            BuyProblem::Api(error)
+        }
     };
     let confirmation_url = match item.kind {
         ItemKind::OneTime { per_account, .. } => {

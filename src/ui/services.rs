@@ -9,12 +9,13 @@ use crate::api::bidali::{BidaliApi, BidaliClient};
 use crate::api::livechat::{BillingApi, BillingClient};
 use crate::api::plans::{PlansApi, PlansClient};
 use crate::api::transport::{
-    read_retry_delay, HttpRequest, HttpResponse, Transport, TransportError,
+    read_retry_delay, refuse_mock_backend, HttpRequest, HttpResponse, Transport, TransportError,
 };
 use crate::api::ApiError;
 use crate::config::{AppConfig, Mode, OAuthFlow};
 use crate::domain::oauth::{FlowKind, OAuthClient, Scope};
 use crate::domain::return_url::{check_confirmation_url, UnsafeUrlError};
+use crate::i18n::t;
 #[cfg(feature = "mock")]
 use crate::mock::app::SIGN_IN_PATH;
 use crate::web::dom;
@@ -39,7 +40,8 @@ pub enum AppTransport {
 impl AppTransport {
     async fn send_once(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         match self {
-            Self::Network(network) => network.send(request).await,
+            // Live mode never takes the mock backend's answers.
+            Self::Network(network) => network.send(request).await.map(refuse_mock_backend),
             #[cfg(feature = "mock")]
             Self::Mock(mock) => mock.send(request).await,
         }
@@ -137,6 +139,18 @@ impl Services {
         BillingClient::new(self.billing.clone(), self.transport)
     }
 
+    /// The Billing API, learning the server's clock from each answer into
+    /// `clock` (to compare the server's time stamps with the device's).
+    pub fn billing_client_sampling(
+        &self,
+        clock: SampledClock,
+    ) -> BillingClient<ClockSampling<AppTransport>> {
+        BillingClient::new(
+            self.billing.clone(),
+            ClockSampling::new(self.transport, clock),
+        )
+    }
+
     /// Bidali's API over this app's transport, learning the server's clock
     /// from each answer into `clock`; or why the address is unusable.
     pub fn bidali_client(
@@ -173,12 +187,6 @@ impl Services {
         if self.is_mock() {
             return Ok(PlansClient::new(api, self.transport));
         }
-        Err(format!(
-            "Managing billing plans needs the payment gateway's API credentials, and \
-             config.json has no setting for them: a page that anyone can open must not hold \
-             the gateway's management keys. Manage plans from a server that holds the keys \
-             ({}), or open the demo in mock mode to try this page.",
-            api.base_url()
-        ))
+        Err((t().plans_need_gateway_keys)(api.base_url().as_str()))
     }
 }
