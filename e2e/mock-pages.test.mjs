@@ -173,6 +173,11 @@ describe("mock confirmation page", () => {
     await step("the charge is accepted and cannot be confirmed again", async () => {
       await page.goto(j.url(`/mock/confirm?id=${id}`));
       await page.getByTestId("mock-confirm-not-pending").waitFor();
+      // The status in words, not the wire value.
+      assert.match(
+        await page.getByTestId("mock-confirm-not-pending").innerText(),
+        /no longer waiting \(status: [A-Z][a-z]+/,
+      );
       assert.ok(await page.getByTestId("mock-accept").isDisabled());
       const saved = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)), STATE_KEY);
       const charge = saved.livechat.direct_charges.find((c) => c.id === id);

@@ -274,6 +274,17 @@ fn a_handshake_from_another_window_is_ignored() {
 }
 
 #[test]
+fn only_the_parent_on_an_allowed_origin_is_heard_before_any_frame_is_read() {
+    let link = trusted();
+    assert!(link.may_hear_from(HOST, true));
+    assert!(link.may_hear_from(OTHER_HOST, true));
+    assert!(!link.may_hear_from(HOST, false), "a sibling or popup");
+    for origin in ["null", "*", "", "https://evil.example"] {
+        assert!(!link.may_hear_from(origin, true), "{origin}");
+    }
+}
+
+#[test]
 fn a_handshake_from_a_foreign_or_opaque_origin_is_ignored() {
     let mut link = trusted();
     for origin in [

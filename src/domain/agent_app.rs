@@ -432,10 +432,17 @@ impl HostLink {
     ///
     /// Anything not acceptable gives `Received::default()`: no reply, no
     /// event, no state change.
+    /// Whether a frame from `origin` (and the parent window or not) could be
+    /// for this link at all: checked before the frame is even turned into
+    /// text, so a foreign window's message costs nothing.
+    pub fn may_hear_from(&self, origin: &str, from_parent: bool) -> bool {
+        from_parent && self.origins.allows(origin)
+    }
+
     pub fn receive(&mut self, frame: &str, origin: &str, from_parent: bool) -> Received {
         // The cheap checks come first, so a foreign window or origin never
         // gets its text parsed.
-        if frame.len() > MAX_FRAME_BYTES || !from_parent || !self.origins.allows(origin) {
+        if frame.len() > MAX_FRAME_BYTES || !self.may_hear_from(origin, from_parent) {
             return Received::default();
         }
         let Ok(Value::Object(object)) = serde_json::from_str::<Value>(frame) else {

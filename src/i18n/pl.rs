@@ -143,7 +143,7 @@ pub static MESSAGES: Messages = Messages {
     outside_app: |target| {
         format!("Adres powrotu {target} jest poza tą aplikacją, więc strona testowa tam nie przechodzi.")
     },
-    already_status: |status| format!("Ta płatność ma już status {status}; nie ma czego potwierdzać."),
+    already_status: |status| format!("Ta płatność już nie czeka (status: {status}); nie ma czego potwierdzać."),
     trial_first: |days| format!("najpierw {days}-dniowy bezpłatny okres próbny"),
     plans_unavailable: "Plany rozliczeniowe nie są tu dostępne",
     plan_active: "Aktywny",
@@ -186,6 +186,7 @@ pub static MESSAGES: Messages = Messages {
     plan_id: "Identyfikator",
     plan_code: "Kod",
     tax: "Podatek",
+    no_tax: "brak",
     total_per_cycle: "Razem za cykl",
     billing_cycle: "Cykl rozliczeniowy",
     change_plan: "Zmień ten plan",
@@ -291,7 +292,7 @@ pub static MESSAGES: Messages = Messages {
     reading_payment: "Odczytywanie płatności…",
     activating_charge: "Potwierdzono. Aktywowanie płatności…",
     waiting_payment: "Czekamy na realizację płatności…",
-    return_not_found: "Żadna płatność o tym identyfikatorze nie należy do Twojego konta. Link może być stary albo jesteś zalogowany innym kontem LiveChat. Nic nie pobrano.",
+    return_not_found: "Żadna płatność o tym identyfikatorze nie należy do Twojego konta. Link może być stary albo jesteś zalogowany innym kontem LiveChat: lista płatności pokazuje, co kupiono na tym koncie.",
     all_charges: "Wszystkie płatności",
     refresh_status: "Odśwież status",
     to_see_payment: "aby zobaczyć status płatności",
@@ -300,6 +301,7 @@ pub static MESSAGES: Messages = Messages {
     check_again: "Sprawdź ponownie",
     decline_subscription: "Odrzuć tę subskrypcję",
     return_invalid_detail: |error| format!("Nic nie zostało pobrane ani aktywowane: {error}."),
+    plans_need_gateway_keys: |api| format!("Zarządzanie planami rozliczeniowymi wymaga kluczy API bramki płatności, a config.json nie ma na nie ustawienia: strona, którą każdy może otworzyć, nie może przechowywać kluczy zarządzania bramką. Zarządzaj planami z serwera, który ma te klucze ({api}), albo otwórz demo w trybie testowym, aby wypróbować tę stronę."),
     processing_checked: |checks| {
         format!(
             "Przetwarzanie płatności… (sprawdzono {checks} {})",
@@ -367,10 +369,10 @@ pub static MESSAGES: Messages = Messages {
     confirm_in_window: "Potwierdź płatność w otwartym oknie; ta strona będzie kontynuować, gdy skończysz.",
     window_blocked: "Przeglądarka zablokowała okno płatności. Otwórz stronę płatności, aby ją potwierdzić; ta strona będzie kontynuować, gdy skończysz.",
     open_payment_page: "Otwórz stronę płatności",
-    maybe_created: "Płatność mogła zostać utworzona, zanim połączenie zostało przerwane. ",
+    maybe_created: "Płatność mogła zostać utworzona, zanim wystąpił błąd. ",
     check_your_charges: "Sprawdź swoje płatności",
     maybe_created_end: ", zanim kupisz ponownie, aby nie zapłacić dwa razy.",
-    created_despite_drop_1: "Połączenie zostało przerwane, ale płatność została utworzona i czeka na Ciebie. ",
+    created_despite_drop_1: "Odpowiedź nie dotarła, ale płatność została utworzona i czeka na Ciebie. ",
     created_despite_drop_2: "Przejdź dalej, aby ją potwierdzić; druga płatność nie została utworzona.",
     continue_to_payment: "Przejdź do strony płatności",
     nothing_created: "Żadna płatność nie została utworzona, więc możesz bezpiecznie spróbować ponownie.",

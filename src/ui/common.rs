@@ -102,13 +102,14 @@ pub fn ErrorNotice(
         .map(|s| format!("HTTP {s}"))
         .unwrap_or_default();
     view! {
+        // Only the message is the alert: the retry button's countdown would
+        // otherwise be read out again every second.
         <div
             class="notice notice-error"
-            role="alert"
             data-testid=testid.unwrap_or_else(|| "error-notice".to_owned())
             data-status=status
         >
-            <p data-testid="error-message">{message}</p>
+            <p role="alert" data-testid="error-message">{message}</p>
             {retry.map(|retry| view! {
                 <button
                     type="button"
@@ -141,6 +142,15 @@ pub fn date(timestamp: &Timestamp) -> String {
         Locale::En => timestamp.date().to_owned(),
         other => calendar::format_date_prefix(timestamp.as_str(), other)
             .unwrap_or_else(|| timestamp.date().to_owned()),
+    }
+}
+
+/// A day written `2019-04-09` (a date or the start of a date and time),
+/// shown as [`date`] shows one.
+pub fn date_text(text: &str) -> String {
+    match locale() {
+        Locale::En => text.to_owned(),
+        other => calendar::format_date_prefix(text, other).unwrap_or_else(|| text.to_owned()),
     }
 }
 

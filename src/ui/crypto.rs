@@ -399,6 +399,8 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
         }
     };
 
+    // Catalog prices are in the shop's currency.
+    let catalog_currency = config.currency.clone();
     let offer_options = offers.with_value(|offers| {
         offers
             .iter()
@@ -410,7 +412,7 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
                 };
                 view! {
                     <option value=value selected=selected>
-                        {format!("{} ({})", offer.name, offer.total.to_input_string(locale()))}
+                        {format!("{} ({})", offer.name, offer.total.display_locale(&catalog_currency, locale()))}
                     </option>
                 }
             })
@@ -1221,7 +1223,11 @@ fn Receipt(page: Page) -> impl IntoView {
                     .unwrap_or(payment.balance)
                     .normalized();
                 (
-                    format!("{received} {}", ticker_of(&charge, protocol)),
+                    format!(
+                        "{} {}",
+                        received.display_locale(locale()),
+                        ticker_of(&charge, protocol)
+                    ),
                     payment
                         .transactions
                         .iter()

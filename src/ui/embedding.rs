@@ -103,11 +103,21 @@ pub fn connect(config: &AppConfig, theme: Option<ThemeState>) -> Host {
     }
 
     let handle = window_event_listener(leptos::ev::message, move |event| {
+        let from_parent = agent_app::is_from_parent(&event);
+        let origin = event.origin();
+        let heard = host
+            .link
+            .try_with_value(|link| {
+                link.as_ref()
+                    .is_some_and(|link| link.may_hear_from(&origin, from_parent))
+            })
+            .unwrap_or(false);
+        if !heard {
+            return;
+        }
         let Some(text) = agent_app::frame_text(&event.data()) else {
             return;
         };
-        let from_parent = agent_app::is_from_parent(&event);
-        let origin = event.origin();
         let Some(received) = host
             .link
             .try_update_value(|link| {

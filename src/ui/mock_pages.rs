@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use crate::config::AppConfig;
+use crate::domain::charge::{ChargeKind, DirectChargeStatus, RecurrentChargeStatus};
 use crate::domain::return_url::parse_charge_return;
 use crate::i18n::{locale, t};
 use crate::mock::app::{self, NEXT_REQUEST_FAULTS};
@@ -183,7 +184,7 @@ pub fn MockConfirm() -> impl IntoView {
             <ChargeDetails summary=summary.clone() currency/>
             {(!pending).then(|| view! {
                 <p class="field-error" role="status" data-testid="mock-confirm-not-pending">
-                    {(t().already_status)(&summary.status)}
+                    {(t().already_status)(status_label(&summary))}
                 </p>
             })}
             <div class="actions">
@@ -214,6 +215,17 @@ pub fn MockConfirm() -> impl IntoView {
     .into_any()
 }
 
+/// The charge's status in the page's words ("Status unknown" for one the
+/// widget does not know).
+fn status_label(summary: &ChargeSummary) -> &'static str {
+    match summary.kind {
+        ChargeKind::Direct => DirectChargeStatus::from_wire(&summary.status).label_in(locale()),
+        ChargeKind::Recurrent => {
+            RecurrentChargeStatus::from_wire(&summary.status).label_in(locale())
+        }
+    }
+}
+
 #[component]
 fn ChargeDetails(summary: ChargeSummary, currency: String) -> impl IntoView {
     let unit = summary.price.display_locale(&currency, locale());
@@ -236,7 +248,7 @@ fn ChargeDetails(summary: ChargeSummary, currency: String) -> impl IntoView {
             <dd data-testid="mock-charge-total"><strong>{total}</strong> {period.map(|p| format!(" {p}"))}</dd>
             {trial.map(|text| view! { <dt>{t().trial}</dt><dd>{text}</dd> })}
             <dt>{t().status}</dt>
-            <dd>{summary.status.clone()}</dd>
+            <dd>{status_label(&summary)}</dd>
         </dl>
     }
 }

@@ -12,7 +12,7 @@ use leptos_router::NavigateOptions;
 use url::form_urlencoded;
 use wasm_bindgen::JsCast;
 
-use super::common::{money, shown_raw, EmptyState, ErrorNotice, PageHeader, Pager};
+use super::common::{date_text, money, shown_raw, EmptyState, ErrorNotice, PageHeader, Pager};
 use super::services::{AppTransport, Services};
 use super::shell::Loading;
 use crate::api::plans::{PlanQuery, PlansClient};
@@ -268,12 +268,13 @@ fn active_badge(active: bool) -> impl IntoView {
 
 fn tax_text(tax: Option<crate::domain::money::Cents>, currency: &str) -> String {
     tax.map(|t| money(t, currency))
-        .unwrap_or_else(|| "none".to_owned())
+        .unwrap_or_else(|| t().no_tax.to_owned())
 }
 
+/// The day a plan was made, the page's way (`2019-04-09`, `9 kwi 2019`).
 fn created_text(plan: &Plan) -> String {
     plan.create_date
-        .map(|d| d.date_string())
+        .map(|d| date_text(&d.date_string()))
         .unwrap_or_else(|| "—".to_owned())
 }
 
@@ -1282,7 +1283,7 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
                 <dd data-testid="plan-detail-cycle">{cycle_text(&plan.billing_cycle_type)}</dd>
                 <dt>{t().created}</dt>
                 <dd data-testid="plan-detail-created">
-                    {plan.create_date.map(|d| d.to_string()).unwrap_or_else(|| "—".to_owned())}
+                    {created_text(&plan)}
                 </dd>
             </dl>
             <div class="actions">
