@@ -397,6 +397,39 @@ describe("one-time purchase (direct charge)", () => {
     await j.close();
   });
 
+  test("another customer's return link is not found and activates nothing", async () => {
+    const j = await journey(env.browser, env.server, "return-someone-elses");
+    const { page, step } = j;
+    let id;
+    await signIn(j);
+    await buy(j, "chat-transcripts-export");
+    await step("Olivia accepts, but her return page never loads", async () => {
+      id = new URL(page.url()).searchParams.get("id");
+      await page.route(/\/return\?/, (route) => route.abort());
+      await page.getByTestId("mock-accept").click();
+    });
+    const other = await page.context().newPage();
+    await step("someone from another organization opens her return link", async () => {
+      await other.goto(j.url("/"));
+      await other.getByTestId("sign-in-to-buy").first().click();
+      await other.waitForURL(/\/mock\/authorize\?/);
+      await other.getByTestId("mock-account-ada.admin@example.com").click();
+      await other.getByTestId("session-bar").waitFor();
+      const [charge] = (await mockState(other)).livechat.direct_charges;
+      assert.equal(charge.status, "accepted", "accepted and waiting for activation");
+      await other.goto(j.url(`/return?id=${id}&type=direct_charge`));
+      assert.equal((await outcome(other)).phase, "not-found");
+    });
+    await step("her charge was neither activated nor changed", async () => {
+      const state = await mockState(other);
+      const activations = Object.entries(state.request_counts ?? {}).filter(([key]) => /activate/.test(key));
+      assert.deepEqual(activations, []);
+      assert.equal(state.livechat.direct_charges[0].status, "accepted");
+    });
+    await other.close();
+    await j.close();
+  });
+
   test("a tampered return address is refused without any request", async () => {
     const j = await journey(env.browser, env.server, "return-tampered");
     const { page, step } = j;

@@ -553,6 +553,35 @@ fn charges_of_another_client_are_not_visible() {
 }
 
 #[test]
+fn another_customers_charges_cannot_be_read_listed_or_activated() {
+    let mut w = world();
+    let created = w.create_direct(&extension(), NOW);
+    confirm(&mut w, created.id.as_str(), ChargeKind::Direct, true, NOW);
+    let subscription = w.create_recurrent(&subscription(), NOW);
+    // Same app, another organization's license.
+    let stranger = sign_in(&mut w.backend, ADMIN, CLIENT);
+    let request = w.api.get_direct_charge(&stranger, &created.id);
+    assert_eq!(w.send(request, NOW).status, 404);
+    let request = w.api.activate_direct_charge(&stranger, &created.id);
+    assert_eq!(
+        w.send(request, NOW).status,
+        404,
+        "a crafted return link activates nothing"
+    );
+    let request = w.api.get_recurrent_charge(&stranger, &subscription.id);
+    assert_eq!(w.send(request, NOW).status, 404);
+    let request = w
+        .api
+        .list_direct_charges(&stranger, &DirectChargeQuery::default())
+        .unwrap();
+    assert!(parse_direct_charges(&w.send(request, NOW))
+        .unwrap()
+        .is_empty());
+    // The buyer still can, once.
+    assert_eq!(w.activate(&created.id, NOW).status, 200);
+}
+
+#[test]
 fn billing_needs_billing_manage_and_the_ledger_needs_ledger_read() {
     let mut agent = world_with(ApiVersion::V1, AGENT);
     agent.create_direct(&extension(), NOW);

@@ -842,8 +842,13 @@ fn create_direct(state: &mut MockState, ctx: &Ctx<'_>) -> Result<HttpResponse, H
     Ok(reply::json(201, &body))
 }
 
+/// A charge is seen only by the app that sold it, on the license that
+/// bought it: another customer's charge id is "not found", as on the real
+/// service, so nobody can read or activate someone else's purchase.
 fn visible_direct(c: &DirectChargeRecord, ctx: &Ctx<'_>) -> bool {
-    c.product == ctx.product && c.seller_client_id == ctx.grant.client_id
+    c.product == ctx.product
+        && c.seller_client_id == ctx.grant.client_id
+        && c.buyer_license_id == ctx.grant.license_id
 }
 
 fn find_direct(state: &MockState, ctx: &Ctx<'_>, id: &str) -> Result<usize, HttpResponse> {
@@ -1005,8 +1010,11 @@ fn create_recurrent(state: &mut MockState, ctx: &Ctx<'_>) -> Result<HttpResponse
     Ok(reply::json(201, &body))
 }
 
+/// As [`visible_direct`].
 fn visible_recurrent(c: &RecurrentChargeRecord, ctx: &Ctx<'_>) -> bool {
-    c.product == ctx.product && c.seller_client_id == ctx.grant.client_id
+    c.product == ctx.product
+        && c.seller_client_id == ctx.grant.client_id
+        && c.buyer_license_id == ctx.grant.license_id
 }
 
 fn find_recurrent(state: &MockState, ctx: &Ctx<'_>, id: &str) -> Result<usize, HttpResponse> {
@@ -1370,7 +1378,13 @@ pub fn add_sample_direct_charges(
     const GATEWAY_MS: u64 = 6_000;
 
     let count = count.min(MAX_SAMPLE_CHARGES);
-    let buyer = &super::oauth::DEMO_ACCOUNTS[0];
+    // Sold to whoever signs in with the seller's client: the demo's first
+    // account for the widget, the developer token's account for scripts.
+    let buyer = if client_id == super::oauth::DEVELOPER_CLIENT_ID {
+        super::oauth::developer_account()
+    } else {
+        &super::oauth::DEMO_ACCOUNTS[0]
+    };
     let commission_percent = state.livechat.commission_percent.min(100);
     // Oldest (item `count`) first, so each insertion lands after the last.
     for k in (1..=count).rev() {

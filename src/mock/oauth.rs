@@ -157,6 +157,12 @@ pub fn set_developer_token(state: &mut MockState, token: impl Into<String>) {
     state.oauth.developer_token = Some(token.into());
 }
 
+/// Whom the developer token speaks for: the admin account, which holds
+/// every scope.
+pub fn developer_account() -> &'static DemoAccount {
+    &DEMO_ACCOUNTS[2]
+}
+
 fn developer_grant(account: &DemoAccount) -> Grant {
     Grant {
         account_id: account.account_id.to_owned(),
@@ -513,8 +519,7 @@ pub fn authenticate(
     let token = bearer(request)
         .ok_or_else(|| reply::unauthorized("an Authorization: Bearer access token is required"))?;
     if state.oauth.developer_token.as_deref() == Some(token) {
-        // The admin account holds every scope.
-        return Ok(developer_grant(&DEMO_ACCOUNTS[2]));
+        return Ok(developer_grant(developer_account()));
     }
     let issued = state
         .oauth
