@@ -197,9 +197,12 @@ describe("polling in a long wait (fake clock)", () => {
       const hiddenFrom = await requests(page, charge);
       await page.clock.runFor(10 * MINUTE);
       assert.equal(await requests(page, charge), hiddenFrom, "no request while hidden");
+      assert.equal(await phase(page), "paused", "the page says it is not checking");
+      assert.match(await page.getByTestId("return-paused").innerText(), /paused while this tab is hidden or offline/);
       await setHidden(page, false);
       await page.clock.runFor(1_000);
       assert.equal(await requests(page, charge), hiddenFrom + 1, "one check as soon as shown");
+      assert.equal(await phase(page), "checking");
     });
     assert.deepEqual(j.consoleErrors, []);
     await j.close();

@@ -500,7 +500,7 @@ messages! {
         status_with_code: fn(&str, &str) -> String,
         return_invalid_detail: fn(&str) -> String,
         plans_need_gateway_keys: fn(&str) -> String,
-        processing_checked: fn(u32) -> String,
+        checked_times: fn(u32) -> String,
         confirmation_not_opened: fn(&str) -> String,
         terms_once_for: fn(u32) -> String,
         terms_every_months: fn(u32) -> String,

@@ -302,9 +302,9 @@ pub static MESSAGES: Messages = Messages {
     decline_subscription: "Odrzuć tę subskrypcję",
     return_invalid_detail: |error| format!("Nic nie zostało pobrane ani aktywowane: {error}."),
     plans_need_gateway_keys: |api| format!("Zarządzanie planami rozliczeniowymi wymaga kluczy API bramki płatności, a config.json nie ma na nie ustawienia: strona, którą każdy może otworzyć, nie może przechowywać kluczy zarządzania bramką. Zarządzaj planami z serwera, który ma te klucze ({api}), albo otwórz demo w trybie testowym, aby wypróbować tę stronę."),
-    processing_checked: |checks| {
+    checked_times: |checks| {
         format!(
-            "Przetwarzanie płatności… (sprawdzono {checks} {})",
+            "(sprawdzono {checks} {})",
             pick_polish(u64::from(checks), "raz", "razy", "razy")
         )
     },
@@ -409,7 +409,7 @@ pub static MESSAGES: Messages = Messages {
     missing_scope_needs: "Ta strona wymaga uprawnienia ",
     missing_scope_to: ", aby ",
     missing_scope_not_included: ", a Twoje logowanie LiveChat go nie obejmuje.",
-    missing_scope_owner: "Tylko właściciel konta LiveChat może nadać je tej aplikacji. Poproś go o to albo zaloguj się innym kontem LiveChat, które je ma.",
+    missing_scope_owner: "Aplikacja musi o nie prosić (jej właściciel ustawia to w LiveChat Developer Console), a konto, którym się logujesz, musi móc je nadać: poproś właściciela konta LiveChat albo zaloguj się innym kontem LiveChat, które je ma.",
     sign_in_other: "Zaloguj się innym kontem",
     scope_ledger_read: "odczytać księgę przychodów i saldo",
     scope_billing_manage: "wyświetlać płatności i nimi zarządzać",

@@ -123,6 +123,8 @@ enum Phase {
     Checking {
         checks: u32,
     },
+    /// The tab is hidden or offline: no checks until it is back.
+    Paused,
     Finished(Outcome),
     GaveUp(GiveUpReason),
     Failed(ApiError),
@@ -359,6 +361,9 @@ async fn drive(flow: Flow, run: u32, services: Services, auth: Auth, token: Acce
                         }
                         PollDecision::Paused => {
                             // Hidden tab or offline: look again when back.
+                            if flow.phase.get_untracked() != Phase::Paused {
+                                flow.phase.set(Phase::Paused);
+                            }
                             sleep_ms(500).await;
                             if let Some(next) = dom::sync_poll_pause(schedule) {
                                 decision = next;
@@ -463,6 +468,9 @@ fn ReturnFlow(target: ReturnTarget) -> impl IntoView {
         let services = services.clone();
         move || {
             let Some(token) = auth.current() else {
+                // The token ran out since the page showed: the sign-in
+                // prompt takes over, and the page resumes after it.
+                auth.reject();
                 return;
             };
             let run = flow.next_run();
@@ -506,6 +514,11 @@ fn ReturnFlow(target: ReturnTarget) -> impl IntoView {
         flow.run.update_value(|r| *r = r.wrapping_add(1));
     });
     let restart = Callback::new(move |_: ()| start.with_value(|start| start()));
+    // The phase without its check count.
+    let phase_kind = Memo::new(move |_| match flow.phase.get() {
+        Phase::Checking { .. } => Phase::Checking { checks: 0 },
+        other => other,
+    });
 
     let timeline = Signal::derive(move || {
         flow.charge
@@ -526,7 +539,12 @@ fn ReturnFlow(target: ReturnTarget) -> impl IntoView {
                     <StatusTimeline steps=timeline label=t().payment_progress/>
                 </Show>
                 <div aria-live="polite" data-testid="return-phase" data-phase=move || phase_name(&flow.phase.get())>
-                    {move || view! { <PhaseView phase=flow.phase.get() flow restart/> }}
+                    // Drawn anew when the phase changes, not at every check:
+                    // a live region must not repeat itself each time.
+                    {move || {
+                        phase_kind.track();
+                        view! { <PhaseView phase=flow.phase.get_untracked() flow restart/> }
+                    }}
                 </div>
             </section>
         </Show>
@@ -540,6 +558,7 @@ fn phase_name(phase: &Phase) -> &'static str {
         Phase::AwaitingBuyer => "awaiting-buyer",
         Phase::Activating => "activating",
         Phase::Checking { .. } => "checking",
+        Phase::Paused => "paused",
         Phase::Finished(_) => "finished",
         Phase::GaveUp(_) => "gave-up",
         Phase::Failed(_) => "failed",
@@ -578,14 +597,26 @@ fn PhaseView(phase: Phase, flow: Flow, restart: Callback<()>) -> impl IntoView {
         Phase::Activating => {
             view! { <Loading label=t().activating_charge/> }.into_any()
         }
-        Phase::Checking { checks } => {
-            let label = if checks == 0 {
-                t().waiting_payment.to_owned()
-            } else {
-                (t().processing_checked)(checks)
+        Phase::Checking { .. } => {
+            // The count is for the eye: read out, it would repeat at every
+            // check.
+            let count = move || match flow.phase.get() {
+                Phase::Checking { checks } if checks > 0 => format!(" {}", (t().checked_times)(checks)),
+                _ => String::new(),
             };
-            view! { <Loading label/> }.into_any()
+            view! {
+                <p class="loading" role="status">
+                    <span class="spinner" aria-hidden="true"></span>
+                    {t().waiting_payment}
+                    <span aria-hidden="true" data-testid="return-checks">{count}</span>
+                </p>
+            }
+            .into_any()
         }
+        Phase::Paused => view! {
+            <p class="notice" role="status" data-testid="return-paused">{t().checking_paused}</p>
+        }
+        .into_any(),
         Phase::NotFound => view! {
             <div class="notice notice-error" role="alert" data-testid="return-not-found">
                 <p>{t().return_not_found}</p>
