@@ -542,7 +542,7 @@ fn ReturnFlow(target: ReturnTarget) -> impl IntoView {
                     // Drawn anew when the phase changes, not at every check:
                     // a live region must not repeat itself each time.
                     {move || {
-                        phase_kind.track();
+                        phase_kind.with(|_| ());
                         view! { <PhaseView phase=flow.phase.get_untracked() flow restart/> }
                     }}
                 </div>
@@ -709,7 +709,7 @@ fn AwaitingBuyer(flow: Flow, restart: Callback<()>) -> impl IntoView {
                     }
                     .into_any(),
                     Some(Err(reason)) => view! {
-                        <p class="field-error" data-testid="return-confirm-refused">
+                        <p class="field-error" role="alert" data-testid="return-confirm-refused">
                             {(t().confirmation_not_opened)(&reason.message_in(locale()))}
                         </p>
                     }
