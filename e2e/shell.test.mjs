@@ -68,6 +68,8 @@ describe("app shell", () => {
         await page.getByRole("link", { name: linkText, exact: true }).click();
         await page.getByTestId(testid).waitFor();
         assert.ok(await page.getByTestId("test-mode-banner").isVisible(), `no TEST MODE banner on ${path}`);
+        const heading = await page.locator("h1").first().innerText();
+        assert.equal(await page.title(), `${heading} · LiveChat Billing`, "the tab names the page");
         assert.equal(new URL(page.url()).pathname, path);
         // Client-side routing: no document or wasm was fetched again.
         const fetched = env.server.requests.slice(before);

@@ -415,7 +415,7 @@ fn SignInFailed(message: String, return_to: Option<AppLocation>) -> impl IntoVie
                 <a href=back class="button-secondary" data-testid="sign-in-back">{t().go_back}</a>
             </div>
             <Show when=move || problem.get().is_some()>
-                <p class="field-error" data-testid="sign-in-problem">{move || problem.get()}</p>
+                <p class="field-error" role="alert" data-testid="sign-in-problem">{move || problem.get()}</p>
             </Show>
         </section>
     }

@@ -8,10 +8,13 @@ use crate::api::{ApiError, NextStep, Timestamp};
 use crate::domain::calendar;
 use crate::domain::money::Cents;
 use crate::i18n::{locale, t, Locale};
+use crate::web::dom;
 
 /// Heading and one-line purpose shared by every page.
 #[component]
 pub fn PageHeader(#[prop(into)] title: String, #[prop(into)] lead: String) -> impl IntoView {
+    // The tab and the history list name the page, not only the app.
+    dom::set_title(&format!("{title} · LiveChat Billing"));
     view! {
         <header class="page-header">
             <h1>{title}</h1>

@@ -391,7 +391,7 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
                     }
                 />
                 {move || error().map(|message| view! {
-                    <p class="field-error" id=format!("{id}-error") data-testid=format!("{id}-error")>
+                    <p class="field-error" role="alert" id=format!("{id}-error") data-testid=format!("{id}-error")>
                         {message}
                     </p>
                 })}

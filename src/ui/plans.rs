@@ -464,7 +464,7 @@ fn PlansManager(client: Client) -> impl IntoView {
                         {t().plan_ref_hint}
                     </p>
                     {move || open_error.get().map(|problem| view! {
-                        <p class="field-error" id="plan-open-error" data-testid="plan-open-error">
+                        <p class="field-error" role="alert" id="plan-open-error" data-testid="plan-open-error">
                             {problem}
                         </p>
                     })}
@@ -516,6 +516,7 @@ fn PlansManager(client: Client) -> impl IntoView {
                 {move || account_error.get().map(|problem| view! {
                     <p
                         class="field-error"
+                        role="alert"
                         id="plan-filter-account-error"
                         data-testid="plan-filter-account-error"
                     >

@@ -126,6 +126,13 @@ pub fn is_framed() -> bool {
     }
 }
 
+/// Names the page in the tab and the history list.
+pub fn set_title(title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(title);
+    }
+}
+
 /// Whether the tab is hidden (polling pauses then).
 pub fn page_hidden() -> bool {
     web_sys::window()
