@@ -87,6 +87,8 @@ async function choose(page, protocol) {
   await page.getByTestId(`quote-${protocol}`).getByTestId("quote-choose").click();
   await page.getByTestId("pay-panel").waitFor();
   await page.waitForURL(new RegExp(`\\?pay=${protocol}$`));
+  // The button that chose is gone: the focus goes on from the pay panel.
+  await page.waitForFunction(() => document.activeElement?.id === "pay-heading");
 }
 
 /** Console errors other than the unreachable logo server's. */

@@ -244,7 +244,11 @@ pub fn SessionBar() -> impl IntoView {
                     data-testid="sign-out"
                     on:click={
                         let services = services.clone();
-                        move |_| auth.sign_out(&services)
+                        move |_| {
+                            auth.sign_out(&services);
+                            // The button goes with the session bar.
+                            dom::focus_main();
+                        }
                     }
                 >
                     {t().sign_out}

@@ -1091,9 +1091,17 @@ fn PayPanel(page: Page, protocol: Protocol, quote: Quote, remote_logos: bool) ->
     let uri_protocol = protocol.clone();
     let uri_address = address.clone();
     let uri = Memo::new(move |_| payment_uri(uri_protocol.as_str(), &uri_address, &to_send.get()));
+    // The quote list, and the button that chose, are gone: the keyboard
+    // goes on from this panel.
+    let heading = NodeRef::<leptos::html::H2>::new();
+    Effect::new(move |_| {
+        if let Some(heading) = heading.get() {
+            dom::focus_if_lost(&heading);
+        }
+    });
     view! {
         <section class="card pay-panel" data-testid="pay-panel" data-protocol=protocol.to_string() aria-labelledby="pay-heading">
-            <h2 id="pay-heading" class="pay-heading">
+            <h2 id="pay-heading" class="pay-heading" tabindex="-1" node_ref=heading>
                 <CurrencyLogo protocol=protocol.clone() remote=remote_logos/>
                 {(t().pay_with)(&name)}
             </h2>

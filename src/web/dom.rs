@@ -1,5 +1,7 @@
 //! Small DOM effects the app needs at start-up.
 
+use wasm_bindgen::JsCast;
+
 use crate::config::Theme;
 
 /// The page's `location.search`, or empty when there is no window.
@@ -123,6 +125,32 @@ pub fn is_framed() -> bool {
         (Ok(Some(top)), me) => !js_sys::Object::is(&top, &me),
         // A cross-origin top that cannot even be named: framed.
         _ => true,
+    }
+}
+
+/// Moves the focus to `element` when nothing has it any more (the control
+/// that had it was removed or redrawn), so keyboard users keep their place;
+/// focus the user put elsewhere is left alone.
+pub fn focus_if_lost(element: &web_sys::HtmlElement) {
+    let document = web_sys::window().and_then(|w| w.document());
+    let lost = document.is_some_and(|d| match (d.active_element(), d.body()) {
+        (None, _) => true,
+        (Some(active), Some(body)) => js_sys::Object::is(&active, &body),
+        (Some(_), None) => false,
+    });
+    if lost {
+        let _ = element.focus();
+    }
+}
+
+/// The page's main region, where focus goes when its control is gone.
+pub fn focus_main() {
+    let main = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("main"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(main) = main {
+        let _ = main.focus();
     }
 }
 
