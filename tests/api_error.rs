@@ -109,6 +109,34 @@ fn a_failed_write_may_have_happened_unless_it_was_refused() {
 }
 
 #[test]
+fn a_refusal_names_the_field_at_fault() {
+    let quantity = oauth(
+        422,
+        "invalid_request",
+        "quantity: at most 50 for one purchase",
+    );
+    assert_eq!(quantity.field_at_fault().as_deref(), Some("quantity"));
+    let plan = oauth(400, "invalid_request", "taxAmount must not be negative");
+    assert_eq!(plan.field_at_fault().as_deref(), Some("taxAmount"));
+    assert_eq!(
+        ApiError::validation("price", "must be more than zero")
+            .field_at_fault()
+            .as_deref(),
+        Some("price")
+    );
+    // Nothing to mark: no field named, or not a refusal of the content.
+    assert_eq!(
+        oauth(422, "invalid_request", "try later").field_at_fault(),
+        None
+    );
+    assert_eq!(
+        oauth(500, "server_error", "quantity overflow").field_at_fault(),
+        None
+    );
+    assert_eq!(ApiError::Timeout.field_at_fault(), None);
+}
+
+#[test]
 fn live_mode_refuses_answers_from_the_mock_backend() {
     let real = HttpResponse::json(200, &serde_json::json!({"balance": 0}));
     assert_eq!(

@@ -172,6 +172,41 @@ async fn a_bad_quantity_is_explained_in_place_and_nothing_is_sent() {
 }
 
 #[wasm_bindgen_test]
+async fn a_quantity_the_server_refuses_is_marked_at_its_field_with_no_retry() {
+    let mock = start_signed_in();
+    let app = mount("/");
+    let card = wait_for(&app.root, "[data-item-id='chat-transcripts-export']").await;
+    let input: web_sys::HtmlInputElement = wait_for(&card, "[data-testid=quantity]")
+        .await
+        .unchecked_into();
+    let buy = wait_for(&card, "[data-testid=buy]").await;
+    mock.with_backend(|b| {
+        app::fail_next_request(
+            b,
+            Fault::Refused {
+                status: 422,
+                description: "quantity: at most 50 in one purchase".to_owned(),
+            },
+        )
+    });
+    set_quantity(&input, "80");
+    buy.click();
+    let error = wait_for(&card, "[data-testid=buy-input-error]").await;
+    assert!(
+        error.inner_text().contains("at most 50 in one purchase"),
+        "{}",
+        error.inner_text()
+    );
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(input.value(), "80", "what the buyer typed stays");
+    assert!(card
+        .query_selector("[data-testid=error-retry]")
+        .unwrap()
+        .is_none());
+    assert_eq!(direct_charges(&mock), 0);
+}
+
+#[wasm_bindgen_test]
 async fn a_double_click_creates_one_charge_and_a_foreign_confirmation_page_is_not_opened() {
     let mock = start_signed_in();
     let app = mount("/");

@@ -363,6 +363,20 @@ impl ApiError {
         }
     }
 
+    /// The request field a refusal (400, 422, or input checked before
+    /// sending) names, by its API name (`quantity`), so a form can mark it.
+    pub fn field_at_fault(&self) -> Option<String> {
+        match self {
+            Self::Validation { field, .. } => Some(field.clone()),
+            Self::Http {
+                status: 400 | 422,
+                body: Some(body),
+                ..
+            } => named_field(&body.haystack()),
+            _ => None,
+        }
+    }
+
     /// Whether a write that failed this way may still have been carried
     /// out: no answer, an unreadable success, or a server error that can
     /// come after the work (500, or a gateway's 502 or 504 while the server

@@ -182,6 +182,9 @@ pub enum CryptoOutcome {
 pub enum Fault {
     /// Answer with this HTTP status and an OAuth-style error body.
     Status { status: u16 },
+    /// A refusal of the request's content: this status with an
+    /// `invalid_request` body saying `description` (which may name a field).
+    Refused { status: u16, description: String },
     /// 429 with a `Retry-After` header.
     RateLimited { retry_after_secs: u64 },
     /// Never answer (the client's timeout fires).
@@ -206,6 +209,10 @@ impl Fault {
     pub fn short_circuit(&self) -> Option<MockReply> {
         let response = match self {
             Self::Status { status } => reply::error(*status, "server_error", "injected fault"),
+            Self::Refused {
+                status,
+                description,
+            } => reply::error(*status, "invalid_request", description),
             Self::RateLimited { retry_after_secs } => {
                 reply::error(429, "too_many_requests", "slow down")
                     .with_header("Retry-After", retry_after_secs.to_string())

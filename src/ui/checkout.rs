@@ -600,6 +600,9 @@ async fn create_and_confirm(
     let classify = |error: ApiError| {
         if error.write_may_have_happened() {
             BuyProblem::Unknown { error, sent_at }
+        } else if error.field_at_fault().as_deref() == Some("quantity") {
+            // Shown at the quantity field, which is marked invalid.
+            BuyProblem::Input(error.user_message_in(locale()))
         } else {
             BuyProblem::Api(error)
         }
