@@ -6,7 +6,7 @@
 use billing_widget::api::bidali::BidaliCharge;
 use billing_widget::domain::crypto::Protocol;
 use billing_widget::domain::crypto_checkout::ServerClock;
-use billing_widget::mock::MockBackend;
+use billing_widget::mock::{app, Fault, MockBackend};
 use billing_widget::ui::crypto_parts::{ordered_quotes, Countdown, QrCode, QuoteList};
 use billing_widget::web::mock_transport::MockTransport;
 use leptos::prelude::*;
@@ -315,4 +315,35 @@ async fn the_start_form_explains_bad_input_in_place_and_sends_nothing() {
     })
     .await;
     assert_eq!(charges_created(), 0, "nothing was sent to Bidali");
+}
+
+#[wasm_bindgen_test]
+async fn an_amount_bidali_refuses_is_marked_at_its_field() {
+    fresh_mock();
+    MockTransport::new(1).with_backend(|backend| {
+        app::fail_next_request(
+            backend,
+            Fault::Refused {
+                status: 400,
+                description: "amount is below the minimum of 5.00".to_owned(),
+            },
+        )
+    });
+    let page = mount("/crypto");
+    let form = page.wait_for("[data-testid=crypto-form]").await;
+    type_into(&form, "crypto-amount", "1.00");
+    page.click("[data-testid=crypto-submit]");
+    page.wait_for("[data-testid=crypto-amount-error]").await;
+    assert!(
+        page.text("[data-testid=crypto-amount-error]")
+            .contains("below the minimum of 5.00"),
+        "{}",
+        page.text("[data-testid=crypto-amount-error]")
+    );
+    assert_eq!(
+        attribute(&form, "[data-testid=crypto-amount]", "aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert!(page.all("[data-testid=crypto-create-error]").is_empty());
+    assert_eq!(charges_created(), 0);
 }

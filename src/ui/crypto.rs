@@ -67,6 +67,16 @@ fn charge_href(id: &str, pay: Option<&Protocol>) -> String {
     }
 }
 
+/// The start form's field a refusal names, if the form has it.
+fn form_field_at_fault(error: &ApiError) -> Option<&'static str> {
+    match error.field_at_fault()?.as_str() {
+        "amount" => Some("amount"),
+        "description" => Some("description"),
+        "email" => Some("customer.email"),
+        _ => None,
+    }
+}
+
 /// What the Bidali errors mean here: its keys are not the LiveChat sign-in.
 fn bidali_problem(error: &ApiError) -> Option<String> {
     match error {
@@ -346,9 +356,16 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
             busy.try_set(false);
             match result {
                 Ok(href) => navigate(&href, NavigateOptions::default()),
-                Err(error) => {
-                    failure.try_set(Some(error));
-                }
+                Err(error) => match form_field_at_fault(&error) {
+                    // Bidali refused a field's content: said and marked there.
+                    Some(field) => {
+                        problem.try_set(Some((field, error.user_message_in(locale()))));
+                        focus(input_id(field));
+                    }
+                    None => {
+                        failure.try_set(Some(error));
+                    }
+                },
             }
         });
     });
