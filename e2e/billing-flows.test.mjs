@@ -237,6 +237,18 @@ describe("an expired sign-in", () => {
       await assertAccessible(page, "the shop, sign-in expired while buying");
     });
     await j.screenshot("expired");
+    await step("after signing in again, the quantity typed is still there and is bought", async () => {
+      const card = page.locator('[data-item-id="chat-transcripts-export"]');
+      await card.getByTestId("sign-in-to-buy").click();
+      await page.waitForURL(/\/mock\/authorize\?/);
+      await page.getByTestId(`mock-account-${OLIVIA}`).click();
+      await page.getByTestId("session-bar").waitFor();
+      assert.equal(await card.getByTestId("quantity").inputValue(), "3");
+      await card.getByTestId("buy").click();
+      await page.waitForURL(/\/mock\/confirm\?/);
+      const [charge] = (await mockState(page)).livechat.direct_charges;
+      assert.equal(charge.quantity, 3);
+    });
     await j.close();
   });
 });

@@ -20,6 +20,7 @@ use crate::domain::checkout::{reconcile_lost_create, IntentTerms, PaymentIntent,
 use crate::domain::money::Cents;
 use crate::i18n::{locale, t};
 use crate::web::server_clock::SampledClock;
+use crate::web::storage::{self, Area};
 use crate::web::{dom, popup};
 
 pub use super::return_page::ChargeReturn;
@@ -34,6 +35,11 @@ pub fn parse_quantity(raw: &str) -> Result<u32, String> {
         Ok(_) => Err((t().quantity_range)(MAX_QUANTITY)),
         Err(_) => Err(t().quantity_whole.to_owned()),
     }
+}
+
+/// Where the quantity typed for catalog item `id` is kept in this tab.
+fn item_id_key(id: &str) -> String {
+    format!("billing-widget.quantity.{id}")
 }
 
 /// Whether repeating a failed create cannot make a second charge: the server
@@ -82,7 +88,14 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
             ..
         }
     );
-    let quantity = RwSignal::new(default_quantity.to_string());
+    // What the buyer typed outlives a sign-in round trip (a 401 while
+    // buying sends them away and back): kept for this tab only.
+    let typed_key = item_id_key(&item.id);
+    let quantity = RwSignal::new(
+        storage::get(Area::Session, &typed_key)
+            .filter(|typed| asks_quantity && parse_quantity(typed).is_ok())
+            .unwrap_or_else(|| default_quantity.to_string()),
+    );
     let problem = RwSignal::new(None::<BuyProblem>);
     // The confirmation page opened elsewhere (a popup, or a link to one).
     let away = RwSignal::new(None::<(String, bool)>);
@@ -286,7 +299,11 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
                         data-testid="quantity"
                         aria-invalid=move || input_error().is_some().to_string()
                         prop:value=move || quantity.get()
-                        on:input=move |ev| quantity.set(event_target_value(&ev))
+                        on:input=move |ev| {
+                            let typed = event_target_value(&ev);
+                            storage::set(Area::Session, &typed_key, &typed);
+                            quantity.set(typed);
+                        }
                     />
                 </label>
             })}
