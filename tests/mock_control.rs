@@ -324,6 +324,21 @@ fn a_corrupt_or_outdated_saved_state_is_refused_not_misread() {
     ));
 }
 
+/// The developer token's create of a one-time "Export".
+fn create_export_as_dev() -> HttpRequest {
+    request(
+        Method::Post,
+        "/v1/direct_charge",
+        Some(json!({"name": "Export", "price": 1900, "quantity": 1, "return_url": "https://app.example.com/r"})),
+    )
+    .with_header("Authorization", "Bearer dev")
+}
+
+/// The developer token's list of one-time charges.
+fn list_as_dev() -> HttpRequest {
+    request(Method::Get, "/v1/direct_charge", None).with_header("Authorization", "Bearer dev")
+}
+
 #[test]
 fn a_lost_response_still_does_the_work_so_the_client_must_reconcile() {
     let mut backend = MockBackend::new(1);
@@ -333,15 +348,9 @@ fn a_lost_response_still_does_the_work_so_the_client_must_reconcile() {
         fault: Fault::LostResponse,
         times: 1,
     });
-    let create = request(
-        Method::Post,
-        "/v1/direct_charge",
-        Some(json!({"name": "Export", "price": 1900, "quantity": 1, "return_url": "https://app.example.com/r"})),
-    )
-    .with_header("Authorization", "Bearer dev");
+    let create = create_export_as_dev();
     assert_eq!(backend.handle(&create, NOW), MockReply::Hang);
-    let list =
-        request(Method::Get, "/v1/direct_charge", None).with_header("Authorization", "Bearer dev");
+    let list = list_as_dev();
     let listed = send(&mut backend, &list);
     assert_eq!(
         body(&listed)["result"].as_array().map(Vec::len),
@@ -359,15 +368,9 @@ fn an_error_after_the_work_still_creates_the_charge() {
         fault: Fault::ErrorAfterWork { status: 504 },
         times: 1,
     });
-    let create = request(
-        Method::Post,
-        "/v1/direct_charge",
-        Some(json!({"name": "Export", "price": 1900, "quantity": 1, "return_url": "https://app.example.com/r"})),
-    )
-    .with_header("Authorization", "Bearer dev");
+    let create = create_export_as_dev();
     assert_eq!(send(&mut backend, &create).status, 504);
-    let list =
-        request(Method::Get, "/v1/direct_charge", None).with_header("Authorization", "Bearer dev");
+    let list = list_as_dev();
     assert_eq!(
         body(&send(&mut backend, &list))["result"]
             .as_array()
@@ -506,8 +509,7 @@ fn sample_charges_are_added_for_the_demo_client_or_the_one_named() {
 
     // The developer token's client sees its three, newest first.
     billing_widget::mock::oauth::set_developer_token(&mut backend.state, "dev");
-    let list =
-        request(Method::Get, "/v1/direct_charge", None).with_header("Authorization", "Bearer dev");
+    let list = list_as_dev();
     let listed = body(&send(&mut backend, &list));
     let names: Vec<&str> = listed["result"]
         .as_array()

@@ -106,6 +106,15 @@ impl World {
         self.send(request, now)
     }
 
+    /// The first page of one-time charges as `token` sees it.
+    fn list_direct_as(&mut self, token: &AccessToken, now: u64) -> Vec<DirectCharge> {
+        let request = self
+            .api
+            .list_direct_charges(token, &DirectChargeQuery::default())
+            .unwrap();
+        parse_direct_charges(&self.send(request, now)).unwrap()
+    }
+
     fn list_direct(&mut self, query: &DirectChargeQuery, now: u64) -> Vec<DirectCharge> {
         let request = self.api.list_direct_charges(&self.token, query).unwrap();
         parse_direct_charges(&self.send(request, now)).unwrap()
@@ -543,13 +552,7 @@ fn charges_of_another_client_are_not_visible() {
     let stranger = sign_in(&mut w.backend, OWNER, "another-client");
     let request = w.api.get_direct_charge(&stranger, &created.id);
     assert_eq!(w.send(request, NOW).status, 404);
-    let request = w
-        .api
-        .list_direct_charges(&stranger, &DirectChargeQuery::default())
-        .unwrap();
-    assert!(parse_direct_charges(&w.send(request, NOW))
-        .unwrap()
-        .is_empty());
+    assert!(w.list_direct_as(&stranger, NOW).is_empty());
 }
 
 #[test]
@@ -570,13 +573,7 @@ fn another_customers_charges_cannot_be_read_listed_or_activated() {
     );
     let request = w.api.get_recurrent_charge(&stranger, &subscription.id);
     assert_eq!(w.send(request, NOW).status, 404);
-    let request = w
-        .api
-        .list_direct_charges(&stranger, &DirectChargeQuery::default())
-        .unwrap();
-    assert!(parse_direct_charges(&w.send(request, NOW))
-        .unwrap()
-        .is_empty());
+    assert!(w.list_direct_as(&stranger, NOW).is_empty());
     // The buyer still can, once.
     assert_eq!(w.activate(&created.id, NOW).status, 200);
 }

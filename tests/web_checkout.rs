@@ -130,6 +130,23 @@ fn direct_charges(mock: &MockTransport) -> usize {
     mock.with_backend(|b| b.state.livechat.direct_charges.len())
 }
 
+/// The transcripts export's card in the shop: the card, its quantity field
+/// and its Buy button.
+async fn export_card(
+    root: &web_sys::HtmlElement,
+) -> (
+    web_sys::HtmlElement,
+    web_sys::HtmlInputElement,
+    web_sys::HtmlElement,
+) {
+    let card = wait_for(root, "[data-item-id='chat-transcripts-export']").await;
+    let input = wait_for(&card, "[data-testid=quantity]")
+        .await
+        .unchecked_into();
+    let buy = wait_for(&card, "[data-testid=buy]").await;
+    (card, input, buy)
+}
+
 fn set_quantity(input: &web_sys::HtmlInputElement, value: &str) {
     input.set_value(value);
     let event = web_sys::Event::new("input").expect("an input event");
@@ -140,11 +157,7 @@ fn set_quantity(input: &web_sys::HtmlInputElement, value: &str) {
 async fn a_bad_quantity_is_explained_in_place_and_nothing_is_sent() {
     let mock = start_signed_in();
     let app = mount("/");
-    let card = wait_for(&app.root, "[data-item-id='chat-transcripts-export']").await;
-    let input: web_sys::HtmlInputElement = wait_for(&card, "[data-testid=quantity]")
-        .await
-        .unchecked_into();
-    let buy = wait_for(&card, "[data-testid=buy]").await;
+    let (card, input, buy) = export_card(&app.root).await;
 
     set_quantity(&input, "0");
     buy.click();
@@ -175,11 +188,7 @@ async fn a_bad_quantity_is_explained_in_place_and_nothing_is_sent() {
 async fn a_quantity_the_server_refuses_is_marked_at_its_field_with_no_retry() {
     let mock = start_signed_in();
     let app = mount("/");
-    let card = wait_for(&app.root, "[data-item-id='chat-transcripts-export']").await;
-    let input: web_sys::HtmlInputElement = wait_for(&card, "[data-testid=quantity]")
-        .await
-        .unchecked_into();
-    let buy = wait_for(&card, "[data-testid=buy]").await;
+    let (card, input, buy) = export_card(&app.root).await;
     mock.with_backend(|b| {
         app::fail_next_request(
             b,
@@ -210,11 +219,7 @@ async fn a_quantity_the_server_refuses_is_marked_at_its_field_with_no_retry() {
 async fn a_double_click_creates_one_charge_and_a_foreign_confirmation_page_is_not_opened() {
     let mock = start_signed_in();
     let app = mount("/");
-    let card = wait_for(&app.root, "[data-item-id='chat-transcripts-export']").await;
-    let input: web_sys::HtmlInputElement = wait_for(&card, "[data-testid=quantity]")
-        .await
-        .unchecked_into();
-    let buy = wait_for(&card, "[data-testid=buy]").await;
+    let (card, input, buy) = export_card(&app.root).await;
     // The server now answers with a confirmation page on a foreign site.
     mock.with_backend(|b| app::serve_pages_from(b, "https://pay.example.net"));
 
