@@ -19,7 +19,7 @@ use crate::domain::charge::{DirectChargeStatus, RecurrentChargeStatus};
 use crate::domain::checkout::{reconcile_lost_create, IntentTerms, PaymentIntent, SeenCharge};
 use crate::domain::money::Cents;
 use crate::i18n::{locale, t};
-use crate::web::server_clock::SampledClock;
+use crate::web::server_clock::{device_now_ms, SampledClock};
 use crate::web::storage::{self, Area};
 use crate::web::{dom, popup};
 
@@ -38,7 +38,7 @@ pub fn parse_quantity(raw: &str) -> Result<u32, String> {
 }
 
 /// Where the quantity typed for catalog item `id` is kept in this tab.
-fn item_id_key(id: &str) -> String {
+fn typed_quantity_key(id: &str) -> String {
     format!("billing-widget.quantity.{id}")
 }
 
@@ -90,7 +90,7 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
     );
     // What the buyer typed outlives a sign-in round trip (a 401 while
     // buying sends them away and back): kept for this tab only.
-    let typed_key = item_id_key(&item.id);
+    let typed_key = typed_quantity_key(&item.id);
     let quantity = RwSignal::new(
         storage::get(Area::Session, &typed_key)
             .filter(|typed| asks_quantity && parse_quantity(typed).is_ok())
@@ -613,7 +613,7 @@ async fn create_and_confirm(
 ) -> Result<Option<String>, BuyProblem> {
     let client = services.billing_client();
     let test = services.is_mock().then_some(true);
-    let sent_at = i64::try_from(dom::now_ms()).unwrap_or(i64::MAX);
+    let sent_at = device_now_ms();
     let classify = |error: ApiError| {
         if error.write_may_have_happened() {
             BuyProblem::Unknown { error, sent_at }
