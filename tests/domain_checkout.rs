@@ -77,6 +77,35 @@ fn accepted_direct_charge_is_activated_only_when_nobody_holds_it() {
     );
 }
 
+/// A 409 on activate means "activated already" only when the charge, read
+/// again, is accepted or past it; a declined or unknown charge never was.
+#[test]
+fn a_refused_activation_counts_as_done_only_if_the_charge_got_past_accepted() {
+    let activated_direct: Vec<_> = all_direct()
+        .into_iter()
+        .filter(direct_conflict_means_activated)
+        .collect();
+    assert_eq!(
+        activated_direct,
+        vec![D::Accepted, D::Processed, D::Failed, D::Success]
+    );
+    let activated_recurrent: Vec<_> = all_recurrent()
+        .into_iter()
+        .filter(recurrent_conflict_means_activated)
+        .collect();
+    assert_eq!(
+        activated_recurrent,
+        vec![
+            R::Accepted,
+            R::Processed,
+            R::Active,
+            R::Frozen,
+            R::Cancelled,
+            R::PastDue
+        ]
+    );
+}
+
 #[test]
 fn processed_direct_charge_is_polled() {
     for activation in [None, IN_FLIGHT, DONE] {

@@ -2,15 +2,23 @@
 //! rendered by Leptos in headless Chromium against the in-page mock.
 #![cfg(target_arch = "wasm32")]
 
-use billing_widget::config::MOCK_CLIENT_ID;
+use billing_widget::api::livechat::{BillingApi, BillingClient, NewDirectCharge};
+use billing_widget::config::{AppConfig, MOCK_CLIENT_ID};
 use billing_widget::domain::charge::DirectChargeStatus;
+use billing_widget::domain::charge::{ChargeKind, DirectChargeId};
 use billing_widget::domain::checkout::direct_timeline;
+use billing_widget::domain::checkout::{ActivationLog, ActivationState};
+use billing_widget::domain::money::Cents;
 use billing_widget::domain::oauth::{AccessToken, Callback};
+use billing_widget::mock::control::ScheduledFault;
+use billing_widget::mock::livechat;
 use billing_widget::mock::oauth::{self, AuthorizeParams, Decision, DEMO_ACCOUNTS};
 use billing_widget::mock::{app, Fault};
 use billing_widget::ui::timeline::StatusTimeline;
 use billing_widget::web::dom;
+use billing_widget::web::locks::{self, LockAttempt};
 use billing_widget::web::mock_transport::MockTransport;
+use billing_widget::web::storage::{self, Area};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -87,8 +95,16 @@ async fn the_timeline_marks_one_current_step_and_follows_the_status() {
 /// A fresh mock with a token for Olivia, handed over as a previous page
 /// would, so the app starts signed in.
 fn start_signed_in() -> MockTransport {
+    start_signed_in_with_token().0
+}
+
+/// [`start_signed_in`], also returning Olivia's token for requests the
+/// test makes itself (as another tab or browser would).
+fn start_signed_in_with_token() -> (MockTransport, AccessToken) {
     let mock = MockTransport::new(DEMO_SEED);
     mock.with_backend(|b| app::reset(b, DEMO_SEED, &dom::origin()));
+    // A reset mock hands out the same ids again: forget their activations.
+    storage::remove(Area::Local, ActivationLog::STORAGE_KEY);
     let params = AuthorizeParams {
         response_type: "token".into(),
         client_id: MOCK_CLIENT_ID.into(),
@@ -123,7 +139,7 @@ fn start_signed_in() -> MockTransport {
             &serde_json::to_string(&token).expect("a token serializes"),
         )
         .expect("store the hand-over");
-    mock
+    (mock, token)
 }
 
 fn direct_charges(mock: &MockTransport) -> usize {
@@ -352,4 +368,246 @@ async fn a_request_that_made_nothing_offers_a_safe_retry() {
     wait_for(&card, "[data-testid=buy-try-again]").await.click();
     wait_for(&card, "[data-testid=buy-unsafe-confirmation]").await;
     assert_eq!(direct_charges(&mock), 1);
+}
+
+// ---------------------------------------------------------------------------
+// Activation on the return page: one tab at a time, and a refused activation
+// is read, not assumed
+// ---------------------------------------------------------------------------
+
+fn billing_client(mock: MockTransport) -> BillingClient<MockTransport> {
+    let config = AppConfig::from_json(browser::SHIPPED_CONFIG).expect("shipped config");
+    BillingClient::new(
+        BillingApi::from_config(&config.livechat).expect("billing API"),
+        mock,
+    )
+}
+
+/// A $15.00 charge Olivia has confirmed and nobody has activated, and the
+/// return address LiveChat sends her back to.
+async fn accepted_direct_charge(
+    mock: MockTransport,
+    token: &AccessToken,
+) -> (DirectChargeId, String) {
+    let charge = billing_client(mock)
+        .create_direct_charge(
+            token,
+            &NewDirectCharge::new(
+                "Chat transcripts export",
+                Cents::new(1500),
+                1,
+                format!("{}/return", dom::origin()),
+            ),
+        )
+        .await
+        .expect("the mock creates the charge");
+    let back = mock
+        .with_backend(|b| {
+            livechat::confirm_charge(
+                &mut b.state,
+                charge.id.as_str(),
+                Some(ChargeKind::Direct),
+                true,
+                dom::now_ms(),
+            )
+        })
+        .expect("Olivia accepts it");
+    let path = format!("{}?{}", back.path(), back.query().unwrap_or_default());
+    (charge.id, path)
+}
+
+fn activation_requests(mock: &MockTransport, id: &DirectChargeId) -> u32 {
+    mock.with_backend(|b| {
+        b.state
+            .livechat
+            .direct_charges
+            .iter()
+            .find(|c| c.id == id.as_str())
+            .map(|c| c.activation_requests)
+            .expect("the charge is in the mock")
+    })
+}
+
+fn phase_of(root: &web_sys::HtmlElement) -> String {
+    root.query_selector("[data-testid=return-phase]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute("data-phase"))
+        .unwrap_or_default()
+}
+
+fn logged_activation(id: &DirectChargeId) -> Option<ActivationState> {
+    let log = storage::get(Area::Local, ActivationLog::STORAGE_KEY)
+        .map(|json| ActivationLog::from_json(&json))
+        .unwrap_or_default();
+    log.state_of(ChargeKind::Direct, id.as_str(), dom::now_ms())
+}
+
+/// Waits (up to `seconds`) for the return page to be past activating.
+async fn wait_for_phase(root: &web_sys::HtmlElement, wanted: &[&str], seconds: u32) -> String {
+    for _ in 0..seconds * 10 {
+        let phase = phase_of(root);
+        if wanted.contains(&phase.as_str()) {
+            return phase;
+        }
+        browser::sleep(100).await;
+    }
+    panic!(
+        "the return page never reached {wanted:?}; it is {:?} and shows: {}",
+        phase_of(root),
+        root.inner_text()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn web_locks_let_one_holder_in_at_a_time() {
+    let name = "billing-widget.test-lock";
+    let LockAttempt::Held(first) = locks::try_lock(name).await else {
+        panic!("a free lock is granted");
+    };
+    assert!(matches!(locks::try_lock(name).await, LockAttempt::Busy));
+    drop(first);
+    // The browser frees it once the promise settles, a task later.
+    let mut again = locks::try_lock(name).await;
+    for _ in 0..20 {
+        if matches!(again, LockAttempt::Held(_)) {
+            break;
+        }
+        browser::sleep(10).await;
+        again = locks::try_lock(name).await;
+    }
+    assert!(
+        matches!(again, LockAttempt::Held(_)),
+        "released on drop: {again:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_second_tab_waits_for_the_tab_activating_the_charge_and_does_not_activate_again() {
+    let (mock, token) = start_signed_in_with_token();
+    let (id, back) = accepted_direct_charge(mock, &token).await;
+    // Another tab of this browser is activating the charge right now.
+    let LockAttempt::Held(other_tab) =
+        locks::try_lock(&ActivationLog::lock_name(ChargeKind::Direct, id.as_str())).await
+    else {
+        panic!("the other tab takes the lock");
+    };
+    let app = mount(&back);
+    wait_for_phase(&app.root, &["activating-elsewhere"], 10).await;
+    assert!(app
+        .root
+        .inner_text()
+        .contains("Another tab is activating this charge"));
+    browser::sleep(500).await;
+    assert_eq!(
+        activation_requests(&mock, &id),
+        0,
+        "nothing is sent while the other tab holds the lock"
+    );
+
+    // The other tab activates, logs it, and lets go.
+    billing_client(mock)
+        .activate_direct_charge(&token, &id)
+        .await
+        .expect("the other tab's activation");
+    let mut log = storage::get(Area::Local, ActivationLog::STORAGE_KEY)
+        .map(|json| ActivationLog::from_json(&json))
+        .unwrap_or_default();
+    log.mark_done(ChargeKind::Direct, id.as_str(), dom::now_ms());
+    storage::set(Area::Local, ActivationLog::STORAGE_KEY, &log.to_json());
+    drop(other_tab);
+
+    wait_for_phase(&app.root, &["checking", "finished"], 10).await;
+    assert_eq!(
+        activation_requests(&mock, &id),
+        1,
+        "activated once, by the other tab"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_charge_activated_in_another_browser_is_read_again_after_the_409_and_followed() {
+    let (mock, token) = start_signed_in_with_token();
+    let (id, back) = accepted_direct_charge(mock, &token).await;
+    // Activated from another browser: this one's log knows nothing of it.
+    billing_client(mock)
+        .activate_direct_charge(&token, &id)
+        .await
+        .expect("activated elsewhere");
+    assert_eq!(logged_activation(&id), None);
+
+    let app = mount(&back);
+    wait_for_phase(&app.root, &["checking", "finished"], 15).await;
+    assert_eq!(
+        activation_requests(&mock, &id),
+        2,
+        "this page's attempt was refused with 409, not repeated"
+    );
+    assert!(
+        matches!(logged_activation(&id), Some(ActivationState::Done { .. })),
+        "the re-read showed it activated: {:?}",
+        logged_activation(&id)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_activation_of_a_charge_in_an_unknown_status_is_not_taken_for_done() {
+    let (mock, token) = start_signed_in_with_token();
+    let (id, back) = accepted_direct_charge(mock, &token).await;
+    // The activate request will be refused as not allowed now. Answers are
+    // slowed down so the charge can change between the page's first read
+    // and its activate request.
+    let activate_path = billing_client(mock)
+        .api()
+        .activate_direct_charge(&token, &id)
+        .url
+        .path()
+        .to_owned();
+    mock.with_backend(|b| {
+        b.state.faults.latency_ms = 800;
+        b.state.faults.faults.push(ScheduledFault {
+            path_prefix: Some(activate_path),
+            fault: Fault::Refused {
+                status: 409,
+                description: "not allowed in the current status".into(),
+            },
+            times: 1,
+        });
+    });
+    let reads = || {
+        mock.with_backend(|b| {
+            b.state
+                .request_counts
+                .iter()
+                .filter(|(key, _)| key.starts_with("GET ") && key.ends_with(id.as_str()))
+                .map(|(_, n)| *n)
+                .sum::<u64>()
+        })
+    };
+    let app = mount(&back);
+    while reads() == 0 {
+        browser::sleep(10).await;
+    }
+    // Read as accepted; meanwhile the charge moves to a status nobody knows.
+    mock.with_backend(|b| {
+        let charge = b
+            .state
+            .livechat
+            .direct_charges
+            .iter_mut()
+            .find(|c| c.id == id.as_str())
+            .expect("the charge");
+        charge.status = DirectChargeStatus::Unknown("refunded".into());
+    });
+    wait_for_phase(&app.root, &["checking"], 15).await;
+    assert_eq!(
+        logged_activation(&id),
+        None,
+        "a 409 followed by an unknown status is no proof of activation"
+    );
+    assert!(
+        app.root.inner_text().contains("refunded"),
+        "the status read again is shown: {}",
+        app.root.inner_text()
+    );
 }

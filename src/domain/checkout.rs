@@ -188,6 +188,12 @@ impl ActivationLog {
         self.entries.is_empty()
     }
 
+    /// The name of the Web Lock one tab at a time holds while it activates
+    /// the charge `id` (the log alone reaches other tabs late).
+    pub fn lock_name(kind: ChargeKind, id: &str) -> String {
+        format!("{}:{}:{id}", Self::STORAGE_KEY, kind.param())
+    }
+
     /// Takes the right to activate. `Ok` means: write the log back, then send
     /// the activate request. A stale claim (past its TTL, or from the future)
     /// is taken over.
@@ -471,6 +477,20 @@ pub fn direct_action(
         DirectChargeStatus::Failed => ReturnAction::Finished(Outcome::PaymentFailed),
         DirectChargeStatus::Declined => ReturnAction::Finished(Outcome::Declined),
     }
+}
+
+/// An activate request was refused with 409 and the charge, read again, is
+/// in `status`. Activation is allowed from `accepted` only, so a charge
+/// still accepted (the gateway has not moved it yet) or past that point was
+/// activated by someone else. Any other status (pending, declined, unknown)
+/// means it never was, and the page follows that status instead.
+pub fn direct_conflict_means_activated(status: &DirectChargeStatus) -> bool {
+    DirectChargeStatus::Accepted.can_reach(status)
+}
+
+/// [`direct_conflict_means_activated`] for a subscription.
+pub fn recurrent_conflict_means_activated(status: &RecurrentChargeStatus) -> bool {
+    RecurrentChargeStatus::Accepted.can_reach(status)
 }
 
 /// An active subscription whose trial has not ended yet.

@@ -241,6 +241,7 @@ pub static MESSAGES: Messages = Messages {
     details: "Details",
     reading_payment: "Reading your payment…",
     activating_charge: "Confirmed. Activating the charge…",
+    activating_elsewhere: "Another tab is activating this charge. Waiting for it to finish…",
     waiting_payment: "Waiting for the payment to go through…",
     return_not_found: "No charge with this id belongs to your account. The link may be old, or you may be signed in with another LiveChat account: your charges list shows what this account bought.",
     all_charges: "All charges",

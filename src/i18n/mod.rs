@@ -267,6 +267,7 @@ messages! {
         details,
         reading_payment,
         activating_charge,
+        activating_elsewhere,
         waiting_payment,
         return_not_found,
         all_charges,

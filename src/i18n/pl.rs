@@ -291,6 +291,7 @@ pub static MESSAGES: Messages = Messages {
     details: "Szczegóły",
     reading_payment: "Odczytywanie płatności…",
     activating_charge: "Potwierdzono. Aktywowanie płatności…",
+    activating_elsewhere: "Inna karta aktywuje tę płatność. Czekam, aż skończy…",
     waiting_payment: "Czekamy na realizację płatności…",
     return_not_found: "Żadna płatność o tym identyfikatorze nie należy do Twojego konta. Link może być stary albo jesteś zalogowany innym kontem LiveChat: lista płatności pokazuje, co kupiono na tym koncie.",
     all_charges: "Wszystkie płatności",

@@ -17,13 +17,15 @@ use crate::api::livechat::{DirectCharge, RecurrentAction, RecurrentCharge};
 use crate::api::{ApiError, Timestamp};
 use crate::domain::charge::{ChargeKind, DirectChargeStatus, RecurrentChargeStatus};
 use crate::domain::checkout::{
-    direct_action, direct_timeline, in_trial, recurrent_action, recurrent_timeline, ActivationLog,
-    ActivationState, Outcome, ReturnAction, TimelineStep,
+    direct_action, direct_conflict_means_activated, direct_timeline, in_trial, recurrent_action,
+    recurrent_conflict_means_activated, recurrent_timeline, ActivationLog, ActivationState,
+    Outcome, ReturnAction, TimelineStep,
 };
 use crate::domain::oauth::AccessToken;
 use crate::domain::polling::{GiveUpReason, PollDecision, PollOutcome, PollSchedule};
 use crate::domain::return_url::{parse_charge_return, ChargeReturn as ReturnTarget};
 use crate::i18n::{locale, t};
+use crate::web::locks::{self, LockAttempt};
 use crate::web::storage::{self, Area};
 use crate::web::transport::sleep_ms;
 use crate::web::{dom, popup, random};
@@ -96,6 +98,15 @@ impl Found {
         }
     }
 
+    /// After an activate request was refused with 409 and the charge read
+    /// again: was it activated (by another page or browser)?
+    pub fn conflict_means_activated(&self) -> bool {
+        match self {
+            Self::Direct(c) => direct_conflict_means_activated(&c.status),
+            Self::Recurrent(c) => recurrent_conflict_means_activated(&c.status),
+        }
+    }
+
     pub fn timeline(&self, activated: bool, now_ms: u64) -> Vec<TimelineStep> {
         match self {
             Self::Direct(c) => direct_timeline(&c.status, activated),
@@ -120,6 +131,8 @@ enum Phase {
     /// The buyer has not confirmed (or came back without confirming).
     AwaitingBuyer,
     Activating,
+    /// Another tab of this browser holds the activation lock.
+    ActivatingElsewhere,
     Checking {
         checks: u32,
     },
@@ -233,6 +246,8 @@ enum Activated {
     Yes(Option<Box<Found>>),
     /// The answer was lost: it may have happened. Keep the claim and poll.
     Maybe,
+    /// 409: not allowed in the charge's current status.
+    Conflict,
     /// Refused with no effect.
     No(ApiError),
 }
@@ -251,8 +266,9 @@ async fn activate(services: &Services, token: &AccessToken, found: &Found) -> Ac
     };
     match result {
         Ok(found) => Activated::Yes(found),
-        // 409: somebody (another browser, an earlier page) activated it.
-        Err(error) if error.status() == Some(409) => Activated::Yes(None),
+        // 409: somebody (another browser, an earlier page) activated it, or
+        // the charge moved on; the caller reads which.
+        Err(error) if error.status() == Some(409) => Activated::Conflict,
         Err(ApiError::Network(_) | ApiError::Timeout) => Activated::Maybe,
         Err(error) if error.is_retryable() && error.status().is_none_or(|s| s >= 500) => {
             Activated::Maybe
@@ -312,6 +328,35 @@ async fn drive(flow: Flow, run: u32, services: Services, auth: Auth, token: Acce
             }
             ReturnAction::Activate => {
                 let (kind, id) = (found.kind(), found.id().to_owned());
+                let lock_name = ActivationLog::lock_name(kind, &id);
+                // Held until the activation is settled, so a second tab of
+                // this browser waits for it instead of racing it.
+                let _lock = match locks::try_lock(&lock_name).await {
+                    LockAttempt::Held(lock) => Some(lock),
+                    LockAttempt::Unsupported => None,
+                    LockAttempt::Busy => {
+                        flow.phase.set(Phase::ActivatingElsewhere);
+                        drop(locks::lock(&lock_name).await);
+                        if !flow.is_current(run) {
+                            return;
+                        }
+                        // The other tab is done: read what it did.
+                        match reread(&services, &token, &found).await {
+                            Ok(fresh) => {
+                                found = fresh;
+                                flow.charge.set(Some(found.clone()));
+                                continue;
+                            }
+                            Err(error) => {
+                                fail(error);
+                                return;
+                            }
+                        }
+                    }
+                };
+                if !flow.is_current(run) {
+                    return;
+                }
                 if update_log(|log| log.claim(kind, &id, now)).is_err() {
                     // Another tab took it in the meantime: just follow along.
                     continue;
@@ -326,6 +371,30 @@ async fn drive(flow: Flow, run: u32, services: Services, auth: Auth, token: Acce
                         }
                     }
                     Activated::Maybe => {}
+                    Activated::Conflict => {
+                        // Refused as not allowed now: read the real state
+                        // rather than assume it was activated elsewhere.
+                        match reread(&services, &token, &found).await {
+                            Ok(fresh) if fresh.conflict_means_activated() => {
+                                update_log(|log| log.mark_done(kind, &id, dom::now_ms()));
+                                found = fresh;
+                                flow.charge.set(Some(found.clone()));
+                            }
+                            Ok(fresh) => {
+                                // Never activated (declined, say): the
+                                // status read now decides what follows.
+                                update_log(|log| log.release(kind, &id));
+                                found = fresh;
+                                flow.charge.set(Some(found.clone()));
+                                continue;
+                            }
+                            Err(reread_error) => {
+                                update_log(|log| log.release(kind, &id));
+                                fail(reread_error);
+                                return;
+                            }
+                        }
+                    }
                     Activated::No(error) => {
                         update_log(|log| log.release(kind, &id));
                         fail(error);
@@ -557,6 +626,7 @@ fn phase_name(phase: &Phase) -> &'static str {
         Phase::NotFound => "not-found",
         Phase::AwaitingBuyer => "awaiting-buyer",
         Phase::Activating => "activating",
+        Phase::ActivatingElsewhere => "activating-elsewhere",
         Phase::Checking { .. } => "checking",
         Phase::Paused => "paused",
         Phase::Finished(_) => "finished",
@@ -596,6 +666,9 @@ fn PhaseView(phase: Phase, flow: Flow, restart: Callback<()>) -> impl IntoView {
         Phase::Loading => view! { <Loading label=t().reading_payment/> }.into_any(),
         Phase::Activating => {
             view! { <Loading label=t().activating_charge/> }.into_any()
+        }
+        Phase::ActivatingElsewhere => {
+            view! { <Loading label=t().activating_elsewhere/> }.into_any()
         }
         Phase::Checking { .. } => {
             // The count is for the eye: read out, it would repeat at every

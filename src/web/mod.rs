@@ -5,6 +5,7 @@ pub mod agent_app;
 pub mod clipboard;
 pub mod config_loader;
 pub mod dom;
+pub mod locks;
 #[cfg(feature = "mock")]
 pub mod mock_transport;
 pub mod popup;
