@@ -8,6 +8,7 @@ use billing_widget::api::transport::{refuse_mock_backend, MOCK_BACKEND_HEADER};
 use billing_widget::api::{
     decode_json, parse_json, ApiError, HttpResponse, NextStep, OAuthErrorBody, TransportError,
 };
+use billing_widget::domain::locale::Locale;
 use proptest::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -273,6 +274,21 @@ fn user_messages_say_what_happened() {
     let message = error.user_message();
     assert!(message.contains("return_url must be absolute"), "{message}");
     assert!(message.contains("the return address"), "{message}");
+}
+
+#[test]
+fn the_server_s_words_are_quoted_as_a_sentence_of_their_own() {
+    let error = oauth(422, "invalid_request", "quantity must be at most 100");
+    assert_eq!(
+        error.user_message(),
+        "The billing service did not accept the request. It said: \u{201c}quantity must be \
+         at most 100\u{201d}. Check the quantity."
+    );
+    assert_eq!(
+        error.user_message_in(Locale::Pl),
+        "Usługa rozliczeń nie przyjęła żądania. Odpowiedź: \u{201e}quantity must be at most \
+         100\u{201d}. Sprawdź: ilość."
+    );
 }
 
 // ---- Other bodies ---------------------------------------------------------

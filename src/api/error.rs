@@ -477,7 +477,7 @@ impl ApiError {
     fn status_message(&self, status: u16, body: Option<&OAuthErrorBody>) -> String {
         let said = body
             .and_then(|b| b.error_description.as_deref())
-            .map(|d| format!(" It said: \u{201c}{d}\u{201d}"))
+            .map(|d| format!(" It said: \u{201c}{d}\u{201d}."))
             .unwrap_or_default();
         match status {
             400 | 422 => {
