@@ -44,7 +44,8 @@ async function watchViolations(page) {
 test("the policy is strict: no unsafe-inline or unsafe-eval, only wasm compilation", () => {
   assert.doesNotMatch(policy, /'unsafe-inline'|'unsafe-eval'/);
   assert.match(policy, /script-src 'self' 'sha256-[A-Za-z0-9+/=]+' 'wasm-unsafe-eval'/);
-  assert.match(policy, /frame-ancestors 'self' https:\/\/my\.livechatinc\.com/);
+  assert.match(policy, /frame-ancestors https:\/\/my\.livechatinc\.com(;| https)/);
+  assert.doesNotMatch(policy, /frame-ancestors[^;]*'self'/, "not even this origin frames it");
   assert.match(policy, /object-src 'none'/);
 });
 

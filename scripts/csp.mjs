@@ -9,7 +9,7 @@
 // loader script Trunk writes, by its SHA-256 hash; WebAssembly compilation
 // ('wasm-unsafe-eval', not 'unsafe-eval'); requests to the APIs named in
 // config.json; Bidali's logos when remote logos are on; and framing only by
-// this origin and the configured LiveChat host origins.
+// the configured LiveChat host origins.
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -33,7 +33,9 @@ const apis = new Set(
 );
 const images = ["'self'"];
 if (config.bidali?.remote_logos !== false) images.push("https://assets.bidali.com");
-const ancestors = ["'self'", ...(config.host_origins ?? []).map(origin)];
+// Only the LiveChat hosts may frame the widget; with none configured, nobody.
+const hosts = (config.host_origins ?? []).map(origin);
+const ancestors = hosts.length > 0 ? hosts : ["'none'"];
 
 const policy = [
   "default-src 'self'",
