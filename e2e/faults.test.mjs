@@ -101,6 +101,18 @@ for (const colorScheme of ["light", "dark"]) {
         await assertAccessible(page, `crypto, Bidali unavailable (${colorScheme})`);
       });
       await j.screenshot("crypto-unavailable");
+      await step("crypto: a 429 while checking the payment says how long the wait is", async () => {
+        await page.getByTestId("crypto-submit").click();
+        await page.waitForURL(/\/crypto\/[^/?]+$/);
+        await page.getByTestId("quote-list").waitFor();
+        const id = page.url().split("/crypto/")[1];
+        await injectFaults(page, [fault(`/charges/${id}`, "rate_limited", { retry_after_secs: 9 })]);
+        const slowed = page.getByTestId("crypto-slowed-down");
+        await slowed.waitFor({ timeout: 30_000 });
+        assert.match(await slowed.innerText(), /asked to be checked less often.*about 9 s/s);
+        await assertAccessible(page, `crypto, checks slowed down (${colorScheme})`);
+        await slowed.waitFor({ state: "detached", timeout: 20_000 });
+      });
       await j.close();
     });
   });

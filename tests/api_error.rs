@@ -157,6 +157,33 @@ fn live_mode_refuses_answers_from_the_mock_backend() {
 }
 
 #[test]
+fn an_unreadable_answer_to_a_read_may_be_read_again_but_not_to_a_write() {
+    let cut_off = error_for(
+        &HttpResponse::new(200, "{\"result\": [{\"id\": \"5de")
+            .with_header("Content-Type", "application/json"),
+    );
+    assert!(matches!(cut_off, ApiError::Decode { .. }), "{cut_off:?}");
+    assert_eq!(cut_off.next_step(), NextStep::ContactAppOwner);
+    assert_eq!(cut_off.next_step_of_read(), NextStep::Retry);
+    let proxy_page = error_for(
+        &HttpResponse::new(
+            200,
+            "<!DOCTYPE html><html><body>Sign in to the proxy</body></html>",
+        )
+        .with_header("Content-Type", "text/html"),
+    );
+    assert_eq!(proxy_page.next_step_of_read(), NextStep::Retry);
+    // Everything else keeps its step.
+    let refused = oauth(403, "forbidden", "not yours");
+    assert_eq!(refused.next_step_of_read(), refused.next_step());
+    let html_404 = error_for(
+        &HttpResponse::new(404, "<html><body>Not Found</body></html>")
+            .with_header("Content-Type", "text/html"),
+    );
+    assert_eq!(html_404.next_step_of_read(), NextStep::ContactAppOwner);
+}
+
+#[test]
 fn each_status_class_has_its_next_step() {
     let cases = [
         (

@@ -611,3 +611,35 @@ async fn a_refused_activation_of_a_charge_in_an_unknown_status_is_not_taken_for_
         app.root.inner_text()
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_server_asking_to_slow_down_while_checking_is_told_with_the_wait() {
+    let (mock, token) = start_signed_in_with_token();
+    let (id, back) = accepted_direct_charge(mock, &token).await;
+    let app = mount(&back);
+    wait_for_phase(&app.root, &["checking"], 15).await;
+    let charge_path = billing_client(mock)
+        .api()
+        .get_direct_charge(&token, &id)
+        .url
+        .path()
+        .to_owned();
+    mock.with_backend(|b| {
+        b.state.faults.faults.push(ScheduledFault {
+            path_prefix: Some(charge_path),
+            fault: Fault::RateLimited {
+                retry_after_secs: 7,
+            },
+            times: 1,
+        });
+    });
+    wait_for_phase(&app.root, &["slowed-down"], 20).await;
+    let notice = app.root.inner_text();
+    assert!(
+        notice.contains("asked to be checked less often"),
+        "{notice}"
+    );
+    assert!(notice.contains("about 7 s"), "{notice}");
+    // After the wait the checks go on as before.
+    wait_for_phase(&app.root, &["checking", "finished"], 20).await;
+}

@@ -671,6 +671,27 @@ async fn a_403_from_the_server_names_the_missing_permission() {
     assert_eq!(app.all("[data-testid=missing-scope]").len(), 1, "said once");
 }
 
+#[wasm_bindgen_test]
+async fn a_list_whose_answer_cannot_be_read_offers_to_read_it_again() {
+    let session = seed(Who::Owner, owner_scopes(), |backend, now| {
+        app::add_sample_charges(backend, 3, now);
+        backend.state.faults.faults.push(ScheduledFault {
+            path_prefix: Some("/v1/direct_charge".to_owned()),
+            fault: Fault::MalformedJson,
+            times: 1,
+        });
+    });
+    let app = session.mount("/charges");
+    let notice = app.wait_for("[data-testid=error-notice]").await;
+    let text = notice.text_content().unwrap_or_default();
+    assert!(text.contains("could not read"), "{text}");
+    // Reading again charges nobody, so the cut-off answer gets a retry.
+    app.click("[data-testid=error-retry]");
+    app.wait_for_page(1).await;
+    assert_eq!(app.all("[data-testid=charge-row]").len(), 3);
+    assert!(app.all("[data-testid=error-notice]").is_empty());
+}
+
 fn unavailable(times: u32) -> ScheduledFault {
     ScheduledFault {
         path_prefix: Some("/v1/direct_charge".to_owned()),

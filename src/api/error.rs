@@ -436,6 +436,17 @@ impl ApiError {
         }
     }
 
+    /// [`Self::next_step`] when the request only read data: an answer that
+    /// could not be read (cut off, or a proxy's page) may read fine next
+    /// time, and repeating a read cannot charge anyone.
+    pub fn next_step_of_read(&self) -> NextStep {
+        match self {
+            Self::Decode { .. } => NextStep::Retry,
+            Self::HtmlBody { status, .. } if *status < 400 => NextStep::Retry,
+            _ => self.next_step(),
+        }
+    }
+
     fn status_step(&self, status: u16, body: Option<&OAuthErrorBody>) -> NextStep {
         match status {
             400 | 422 => NextStep::FixField {

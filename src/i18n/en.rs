@@ -254,6 +254,12 @@ pub static MESSAGES: Messages = Messages {
     return_invalid_detail: |error| format!("Nothing was charged or activated: {error}."),
     plans_need_gateway_keys: |api| format!("Managing billing plans needs the payment gateway's API credentials, and config.json has no setting for them: a page that anyone can open must not hold the gateway's management keys. Manage plans from a server that holds the keys ({api}), or open the demo in mock mode to try this page."),
     checked_times: |checks| format!("(checked {checks} times)"),
+    checks_slowed: |secs| {
+        format!(
+            "The payment service is busy and asked to be checked less often. The next check is \
+             in about {secs} s."
+        )
+    },
     confirmation_not_opened: |reason| format!("The confirmation page is not opened because {reason}."),
     skip_to_content: "Skip to content",
     test_mode: "TEST MODE",

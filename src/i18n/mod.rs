@@ -502,6 +502,7 @@ messages! {
         return_invalid_detail: fn(&str) -> String,
         plans_need_gateway_keys: fn(&str) -> String,
         checked_times: fn(u32) -> String,
+        checks_slowed: fn(u64) -> String,
         confirmation_not_opened: fn(&str) -> String,
         terms_once_for: fn(u32) -> String,
         terms_every_months: fn(u32) -> String,

@@ -309,6 +309,12 @@ pub static MESSAGES: Messages = Messages {
             pick_polish(u64::from(checks), "raz", "razy", "razy")
         )
     },
+    checks_slowed: |secs| {
+        format!(
+            "Serwis płatności jest obciążony i poprosił o rzadsze sprawdzanie. Następne \
+             sprawdzenie za około {secs} s."
+        )
+    },
     confirmation_not_opened: |reason| format!("Strona potwierdzenia nie została otwarta: {reason}."),
     skip_to_content: "Przejdź do treści",
     test_mode: "TRYB TESTOWY",

@@ -35,7 +35,8 @@ pub const MAX_RETRY_WAIT_SECS: u64 = 60;
 
 /// An API error where it happened: what went wrong in the buyer's words and
 /// the button that helps. `retry` is offered only where retrying is sound
-/// (network, timeout, 408/429/5xx) or the data must be reloaded (409); a 401
+/// (network, timeout, 408/429/5xx; for a read also an unreadable answer) or
+/// the data must be reloaded (409); a 401
 /// marks the sign-in as expired so the sign-in prompt appears.
 #[component]
 pub fn ErrorNotice(
@@ -50,12 +51,20 @@ pub fn ErrorNotice(
     /// (Bidali), so its 401 says nothing about that sign-in.
     #[prop(optional)]
     other_service: bool,
+    /// What failed only read data, so it may be repeated even when the
+    /// answer could not be read.
+    #[prop(optional)]
+    reading: bool,
 ) -> impl IntoView {
     if let (Some(auth), false) = (use_context::<Auth>(), other_service) {
         auth.note_error(&error);
     }
     let message = error.user_message_in(locale());
-    let step = error.next_step();
+    let step = if reading {
+        error.next_step_of_read()
+    } else {
+        error.next_step()
+    };
     let label = match &step {
         NextStep::Reload => t().reload,
         NextStep::WaitAndRetry { .. } | NextStep::Retry | NextStep::CheckConnection => {

@@ -91,7 +91,13 @@ fn bidali_problem(error: &ApiError) -> Option<String> {
 }
 
 /// An error from Bidali, with its way forward.
-fn bidali_error(error: ApiError, retry: Option<Callback<()>>, testid: &'static str) -> AnyView {
+/// `reading`: the request only read data (see [`ErrorNotice`]).
+fn bidali_error(
+    error: ApiError,
+    retry: Option<Callback<()>>,
+    testid: &'static str,
+    reading: bool,
+) -> AnyView {
     match bidali_problem(&error) {
         Some(message) => view! {
             <div class="notice notice-error" role="alert" data-testid=testid>
@@ -101,7 +107,7 @@ fn bidali_error(error: ApiError, retry: Option<Callback<()>>, testid: &'static s
         .into_any(),
         None => match retry {
             Some(retry) => {
-                view! { <ErrorNotice error retry testid other_service=true/> }.into_any()
+                view! { <ErrorNotice error retry testid other_service=true reading/> }.into_any()
             }
             None => view! { <ErrorNotice error testid other_service=true/> }.into_any(),
         },
@@ -275,7 +281,7 @@ pub fn CryptoStart() -> impl IntoView {
     let clock = SampledClock::default();
     let body = match services.bidali_client(clock.clone()) {
         Ok(client) => view! { <StartPayment client clock config/> }.into_any(),
-        Err(error) => bidali_error(error, None, "crypto-unavailable"),
+        Err(error) => bidali_error(error, None, "crypto-unavailable", true),
     };
     let resume = storage::get(Area::Session, LAST_CHARGE_KEY).filter(|id| validate_id(id).is_ok());
     view! {
@@ -502,7 +508,7 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
                 </div>
             </fieldset>
             {move || failure.get().map(|error| {
-                bidali_error(error, Some(submit), "crypto-create-error")
+                bidali_error(error, Some(submit), "crypto-create-error", false)
             })}
             <div class="actions">
                 <button type="submit" class="button-primary" data-testid="crypto-submit" disabled=move || busy.get()>
@@ -530,6 +536,10 @@ enum QuoteState {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Watch {
     Checking,
+    /// The server answered 429: the next check waits as long as it asked.
+    SlowedDown {
+        next_check_secs: u64,
+    },
     Paused,
     Done,
     GaveUp(GiveUpReason),
@@ -604,7 +614,7 @@ pub fn CryptoCharge() -> impl IntoView {
                 let clock = SampledClock::default();
                 match services.bidali_client(clock.clone()) {
                     Ok(client) => view! { <PaymentPage client clock id/> }.into_any(),
-                    Err(error) => bidali_error(error, None, "crypto-unavailable"),
+                    Err(error) => bidali_error(error, None, "crypto-unavailable", true),
                 }
             }
         };
@@ -625,13 +635,19 @@ async fn watch_charge(client: Client, id: BidaliChargeId, page: Page, alive: Arc
     let mut schedule = PollSchedule::new(POLL_CONFIG, now())
         .unwrap_or_else(|_| PollSchedule::with_defaults(now()));
     let mut decision = schedule.initial();
+    let mut slowed_down = false;
     loop {
         if !alive.load(Ordering::Relaxed) {
             return;
         }
         match decision {
             PollDecision::WaitMs(ms) => {
-                page.watch.try_set(Watch::Checking);
+                page.watch.try_set(match slowed_down {
+                    true => Watch::SlowedDown {
+                        next_check_secs: ms.div_ceil(1000),
+                    },
+                    false => Watch::Checking,
+                });
                 sleep_ms(u32::try_from(ms).unwrap_or(u32::MAX)).await;
                 if let Some(paused) = dom::sync_poll_pause(&mut schedule) {
                     decision = paused;
@@ -675,6 +691,7 @@ async fn watch_charge(client: Client, id: BidaliChargeId, page: Page, alive: Arc
             }
             Err(error) => poll_outcome_of_error(&error),
         };
+        slowed_down = matches!(outcome, PollOutcome::RateLimited { .. });
         decision = schedule.next(outcome, now(), random::jitter_sample());
     }
 }
@@ -862,7 +879,7 @@ fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl 
                 .into_any();
             }
             let retry = Callback::new(move |_| load.with_value(|load| load()));
-            return bidali_error(error, Some(retry), "crypto-load-error");
+            return bidali_error(error, Some(retry), "crypto-load-error", true);
         }
         let Some(expires_at_ms) = page
             .charge
@@ -984,7 +1001,7 @@ fn VerdictPanel(page: Page, requote: Callback<()>) -> impl IntoView {
                     </button>
                 })}
                 {match requoting {
-                    Some(Err(error)) => Some(bidali_error(error, Some(requote), "crypto-requote-error")),
+                    Some(Err(error)) => Some(bidali_error(error, Some(requote), "crypto-requote-error", false)),
                     _ => None,
                 }}
                 {(verdict.tone == Tone::Unknown).then(|| view! {
@@ -1051,7 +1068,7 @@ fn ChoiceOrPayment(
                 });
                 view! {
                     <section class="card">
-                        {bidali_error(error, Some(retry), "quote-error")}
+                        {bidali_error(error, Some(retry), "quote-error", true)}
                         <button type="button" class="button-link" on:click=move |_| page.quote.set(QuoteState::None)>
                             {t().choose_another_currency}
                         </button>
@@ -1209,6 +1226,12 @@ fn WatchNotice(page: Page, restart: Callback<()>) -> impl IntoView {
         Watch::Paused => Some(view! {
             <p class="notice" role="status" data-testid="crypto-paused">
                 {t().checking_paused}
+            </p>
+        }
+        .into_any()),
+        Watch::SlowedDown { next_check_secs } => Some(view! {
+            <p class="notice" role="status" data-testid="crypto-slowed-down">
+                {(t().checks_slowed)(next_check_secs)}
             </p>
         }
         .into_any()),

@@ -155,6 +155,7 @@ fn LedgerContent() -> impl IntoView {
                                 error
                                 retry=Callback::new(move |_| balance.refetch())
                                 testid="balance-error"
+                                reading=true
                             />
                         }
                         .into_any(),

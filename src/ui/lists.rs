@@ -372,7 +372,7 @@ fn load_error_view(error: LoadError, purpose: &'static str, retry: Callback<()>)
         LoadError::SignedOut => view! { <SignInPrompt purpose=purpose/> }.into_any(),
         LoadError::Api(error) => match error.missing_scope() {
             Some(scope) => view! { <MissingScope scope/> }.into_any(),
-            None => view! { <ErrorNotice error retry/> }.into_any(),
+            None => view! { <ErrorNotice error retry reading=true/> }.into_any(),
         },
     }
 }

@@ -573,6 +573,7 @@ fn PlansManager(client: Client) -> impl IntoView {
                             <ErrorNotice
                                 error
                                 retry=Callback::new(move |_| resource.refetch())
+                                reading=true
                             />
                         }
                         .into_any(),
@@ -1143,7 +1144,7 @@ fn PlanLoaded(client: Client, reference: PlanRef, currency: String) -> impl Into
                     }
                     .into_any(),
                     Err(error) => view! {
-                        <ErrorNotice error retry=Callback::new(move |_| resource.refetch())/>
+                        <ErrorNotice error retry=Callback::new(move |_| resource.refetch()) reading=true/>
                     }
                     .into_any(),
                 })

@@ -136,6 +136,10 @@ enum Phase {
     Checking {
         checks: u32,
     },
+    /// The server answered 429: the next check waits as long as it asked.
+    SlowedDown {
+        next_check_secs: u64,
+    },
     /// The tab is hidden or offline: no checks until it is back.
     Paused,
     Finished(Outcome),
@@ -269,10 +273,8 @@ async fn activate(services: &Services, token: &AccessToken, found: &Found) -> Ac
         // 409: somebody (another browser, an earlier page) activated it, or
         // the charge moved on; the caller reads which.
         Err(error) if error.status() == Some(409) => Activated::Conflict,
-        Err(ApiError::Network(_) | ApiError::Timeout) => Activated::Maybe,
-        Err(error) if error.is_retryable() && error.status().is_none_or(|s| s >= 500) => {
-            Activated::Maybe
-        }
+        // The request may have done its work: keep the claim and poll.
+        Err(error) if error.write_may_have_happened() => Activated::Maybe,
         Err(error) => Activated::No(error),
     }
 }
@@ -412,6 +414,7 @@ async fn drive(flow: Flow, run: u32, services: Services, auth: Auth, token: Acce
                 } else {
                     PollDecision::WaitMs(0)
                 };
+                let mut slowed_down = false;
                 // One check per round; the loop above re-decides after it.
                 loop {
                     if !flow.is_current(run) {
@@ -419,8 +422,13 @@ async fn drive(flow: Flow, run: u32, services: Services, auth: Auth, token: Acce
                     }
                     match decision {
                         PollDecision::WaitMs(ms) => {
-                            flow.phase.set(Phase::Checking {
-                                checks: schedule.polls(),
+                            flow.phase.set(match slowed_down {
+                                true => Phase::SlowedDown {
+                                    next_check_secs: ms.div_ceil(1000),
+                                },
+                                false => Phase::Checking {
+                                    checks: schedule.polls(),
+                                },
                             });
                             sleep_ms(u32::try_from(ms).unwrap_or(u32::MAX)).await;
                             if let Some(paused) = dom::sync_poll_pause(schedule) {
@@ -468,6 +476,7 @@ async fn drive(flow: Flow, run: u32, services: Services, auth: Auth, token: Acce
                             poll_outcome_of_error(&error)
                         }
                     };
+                    slowed_down = matches!(outcome, PollOutcome::RateLimited { .. });
                     decision = schedule.next(outcome, dom::now_ms(), random::jitter_sample());
                 }
             }
@@ -628,6 +637,7 @@ fn phase_name(phase: &Phase) -> &'static str {
         Phase::Activating => "activating",
         Phase::ActivatingElsewhere => "activating-elsewhere",
         Phase::Checking { .. } => "checking",
+        Phase::SlowedDown { .. } => "slowed-down",
         Phase::Paused => "paused",
         Phase::Finished(_) => "finished",
         Phase::GaveUp(_) => "gave-up",
@@ -686,6 +696,12 @@ fn PhaseView(phase: Phase, flow: Flow, restart: Callback<()>) -> impl IntoView {
             }
             .into_any()
         }
+        Phase::SlowedDown { next_check_secs } => view! {
+            <p class="notice" role="status" data-testid="return-slowed-down">
+                {(t().checks_slowed)(next_check_secs)}
+            </p>
+        }
+        .into_any(),
         Phase::Paused => view! {
             <p class="notice" role="status" data-testid="return-paused">{t().checking_paused}</p>
         }
@@ -725,7 +741,7 @@ fn PhaseView(phase: Phase, flow: Flow, restart: Callback<()>) -> impl IntoView {
             </div>
         }
         .into_any(),
-        Phase::Failed(error) => view! { <ErrorNotice error retry=restart testid="return-error"/> }.into_any(),
+        Phase::Failed(error) => view! { <ErrorNotice error retry=restart testid="return-error" reading=true/> }.into_any(),
         Phase::NeedsSignIn => view! { <SignInPrompt purpose=t().to_see_payment/> }.into_any(),
     }
 }
