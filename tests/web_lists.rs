@@ -726,9 +726,23 @@ async fn a_read_that_keeps_failing_is_left_to_the_buyer_to_retry() {
         notice.get_attribute("data-status").as_deref(),
         Some("HTTP 503")
     );
-    app.click("[data-testid=error-retry]");
+    let retry = app
+        .one("[data-testid=error-retry]")
+        .dyn_into::<web_sys::HtmlElement>()
+        .expect("a button");
+    retry.focus().expect("focus the retry button");
+    retry.click();
     app.wait_for_page(1).await;
     assert_eq!(app.all("[data-testid=charge-row]").len(), 3);
+    // The button went with the notice; the keyboard goes on from the list.
+    app.wait_until("the focus kept on the list", |_| {
+        browser::document()
+            .active_element()
+            .and_then(|e| e.get_attribute("data-testid"))
+            .as_deref()
+            == Some("list-results")
+    })
+    .await;
 }
 
 fn rate_limited(retry_after_secs: u64) -> ScheduledFault {

@@ -335,6 +335,48 @@ async fn deactivating_and_activating_keep_everything_else() {
     assert!(plan(&mock, 5004).is_active);
 }
 
+fn focused_testid() -> Option<String> {
+    browser::document()
+        .active_element()
+        .and_then(|e| e.get_attribute("data-testid"))
+}
+
+#[wasm_bindgen_test]
+async fn the_keyboard_focus_survives_a_toggle_and_a_save_that_redraw_the_plan() {
+    let _mock = seed(|_| {});
+    let app = mount("/plans/5004");
+    let toggle = app
+        .wait_for("[data-testid=plan-toggle-active]")
+        .await
+        .dyn_into::<web_sys::HtmlElement>()
+        .expect("a button");
+    toggle.focus().expect("focus the toggle");
+    toggle.click();
+    app.wait_until("the plan shown inactive", |root| {
+        root.query_selector("[data-testid=plan-detail][data-active=false]")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
+    app.wait_until("the focus on the new toggle", |_| {
+        focused_testid().as_deref() == Some("plan-toggle-active")
+    })
+    .await;
+
+    let save = app
+        .one("[data-testid=plan-submit]")
+        .dyn_into::<web_sys::HtmlElement>()
+        .expect("a button");
+    save.focus().expect("focus save");
+    save.click();
+    app.wait_for("[data-testid=plan-saved]").await;
+    app.wait_until("the focus kept on the form's button", |_| {
+        focused_testid().as_deref() == Some("plan-submit")
+    })
+    .await;
+}
+
 #[wasm_bindgen_test]
 async fn an_unknown_plan_says_so() {
     let _mock = seed(|_| {});

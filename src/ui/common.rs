@@ -128,7 +128,10 @@ pub fn ErrorNotice(
                     class="button-secondary"
                     data-testid="error-retry"
                     disabled=move || { remaining.get() > 0 }
-                    on:click=move |_| retry.run(())
+                    on:click=move |_| {
+                        dom::keep_focus_here();
+                        retry.run(());
+                    }
                 >
                     {move || match remaining.get() {
                         0 => label.to_owned(),

@@ -1239,6 +1239,7 @@ fn WatchNotice(page: Page, restart: Callback<()>) -> impl IntoView {
             <div class="notice" role="status" data-testid="crypto-gave-up">
                 <p>{reason.message_in(locale())}</p>
                 <button type="button" class="button-secondary" data-testid="crypto-check-again" on:click=move |_| {
+                    dom::keep_focus_here();
                     page.watch.set(Watch::Checking);
                     restart.run(());
                 }>{t().check_again}</button>

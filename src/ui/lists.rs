@@ -538,6 +538,7 @@ where
             aria-label=results_label
             aria-busy=move || (!settled()).then_some("true")
             tabindex="-1"
+            data-focus-home=""
             node_ref=results
             data-testid=move || if settled() { "list-results" } else { "list-loading" }
         >
@@ -718,7 +719,8 @@ where
         params.with(|p| parse(p.get("id").unwrap_or_default()).map_err(|e| e.message_in(locale())))
     });
     view! {
-        <div data-testid=spec.testid>
+        // Where the focus goes when a retry or refresh redraws the card.
+        <div data-testid=spec.testid data-focus-home="" tabindex="-1">
             <PageHeader title=spec.title lead=spec.lead/>
             <p class="back-link"><a href=spec.list>{spec.all_back}</a></p>
             {move || match id.get() {

@@ -22,6 +22,7 @@ use crate::domain::plan::{
     PlanRef, PlanValidationErrors,
 };
 use crate::i18n::{locale, t, Locale};
+use crate::web::dom;
 
 /// Plans per page of the list.
 const PAGE_SIZE: u32 = 20;
@@ -1195,6 +1196,8 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
     let toggle = {
         let plan = plan.clone();
         move |_| {
+            // The detail is drawn anew with the saved plan.
+            dom::keep_focus_here();
             let name = match PlanName::parse(&plan.name) {
                 Ok(name) => name,
                 Err(error) => {
@@ -1312,6 +1315,8 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
             aria-busy=move || ctx.busy.get().then_some("true")
             on:submit=move |ev: SubmitEvent| {
                 ev.prevent_default();
+                // Saved, the plan's page is drawn anew.
+                dom::keep_focus_here();
                 submit();
             }
         >

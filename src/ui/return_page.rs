@@ -616,7 +616,14 @@ fn ReturnFlow(target: ReturnTarget) -> impl IntoView {
                 <Show when=move || !timeline.get().is_empty()>
                     <StatusTimeline steps=timeline label=t().payment_progress/>
                 </Show>
-                <div aria-live="polite" data-testid="return-phase" data-phase=move || phase_name(&flow.phase.get())>
+                // Where the focus goes when the phase's own buttons are gone.
+                <div
+                    aria-live="polite"
+                    data-testid="return-phase"
+                    data-phase=move || phase_name(&flow.phase.get())
+                    data-focus-home=""
+                    tabindex="-1"
+                >
                     // Drawn anew when the phase changes, not at every check:
                     // a live region must not repeat itself each time.
                     {move || {
@@ -735,7 +742,10 @@ fn PhaseView(phase: Phase, flow: Flow, restart: Callback<()>) -> impl IntoView {
         Phase::GaveUp(reason) => view! {
             <div class="notice" role="status" data-testid="return-gave-up">
                 <p>{reason.message_in(locale())}</p>
-                <button type="button" class="button-secondary" data-testid="return-refresh" on:click=move |_| restart.run(())>
+                <button type="button" class="button-secondary" data-testid="return-refresh" on:click=move |_| {
+                    dom::keep_focus_here();
+                    restart.run(());
+                }>
                     {t().refresh_status}
                 </button>
             </div>
@@ -805,7 +815,10 @@ fn AwaitingBuyer(flow: Flow, restart: Callback<()>) -> impl IntoView {
                     .into_any(),
                     None => ().into_any(),
                 }}
-                <button type="button" class="button-secondary" data-testid="return-check-again" on:click=move |_| restart.run(())>
+                <button type="button" class="button-secondary" data-testid="return-check-again" on:click=move |_| {
+                    dom::keep_focus_here();
+                    restart.run(());
+                }>
                     {t().check_again}
                 </button>
                 {is_subscription.then(|| view! {

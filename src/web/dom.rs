@@ -143,6 +143,119 @@ pub fn focus_if_lost(element: &web_sys::HtmlElement) {
     }
 }
 
+/// Marks an element that outlives the redraws inside it, where focus goes
+/// when the control that had it is redrawn away. Give it `tabindex="-1"`.
+pub const FOCUS_HOME: &str = "data-focus-home";
+
+/// How often, and for how long, [`keep_focus_near`] looks: long enough for
+/// a request that times out (15 s) to come back and redraw.
+const FOCUS_WATCH_EVERY_MS: i32 = 50;
+const FOCUS_WATCH_TRIES: u32 = 20_000 / FOCUS_WATCH_EVERY_MS as u32;
+
+/// Called by a control whose action redraws it away (a retry, "Check
+/// again", a toggle that saves): when the focus is lost (now or once the
+/// answer has come and the page redrawn), it goes to the control drawn in
+/// its place (same `data-testid`), else to its nearest [`FOCUS_HOME`], else
+/// `#main`, so a keyboard or screen-reader user stays where they were.
+/// Focus the user moves elsewhere meanwhile is left alone.
+pub fn keep_focus_near(control: &web_sys::Element) {
+    let home = control
+        .closest(&format!("[{FOCUS_HOME}]"))
+        .ok()
+        .flatten()
+        .or_else(|| {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("main"))
+        });
+    watch_focus(
+        FocusWatch {
+            control: control.clone(),
+            testid: control.get_attribute("data-testid"),
+            home,
+        },
+        FOCUS_WATCH_TRIES,
+    );
+}
+
+/// [`keep_focus_near`] the focused control: the button clicked or pressed,
+/// or the field Enter was pressed in.
+pub fn keep_focus_here() {
+    let active = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+        d.active_element()
+            .filter(|a| d.body().is_none_or(|b| !js_sys::Object::is(a, &b)))
+    });
+    if let Some(active) = active {
+        keep_focus_near(&active);
+    }
+}
+
+struct FocusWatch {
+    control: web_sys::Element,
+    testid: Option<String>,
+    home: Option<web_sys::Element>,
+}
+
+fn watch_focus(watch: FocusWatch, tries_left: u32) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let active = document.active_element();
+    let lost = match (&active, document.body()) {
+        (None, _) => true,
+        (Some(active), Some(body)) => js_sys::Object::is(active, &body),
+        (Some(_), None) => false,
+    };
+    let waiting = active
+        .as_ref()
+        .is_some_and(|a| js_sys::Object::is(a, &watch.control) && watch.control.is_connected());
+    if lost {
+        let replacement = watch
+            .testid
+            .as_deref()
+            .and_then(|id| {
+                document
+                    .query_selector(&format!("[data-testid=\"{id}\"]"))
+                    .ok()
+            })
+            .flatten();
+        match replacement {
+            // Disabled while its request runs (which took the focus away):
+            // it gets the focus back once it can take it.
+            Some(busy) if busy.has_attribute("disabled") && tries_left > 0 => {}
+            Some(replacement) if focus_element(&document, &replacement) => return,
+            _ => {
+                if let Some(home) = &watch.home {
+                    focus_element(&document, home);
+                }
+                return;
+            }
+        }
+    } else if !waiting || tries_left == 0 {
+        return;
+    }
+    let next = wasm_bindgen::closure::Closure::once_into_js(move || {
+        watch_focus(watch, tries_left - 1);
+    });
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            next.unchecked_ref(),
+            FOCUS_WATCH_EVERY_MS,
+        );
+    }
+}
+
+/// Focuses `element`; `false` when it cannot take focus (disabled, hidden).
+fn focus_element(document: &web_sys::Document, element: &web_sys::Element) -> bool {
+    let Ok(element) = element.clone().dyn_into::<web_sys::HtmlElement>() else {
+        return false;
+    };
+    let _ = element.focus();
+    document
+        .active_element()
+        .is_some_and(|active| js_sys::Object::is(&active, &element))
+}
+
 /// The page's main region, where focus goes when its control is gone.
 pub fn focus_main() {
     let main = web_sys::window()
