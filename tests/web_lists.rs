@@ -327,6 +327,67 @@ async fn the_status_filter_lives_in_the_address() {
     .await;
 }
 
+/// What arrowing through the closed select does: a keydown, then a change.
+fn arrow_to(select: &web_sys::HtmlSelectElement, value: &str) {
+    let key = web_sys::KeyboardEventInit::new();
+    key.set_key("ArrowDown");
+    let down = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &key)
+        .expect("a key event");
+    select.dispatch_event(&down).expect("dispatch keydown");
+    select.set_value(value);
+    let change = web_sys::Event::new("change").expect("an event");
+    select.dispatch_event(&change).expect("dispatch change");
+}
+
+#[wasm_bindgen_test]
+async fn arrowing_through_the_status_filter_loads_only_where_the_keys_rest() {
+    let session = seed(Who::Owner, owner_scopes(), |backend, now| {
+        app::add_sample_charges(backend, 45, now);
+    });
+    let app = session.mount("/charges");
+    app.wait_for_page(1).await;
+    let select = app
+        .one("[data-testid=status-filter]")
+        .dyn_into::<web_sys::HtmlSelectElement>()
+        .expect("a select");
+    let lists_loaded = || {
+        MockTransport::new(1).with_backend(|b| {
+            b.state
+                .request_counts
+                .iter()
+                .filter(|(key, _)| key.starts_with("GET /v1/direct_charge"))
+                .map(|(_, n)| *n)
+                .sum::<u64>()
+        })
+    };
+    let before = lists_loaded();
+    arrow_to(&select, "pending");
+    sleep(100).await;
+    arrow_to(&select, "accepted");
+    sleep(100).await;
+    arrow_to(&select, "declined");
+    sleep(100).await;
+    assert_eq!(
+        dom::location_search(),
+        "",
+        "nothing applied while the keys move"
+    );
+    app.wait_until("the filter the keys rested on", |_| {
+        dom::location_search() == "?status=declined"
+    })
+    .await;
+    app.wait_until("rows of that filter", |root| {
+        root.query_selector(
+            "[data-testid=list-results] [data-testid=charge-row][data-status=declined]",
+        )
+        .ok()
+        .flatten()
+        .is_some()
+    })
+    .await;
+    assert_eq!(lists_loaded() - before, 1, "one list loaded, not three");
+}
+
 #[wasm_bindgen_test]
 async fn a_bad_page_in_the_address_is_named_not_guessed() {
     let session = seed(Who::Owner, owner_scopes(), |backend, now| {

@@ -399,6 +399,10 @@ impl ListSpec {
     }
 }
 
+/// How long the status filter waits for the arrow keys to rest before it
+/// loads the list chosen with them.
+const FILTER_SETTLE_MS: u64 = 600;
+
 /// A paged list whose page and status filter live in the address: filter,
 /// the items (or loading, empty, error), and the pager. `fetch` loads one
 /// page; `row` draws one item.
@@ -482,14 +486,66 @@ where
             }
         }
     };
-    let on_filter = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        let status = spec
-            .filters
-            .iter()
-            .find(|f| **f == value)
-            .map(|f| (*f).to_owned());
-        go(ListQuery { page: 1, status });
+    // Arrow keys on a closed select change its value at each press; each
+    // would load a list. A choice made by keyboard is applied once the keys
+    // rest (or on Enter, or when the focus leaves); a pointer's at once.
+    let keyed = StoredValue::new(false);
+    let pending_filter = StoredValue::new(None::<TimeoutHandle>);
+    let cancel_pending = move || {
+        if let Some(handle) = pending_filter
+            .try_update_value(|pending| pending.take())
+            .flatten()
+        {
+            handle.clear();
+        }
+    };
+    on_cleanup(cancel_pending);
+    let apply_filter = {
+        let go = go.clone();
+        move |value: String| {
+            cancel_pending();
+            let status = spec
+                .filters
+                .iter()
+                .find(|f| **f == value)
+                .map(|f| (*f).to_owned());
+            if query.with_untracked(|q| q.status == status && q.page == 1) {
+                return;
+            }
+            go(ListQuery { page: 1, status });
+        }
+    };
+    let on_filter = {
+        let apply_filter = apply_filter.clone();
+        move |ev: leptos::ev::Event| {
+            let value = event_target_value(&ev);
+            if !keyed.get_value() {
+                apply_filter(value);
+                return;
+            }
+            cancel_pending();
+            let apply_filter = apply_filter.clone();
+            let handle = set_timeout_with_handle(
+                move || apply_filter(value),
+                std::time::Duration::from_millis(FILTER_SETTLE_MS),
+            )
+            .ok();
+            pending_filter.set_value(handle);
+        }
+    };
+    let on_filter_key = {
+        let apply_filter = apply_filter.clone();
+        move |ev: leptos::ev::KeyboardEvent| {
+            keyed.set_value(true);
+            if ev.key() == "Enter" {
+                apply_filter(event_target_value(&ev));
+            }
+        }
+    };
+    let on_filter_leave = move |ev: leptos::ev::FocusEvent| {
+        if pending_filter.with_value(Option::is_some) {
+            apply_filter(event_target_value(&ev));
+        }
     };
 
     let announce = move || {
@@ -515,6 +571,9 @@ where
                     data-testid="status-filter"
                     prop:value=move || query.with(|q| q.status.clone().unwrap_or_default())
                     on:change=on_filter
+                    on:keydown=on_filter_key
+                    on:pointerdown=move |_| keyed.set_value(false)
+                    on:blur=on_filter_leave
                 >
                     <option value="">{t().all_statuses}</option>
                     {spec
