@@ -360,6 +360,63 @@ mod money_props {
             );
         }
 
+        /// Whatever is typed into a fiat amount field, in either language,
+        /// is refused or read as a positive amount within the maximum that
+        /// keeps every digit: the same cents the price fields would read.
+        #[test]
+        fn a_typed_fiat_amount_is_refused_or_exact(
+            typed in prop_oneof![
+                "\\PC{0,12}",
+                "[ 0-9.,-]{0,12}",
+                "[0-9]{1,9}([.,][0-9]{0,3})?",
+            ],
+            polish in any::<bool>(),
+        ) {
+            let locale = if polish { Locale::Pl } else { Locale::En };
+            let max = Cents::new(100_000_000);
+            match parse_fiat_amount_in(&typed, max, locale) {
+                Ok(amount) => {
+                    let cents = amount.to_cents();
+                    prop_assert!(cents.is_ok(), "at most two decimals: {amount}");
+                    let cents = cents.unwrap_or(Cents::ZERO);
+                    prop_assert!(cents > Cents::ZERO && cents <= max, "{typed:?} read as {amount}");
+                    prop_assert_eq!(parse_cents_in(&typed, max, locale), Ok(cents));
+                    // The digits are the ones typed (leading zeros aside),
+                    // with a dot for decimals: "12.50" stays "12.50".
+                    let digits = typed.trim().replace(',', ".");
+                    let (int, frac) = digits.split_once('.').unwrap_or((&digits, ""));
+                    let int = match int.trim_start_matches('0') {
+                        "" => "0",
+                        rest => rest,
+                    };
+                    let expected = if digits.contains('.') { format!("{int}.{frac}") } else { int.to_owned() };
+                    prop_assert_eq!(amount.to_string(), expected);
+                }
+                Err(_) => {
+                    // A refused amount is refused by the price parser too,
+                    // unless it is zero (a price may be free; a payment not).
+                    if let Ok(cents) = parse_cents_in(&typed, max, locale) {
+                        prop_assert_eq!(cents, Cents::ZERO, "{:?}", typed);
+                    }
+                }
+            }
+        }
+
+        /// Every positive amount a page shows, typed back, is read exactly.
+        #[test]
+        fn a_shown_amount_typed_back_pays_exactly_that(cents in 1_i64..100_000_000, polish in any::<bool>()) {
+            let locale = if polish { Locale::Pl } else { Locale::En };
+            let shown = Cents::new(cents).display_locale("USD", locale);
+            let typed: String = shown
+                .trim_start_matches('$')
+                .trim_end_matches("USD")
+                .chars()
+                .filter(|c| *c != NBSP && *c != ' ' && (polish || *c != ','))
+                .collect();
+            let read = parse_fiat_amount_in(&typed, Cents::new(100_000_000), locale);
+            prop_assert_eq!(read.map(|a| a.to_cents()), Ok(Ok(Cents::new(cents))), "{}", shown);
+        }
+
         /// A comma and a dot mean the same in Polish input.
         #[test]
         fn comma_and_dot_agree(whole in 0_u32..1_000_000, frac in 0_u32..100) {

@@ -20,6 +20,9 @@ mod browser;
 
 use browser::{container, mount, wait_for};
 
+#[path = "support/bad_amounts.rs"]
+mod bad_amounts;
+
 const CREATED_CHARGE: &str = include_str!("fixtures/bidali_charge_created.json");
 /// The fixture's `expiresAt`, 2019-04-09T16:32:38.830Z.
 const EXPIRES_AT: i64 = 1_554_827_558_830;
@@ -314,6 +317,34 @@ async fn the_start_form_explains_bad_input_in_place_and_sends_nothing() {
         text(root, "[data-testid=crypto-email-error]").contains("email address such as")
     })
     .await;
+    assert_eq!(charges_created(), 0, "nothing was sent to Bidali");
+}
+
+/// The crypto amount refuses every bad amount, and zero, in place.
+#[wasm_bindgen_test]
+async fn the_crypto_amount_takes_no_bad_amount() {
+    fresh_mock();
+    let page = mount("/crypto");
+    let form = page.wait_for("[data-testid=crypto-form]").await;
+    for bad in bad_amounts::BAD_AMOUNTS.iter().chain(&["0", "0.00", ""]) {
+        type_into(&form, "crypto-amount", "12.34");
+        leptos::task::tick().await;
+        assert!(page.all("[data-testid=crypto-amount-error]").is_empty());
+        type_into(&form, "crypto-amount", bad);
+        page.click("[data-testid=crypto-submit]");
+        page.wait_until(&format!("{bad:?} refused"), |root| {
+            root.query_selector("[data-testid=crypto-amount-error]")
+                .ok()
+                .flatten()
+                .is_some()
+        })
+        .await;
+        assert_eq!(
+            attribute(&form, "[data-testid=crypto-amount]", "aria-invalid").as_deref(),
+            Some("true"),
+            "{bad:?}"
+        );
+    }
     assert_eq!(charges_created(), 0, "nothing was sent to Bidali");
 }
 

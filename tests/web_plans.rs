@@ -17,6 +17,9 @@ mod browser;
 
 use browser::{mount, Mounted};
 
+#[path = "support/bad_amounts.rs"]
+mod bad_amounts;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// A fresh mock with its seeded plans, changed by `change`.
@@ -224,6 +227,51 @@ async fn a_validation_error_is_marked_on_its_field_and_nothing_is_lost_or_sent()
         assert_eq!(input(&app, testid).value(), value, "{testid} kept");
     }
     assert_eq!(plans(&mock).len(), 4, "nothing was sent");
+}
+
+/// Every money field of both plan forms refuses every bad amount in place.
+#[wasm_bindgen_test]
+async fn no_plan_money_field_takes_a_bad_amount() {
+    let mock = seed(|_| {});
+    let starter = plan(&mock, 5001);
+    for path in ["/plans/new", "/plans/5001"] {
+        let app = mount(path);
+        app.wait_for("[data-testid=plan-form]").await;
+        if path == "/plans/new" {
+            type_into(&app, "plan-field-name", "Team monthly");
+            type_into(&app, "plan-field-code", "team-monthly");
+            type_into(&app, "plan-field-account", "1001");
+        }
+        for field in ["plan-field-amount", "plan-field-tax"] {
+            for bad in bad_amounts::BAD_AMOUNTS {
+                type_into(&app, "plan-field-amount", "19.00");
+                type_into(&app, "plan-field-tax", "1.50");
+                leptos::task::tick().await;
+                assert!(
+                    app.all(&format!("[data-testid={field}-error]")).is_empty(),
+                    "a fixed amount clears the mark"
+                );
+                type_into(&app, field, bad);
+                app.click("[data-testid=plan-submit]");
+                app.wait_until(&format!("{bad:?} refused in {field} on {path}"), |root| {
+                    root.query_selector(&format!("[data-testid={field}-error]"))
+                        .ok()
+                        .flatten()
+                        .is_some()
+                })
+                .await;
+                assert_eq!(
+                    input(&app, field).get_attribute("aria-invalid").as_deref(),
+                    Some("true"),
+                    "{bad:?} in {field} on {path}"
+                );
+                assert_eq!(input(&app, field).value(), *bad, "what was typed is kept");
+            }
+        }
+        drop(app);
+    }
+    assert_eq!(plans(&mock).len(), 4, "nothing was created");
+    assert_eq!(plan(&mock, 5001), starter, "nothing was changed");
 }
 
 #[wasm_bindgen_test]
