@@ -296,6 +296,42 @@ test("underpays in litecoin, is told exactly what is missing, then pays the rest
   }
 });
 
+test("without a Date header the server's clock is read from the new charge's createdAt", async () => {
+  const j = await journey(env.browser, env.server, "crypto-no-date", { viewport: SIDEBAR });
+  const { page, step } = j;
+  await page.route(REMOTE_LOGOS, (route) => route.abort("namenotresolved"));
+  try {
+    await step("the server is 16 minutes ahead and its answers carry no Date", async () => {
+      await page.goto(j.url("/crypto"));
+      await page.getByTestId("crypto-form").waitFor();
+      await advanceServerClock(page, 16 * MINUTE);
+      await page.evaluate((key) => {
+        const state = JSON.parse(localStorage.getItem(key));
+        for (const path_prefix of ["/charges", "/quotes"]) {
+          state.faults.faults.push({ path_prefix, fault: { kind: "no_date" }, times: 100 });
+        }
+        localStorage.setItem(key, JSON.stringify(state));
+      }, STATE_KEY);
+      // A fresh page: no clock learned from earlier answers.
+      await page.reload();
+    });
+    await step("the countdown shows the quote's quarter of an hour, not 31 minutes", async () => {
+      await startPayment(j, { amount: "20.00" });
+      await choose(page, "bitcoin");
+      const clock = await page.getByTestId("countdown-clock").textContent();
+      assert.match(clock, /^1[45]:\d\d$/, clock);
+      const state = await mockState(page);
+      assert.ok(
+        state.faults.faults.every((f) => f.times < 100),
+        "the answers really came without Date",
+      );
+    });
+    assert.deepEqual(unexpected(j.consoleErrors), []);
+  } finally {
+    await j.close();
+  }
+});
+
 test("a quote expires by the server's clock, not the device's, and a new quote picks up the same currency", async () => {
   const j = await journey(env.browser, env.server, "crypto-expired-requote", { viewport: SIDEBAR, colorScheme: "dark" });
   const { page, step, screenshot } = j;

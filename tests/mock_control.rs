@@ -625,3 +625,20 @@ fn the_state_endpoint_shows_how_often_a_charge_was_activated() {
         2
     );
 }
+
+#[test]
+fn the_no_date_fault_answers_as_usual_without_the_date_header() {
+    let mut backend = MockBackend::new(1);
+    billing_widget::mock::oauth::set_developer_token(&mut backend.state, "dev");
+    backend.state.faults.faults.push(ScheduledFault {
+        path_prefix: Some("/v1/direct_charge".into()),
+        fault: Fault::NoDate,
+        times: 1,
+    });
+    let bare = send(&mut backend, &list_as_dev());
+    assert_eq!(bare.status, 200);
+    assert!(body(&bare)["result"].is_array(), "the real answer");
+    assert_eq!(bare.header("Date"), None);
+    let stamped = send(&mut backend, &list_as_dev());
+    assert!(stamped.header("Date").is_some_and(|d| d.ends_with(" GMT")));
+}

@@ -28,7 +28,7 @@ pub fn stays_in_app(target: &Url, app_origin: &str) -> bool {
 }
 
 /// The faults the developer panel offers for the next request.
-pub const NEXT_REQUEST_FAULTS: [(&str, &str); 9] = [
+pub const NEXT_REQUEST_FAULTS: [(&str, &str); 10] = [
     ("status_500", "500 server error"),
     ("status_503", "503 unavailable"),
     ("rate_limited", "429 rate limited (Retry-After 5 s)"),
@@ -38,6 +38,7 @@ pub const NEXT_REQUEST_FAULTS: [(&str, &str); 9] = [
     ("unknown_status", "unknown status value"),
     ("lost_response", "lost answer (the work is done)"),
     ("error_after_work", "500 after the work is done"),
+    ("no_date", "no Date header"),
 ];
 
 /// The fault behind a [`NEXT_REQUEST_FAULTS`] key.
@@ -53,6 +54,7 @@ pub fn fault_by_key(key: &str) -> Option<Fault> {
         "html_page" => Fault::HtmlPage,
         "unknown_status" => Fault::UnknownStatus,
         "lost_response" => Fault::LostResponse,
+        "no_date" => Fault::NoDate,
         "error_after_work" => Fault::ErrorAfterWork { status: 500 },
         _ => return None,
     })

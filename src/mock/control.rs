@@ -201,6 +201,9 @@ pub enum Fault {
     /// Do the work, then answer with this status: a server that failed
     /// after acting, or a gateway that gave up waiting for it.
     ErrorAfterWork { status: u16 },
+    /// Answer normally but without a `Date` header, as some proxies send:
+    /// pages must find the server's time another way.
+    NoDate,
 }
 
 impl Fault {
@@ -226,7 +229,10 @@ impl Fault {
                  <body><h1>502 Bad Gateway</h1></body></html>",
             )
             .with_header("Content-Type", "text/html"),
-            Self::UnknownStatus | Self::LostResponse | Self::ErrorAfterWork { .. } => return None,
+            Self::UnknownStatus
+            | Self::LostResponse
+            | Self::ErrorAfterWork { .. }
+            | Self::NoDate => return None,
         };
         Some(MockReply::now(response))
     }

@@ -189,7 +189,7 @@ impl MockBackend {
         }
         // The mock's own time, clock offset included, as a real server
         // stamps its answers: pages learn the server's clock from it.
-        if response.header("Date").is_none() {
+        if response.header("Date").is_none() && fault != Some(Fault::NoDate) {
             response = response.with_header("Date", http_date(now_ms));
         }
         MockReply::Respond {
