@@ -485,6 +485,70 @@ describe("one-time purchase (direct charge)", () => {
   });
 });
 
+/**
+ * Presses Tab until the focus is on `selector` (at most `max` presses) and
+ * checks the focus is visible there. Fails naming where the focus went.
+ */
+async function tabTo(page, selector, max = 40) {
+  const visited = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press("Tab");
+    const where = await page.evaluate((selector) => {
+      const el = document.activeElement;
+      return {
+        matches: !!el?.matches(selector),
+        visible: !!el?.matches(":focus-visible"),
+        name: el ? `${el.tagName.toLowerCase()}[${el.dataset.testid ?? el.textContent.trim().slice(0, 30)}]` : "none",
+      };
+    }, selector);
+    visited.push(where.name);
+    if (where.matches) {
+      assert.ok(where.visible, `the focus on ${selector} is visible`);
+      return;
+    }
+  }
+  assert.fail(`Tab never reached ${selector}; it went: ${visited.join(" → ")}`);
+}
+
+describe("keyboard only", () => {
+  test("sign in, buy, confirm and see it paid without a pointer", async () => {
+    const j = await journey(env.browser, env.server, "keyboard-only-buy");
+    const { page, step } = j;
+    await step("sign in: Tab to the shop's sign-in, then to Olivia's account", async () => {
+      await page.goto(j.url("/"));
+      await page.getByTestId("page-home").waitFor();
+      await tabTo(page, '[data-testid="sign-in-to-buy"]');
+      await page.keyboard.press("Enter");
+      await page.waitForURL(/\/mock\/authorize\?/);
+      await tabTo(page, `[data-testid="mock-account-${OLIVIA}"]`);
+      await page.keyboard.press("Enter");
+      await page.getByTestId("session-bar").waitFor();
+    });
+    await step("buy: Tab to a Buy button and press Enter once", async () => {
+      await tabTo(page, '[data-item-id="chat-transcripts-export"] [data-testid="buy"]');
+      await page.keyboard.press("Enter");
+      await page.waitForURL(/\/mock\/confirm\?/);
+      assert.equal((await mockState(page)).livechat.direct_charges.length, 1);
+    });
+    await step("confirm with the keyboard: back on the return page, paid", async () => {
+      await tabTo(page, '[data-testid="mock-accept"]');
+      await page.keyboard.press("Enter");
+      await page.waitForURL(/\/return\?id=.+&type=direct_charge/);
+      const result = await outcome(page);
+      assert.equal(result.title, "Payment complete");
+      await assertAccessible(page, "the return page, paid, reached by keyboard");
+    });
+    await step("the outcome's links are reachable by Tab", async () => {
+      await tabTo(page, '[data-testid="return-outcome"] a[href="/charges"]');
+      await page.keyboard.press("Enter");
+      await page.waitForURL(/\/charges$/);
+      await page.getByTestId("charge-row").first().waitFor();
+    });
+    assert.deepEqual(j.consoleErrors, []);
+    await j.close();
+  });
+});
+
 describe("subscriptions (recurrent charges)", () => {
   test("subscribe with a free trial", async () => {
     const j = await journey(env.browser, env.server, "subscription-trial");

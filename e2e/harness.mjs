@@ -133,3 +133,17 @@ export async function assertAccessible(target, label) {
     throw new Error(`accessibility violations on ${label}:\n${blocking.map(describe).join("\n")}`);
   }
 }
+
+/**
+ * `assertAccessible` on `page` as it is, in the light theme and in the dark
+ * one (the system theme, which the stylesheet follows), then back to the
+ * theme the page had.
+ */
+export async function assertAccessibleInBothThemes(page, label) {
+  const wasDark = await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches);
+  for (const colorScheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme });
+    await assertAccessible(page, `${label} (${colorScheme})`);
+  }
+  await page.emulateMedia({ colorScheme: wasDark ? "dark" : "light" });
+}

@@ -3,7 +3,7 @@
 // in mock mode against the release build.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { SIDEBAR, assertAccessible, journey, useBrowser } from "./harness.mjs";
+import { SIDEBAR, assertAccessible, assertAccessibleInBothThemes, journey, useBrowser } from "./harness.mjs";
 import { ADAM, OLIVIA, mockState, signIn } from "./widget.mjs";
 
 const env = await useBrowser();
@@ -92,7 +92,7 @@ describe("charges list", () => {
       assert.match(await page.getByTestId("charge-status").textContent(), /Paid/);
       const states = await page.$$eval('[data-testid="status-timeline"] li', (els) => els.map((el) => el.dataset.state));
       assert.deepEqual(states, ["done", "done", "done", "done", "done"]);
-      await assertAccessible(page, "a charge's detail");
+      await assertAccessibleInBothThemes(page, "a charge's detail");
     });
     await j.screenshot("detail");
     assert.deepEqual(j.consoleErrors, []);
@@ -140,7 +140,7 @@ describe("subscriptions", () => {
       await page.getByTestId("subscription-link").first().click();
       await page.getByTestId("subscription-detail").waitFor();
       assert.match(await page.getByTestId("next-charge").textContent(), /\d{4}/);
-      await assertAccessible(page, "a subscription's detail");
+      await assertAccessibleInBothThemes(page, "a subscription's detail");
     });
     await j.screenshot("active");
     let estimate;
@@ -149,7 +149,7 @@ describe("subscriptions", () => {
       await page.getByTestId("cancel-dialog").waitFor();
       estimate = (await page.getByTestId("refund-estimate").textContent()).trim();
       assert.match(estimate, /\$\d[\d,]*\.\d\d/);
-      await assertAccessible(page, "the cancel dialog, open");
+      await assertAccessibleInBothThemes(page, "the cancel dialog, open");
     });
     await j.screenshot("cancel-dialog");
     await step("keeping it changes nothing", async () => {
@@ -163,7 +163,7 @@ describe("subscriptions", () => {
       assert.match(await page.getByTestId("subscription-status").textContent(), /Cancelled/);
       const [sub] = (await mockState(page)).livechat.recurrent_charges;
       assert.equal(sub.status, "cancelled");
-      await assertAccessible(page, "a subscription's detail, cancelled");
+      await assertAccessibleInBothThemes(page, "a subscription's detail, cancelled");
     });
     await step("the ledger lists the collection and the refund", async () => {
       await page.getByRole("link", { name: "Ledger" }).click();
@@ -175,7 +175,7 @@ describe("subscriptions", () => {
       assert.ok(types.includes("refund"), types.join());
       const refund = page.locator('[data-testid="ledger-row"][data-type="refund"]');
       assert.match(await refund.getByTestId("ledger-amount").textContent(), /[-−]\s?\$/);
-      await assertAccessible(page, "the ledger");
+      await assertAccessibleInBothThemes(page, "the ledger");
     });
     await j.screenshot("ledger-with-refund");
     assert.deepEqual(j.consoleErrors, []);

@@ -4,7 +4,7 @@
 // state format with the native mock-server.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { SIDEBAR, assertAccessible, journey, launch } from "./harness.mjs";
+import { SIDEBAR, assertAccessibleInBothThemes, journey, launch } from "./harness.mjs";
 import { startMockServer } from "./mock-server.mjs";
 
 const STATE_KEY = "billing-widget.mock-state";
@@ -55,7 +55,7 @@ describe("mock sign-in page", () => {
       }));
       await page.getByTestId("mock-sign-in").waitFor();
       assert.equal(await page.getByRole("button", { name: /Olivia Owner/ }).count(), 1);
-      await assertAccessible(page, "the mock sign-in page");
+      await assertAccessibleInBothThemes(page, "the mock sign-in page");
     });
     await j.screenshot("account-picker");
     await step("pick Olivia: back on the callback with a code and the same state", async () => {
@@ -114,7 +114,7 @@ describe("mock sign-in page", () => {
       await page.getByTestId("mock-account-olivia.owner@example.com").click();
       await page.getByRole("alert").filter({ hasText: "outside this app" }).waitFor();
       assert.equal(new URL(page.url()).pathname, "/mock/authorize");
-      await assertAccessible(page, "the mock sign-in page, refused");
+      await assertAccessibleInBothThemes(page, "the mock sign-in page, refused");
     });
     await j.screenshot("refused");
     await j.close();
@@ -126,7 +126,7 @@ describe("mock sign-in page", () => {
     await step("no client id", async () => {
       await page.goto(j.url("/mock/authorize?response_type=token&redirect_uri=x"));
       await page.getByTestId("mock-sign-in-error").waitFor();
-      await assertAccessible(page, "the mock sign-in page, malformed request");
+      await assertAccessibleInBothThemes(page, "the mock sign-in page, malformed request");
     });
     await j.close();
   });
@@ -160,7 +160,7 @@ describe("mock confirmation page", () => {
       await page.getByTestId("mock-confirm").waitFor();
       assert.equal(await page.getByTestId("mock-charge-name").innerText(), "Chat transcripts export");
       assert.match(await page.getByTestId("mock-charge-total").innerText(), /\$38\.00/);
-      await assertAccessible(page, "the mock confirmation page");
+      await assertAccessibleInBothThemes(page, "the mock confirmation page");
     });
     await j.screenshot("confirm");
     await step("accept: back on the return URL", async () => {
@@ -182,7 +182,7 @@ describe("mock confirmation page", () => {
       const saved = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)), STATE_KEY);
       const charge = saved.livechat.direct_charges.find((c) => c.id === id);
       assert.equal(charge.status, "accepted");
-      await assertAccessible(page, "the mock confirmation page, already accepted");
+      await assertAccessibleInBothThemes(page, "the mock confirmation page, already accepted");
     });
     await j.screenshot("already-accepted");
     await j.close();
@@ -200,7 +200,7 @@ describe("mock confirmation page", () => {
     await step("unknown id", async () => {
       await page.goto(j.url("/mock/confirm?id=does-not-exist"));
       await page.getByTestId("mock-confirm-error").waitFor();
-      await assertAccessible(page, "the mock confirmation page, unknown charge");
+      await assertAccessibleInBothThemes(page, "the mock confirmation page, unknown charge");
     });
     await j.close();
   });
@@ -228,7 +228,7 @@ describe("developer panel", () => {
       const state = await saved();
       assert.equal(state.faults.latency_ms, 400);
       assert.equal(state.faults.faults[0].fault.kind, "rate_limited");
-      await assertAccessible(page, "the developer panel, open");
+      await assertAccessibleInBothThemes(page, "the developer panel, open");
     });
     await j.screenshot("panel");
     await step("the choice survives a reload", async () => {

@@ -142,7 +142,11 @@ async function assertPolls(page, charge) {
  * and the live timers and listeners are back to the `baseline` page's.
  */
 async function assertNothingLeftBehind(page, charge, baseline) {
-  await page.clock.runFor(5_000);
+  // Answers in flight land; a check's wait would still be pending.
+  await page.clock.runFor(1_000);
+  const soon = await page.evaluate(() => window.__liveWork());
+  assert.ok(soon.timers <= baseline.timers, `live timers just after leaving: ${soon.pending}; baseline: ${baseline.pending}`);
+  await page.clock.runFor(4_000);
   const left = await requests(page, charge);
   await page.clock.runFor(10 * MINUTE);
   assert.equal(await requests(page, charge), left, "no request after leaving");

@@ -188,3 +188,36 @@ mod in_page_mock {
         forget_saved_state();
     }
 }
+
+#[wasm_bindgen_test]
+async fn a_woken_sleeper_ends_its_wait_at_once_and_leaves_other_waits_alone() {
+    use billing_widget::web::transport::Sleeper;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    let (page_left, other_page) = (Sleeper::new(), Sleeper::new());
+    let woke = Rc::new(Cell::new(false));
+    let other_done = Rc::new(Cell::new(false));
+    {
+        let woke = woke.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            page_left.sleep_ms(60_000).await;
+            woke.set(true);
+        });
+    }
+    {
+        let other_done = other_done.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            other_page.sleep_ms(300).await;
+            other_done.set(true);
+        });
+    }
+    browser::sleep(20).await;
+    assert!(!woke.get(), "still waiting");
+    page_left.wake();
+    browser::sleep(20).await;
+    assert!(woke.get(), "woken long before its minute");
+    assert!(!other_done.get(), "another sleeper's wait goes on");
+    browser::sleep(400).await;
+    assert!(other_done.get());
+}

@@ -45,7 +45,7 @@ use crate::domain::polling::{GiveUpReason, PollDecision, PollOutcome, PollSchedu
 use crate::i18n::{locale, t};
 use crate::web::server_clock::{device_now_ms, ClockSampling, SampledClock};
 use crate::web::storage::{self, Area};
-use crate::web::transport::sleep_ms;
+use crate::web::transport::Sleeper;
 use crate::web::{dom, random};
 
 type Client = BidaliClient<ClockSampling<AppTransport>>;
@@ -555,6 +555,8 @@ struct Page {
     clock: RwSignal<ServerClock>,
     device_now: RwSignal<i64>,
     requote: RwSignal<Option<Result<(), ApiError>>>,
+    /// The status checks' waits, ended when the page is left.
+    sleeper: Sleeper,
 }
 
 impl Page {
@@ -648,7 +650,9 @@ async fn watch_charge(client: Client, id: BidaliChargeId, page: Page, alive: Arc
                     },
                     false => Watch::Checking,
                 });
-                sleep_ms(u32::try_from(ms).unwrap_or(u32::MAX)).await;
+                page.sleeper
+                    .sleep_ms(u32::try_from(ms).unwrap_or(u32::MAX))
+                    .await;
                 if let Some(paused) = dom::sync_poll_pause(&mut schedule) {
                     decision = paused;
                     continue;
@@ -656,7 +660,7 @@ async fn watch_charge(client: Client, id: BidaliChargeId, page: Page, alive: Arc
             }
             PollDecision::Paused => {
                 page.watch.try_set(Watch::Paused);
-                sleep_ms(500).await;
+                page.sleeper.sleep_ms(500).await;
                 if let Some(next) = dom::sync_poll_pause(&mut schedule) {
                     decision = next;
                 }
@@ -708,11 +712,16 @@ fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl 
         clock: RwSignal::new(remembered_clock().unwrap_or(ServerClock::DEVICE)),
         device_now: RwSignal::new(device_now_ms()),
         requote: RwSignal::new(None),
+        sleeper: Sleeper::new(),
     };
     let alive = Arc::new(AtomicBool::new(true));
     {
         let alive = alive.clone();
-        on_cleanup(move || alive.store(false, Ordering::Relaxed));
+        on_cleanup(move || {
+            alive.store(false, Ordering::Relaxed);
+            // No wait of the checks outlives the page.
+            page.sleeper.wake();
+        });
     }
     // The countdown's second hand, and the clock learnt from the answers.
     let ticker = set_interval_with_handle(

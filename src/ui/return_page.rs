@@ -27,7 +27,7 @@ use crate::domain::return_url::{parse_charge_return, ChargeReturn as ReturnTarge
 use crate::i18n::{locale, t};
 use crate::web::locks::{self, LockAttempt};
 use crate::web::storage::{self, Area};
-use crate::web::transport::sleep_ms;
+use crate::web::transport::Sleeper;
 use crate::web::{dom, popup, random};
 
 /// The charge the buyer came back with, as last read.
@@ -157,6 +157,8 @@ struct Flow {
     activated: RwSignal<bool>,
     /// Bumped to stop a running loop (restart, or the page is left).
     run: StoredValue<u32>,
+    /// The loop's waits, ended at once when it is stopped.
+    sleeper: Sleeper,
 }
 
 impl Flow {
@@ -166,12 +168,14 @@ impl Flow {
             phase: RwSignal::new(Phase::Loading),
             activated: RwSignal::new(false),
             run: StoredValue::new(0),
+            sleeper: Sleeper::new(),
         }
     }
 
-    /// A new run; earlier loops notice and stop.
+    /// A new run; earlier loops notice and stop (woken if they wait).
     fn next_run(&self) -> u32 {
         self.run.update_value(|r| *r = r.wrapping_add(1));
+        self.sleeper.wake();
         self.run.get_value()
     }
 
@@ -430,7 +434,9 @@ async fn drive(flow: Flow, run: u32, services: Services, auth: Auth, token: Acce
                                     checks: schedule.polls(),
                                 },
                             });
-                            sleep_ms(u32::try_from(ms).unwrap_or(u32::MAX)).await;
+                            flow.sleeper
+                                .sleep_ms(u32::try_from(ms).unwrap_or(u32::MAX))
+                                .await;
                             if let Some(paused) = dom::sync_poll_pause(schedule) {
                                 decision = paused;
                                 continue;
@@ -441,7 +447,7 @@ async fn drive(flow: Flow, run: u32, services: Services, auth: Auth, token: Acce
                             if flow.phase.get_untracked() != Phase::Paused {
                                 flow.phase.set(Phase::Paused);
                             }
-                            sleep_ms(500).await;
+                            flow.sleeper.sleep_ms(500).await;
                             if let Some(next) = dom::sync_poll_pause(schedule) {
                                 decision = next;
                             }
@@ -588,8 +594,9 @@ fn ReturnFlow(target: ReturnTarget) -> impl IntoView {
         started.unwrap_or(false) && signed_in
     });
     on_cleanup(move || {
-        // Stops the loop when the page is left.
+        // Stops the loop when the page is left, its pending wait included.
         flow.run.update_value(|r| *r = r.wrapping_add(1));
+        flow.sleeper.wake();
     });
     let restart = Callback::new(move |_: ()| start.with_value(|start| start()));
     // The phase without its check count.

@@ -31,6 +31,89 @@ pub async fn sleep_ms(ms: u32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// Waits a page can cut short: when the page is left it calls
+/// [`Sleeper::wake`], which clears the pending timer and ends the wait at
+/// once, so no timer outlives the page (the loop that waited then sees it
+/// is no longer wanted and stops).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sleeper(u32);
+
+struct PendingWait {
+    sleeper: u32,
+    timer: i32,
+    resolve: js_sys::Function,
+}
+
+thread_local! {
+    static PENDING_WAITS: std::cell::RefCell<Vec<PendingWait>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+    static NEXT_SLEEPER: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+impl Sleeper {
+    pub fn new() -> Self {
+        Self(NEXT_SLEEPER.with(|next| {
+            let id = next.get();
+            next.set(id.wrapping_add(1));
+            id
+        }))
+    }
+
+    /// Resolves after `ms` milliseconds, or sooner on [`Self::wake`].
+    pub async fn sleep_ms(self, ms: u32) {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            let scheduled = web_sys::window().map(|w| {
+                w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    &resolve,
+                    i32::try_from(ms).unwrap_or(i32::MAX),
+                )
+            });
+            match scheduled {
+                Some(Ok(timer)) => PENDING_WAITS.with(|waits| {
+                    waits.borrow_mut().push(PendingWait {
+                        sleeper: self.0,
+                        timer,
+                        resolve,
+                    })
+                }),
+                // No timer available: resolve at once rather than never.
+                _ => {
+                    let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+                }
+            }
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        self.forget_waits();
+    }
+
+    /// Ends this sleeper's waits now and clears their timers.
+    pub fn wake(self) {
+        for wait in self.forget_waits() {
+            if let Some(window) = web_sys::window() {
+                window.clear_timeout_with_handle(wait.timer);
+            }
+            let _ = wait.resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    }
+
+    fn forget_waits(self) -> Vec<PendingWait> {
+        PENDING_WAITS.with(|waits| {
+            let mut waits = waits.borrow_mut();
+            let (mine, others) = std::mem::take(&mut *waits)
+                .into_iter()
+                .partition(|w| w.sleeper == self.0);
+            *waits = others;
+            mine
+        })
+    }
+}
+
+impl Default for Sleeper {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// `fetch` with an abort after `timeout_ms`.
 #[derive(Debug, Clone, Copy)]
 pub struct FetchTransport {
