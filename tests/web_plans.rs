@@ -365,21 +365,11 @@ async fn deactivating_and_activating_keep_everything_else() {
     assert!(!off.is_active);
     assert_eq!(off.billing_cycle_type, BillingCycle::Other("X".to_owned()));
     assert_eq!(off.tax_amount, Some(Cents::new(0)));
-    app.wait_until("the plan shown inactive", |root| {
-        root.query_selector("[data-testid=plan-detail][data-active=false]")
-            .ok()
-            .flatten()
-            .is_some()
-    })
-    .await;
+    app.wait_for("[data-testid=plan-detail][data-active=false]")
+        .await;
     app.click("[data-testid=plan-toggle-active]");
-    app.wait_until("the plan shown active", |root| {
-        root.query_selector("[data-testid=plan-detail][data-active=true]")
-            .ok()
-            .flatten()
-            .is_some()
-    })
-    .await;
+    app.wait_for("[data-testid=plan-detail][data-active=true]")
+        .await;
     assert!(plan(&mock, 5004).is_active);
 }
 
@@ -400,13 +390,8 @@ async fn the_keyboard_focus_survives_a_toggle_and_a_save_that_redraw_the_plan() 
         .expect("a button");
     toggle.focus().expect("focus the toggle");
     toggle.click();
-    app.wait_until("the plan shown inactive", |root| {
-        root.query_selector("[data-testid=plan-detail][data-active=false]")
-            .ok()
-            .flatten()
-            .is_some()
-    })
-    .await;
+    app.wait_for("[data-testid=plan-detail][data-active=false]")
+        .await;
     app.wait_until("the focus on the new toggle", |_| {
         focused_testid().as_deref() == Some("plan-toggle-active")
     })
@@ -470,13 +455,8 @@ async fn deactivating_keeps_unsaved_edits_in_the_form() {
     app.wait_for("[data-testid=plan-form]").await;
     type_into(&app, "plan-field-name", "Starter, being renamed");
     app.click("[data-testid=plan-toggle-active]");
-    app.wait_until("the plan shown inactive", |root| {
-        root.query_selector("[data-testid=plan-detail][data-active=false]")
-            .ok()
-            .flatten()
-            .is_some()
-    })
-    .await;
+    app.wait_for("[data-testid=plan-detail][data-active=false]")
+        .await;
     let saved = plan(&mock, 5001);
     assert!(!saved.is_active);
     assert_eq!(saved.name, "Starter monthly", "only the flag was sent");
