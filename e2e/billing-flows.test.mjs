@@ -538,6 +538,7 @@ describe("keyboard only", () => {
       assert.equal(result.title, "Payment complete");
       await assertAccessible(page, "the return page, paid, reached by keyboard");
     });
+    await j.screenshot("paid");
     await step("the outcome's links are reachable by Tab", async () => {
       await tabTo(page, '[data-testid="return-outcome"] a[href="/charges"]');
       await page.keyboard.press("Enter");

@@ -111,6 +111,7 @@ for (const colorScheme of ["light", "dark"]) {
         await slowed.waitFor({ timeout: 30_000 });
         assert.match(await slowed.innerText(), /asked to be checked less often.*about 9 s/s);
         await assertAccessible(page, `crypto, checks slowed down (${colorScheme})`);
+        await j.screenshot("crypto-slowed-down");
         await slowed.waitFor({ state: "detached", timeout: 20_000 });
       });
       await j.close();
