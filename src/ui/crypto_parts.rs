@@ -14,7 +14,7 @@ use crate::domain::qr::qr_path;
 use crate::i18n::{locale, t};
 use crate::web::clipboard::copy_text;
 use crate::web::dom;
-use crate::web::transport::Sleeper;
+use crate::web::transport::sleep_ms;
 
 /// Where a logo came from, for tests and for the fallback order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -260,9 +260,6 @@ pub fn CopyButton(
     #[prop(into)] testid: String,
 ) -> impl IntoView {
     let state = RwSignal::new(CopyState::Idle);
-    // "Copied" fades after a moment; that wait ends with the page.
-    let sleeper = Sleeper::new();
-    on_cleanup(move || sleeper.wake());
     let copy = {
         let text = text.clone();
         move |_| {
@@ -275,7 +272,7 @@ pub fn CopyButton(
                     Err(error) => CopyState::Failed(error.message_in(locale())),
                 });
                 if copied {
-                    sleeper.sleep_ms(2_500).await;
+                    sleep_ms(2_500).await;
                     if state.try_get_untracked() == Some(CopyState::Copied) {
                         state.try_set(CopyState::Idle);
                     }
