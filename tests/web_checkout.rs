@@ -339,7 +339,7 @@ async fn a_server_error_after_the_charge_was_made_is_reconciled_and_buy_looks_ag
     );
     assert_eq!(direct_charges(&mock), 2, "the second purchase's charge");
     // Buy now looks for that charge again instead of making a third.
-    for _ in 0..100 {
+    for _ in 0..500 {
         if !buy.has_attribute("disabled") {
             break;
         }
@@ -469,7 +469,7 @@ async fn web_locks_let_one_holder_in_at_a_time() {
     drop(first);
     // The browser frees it once the promise settles, a task later.
     let mut again = locks::try_lock(name).await;
-    for _ in 0..20 {
+    for _ in 0..300 {
         if matches!(again, LockAttempt::Held(_)) {
             break;
         }
