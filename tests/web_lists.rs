@@ -797,11 +797,7 @@ async fn a_read_that_keeps_failing_is_left_to_the_buyer_to_retry() {
     assert_eq!(app.all("[data-testid=charge-row]").len(), 3);
     // The button went with the notice; the keyboard goes on from the list.
     app.wait_until("the focus kept on the list", |_| {
-        browser::document()
-            .active_element()
-            .and_then(|e| e.get_attribute("data-testid"))
-            .as_deref()
-            == Some("list-results")
+        browser::focused_testid().as_deref() == Some("list-results")
     })
     .await;
 }

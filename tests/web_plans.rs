@@ -373,12 +373,6 @@ async fn deactivating_and_activating_keep_everything_else() {
     assert!(plan(&mock, 5004).is_active);
 }
 
-fn focused_testid() -> Option<String> {
-    browser::document()
-        .active_element()
-        .and_then(|e| e.get_attribute("data-testid"))
-}
-
 #[wasm_bindgen_test]
 async fn the_keyboard_focus_survives_a_toggle_and_a_save_that_redraw_the_plan() {
     let _mock = seed(|_| {});
@@ -393,7 +387,7 @@ async fn the_keyboard_focus_survives_a_toggle_and_a_save_that_redraw_the_plan() 
     app.wait_for("[data-testid=plan-detail][data-active=false]")
         .await;
     app.wait_until("the focus on the new toggle", |_| {
-        focused_testid().as_deref() == Some("plan-toggle-active")
+        browser::focused_testid().as_deref() == Some("plan-toggle-active")
     })
     .await;
 
@@ -405,7 +399,7 @@ async fn the_keyboard_focus_survives_a_toggle_and_a_save_that_redraw_the_plan() 
     save.click();
     app.wait_for("[data-testid=plan-saved]").await;
     app.wait_until("the focus kept on the form's button", |_| {
-        focused_testid().as_deref() == Some("plan-submit")
+        browser::focused_testid().as_deref() == Some("plan-submit")
     })
     .await;
 }

@@ -19,6 +19,13 @@ pub fn document() -> web_sys::Document {
     window().document().expect("a browser document")
 }
 
+/// The `data-testid` of the element that has the keyboard focus.
+pub fn focused_testid() -> Option<String> {
+    document()
+        .active_element()
+        .and_then(|e| e.get_attribute("data-testid"))
+}
+
 pub async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         window()
