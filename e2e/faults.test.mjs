@@ -97,6 +97,8 @@ for (const colorScheme of ["light", "dark"]) {
         await page.getByTestId("crypto-submit").click();
         const failed = page.getByTestId("crypto-create-error");
         await failed.waitFor();
+        // Named as the service the buyer was dealing with, not LiveChat's billing.
+        assert.match(await failed.innerText(), /The crypto payment service is temporarily unavailable/);
         assert.equal((await mockState(page)).bidali.charges.length, 0, "nothing was created");
         await assertAccessible(page, `crypto, Bidali unavailable (${colorScheme})`);
       });

@@ -6,7 +6,8 @@ use billing_widget::api::livechat::{parse_balance, parse_direct_charge, parse_di
 use billing_widget::api::plans::parse_plans;
 use billing_widget::api::transport::{refuse_mock_backend, MOCK_BACKEND_HEADER};
 use billing_widget::api::{
-    decode_json, parse_json, ApiError, HttpResponse, NextStep, OAuthErrorBody, TransportError,
+    decode_json, parse_json, ApiError, HttpResponse, NextStep, OAuthErrorBody, Service,
+    TransportError,
 };
 use billing_widget::domain::locale::Locale;
 use proptest::prelude::*;
@@ -316,6 +317,50 @@ fn the_server_s_words_are_quoted_as_a_sentence_of_their_own() {
         "Usługa rozliczeń nie przyjęła żądania. Odpowiedź: \u{201e}quantity must be at most \
          100\u{201d}. Sprawdź: ilość."
     );
+}
+
+#[test]
+fn a_crypto_payment_error_names_the_crypto_payment_service_not_the_billing_one() {
+    let unavailable = error_for(&HttpResponse::new(503, "").with_header("Retry-After", "30"));
+    assert_eq!(
+        unavailable.user_message_from(Service::CryptoPayments, Locale::En),
+        "The crypto payment service is temporarily unavailable. Try again in 30 seconds."
+    );
+    assert_eq!(
+        unavailable.user_message_from(Service::CryptoPayments, Locale::Pl),
+        "Usługa płatności kryptowalutami jest chwilowo niedostępna. Spróbuj ponownie za 30 \
+         sekund."
+    );
+    // Every shape of failure: the crypto wording never names the billing
+    // service, and the billing wording is what it always was.
+    let failures = [
+        ApiError::Network("dns".into()),
+        ApiError::Timeout,
+        error_for(&HttpResponse::new(200, "<html>proxy</html>")),
+        error_for(&HttpResponse::new(200, "{\"cut off")),
+        oauth(422, "invalid_request", "amount must be positive"),
+        error_for(&HttpResponse::new(404, "")),
+        error_for(&HttpResponse::new(408, "")),
+        error_for(&HttpResponse::new(500, "")),
+        error_for(&HttpResponse::new(418, "")),
+    ];
+    for error in failures {
+        let crypto = error.user_message_from(Service::CryptoPayments, Locale::En);
+        assert!(crypto.contains("crypto payment service"), "{crypto}");
+        assert!(!crypto.contains("billing"), "{crypto}");
+        let crypto_pl = error.user_message_from(Service::CryptoPayments, Locale::Pl);
+        assert!(
+            crypto_pl.to_lowercase().contains("usług")
+                && crypto_pl.contains("płatności kryptowalutami"),
+            "{crypto_pl}"
+        );
+        assert!(!crypto_pl.contains("rozliczeń"), "{crypto_pl}");
+        assert_eq!(
+            error.user_message_from(Service::Billing, Locale::En),
+            error.user_message()
+        );
+        assert!(error.user_message().contains("billing service"));
+    }
 }
 
 // ---- Other bodies ---------------------------------------------------------

@@ -291,6 +291,36 @@ fn capitalize(text: &str) -> String {
     }
 }
 
+/// Which service answered, so that a message names the one the buyer was
+/// dealing with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Service {
+    /// LiveChat's Billing API and the plans API, reached with the LiveChat
+    /// sign-in.
+    #[default]
+    Billing,
+    /// Bidali's crypto payments, reached with the app's publishable key.
+    CryptoPayments,
+}
+
+impl Service {
+    /// The service's name after "the".
+    fn name_en(self) -> &'static str {
+        match self {
+            Self::Billing => "billing service",
+            Self::CryptoPayments => "crypto payment service",
+        }
+    }
+
+    /// What follows "usługa" in Polish; it does not decline.
+    fn kind_pl(self) -> &'static str {
+        match self {
+            Self::Billing => "rozliczeń",
+            Self::CryptoPayments => "płatności kryptowalutami",
+        }
+    }
+}
+
 impl From<TransportError> for ApiError {
     fn from(error: TransportError) -> Self {
         match error {
@@ -463,29 +493,59 @@ impl ApiError {
         }
     }
 
-    /// One or two sentences for the buyer: what happened and what to do.
+    /// One or two sentences for the buyer: what happened and what to do,
+    /// in English, about LiveChat's billing service.
     pub fn user_message(&self) -> String {
+        self.user_message_from(Service::Billing, Locale::En)
+    }
+
+    /// [`Self::user_message`] in `locale`: the same decisions, worded for
+    /// the page's language. What the server said is quoted as sent.
+    pub fn user_message_in(&self, locale: Locale) -> String {
+        self.user_message_from(Service::Billing, locale)
+    }
+
+    /// [`Self::user_message_in`] naming the `service` that answered.
+    pub fn user_message_from(&self, service: Service, locale: Locale) -> String {
+        match locale {
+            Locale::En => self.message_en(service),
+            Locale::Pl => self.message_pl(service),
+        }
+    }
+
+    fn message_en(&self, service: Service) -> String {
+        let the_service = service.name_en();
         match self {
-            Self::Network(_) => "Could not reach the billing service. Check your internet \
-                                 connection, then try again."
-                .to_owned(),
-            Self::Timeout => "The billing service took too long to answer. Try again.".to_owned(),
-            Self::Http { status, body, .. } => self.status_message(*status, body.as_ref()),
-            Self::HtmlBody { status, .. } if *status >= 400 => self.status_message(*status, None),
-            Self::HtmlBody { .. } => "The billing service answered with a web page instead of \
-                                      data, so the app may be set up wrongly. Please tell the \
-                                      app's owner."
-                .to_owned(),
-            Self::Decode { .. } => "The billing service sent an answer this page could not \
-                                    read. If it keeps happening, please tell the app's owner."
-                .to_owned(),
+            Self::Network(_) => format!(
+                "Could not reach the {the_service}. Check your internet connection, then try \
+                 again."
+            ),
+            Self::Timeout => format!("The {the_service} took too long to answer. Try again."),
+            Self::Http { status, body, .. } => self.status_message(service, *status, body.as_ref()),
+            Self::HtmlBody { status, .. } if *status >= 400 => {
+                self.status_message(service, *status, None)
+            }
+            Self::HtmlBody { .. } => format!(
+                "The {the_service} answered with a web page instead of data, so the app may be \
+                 set up wrongly. Please tell the app's owner."
+            ),
+            Self::Decode { .. } => format!(
+                "The {the_service} sent an answer this page could not read. If it keeps \
+                 happening, please tell the app's owner."
+            ),
             Self::Validation { field, message } => {
                 format!("{} {message}.", capitalize(&field_label(field)))
             }
         }
     }
 
-    fn status_message(&self, status: u16, body: Option<&OAuthErrorBody>) -> String {
+    fn status_message(
+        &self,
+        service: Service,
+        status: u16,
+        body: Option<&OAuthErrorBody>,
+    ) -> String {
+        let the_service = service.name_en();
         let said = body
             .and_then(|b| b.error_description.as_deref())
             .map(|d| format!(" It said: \u{201c}{d}\u{201d}."))
@@ -496,7 +556,7 @@ impl ApiError {
                     .and_then(|b| named_field(&b.haystack()))
                     .map(|f| format!(" Check {}.", field_label(&f)))
                     .unwrap_or_else(|| " Check what you entered.".to_owned());
-                format!("The billing service did not accept the request.{said}{field}")
+                format!("The {the_service} did not accept the request.{said}{field}")
             }
             401 => "Your sign-in has expired or is no longer valid. Sign in again to continue."
                 .to_owned(),
@@ -519,10 +579,10 @@ impl ApiError {
                 ),
             },
             404 | 410 => format!(
-                "The billing service could not find what this page asked for; the link may \
+                "The {the_service} could not find what this page asked for; the link may \
                  be out of date.{said} If it keeps happening, contact the app's owner."
             ),
-            408 => "The billing service took too long to answer. Try again.".to_owned(),
+            408 => format!("The {the_service} took too long to answer. Try again."),
             409 => format!(
                 "This was changed in the meantime (for example, already accepted or \
                  cancelled).{said} Reload to see its current state."
@@ -538,18 +598,18 @@ impl ApiError {
             },
             503 => match self.retry_after_secs() {
                 Some(secs) => format!(
-                    "The billing service is temporarily unavailable. Try again in {}.",
+                    "The {the_service} is temporarily unavailable. Try again in {}.",
                     seconds_text(secs)
                 ),
-                None => "The billing service is temporarily unavailable. Try again in a \
-                         moment."
-                    .to_owned(),
+                None => {
+                    format!("The {the_service} is temporarily unavailable. Try again in a moment.")
+                }
             },
-            500..=599 => format!(
-                "The billing service had a problem (error {status}). Try again in a moment."
-            ),
+            500..=599 => {
+                format!("The {the_service} had a problem (error {status}). Try again in a moment.")
+            }
             _ => format!(
-                "The billing service refused the request (error {status}).{said} If it keeps \
+                "The {the_service} refused the request (error {status}).{said} If it keeps \
                  happening, contact the app's owner."
             ),
         }
@@ -557,38 +617,43 @@ impl ApiError {
 }
 
 impl ApiError {
-    /// [`Self::user_message`] in `locale`: the same decisions, worded for
-    /// the page's language. What the server said is quoted as sent.
-    pub fn user_message_in(&self, locale: Locale) -> String {
-        if locale == Locale::En {
-            return self.user_message();
-        }
+    /// Polish: "usługa" declines (`Usługa`, `usługą`, `usługi`), what
+    /// follows it (`rozliczeń`) does not.
+    fn message_pl(&self, service: Service) -> String {
+        let of = service.kind_pl();
         match self {
-            Self::Network(_) => "Nie udało się połączyć z usługą rozliczeń. Sprawdź połączenie \
-                                 z internetem i spróbuj ponownie."
-                .to_owned(),
-            Self::Timeout => {
-                "Usługa rozliczeń odpowiadała zbyt długo. Spróbuj ponownie.".to_owned()
+            Self::Network(_) => format!(
+                "Nie udało się połączyć z usługą {of}. Sprawdź połączenie z internetem i spróbuj \
+                 ponownie."
+            ),
+            Self::Timeout => format!("Usługa {of} odpowiadała zbyt długo. Spróbuj ponownie."),
+            Self::Http { status, body, .. } => {
+                self.status_message_pl(service, *status, body.as_ref())
             }
-            Self::Http { status, body, .. } => self.status_message_pl(*status, body.as_ref()),
             Self::HtmlBody { status, .. } if *status >= 400 => {
-                self.status_message_pl(*status, None)
+                self.status_message_pl(service, *status, None)
             }
-            Self::HtmlBody { .. } => "Usługa rozliczeń odpowiedziała stroną internetową zamiast \
-                                      danych, więc aplikacja może być źle skonfigurowana. Powiadom \
-                                      właściciela aplikacji."
-                .to_owned(),
-            Self::Decode { .. } => "Usługa rozliczeń wysłała odpowiedź, której ta strona nie \
-                                    potrafi odczytać. Jeśli to się powtarza, powiadom właściciela \
-                                    aplikacji."
-                .to_owned(),
+            Self::HtmlBody { .. } => format!(
+                "Usługa {of} odpowiedziała stroną internetową zamiast danych, więc aplikacja może \
+                 być źle skonfigurowana. Powiadom właściciela aplikacji."
+            ),
+            Self::Decode { .. } => format!(
+                "Usługa {of} wysłała odpowiedź, której ta strona nie potrafi odczytać. Jeśli to \
+                 się powtarza, powiadom właściciela aplikacji."
+            ),
             Self::Validation { field, message } => {
                 format!("{}: {message}.", capitalize(&field_label_pl(field)))
             }
         }
     }
 
-    fn status_message_pl(&self, status: u16, body: Option<&OAuthErrorBody>) -> String {
+    fn status_message_pl(
+        &self,
+        service: Service,
+        status: u16,
+        body: Option<&OAuthErrorBody>,
+    ) -> String {
+        let of = service.kind_pl();
         let said = body
             .and_then(|b| b.error_description.as_deref())
             .map(|d| format!(" Odpowiedź: \u{201e}{d}\u{201d}."))
@@ -599,7 +664,7 @@ impl ApiError {
                     .and_then(|b| named_field(&b.haystack()))
                     .map(|f| format!(" Sprawdź: {}.", field_label_pl(&f)))
                     .unwrap_or_else(|| " Sprawdź wprowadzone dane.".to_owned());
-                format!("Usługa rozliczeń nie przyjęła żądania.{said}{field}")
+                format!("Usługa {of} nie przyjęła żądania.{said}{field}")
             }
             401 => "Twoje logowanie wygasło lub jest nieważne. Zaloguj się ponownie, aby \
                     kontynuować."
@@ -617,10 +682,10 @@ impl ApiError {
                 ),
             },
             404 | 410 => format!(
-                "Usługa rozliczeń nie znalazła tego, o co prosiła ta strona; link może być \
+                "Usługa {of} nie znalazła tego, o co prosiła ta strona; link może być \
                  nieaktualny.{said} Jeśli to się powtarza, skontaktuj się z właścicielem aplikacji."
             ),
-            408 => "Usługa rozliczeń odpowiadała zbyt długo. Spróbuj ponownie.".to_owned(),
+            408 => format!("Usługa {of} odpowiadała zbyt długo. Spróbuj ponownie."),
             409 => format!(
                 "W międzyczasie coś się zmieniło (np. zakup został już zaakceptowany lub \
                  anulowany).{said} Odśwież, aby zobaczyć aktualny stan."
@@ -635,18 +700,19 @@ impl ApiError {
             },
             503 => match self.retry_after_secs() {
                 Some(secs) => format!(
-                    "Usługa rozliczeń jest chwilowo niedostępna. Spróbuj ponownie za {}.",
+                    "Usługa {of} jest chwilowo niedostępna. Spróbuj ponownie za {}.",
                     seconds_text_pl(secs)
                 ),
-                None => "Usługa rozliczeń jest chwilowo niedostępna. Spróbuj ponownie za chwilę."
-                    .to_owned(),
+                None => {
+                    format!("Usługa {of} jest chwilowo niedostępna. Spróbuj ponownie za chwilę.")
+                }
             },
             500..=599 => format!(
-                "Wystąpił problem po stronie usługi rozliczeń (błąd {status}). Spróbuj ponownie \
+                "Wystąpił problem po stronie usługi {of} (błąd {status}). Spróbuj ponownie \
                  za chwilę."
             ),
             _ => format!(
-                "Usługa rozliczeń odrzuciła żądanie (błąd {status}).{said} Jeśli to się \
+                "Usługa {of} odrzuciła żądanie (błąd {status}).{said} Jeśli to się \
                  powtarza, skontaktuj się z właścicielem aplikacji."
             ),
         }

@@ -14,7 +14,7 @@ pub mod plans;
 pub mod transport;
 pub mod wire;
 
-pub use error::{ApiError, NextStep, OAuthErrorBody};
+pub use error::{ApiError, NextStep, OAuthErrorBody, Service};
 pub use transport::{
     HttpRequest, HttpResponse, Method, RecordingTransport, Transport, TransportError,
 };

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::auth::Auth;
-use crate::api::{ApiError, NextStep, Timestamp};
+use crate::api::{ApiError, NextStep, Service, Timestamp};
 use crate::domain::calendar;
 use crate::domain::money::Cents;
 use crate::i18n::{locale, t, Locale};
@@ -47,19 +47,20 @@ pub fn ErrorNotice(
     /// Names this notice for tests and screen readers.
     #[prop(optional, into)]
     testid: Option<String>,
-    /// The error is from a service the LiveChat sign-in does not cover
-    /// (Bidali), so its 401 says nothing about that sign-in.
+    /// The service that answered; one other than LiveChat's billing
+    /// (Bidali) is named as itself, and its 401 says nothing about the
+    /// LiveChat sign-in.
     #[prop(optional)]
-    other_service: bool,
+    service: Service,
     /// What failed only read data, so it may be repeated even when the
     /// answer could not be read.
     #[prop(optional)]
     reading: bool,
 ) -> impl IntoView {
-    if let (Some(auth), false) = (use_context::<Auth>(), other_service) {
+    if let (Some(auth), Service::Billing) = (use_context::<Auth>(), service) {
         auth.note_error(&error);
     }
-    let message = error.user_message_in(locale());
+    let message = error.user_message_from(service, locale());
     let step = if reading {
         error.next_step_of_read()
     } else {

@@ -30,7 +30,7 @@ use crate::api::bidali::{
     BidaliCharge, BidaliClient, CustomerRef, NewBidaliCharge, NewCustomer, MAX_DESCRIPTION_LEN,
     MAX_PERSON_NAME_LEN,
 };
-use crate::api::ApiError;
+use crate::api::{ApiError, Service};
 use crate::config::{AppConfig, ItemKind};
 use crate::domain::charge::validate_id;
 use crate::domain::crypto::{
@@ -107,9 +107,12 @@ fn bidali_error(
         .into_any(),
         None => match retry {
             Some(retry) => {
-                view! { <ErrorNotice error retry testid other_service=true reading/> }.into_any()
+                view! { <ErrorNotice error retry testid service=Service::CryptoPayments reading/> }
+                    .into_any()
             }
-            None => view! { <ErrorNotice error testid other_service=true/> }.into_any(),
+            None => {
+                view! { <ErrorNotice error testid service=Service::CryptoPayments/> }.into_any()
+            }
         },
     }
 }
@@ -237,7 +240,10 @@ impl StartForm {
                     .unwrap_or("amount");
                 (field, refusal(field, &message))
             }
-            other => ("amount", other.user_message_in(locale())),
+            other => (
+                "amount",
+                other.user_message_from(Service::CryptoPayments, locale()),
+            ),
         })?;
         Ok(charge)
     }
@@ -365,7 +371,10 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
                 Err(error) => match form_field_at_fault(&error) {
                     // Bidali refused a field's content: said and marked there.
                     Some(field) => {
-                        problem.try_set(Some((field, error.user_message_in(locale()))));
+                        problem.try_set(Some((
+                            field,
+                            error.user_message_from(Service::CryptoPayments, locale()),
+                        )));
                         focus(input_id(field));
                     }
                     None => {
