@@ -234,6 +234,10 @@ describe("developer panel", () => {
     await step("the choice survives a reload", async () => {
       await page.reload();
       await page.getByText("Mock backend (developer panel)").click();
+      // The panel asks the mock (GET /__mock/scenarios) when it opens.
+      await page.waitForFunction(
+        () => document.querySelector("[data-testid=dev-scenario]")?.value === "card_declined",
+      );
       assert.equal(await page.getByTestId("dev-scenario").inputValue(), "card_declined");
     });
     await step("reset asks first, then starts afresh", async () => {

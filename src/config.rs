@@ -10,6 +10,10 @@ use serde::Deserialize;
 use thiserror::Error;
 use url::Url;
 
+use crate::api::bidali::BidaliApi;
+use crate::api::livechat::{ApiVersion, BillingApi};
+use crate::api::plans::PlansApi;
+use crate::api::ApiError;
 use crate::domain::locale::{Locale, LocaleSetting};
 use crate::domain::money::Cents;
 use crate::i18n::Messages;
@@ -151,7 +155,7 @@ pub struct AppConfig {
     /// Origins of the LiveChat Agent App allowed to talk to the widget.
     pub host_origins: Vec<Url>,
     pub catalog: Vec<CatalogItem>,
-    /// The mock's scenario at start-up (one of `mock::Scenario::NAMES`).
+    /// The mock's scenario at start-up, by name (the mock checks the name).
     pub mock_scenario: Option<String>,
     /// The page's language: `auto` (the `?lang=` parameter, then the
     /// browser's languages) unless fixed to `en` or `pl`.
@@ -183,6 +187,29 @@ pub struct PlansConfig {
     pub api_url: Url,
 }
 
+impl LiveChatConfig {
+    /// The Billing API these settings name, or why they cannot be used.
+    pub fn billing_api(&self) -> Result<BillingApi, ApiError> {
+        let version = ApiVersion::parse(&self.billing_api_version)
+            .ok_or_else(|| ApiError::validation("billing_api_version", "must be v1, v2 or v3"))?;
+        BillingApi::new(&self.billing_api_url, version)
+    }
+}
+
+impl BidaliConfig {
+    /// Bidali's charges API at this address with this key.
+    pub fn charges_api(&self) -> Result<BidaliApi, ApiError> {
+        BidaliApi::new(&self.api_url, self.publishable_key.clone())
+    }
+}
+
+impl PlansConfig {
+    /// The recurring billing plans API at this address.
+    pub fn plans_api(&self) -> Result<PlansApi, ApiError> {
+        PlansApi::new(&self.api_url)
+    }
+}
+
 /// Everything that can be wrong with the configuration, each with a message
 /// that says what to fix.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -211,25 +238,26 @@ pub enum ConfigError {
     InvalidCatalogItem { id: String, problem: String },
     #[error("catalog item id \"{0}\" is used twice; ids must be unique.")]
     DuplicateCatalogItem(String),
-    #[error("Unknown mock scenario \"{given}\": use one of {known}.")]
-    UnknownScenario { given: String, known: String },
+    #[error("\"{0}\" is not a mock scenario name: use lowercase letters, digits and underscores, as in \"card_declined\".")]
+    InvalidScenario(String),
+    /// The mock backend refused the scenario; `reason` is its own words.
+    #[error("The mock backend does not know the scenario \"{given}\" ({reason}).")]
+    UnknownScenario { given: String, reason: String },
     #[error("Unknown locale \"{0}\": use \"auto\" (the browser's language), \"en\" or \"pl\".")]
     UnknownLocale(String),
     #[error("This build has no mock backend (it was built without the `mock` feature): set \"mode\": \"live\".")]
     MockNotBuilt,
 }
 
-/// The OAuth client id the demo uses in mock mode when `livechat.client_id`
-/// is empty: the mock's charges belong to it.
-pub const MOCK_CLIENT_ID: &str = "billing-widget-demo";
+pub use crate::domain::oauth::DEMO_CLIENT_ID;
 
 impl AppConfig {
     /// The OAuth client id to sign in with: the configured one, or
-    /// [`MOCK_CLIENT_ID`] in mock mode when none is set.
+    /// [`DEMO_CLIENT_ID`] in mock mode when none is set.
     pub fn oauth_client_id(&self) -> &str {
         let configured = self.livechat.client_id.trim();
         if configured.is_empty() && self.mode == Mode::Mock {
-            MOCK_CLIENT_ID
+            DEMO_CLIENT_ID
         } else {
             configured
         }
@@ -474,16 +502,18 @@ impl RawConfig {
     }
 }
 
-/// A scenario name the mock knows.
+/// A well-formed scenario name. Which names exist is the mock backend's to
+/// say: it refuses an unknown one when the widget starts in mock mode.
 #[cfg(feature = "mock")]
 fn check_scenario(raw: &str) -> Result<String, ConfigError> {
-    if crate::mock::Scenario::named(raw).is_some() {
+    let well_formed = (1..=64).contains(&raw.len())
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if well_formed {
         Ok(raw.to_owned())
     } else {
-        Err(ConfigError::UnknownScenario {
-            given: raw.to_owned(),
-            known: crate::mock::Scenario::NAMES.join(", "),
-        })
+        Err(ConfigError::InvalidScenario(raw.to_owned()))
     }
 }
 

@@ -1,14 +1,14 @@
 //! LiveChat billing widget.
 //!
-//! A pure core (`domain`, `api`, `config`) that compiles and is tested on the
-//! host, and a browser shell (`web`, `ui`) compiled only for wasm32.
+//! The rules and the API models live in the `billing-core` crate (re-exported
+//! here as [`domain`] and [`api`]); this crate holds the widget's runtime
+//! configuration and texts, which compile and are tested on the host, and
+//! its browser shell (`web`, `ui`), compiled only for wasm32.
 
-pub mod api;
+pub use billing_core::{api, domain};
+
 pub mod config;
-pub mod domain;
 pub mod i18n;
-#[cfg(feature = "mock")]
-pub mod mock;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -1,6 +1,8 @@
 //! The runtime configuration: what a valid `config.json` gives the app, and
 //! the specific message each kind of mistake produces.
 
+use billing_widget::api::livechat::ApiVersion;
+use billing_widget::api::ApiError;
 use billing_widget::config::{AppConfig, ConfigError, ItemKind, Mode, QueryOverrides, Theme};
 use serde_json::{json, Value};
 
@@ -385,19 +387,32 @@ fn the_mock_scenario_comes_from_the_file_or_the_address_bar() {
 
 #[cfg(feature = "mock")]
 #[test]
-fn an_unknown_mock_scenario_lists_the_known_ones() {
-    let err = QueryOverrides::parse("mock_scenario=chaos").unwrap_err();
-    assert!(
-        matches!(err, ConfigError::UnknownScenario { .. }),
-        "{err:?}"
-    );
-    assert!(err.to_string().contains("card_declined"), "{err}");
-    let mut value = shipped();
-    value["mock_scenario"] = json!("chaos");
-    assert!(matches!(
-        parse(&value).unwrap_err(),
-        ConfigError::UnknownScenario { .. }
-    ));
+fn a_mock_scenario_that_is_not_a_name_is_refused_before_the_mock_sees_it() {
+    for bad in [
+        "",
+        "Card_Declined",
+        "card declined",
+        "../reset",
+        "<b>",
+        &"x".repeat(65),
+    ] {
+        let query = format!(
+            "mock_scenario={}",
+            url::form_urlencoded::byte_serialize(bad.as_bytes()).collect::<String>()
+        );
+        let err = QueryOverrides::parse(&query).unwrap_err();
+        assert_eq!(err, ConfigError::InvalidScenario(bad.to_owned()), "{bad:?}");
+        assert!(err.to_string().contains("card_declined"), "{err}");
+        let mut value = shipped();
+        value["mock_scenario"] = json!(bad);
+        assert_eq!(
+            parse(&value).unwrap_err(),
+            ConfigError::InvalidScenario(bad.to_owned())
+        );
+    }
+    // Whether a well-formed name exists is the mock's to say (at start-up).
+    let overrides = QueryOverrides::parse("mock_scenario=chaos").unwrap();
+    assert_eq!(overrides.mock_scenario.as_deref(), Some("chaos"));
 }
 
 #[cfg(not(feature = "mock"))]
@@ -428,4 +443,27 @@ fn bidali_logos_are_asked_of_bidali_unless_turned_off() {
     value["bidali"]["remote_logos"] = Value::String("no".to_owned());
     let error = parse(&value).expect_err("a string is not a switch");
     assert!(error.to_string().contains("expected a boolean"), "{error}");
+}
+
+#[test]
+fn the_configured_apis_are_built_from_their_sections() {
+    let mut value = live(shipped());
+    value["livechat"]["billing_api_url"] = json!("https://billing.text.com");
+    value["livechat"]["billing_api_version"] = json!("v3");
+    let config = parse(&value).expect("a valid configuration");
+    let billing = config
+        .livechat
+        .billing_api()
+        .expect("v3 is a known version");
+    assert_eq!(billing.version(), ApiVersion::V3);
+    assert!(config.bidali.charges_api().is_ok());
+    assert!(config.plans.plans_api().is_ok());
+
+    let mut config = config;
+    config.livechat.billing_api_version = "v9".to_owned();
+    let error = config.livechat.billing_api().unwrap_err();
+    assert!(
+        matches!(error, ApiError::Validation { ref field, .. } if field == "billing_api_version"),
+        "{error:?}"
+    );
 }

@@ -154,6 +154,44 @@ mod in_page_mock {
         forget_saved_state();
     }
 
+    fn mock_config(scenario: &str) -> billing_widget::config::AppConfig {
+        let mut config =
+            billing_widget::config::AppConfig::from_json(include_str!("../public/config.json"))
+                .expect("the shipped configuration");
+        config.mock_scenario = Some(scenario.to_owned());
+        config
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_start_up_scenario_is_set_through_the_control_api_and_an_unknown_one_is_reported() {
+        use billing_widget::config::ConfigError;
+        use billing_widget::web::backend;
+        forget_saved_state();
+        backend::prepare(&mock_config("card_declined"))
+            .await
+            .expect("a scenario the mock knows");
+        let state = MockTransport::new(1)
+            .send(request(Method::Get, "/__mock/scenarios", None))
+            .await
+            .expect("an answer");
+        assert!(
+            state.body.contains("\"current\":\"card_declined\""),
+            "{}",
+            state.body
+        );
+
+        let error = backend::prepare(&mock_config("chaos"))
+            .await
+            .expect_err("the mock knows no such scenario");
+        assert!(
+            matches!(error, ConfigError::UnknownScenario { ref given, .. } if given == "chaos"),
+            "{error:?}"
+        );
+        // In the mock's own words, which list what it knows.
+        assert!(error.to_string().contains("happy_path"), "{error}");
+        forget_saved_state();
+    }
+
     #[wasm_bindgen_test]
     async fn answers_take_as_long_as_a_real_server_would() {
         forget_saved_state();

@@ -2,18 +2,18 @@
 //! rendered by Leptos in headless Chromium against the in-page mock.
 #![cfg(target_arch = "wasm32")]
 
-use billing_widget::api::livechat::{BillingApi, BillingClient, NewDirectCharge};
-use billing_widget::config::{AppConfig, MOCK_CLIENT_ID};
+use billing_mock::control::ScheduledFault;
+use billing_mock::livechat;
+use billing_mock::oauth::{self, AuthorizeParams, Decision, DEMO_ACCOUNTS};
+use billing_mock::{app, Fault};
+use billing_widget::api::livechat::{BillingClient, NewDirectCharge};
+use billing_widget::config::{AppConfig, DEMO_CLIENT_ID};
 use billing_widget::domain::charge::DirectChargeStatus;
 use billing_widget::domain::charge::{ChargeKind, DirectChargeId};
 use billing_widget::domain::checkout::direct_timeline;
 use billing_widget::domain::checkout::{ActivationLog, ActivationState};
 use billing_widget::domain::money::Cents;
 use billing_widget::domain::oauth::{AccessToken, Callback};
-use billing_widget::mock::control::ScheduledFault;
-use billing_widget::mock::livechat;
-use billing_widget::mock::oauth::{self, AuthorizeParams, Decision, DEMO_ACCOUNTS};
-use billing_widget::mock::{app, Fault};
 use billing_widget::ui::timeline::StatusTimeline;
 use billing_widget::web::dom;
 use billing_widget::web::locks::{self, LockAttempt};
@@ -107,7 +107,7 @@ fn start_signed_in_with_token() -> (MockTransport, AccessToken) {
     storage::remove(Area::Local, ActivationLog::STORAGE_KEY);
     let params = AuthorizeParams {
         response_type: "token".into(),
-        client_id: MOCK_CLIENT_ID.into(),
+        client_id: DEMO_CLIENT_ID.into(),
         redirect_uri: format!("{}/auth/callback", dom::origin()),
         state: Some("AAAAAAAAAAAAAAAAAAAAAA".into()),
         code_challenge: None,
@@ -377,10 +377,7 @@ async fn a_request_that_made_nothing_offers_a_safe_retry() {
 
 fn billing_client(mock: MockTransport) -> BillingClient<MockTransport> {
     let config = AppConfig::from_json(browser::SHIPPED_CONFIG).expect("shipped config");
-    BillingClient::new(
-        BillingApi::from_config(&config.livechat).expect("billing API"),
-        mock,
-    )
+    BillingClient::new(config.livechat.billing_api().expect("billing API"), mock)
 }
 
 /// A $15.00 charge Olivia has confirmed and nobody has activated, and the

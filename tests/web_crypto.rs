@@ -3,10 +3,10 @@
 //! form refusing bad input before any request.
 #![cfg(target_arch = "wasm32")]
 
+use billing_mock::{app, Fault, MockBackend};
 use billing_widget::api::bidali::BidaliCharge;
 use billing_widget::domain::crypto::Protocol;
 use billing_widget::domain::crypto_checkout::ServerClock;
-use billing_widget::mock::{app, Fault, MockBackend};
 use billing_widget::ui::crypto_parts::{ordered_quotes, Countdown, QrCode, QuoteList};
 use billing_widget::web::mock_transport::MockTransport;
 use leptos::prelude::*;
@@ -23,7 +23,8 @@ use browser::{container, mount, wait_for};
 #[path = "support/bad_amounts.rs"]
 mod bad_amounts;
 
-const CREATED_CHARGE: &str = include_str!("fixtures/bidali_charge_created.json");
+const CREATED_CHARGE: &str =
+    include_str!("../crates/billing-core/tests/fixtures/bidali_charge_created.json");
 /// The fixture's `expiresAt`, 2019-04-09T16:32:38.830Z.
 const EXPIRES_AT: i64 = 1_554_827_558_830;
 

@@ -4,14 +4,14 @@
 //! `cargo test --target wasm32-unknown-unknown --test web_lists`.
 #![cfg(all(target_arch = "wasm32", feature = "mock"))]
 
-use billing_widget::config::MOCK_CLIENT_ID;
+use billing_mock::app;
+use billing_mock::control::{Fault, ScheduledFault};
+use billing_mock::livechat::{LedgerRecord, Product, RecurrentChargeRecord};
+use billing_mock::oauth::{IssuedToken, Subject, DEMO_ACCOUNTS};
+use billing_mock::MockBackend;
+use billing_widget::config::DEMO_CLIENT_ID;
 use billing_widget::domain::charge::{DirectChargeStatus, LedgerEntryType, RecurrentChargeStatus};
 use billing_widget::domain::oauth::{AccessToken, Scope};
-use billing_widget::mock::app;
-use billing_widget::mock::control::{Fault, ScheduledFault};
-use billing_widget::mock::livechat::{LedgerRecord, Product, RecurrentChargeRecord};
-use billing_widget::mock::oauth::{IssuedToken, Subject, DEMO_ACCOUNTS};
-use billing_widget::mock::MockBackend;
 use billing_widget::ui::MAX_RETRY_WAIT_SECS;
 use billing_widget::web::dom;
 use billing_widget::web::mock_transport::MockTransport;
@@ -69,7 +69,7 @@ fn seed(who: Who, client_scopes: Vec<Scope>, seed: impl FnOnce(&mut MockBackend,
                 organization_id: account.organization_id.to_owned(),
                 email: account.email.to_owned(),
                 license_id: account.license_id,
-                client_id: MOCK_CLIENT_ID.to_owned(),
+                client_id: DEMO_CLIENT_ID.to_owned(),
                 scopes: account.scopes.iter().map(|s| (*s).to_owned()).collect(),
             },
             expires_at_ms: now + DAY_MS,
@@ -104,8 +104,8 @@ fn subscription(now: u64, id: &str, status: RecurrentChargeStatus) -> RecurrentC
         product: Product::Livechat,
         buyer_license_id: DEMO_ACCOUNTS[0].license_id,
         buyer_entity_id: DEMO_ACCOUNTS[0].email.to_owned(),
-        seller_client_id: MOCK_CLIENT_ID.to_owned(),
-        order_client_id: MOCK_CLIENT_ID.to_owned(),
+        seller_client_id: DEMO_CLIENT_ID.to_owned(),
+        order_client_id: DEMO_CLIENT_ID.to_owned(),
         order_license_id: DEMO_ACCOUNTS[0].license_id.to_string(),
         order_entity_id: DEMO_ACCOUNTS[0].email.to_owned(),
         name: "Pro plan".to_owned(),
@@ -152,7 +152,7 @@ fn active_subscription(now: u64) -> RecurrentChargeRecord {
 fn ledger_line(now: u64, n: u64, entry_type: LedgerEntryType, value: i64) -> LedgerRecord {
     LedgerRecord {
         id: format!("1ed9e700-0000-4000-8000-00000000000{n}"),
-        client_id: MOCK_CLIENT_ID.to_owned(),
+        client_id: DEMO_CLIENT_ID.to_owned(),
         name: format!("Line {n}"),
         entry_type,
         value,

@@ -4,9 +4,9 @@
 //! `cargo test --target wasm32-unknown-unknown --test web_plans`.
 #![cfg(all(target_arch = "wasm32", feature = "mock"))]
 
+use billing_mock::MockBackend;
 use billing_widget::domain::money::Cents;
 use billing_widget::domain::plan::{AccountId, BillingCycle, Plan, PlanId};
-use billing_widget::mock::MockBackend;
 use billing_widget::web::dom;
 use billing_widget::web::mock_transport::MockTransport;
 use wasm_bindgen::JsCast;

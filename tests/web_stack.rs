@@ -9,9 +9,9 @@
 //! margin. Run with `cargo test --target wasm32-unknown-unknown --test web_stack`.
 #![cfg(all(target_arch = "wasm32", feature = "mock"))]
 
+use billing_mock::MockBackend;
 use billing_widget::api::livechat::parse_direct_charges;
 use billing_widget::api::transport::HttpResponse;
-use billing_widget::mock::MockBackend;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -71,6 +71,7 @@ pub static MESSAGES: Messages = Messages {
         format!("\u{201c}{raw}\u{201d} in the address is not an account ID, so every account is shown.")
     },
     dev_bulk_listed: |n| format!("Listing {n} generated charges and ledger lines."),
+    dev_control_failed: |why| format!("The mock backend did not take that: {why}. Reload the page to try again."),
     test_badge: "Test",
     unnamed_customer: "Unnamed customer",
     customer_label: "Customer: ",

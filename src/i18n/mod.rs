@@ -478,6 +478,7 @@ messages! {
         note_not_a_status: fn(&str) -> String,
         note_not_an_account: fn(&str) -> String,
         dev_bulk_listed: fn(u32) -> String,
+        dev_control_failed: fn(&str) -> String,
         outside_app: fn(&str) -> String,
         already_status: fn(&str) -> String,
         trial_first: fn(u32) -> String,

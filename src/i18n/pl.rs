@@ -116,6 +116,9 @@ pub static MESSAGES: Messages = Messages {
             plural(u64::from(n), "wygenerowaną płatność", "wygenerowane płatności", "wygenerowanych płatności")
         )
     },
+    dev_control_failed: |why| {
+        format!("Testowy serwer nie przyjął tego polecenia: {why}. Odśwież stronę, aby spróbować ponownie.")
+    },
     test_badge: "Testowa",
     unnamed_customer: "Klient bez nazwy",
     customer_label: "Klient: ",

@@ -9,16 +9,12 @@ use crate::config::AppConfig;
 use crate::domain::charge::{ChargeKind, DirectChargeStatus, RecurrentChargeStatus};
 use crate::domain::return_url::parse_charge_return;
 use crate::i18n::{locale, t};
-use crate::mock::app::{self, NEXT_REQUEST_FAULTS};
-use crate::mock::bulk::BENCH_BULK_ENTRIES;
-use crate::mock::livechat::{charge_summary, confirm_charge, ChargeSummary};
-use crate::mock::oauth::{self, AuthorizeParams, Decision};
-use crate::mock::Scenario;
+use billing_mock::app;
+use billing_mock::livechat::{charge_summary, confirm_charge, ChargeSummary};
+use billing_mock::oauth::{self, AuthorizeParams, Decision};
+
 use crate::web::dom;
 use crate::web::mock_transport::MockTransport;
-
-/// The seed of the demo's mock: ids and rates repeat from one demo to the next.
-pub const DEMO_SEED: u64 = 1;
 
 /// Sends the browser to `target` if it is inside this app; otherwise
 /// explains, rather than opening a redirect to anywhere.
@@ -251,137 +247,4 @@ fn ChargeDetails(summary: ChargeSummary, currency: String) -> impl IntoView {
             <dd>{status_label(&summary)}</dd>
         </dl>
     }
-}
-
-/// The developer panel: scenario, latency, a fault for the next request,
-/// sample charges and a reset. Shown in mock mode only.
-#[component]
-pub fn DevPanel() -> impl IntoView {
-    /// Sample charges added at a time: three list pages (20, 20 and 5).
-    const SAMPLE_CHARGES: u32 = 45;
-    let Some(mock) = use_context::<MockTransport>() else {
-        return ().into_any();
-    };
-    let read =
-        move || mock.with_backend(|b| (b.state.scenario.name.clone(), b.state.faults.latency_ms));
-    let (current, set_current) = signal(read());
-    let (message, set_message) = signal(String::new());
-    let refresh = move |said: String| {
-        set_current.set(read());
-        set_message.set(said);
-    };
-
-    let on_scenario = move |ev: leptos::ev::Event| {
-        let name = event_target_value(&ev);
-        if let Some(scenario) = Scenario::named(&name) {
-            mock.with_backend(|b| b.state.scenario = scenario);
-            refresh((t().dev_scenario_set)(&name));
-        }
-    };
-    let on_latency =
-        move |ev: leptos::ev::Event| match event_target_value(&ev).trim().parse::<u64>() {
-            Ok(ms) if ms <= 60_000 => {
-                mock.with_backend(|b| b.state.faults.latency_ms = ms);
-                refresh((t().dev_latency_set)(ms));
-            }
-            _ => set_message.set(t().dev_latency_invalid.into()),
-        };
-    let (fault, set_fault) = signal(NEXT_REQUEST_FAULTS[0].0.to_owned());
-    let on_fault = move |_| {
-        let key = fault.get_untracked();
-        if let Some(chosen) = app::fault_by_key(&key) {
-            mock.with_backend(|b| app::fail_next_request(b, chosen));
-            refresh((t().dev_fault_set)(&key));
-        }
-    };
-    let on_reset = move |_| {
-        if dom::confirm(t().dev_reset_confirm) {
-            mock.with_backend(|b| app::reset(b, DEMO_SEED, &dom::origin()));
-            refresh(t().dev_reset_done.into());
-        }
-    };
-    let on_skip = move |_| {
-        let total = mock.with_backend(|b| app::skip_ahead(b, app::SKIP_AHEAD_MS));
-        refresh((t().dev_clock_ahead)(total / 60_000));
-    };
-    let seller = use_context::<AppConfig>()
-        .map(|config| config.oauth_client_id().to_owned())
-        .unwrap_or_else(|| crate::config::MOCK_CLIENT_ID.to_owned());
-    let seller_for_bulk = seller.clone();
-    let on_samples = move |_| {
-        let added = mock.with_backend(|b| {
-            app::add_sample_charges_for(b, &seller, SAMPLE_CHARGES, dom::now_ms())
-        });
-        refresh((t().dev_samples_added)(added));
-    };
-    let bulk_seller = seller_for_bulk;
-    let on_bulk = move |_| {
-        let count = mock.with_backend(|b| {
-            app::load_bulk_data(b, &bulk_seller, BENCH_BULK_ENTRIES, dom::now_ms())
-        });
-        refresh((t().dev_bulk_listed)(count));
-    };
-
-    view! {
-        <details class="dev-panel card" data-testid="dev-panel">
-            <summary>{t().dev_panel}</summary>
-            <div class="dev-grid">
-                <label>
-                    {t().dev_scenario}
-                    <select data-testid="dev-scenario" on:change=on_scenario>
-                        {Scenario::NAMES
-                            .iter()
-                            .map(|name| {
-                                let selected = move || current.get().0 == *name;
-                                view! { <option value=*name selected=selected>{name.replace('_', " ")}</option> }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
-                <label>
-                    {t().dev_latency}
-                    <input
-                        type="number"
-                        min="0"
-                        max="60000"
-                        step="100"
-                        data-testid="dev-latency"
-                        prop:value=move || current.get().1.to_string()
-                        on:change=on_latency
-                    />
-                </label>
-                <label>
-                    {t().dev_fault}
-                    <select
-                        data-testid="dev-fault"
-                        on:change=move |ev| set_fault.set(event_target_value(&ev))
-                    >
-                        {NEXT_REQUEST_FAULTS
-                            .iter()
-                            .map(|(key, label)| view! { <option value=*key>{*label}</option> })
-                            .collect_view()}
-                    </select>
-                </label>
-                <div class="actions">
-                    <button type="button" class="button-secondary" data-testid="dev-fault-apply" on:click=on_fault>
-                        {t().dev_fail_next}
-                    </button>
-                    <button type="button" class="button-secondary" data-testid="dev-skip-ahead" on:click=on_skip>
-                        {t().dev_skip}
-                    </button>
-                    <button type="button" class="button-secondary" data-testid="dev-sample-charges" on:click=on_samples>
-                        {(t().dev_add_samples)(SAMPLE_CHARGES)}
-                    </button>
-                    <button type="button" class="button-secondary" data-testid="dev-bulk" on:click=on_bulk>
-                        {(t().dev_bulk)(BENCH_BULK_ENTRIES)}
-                    </button>
-                    <button type="button" class="button-secondary" data-testid="dev-reset" on:click=on_reset>
-                        {t().dev_reset}
-                    </button>
-                </div>
-            </div>
-            <p class="hint" role="status" data-testid="dev-message">{move || message.get()}</p>
-        </details>
-    }
-    .into_any()
 }

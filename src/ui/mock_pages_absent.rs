@@ -22,6 +22,3 @@ pub fn MockSignIn() -> impl IntoView {
 pub fn MockConfirm() -> impl IntoView {
     view! { <NotInThisBuild/> }
 }
-
-#[component]
-pub fn DevPanel() -> impl IntoView {}

@@ -7,6 +7,7 @@ mod common;
 pub use common::MAX_RETRY_WAIT_SECS;
 mod crypto;
 pub mod crypto_parts;
+mod dev_panel;
 pub mod embedding;
 mod ledger;
 mod lists;
@@ -29,13 +30,9 @@ use leptos_router::path;
 
 use crate::config::{AppConfig, ConfigError, Mode, QueryOverrides, Theme};
 use crate::i18n::{choose_locale, query_lang, t, Locale, LocaleSetting};
-#[cfg(feature = "mock")]
-use crate::mock::{app, Scenario};
-#[cfg(feature = "mock")]
-use crate::web::mock_transport::MockTransport;
-use crate::web::transport::FetchTransport;
+use crate::web::backend::{self, AppTransport};
 use crate::web::{config_loader, dom};
-use services::{AppTransport, Services};
+use services::Services;
 
 pub use shell::ThemeState;
 
@@ -79,7 +76,9 @@ pub fn App() -> impl IntoView {
         let overrides = overrides.clone();
         async move {
             let overrides = overrides?;
-            config_loader::load_config(&overrides).await
+            let config = config_loader::load_config(&overrides).await?;
+            backend::prepare(&config).await?;
+            Ok(config)
         }
     });
 
@@ -106,7 +105,13 @@ pub fn ConfiguredApp(config: AppConfig) -> impl IntoView {
         Some(state) => state.set(locale),
         None => apply_locale(locale),
     }
-    let transport = pick_transport(&config);
+    let transport = AppTransport::for_config(&config);
+    #[cfg(feature = "mock")]
+    if let AppTransport::Mock(mock) = transport {
+        // The mock's own pages still read it in place (they move into the
+        // mock backend, served as its own HTML).
+        provide_context(mock);
+    }
     let services = match Services::new(&config, transport) {
         Ok(services) => services,
         Err(error) => {
@@ -150,37 +155,9 @@ pub fn ConfiguredApp(config: AppConfig) -> impl IntoView {
             <Route path=path!("/plans/new") view=plans::PlanCreate/>
             <Route path=path!("/plans/:id") view=plans::PlanDetail/>
         </Routes>
-        {mock_mode.then(|| view! { <mock_pages::DevPanel/> })}
+        {mock_mode.then(|| view! { <dev_panel::DevPanel/> })}
     }
     .into_any()
-}
-
-/// The in-page mock in mock mode (provided as context for its own pages),
-/// the network otherwise.
-fn pick_transport(config: &AppConfig) -> AppTransport {
-    #[cfg(feature = "mock")]
-    if config.mode == Mode::Mock {
-        let mock = start_mock(config.mock_scenario.as_deref());
-        provide_context(mock);
-        return AppTransport::Mock(mock);
-    }
-    let _ = config;
-    AppTransport::Network(FetchTransport::default())
-}
-
-#[cfg(feature = "mock")]
-/// The in-page mock, serving this app's own sign-in and confirmation pages,
-/// with the scenario the configuration or address bar asks for.
-fn start_mock(scenario: Option<&str>) -> MockTransport {
-    let mock = MockTransport::new(mock_pages::DEMO_SEED);
-    let scenario = scenario.and_then(Scenario::named);
-    mock.with_backend(|backend| {
-        app::serve_pages_from(backend, &dom::origin());
-        if let Some(scenario) = scenario {
-            backend.state.scenario = scenario;
-        }
-    });
-    mock
 }
 
 /// Shown instead of the routes when the configuration is unusable: what is

@@ -8,65 +8,20 @@ use url::Url;
 use crate::api::bidali::{BidaliApi, BidaliClient};
 use crate::api::livechat::{BillingApi, BillingClient};
 use crate::api::plans::{PlansApi, PlansClient};
-use crate::api::transport::{
-    read_retry_delay, refuse_mock_backend, HttpRequest, HttpResponse, Transport, TransportError,
-};
 use crate::api::ApiError;
 use crate::config::{AppConfig, Mode, OAuthFlow};
 use crate::domain::oauth::{FlowKind, OAuthClient, Scope};
 use crate::domain::return_url::{check_confirmation_url, UnsafeUrlError};
 use crate::i18n::t;
-#[cfg(feature = "mock")]
-use crate::mock::app::SIGN_IN_PATH;
+pub use crate::web::backend::AppTransport;
+use crate::web::backend::MOCK_SIGN_IN_PATH;
 use crate::web::dom;
-#[cfg(feature = "mock")]
-use crate::web::mock_transport::MockTransport;
 use crate::web::server_clock::{ClockSampling, SampledClock};
-use crate::web::transport::{sleep_ms, FetchTransport};
 
 /// The app's route that receives the OAuth answer.
 pub const CALLBACK_PATH: &str = "auth/callback";
 /// The app's route that receives the buyer back from a confirmation page.
 pub const RETURN_PATH: &str = "return";
-
-/// The real network or the in-page mock: the pages cannot tell them apart.
-#[derive(Debug, Clone, Copy)]
-pub enum AppTransport {
-    Network(FetchTransport),
-    #[cfg(feature = "mock")]
-    Mock(MockTransport),
-}
-
-impl AppTransport {
-    async fn send_once(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        match self {
-            // Live mode never takes the mock backend's answers.
-            Self::Network(network) => network.send(request).await.map(refuse_mock_backend),
-            #[cfg(feature = "mock")]
-            Self::Mock(mock) => mock.send(request).await,
-        }
-    }
-}
-
-impl Transport for AppTransport {
-    /// Reads that fail fast (a dropped connection, 502-504) are repeated
-    /// twice, a moment apart, before anyone is bothered; writes never are.
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let mut attempt = 0;
-        loop {
-            let outcome = self.send_once(request.clone()).await;
-            // Math.random() is in [0, 1): a whole number below 1000.
-            let jitter = (js_sys::Math::random() * 1000.0) as u32;
-            match read_retry_delay(request.method, &outcome, attempt, jitter) {
-                Some(wait_ms) => {
-                    sleep_ms(u32::try_from(wait_ms).unwrap_or(u32::MAX)).await;
-                    attempt += 1;
-                }
-                None => return outcome,
-            }
-        }
-    }
-}
 
 /// Shared by every page through context.
 #[derive(Debug, Clone)]
@@ -94,7 +49,7 @@ impl Services {
     pub const SCOPES: [Scope; 2] = [Scope::BillingManage, Scope::LedgerRead];
 
     pub fn new(config: &AppConfig, transport: AppTransport) -> Result<Self, ApiError> {
-        let billing = BillingApi::from_config(&config.livechat)?;
+        let billing = config.livechat.billing_api()?;
         let redirect_uri = config
             .livechat
             .redirect_uri
@@ -105,10 +60,9 @@ impl Services {
             .with_accounts_url(config.livechat.accounts_url.as_str())
             .with_scopes(Self::SCOPES.to_vec());
         let mock_mode = config.mode == Mode::Mock;
-        #[cfg(feature = "mock")]
-        // The demo signs in on its own page; tokens come from the mock.
+        // The demo signs in on the mock's page; tokens come from the mock.
         let oauth = if mock_mode {
-            oauth.with_authorize_endpoint(format!("{}{SIGN_IN_PATH}", dom::origin()))
+            oauth.with_authorize_endpoint(format!("{}{MOCK_SIGN_IN_PATH}", dom::origin()))
         } else {
             oauth
         };
@@ -129,8 +83,8 @@ impl Services {
                 .map(|o| o.origin().ascii_serialization())
                 .collect(),
             mock_origin: mock_mode.then(dom::origin),
-            plans: PlansApi::from_config(&config.plans),
-            bidali: BidaliApi::from_config(&config.bidali),
+            plans: config.plans.plans_api(),
+            bidali: config.bidali.charges_api(),
             remote_logos: config.bidali.remote_logos,
         })
     }

@@ -1,12 +1,13 @@
 //! The in-page mock backend behind `api::transport::Transport`, for mock
-//! mode (built with the `mock` feature).
+//! mode (built with the `mock` feature). Pages never reach it directly:
+//! they send HTTP requests through [`super::backend::AppTransport`].
 
 use std::cell::RefCell;
 
 use super::dom;
 use super::transport::{sleep_ms, DEFAULT_TIMEOUT_MS};
 use crate::api::transport::{HttpRequest, HttpResponse, Transport, TransportError};
-use crate::mock::{MockBackend, MockReply};
+use billing_mock::{app, MockBackend, MockReply};
 
 /// A real server answers in a few hundred milliseconds; so does the mock,
 /// so loading states show in the demo as they will in production.
@@ -55,6 +56,14 @@ impl MockTransport {
             seed,
             timeout_ms: DEFAULT_TIMEOUT_MS,
         }
+    }
+
+    /// The demo's mock, sending buyers to its sign-in and confirmation pages
+    /// on `origin` (this app's own).
+    pub fn serving_pages_from(seed: u64, origin: &str) -> Self {
+        let mock = Self::new(seed);
+        mock.with_backend(|backend| app::serve_pages_from(backend, origin));
+        mock
     }
 
     /// The same transport with another timeout (tests use short ones).

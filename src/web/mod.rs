@@ -2,6 +2,7 @@
 //! marks). Decisions live in `config` and `domain`.
 
 pub mod agent_app;
+pub mod backend;
 pub mod clipboard;
 pub mod config_loader;
 pub mod dom;

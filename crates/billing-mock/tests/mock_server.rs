@@ -1,0 +1,264 @@
+//! The native `mock-server` binary answers real HTTP on loopback with the
+//! same core as the browser's mock mode.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+struct Server {
+    child: Child,
+    address: String,
+    dev_token: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start() -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mock-server"))
+        .args(["--port", "0", "--seed", "7"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("mock-server starts");
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut lines = BufReader::new(stdout);
+    let mut first_line = String::new();
+    lines
+        .read_line(&mut first_line)
+        .expect("mock-server prints its address");
+    let mut second_line = String::new();
+    lines
+        .read_line(&mut second_line)
+        .expect("mock-server prints the developer token");
+    let dev_token = second_line
+        .trim()
+        .strip_prefix("developer token (all scopes): ")
+        .unwrap_or_else(|| panic!("unexpected second line: {second_line}"))
+        .to_owned();
+    let address = first_line
+        .trim()
+        .strip_prefix("mock-server listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line: {first_line}"))
+        .to_owned();
+    Server {
+        child,
+        address,
+        dev_token,
+    }
+}
+
+/// One HTTP/1.1 exchange; returns the status code, the head and the body.
+fn exchange(address: &str, method: &str, path: &str, body: &str) -> (u16, String, String) {
+    exchange_as(address, None, method, path, body)
+}
+
+fn exchange_as(
+    address: &str,
+    token: Option<&str>,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(address).expect("connect to mock-server");
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send the request");
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).expect("read the response");
+    let (head, body) = raw.split_once("\r\n\r\n").expect("a head and a body");
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .expect("a status code");
+    (status, head.to_owned(), body.to_owned())
+}
+
+#[test]
+fn it_answers_unknown_paths_with_an_oauth_style_404() {
+    let server = start();
+    let (status, head, body) = exchange(&server.address, "GET", "/nowhere", "");
+    assert_eq!(status, 404);
+    assert!(body.contains("\"error\":\"not_found\""), "{body}");
+    assert!(head.contains("Access-Control-Allow-Origin: *"), "{head}");
+}
+
+#[test]
+fn control_endpoints_steer_it_over_http() {
+    let server = start();
+    let (status, _, body) = exchange(
+        &server.address,
+        "PUT",
+        "/__mock/scenario",
+        r#"{"name":"card_declined"}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let (_, _, state) = exchange(&server.address, "GET", "/__mock/state", "");
+    assert!(state.contains("\"direct_charge\":\"failed\""), "{state}");
+}
+
+#[test]
+fn injected_rate_limits_carry_retry_after_over_the_wire() {
+    let server = start();
+    exchange(
+        &server.address,
+        "POST",
+        "/__mock/faults",
+        r#"{"faults":[{"fault":{"kind":"rate_limited","retry_after_secs":3}}]}"#,
+    );
+    let (status, head, _) = exchange(&server.address, "GET", "/v1/ledger", "");
+    assert_eq!(status, 429);
+    assert!(head.contains("Retry-After: 3"), "{head}");
+    assert!(head.contains("X-Mock-Backend: billing-widget"), "{head}");
+}
+
+#[test]
+fn every_answer_says_it_is_the_mock_and_pages_may_read_that() {
+    let server = start();
+    for path in ["/v1/ledger", "/__mock/state", "/no/such/route"] {
+        let (_, head, _) = exchange(&server.address, "GET", path, "");
+        assert!(
+            head.contains("X-Mock-Backend: billing-widget"),
+            "{path}: {head}"
+        );
+        assert!(
+            head.contains("Access-Control-Expose-Headers: Retry-After, Date, X-Mock-Backend"),
+            "{path}: {head}"
+        );
+    }
+}
+
+#[test]
+fn cors_preflight_is_answered() {
+    let server = start();
+    let (status, head, _) = exchange(&server.address, "OPTIONS", "/v1/direct_charge", "");
+    assert_eq!(status, 204);
+    assert!(
+        head.contains("Access-Control-Allow-Headers: Authorization, Content-Type"),
+        "{head}"
+    );
+}
+
+#[test]
+fn a_script_can_sell_with_the_developer_token_and_confirm_without_a_browser() {
+    let server = start();
+    let token = Some(server.dev_token.as_str());
+    let (status, _, created) = exchange_as(
+        &server.address,
+        token,
+        "POST",
+        "/v1/direct_charge",
+        r#"{"name":"Export","price":1900,"quantity":1,"return_url":"https://app.example.com/return"}"#,
+    );
+    assert_eq!(status, 201, "{created}");
+    let charge: serde_json::Value = serde_json::from_str(&created).expect("JSON");
+    assert_eq!(charge["status"], "pending");
+    let id = charge["id"].as_str().expect("an id").to_owned();
+
+    let (status, _, confirmed) = exchange(
+        &server.address,
+        "POST",
+        "/__mock/confirm",
+        &format!(r#"{{"id":"{id}","type":"direct_charge","accept":true}}"#),
+    );
+    assert_eq!(status, 200, "{confirmed}");
+    assert!(confirmed.contains(&format!("id={id}")), "{confirmed}");
+
+    let (status, _, activated) = exchange_as(
+        &server.address,
+        token,
+        "PUT",
+        &format!("/v1/direct_charge/{id}/activate"),
+        "",
+    );
+    assert_eq!(status, 200, "{activated}");
+    let (_, _, twice) = exchange_as(
+        &server.address,
+        token,
+        "PUT",
+        &format!("/v1/direct_charge/{id}/activate"),
+        "",
+    );
+    assert!(
+        twice.contains("invalid_state"),
+        "a second activation is refused: {twice}"
+    );
+
+    let (status, _, ledger) = exchange_as(&server.address, token, "GET", "/v1/ledger/balance", "");
+    assert_eq!(status, 200, "the developer token has ledger_read: {ledger}");
+}
+
+#[test]
+fn without_a_token_the_billing_api_answers_401() {
+    let server = start();
+    let (status, head, body) = exchange(&server.address, "GET", "/v1/direct_charge", "");
+    assert_eq!(status, 401, "{body}");
+    assert!(head.contains("WWW-Authenticate: Bearer"), "{head}");
+}
+
+#[test]
+fn a_reset_over_http_keeps_the_start_up_developer_token_and_seed() {
+    let server = start();
+    let create = r#"{"name":"Export","price":1900,"quantity":1,"return_url":"https://app.example.com/return"}"#;
+    let (status, _, first) = exchange_as(
+        &server.address,
+        Some(&server.dev_token),
+        "POST",
+        "/v1/direct_charge",
+        create,
+    );
+    assert_eq!(status, 201, "{first}");
+
+    let (status, _, reset) = exchange(&server.address, "POST", "/__mock/reset", "{}");
+    assert_eq!(status, 200, "{reset}");
+    assert!(reset.contains("\"seed\":7"), "the start-up seed: {reset}");
+
+    // The token still works, and the same seed gives the same first id.
+    let (status, _, again) = exchange_as(
+        &server.address,
+        Some(&server.dev_token),
+        "POST",
+        "/v1/direct_charge",
+        create,
+    );
+    assert_eq!(
+        status, 201,
+        "the developer token survived the reset: {again}"
+    );
+    let id = |body: &str| {
+        serde_json::from_str::<serde_json::Value>(body).expect("JSON")["id"]
+            .as_str()
+            .expect("an id")
+            .to_owned()
+    };
+    assert_eq!(
+        id(&first),
+        id(&again),
+        "a reset starts from the start-up seed"
+    );
+    let (_, _, list) = exchange_as(
+        &server.address,
+        Some(&server.dev_token),
+        "GET",
+        "/v1/direct_charge",
+        "",
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&list).expect("JSON")["result"]
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "the charge made before the reset is gone: {list}"
+    );
+}
