@@ -366,9 +366,12 @@ describe("one-time purchase (direct charge)", () => {
     const j = await journey(env.browser, env.server, "direct-charge-declined", { viewport: SIDEBAR });
     const { page, step } = j;
     await signIn(j);
+    await page.locator('[data-item-id="sentiment-pack"]').getByTestId("quantity").fill("3");
     await buy(j, "sentiment-pack");
-    await step("the per-agent item is priced for the organization's accounts", async () => {
-      assert.match(await page.getByTestId("mock-charge-details").textContent(), /× 3 accounts/);
+    await step("the per-agent item keeps the quantity sent: price × 3 accounts", async () => {
+      const details = await page.getByTestId("mock-charge-details").textContent();
+      assert.match(details, /× 3 accounts/);
+      assert.match(details, /\$15\.00/, details);
     });
     await step("decline", async () => {
       await page.getByTestId("mock-decline").click();

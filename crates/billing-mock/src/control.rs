@@ -48,7 +48,8 @@ pub struct Scenario {
     pub recurrent_charge: RecurrentOutcome,
     /// How a Bidali charge is paid.
     pub crypto: CryptoOutcome,
-    /// Time from activation to `processed`, and again to the final status.
+    /// Time from activation (whose answer already says `processed`) to the
+    /// outcome: `success`/`failed`, or an active subscription.
     pub gateway_step_ms: u64,
     /// Accounts in the buyer's organization: the quantity of `per_account` items.
     pub accounts_in_organization: u32,

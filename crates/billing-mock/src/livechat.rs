@@ -253,7 +253,9 @@ fn advance_direct(
     let Some(activated) = charge.activated_ms else {
         return;
     };
-    let processed_at = activated.saturating_add(step);
+    // Activation hands the charge to the gateway: it is `processed` at
+    // once (the activate answer says so), and ends one step later.
+    let processed_at = activated;
     let done_at = processed_at.saturating_add(step);
     if charge.status == DirectChargeStatus::Accepted && now_ms >= processed_at {
         charge.status = DirectChargeStatus::Processed;
@@ -293,7 +295,8 @@ fn advance_recurrent(
     let Some(activated) = charge.activated_ms else {
         return;
     };
-    let processed_at = activated.saturating_add(step);
+    // As for direct charges: `processed` from activation on.
+    let processed_at = activated;
     let started_at = processed_at.saturating_add(step);
     if charge.status == RecurrentChargeStatus::Accepted && now_ms >= processed_at {
         charge.status = RecurrentChargeStatus::Processed;
@@ -809,11 +812,9 @@ fn create_direct(state: &mut MockState, ctx: &Ctx<'_>) -> Result<HttpResponse, H
     let per_account = flag(&fields, "per_account")?;
     let test = flag(&fields, "test")?;
     let commission_percent = commission(state, &fields, ctx.grant)?;
-    let quantity = if per_account {
-        state.scenario.accounts_in_organization.max(1)
-    } else {
-        u32::try_from(quantity).unwrap_or(1)
-    };
+    // The seller states the quantity, also per account (the seed's example
+    // answers `"quantity": 2, "per_account": true`): it is kept as sent.
+    let quantity = u32::try_from(quantity).unwrap_or(u32::MAX);
     let id = state.rng.uuid();
     let grant = ctx.grant;
     let record = DirectChargeRecord {

@@ -256,23 +256,19 @@ fn direct_charge_goes_pending_accepted_processed_success_over_time() {
     assert_eq!(activated.status, 200, "{}", activated.body);
     assert_eq!(
         parse_direct_charge(&activated).unwrap().status,
-        DirectChargeStatus::Accepted,
-        "the gateway has not picked it up yet"
+        DirectChargeStatus::Processed,
+        "activating hands the charge to the gateway, which starts processing it"
     );
     let at = |ms| NOW + 2_000 + ms;
     assert_eq!(
         w.get_direct(&created.id, at(STEP - 1)).status,
-        DirectChargeStatus::Accepted
-    );
-    assert_eq!(
-        w.get_direct(&created.id, at(STEP)).status,
         DirectChargeStatus::Processed
     );
-    assert_eq!(w.balance(at(STEP)), 0);
-    let done = w.get_direct(&created.id, at(2 * STEP));
+    assert_eq!(w.balance(at(STEP - 1)), 0);
+    let done = w.get_direct(&created.id, at(STEP));
     assert_eq!(done.status, DirectChargeStatus::Success);
-    assert_eq!(done.updated_at.as_str(), format_rfc3339(at(2 * STEP)));
-    assert_eq!(w.balance(at(2 * STEP)), 160, "200 minus 20% commission");
+    assert_eq!(done.updated_at.as_str(), format_rfc3339(at(STEP)));
+    assert_eq!(w.balance(at(STEP)), 160, "200 minus 20% commission");
 }
 
 #[test]
@@ -349,14 +345,30 @@ fn activating_twice_is_a_conflict_and_collects_once() {
 }
 
 #[test]
-fn per_account_uses_the_number_of_accounts_as_quantity() {
+fn per_account_keeps_the_quantity_the_seller_sent_and_charges_price_times_quantity() {
+    // The seed's example answers `"quantity": 2, "per_account": true`.
     let mut w = world();
     let mut charge = extension();
     charge.per_account = Some(true);
-    charge.quantity = 1;
+    charge.quantity = 2;
     let created = w.create_direct(&charge, NOW);
-    assert_eq!(created.quantity, 3);
+    assert_eq!(
+        created.quantity, 2,
+        "not replaced by the organisation's accounts"
+    );
     assert_eq!(created.per_account, Some(true));
+    confirm(&mut w, created.id.as_str(), ChargeKind::Direct, true, NOW);
+    assert_eq!(w.activate(&created.id, NOW).status, 200);
+    assert_eq!(
+        w.get_direct(&created.id, NOW + STEP).status,
+        DirectChargeStatus::Success
+    );
+    let total = charge.price.get() * 2;
+    assert_eq!(
+        w.balance(NOW + STEP),
+        total * 80 / 100,
+        "price x quantity, less 20%"
+    );
 }
 
 #[test]
@@ -771,13 +783,19 @@ fn recurrent_lifecycle_with_trial_then_paid_periods_then_cancel_refund() {
     let id = created.id.clone();
     let back = confirm(&mut w, id.as_str(), ChargeKind::Recurrent, true, NOW);
     assert!(back.query().unwrap().ends_with("type=recurrent_charge"));
-    assert_eq!(w.act(&id, RecurrentAction::Activate, NOW).status, 200);
+    let activated = w.act(&id, RecurrentAction::Activate, NOW);
+    assert_eq!(activated.status, 200);
     assert_eq!(
-        w.get_recurrent(&id, NOW + STEP).status,
+        parse_recurrent_charge(&activated).unwrap().status,
+        RecurrentChargeStatus::Processed,
+        "the activate answer already says processed"
+    );
+    assert_eq!(
+        w.get_recurrent(&id, NOW + STEP - 1).status,
         RecurrentChargeStatus::Processed
     );
 
-    let start = NOW + 2 * STEP;
+    let start = NOW + STEP;
     let trial = w.get_recurrent(&id, start);
     assert_eq!(trial.status, RecurrentChargeStatus::Active);
     let trial_end = start + 7 * DAY;
