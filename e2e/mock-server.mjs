@@ -5,9 +5,12 @@ import { createInterface } from "node:readline";
 
 const BIN = process.env.MOCK_SERVER_BIN ?? "target/debug/mock-server";
 
-/** Resolves to { url, token, request(method, path, body), close }. */
-export async function startMockServer() {
-  const child = spawn(BIN, ["--port", "0", "--seed", "1"], { stdio: ["ignore", "pipe", "inherit"] });
+/**
+ * Resolves to { url, token, request(method, path, body), close }; `args`
+ * are more flags (`--client ID=URI`, ...).
+ */
+export async function startMockServer({ args = [] } = {}) {
+  const child = spawn(BIN, ["--port", "0", "--seed", "1", ...args], { stdio: ["ignore", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout });
   const first = [];
   await new Promise((ok, fail) => {

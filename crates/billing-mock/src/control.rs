@@ -15,6 +15,9 @@
 //!   (see [`app::NEXT_REQUEST_FAULTS`]) for the next API request
 //! - `POST /__mock/advance` `{"ms": 900000}`: move the mock's clock forward
 //! - `POST /__mock/payout`: pay every developer's balance out (withdrawal)
+//! - `GET /__mock/clients`; `POST /__mock/clients`
+//!   `{"client_id": "..", "redirect_uris": [".."]}` registers an OAuth client
+//!   (a start-up setting: a reset keeps it; see [`super::clients`])
 //! - `POST /__mock/confirm` `{"id": "..", "type": "direct_charge", "accept": true}`:
 //!   what the buyer does on the confirmation page, for scripts without a browser
 //! - `POST /__mock/sample_charges` `{"count": 45, "client_id": ".."}`: finished
@@ -30,6 +33,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::bulk::{BulkDataSet, MAX_BULK_ENTRIES};
+use super::clients::{self, RegisteredClient};
 use super::{app, livechat, reply, MockReply, MockState, NowMs};
 use billing_core::api::transport::{HttpRequest, HttpResponse, Method};
 use billing_core::domain::charge::ChargeKind;
@@ -404,6 +408,29 @@ pub fn handle(
                 None => reply::invalid_field("ms", "a whole number of milliseconds is required"),
             }
         }
+        (Method::Get, "clients") => reply::json(
+            200,
+            &json!({
+                "clients": state.settings.clients,
+                "loopback_for_unregistered": state.settings.loopback_for_unregistered,
+            }),
+        ),
+        (Method::Post, "clients") => match reply::json_body(body).and_then(|v| {
+            serde_json::from_value::<RegisteredClient>(v)
+                .map_err(|e| reply::bad_request(&e.to_string()))
+        }) {
+            Ok(client) => match client.check() {
+                Ok(()) => {
+                    let replaced = clients::register(&mut state.settings, client);
+                    reply::json(
+                        if replaced { 200 } else { 201 },
+                        &json!({ "replaced": replaced }),
+                    )
+                }
+                Err(problem) => reply::invalid_field("redirect_uris", &problem),
+            },
+            Err(response) => response,
+        },
         (Method::Post, "confirm") => confirm(state, body, now_ms),
         (Method::Post, "sample_charges") => sample_charges(state, body, now_ms),
         (Method::Post, "bulk") => bulk_data(state, body, now_ms),

@@ -12,9 +12,11 @@
 pub mod app;
 pub mod bidali;
 pub mod bulk;
+pub mod clients;
 pub mod control;
 pub mod livechat;
 pub mod oauth;
+pub mod pages;
 pub mod plans;
 pub mod reply;
 pub mod rng;
@@ -80,6 +82,11 @@ pub struct MockSettings {
     /// A token with every scope that never expires (see
     /// [`oauth::OAuthState::developer_token`]).
     pub developer_token: Option<String>,
+    /// OAuth clients and their exact redirect URIs (see [`clients`]).
+    pub clients: Vec<clients::RegisteredClient>,
+    /// Whether an unregistered client may sign in with a loopback redirect
+    /// URI, as local OAuth test servers allow (`mock-server` does by default).
+    pub loopback_for_unregistered: bool,
 }
 
 impl Default for MockSettings {
@@ -88,6 +95,8 @@ impl Default for MockSettings {
             seed: 1,
             pages_origin: None,
             developer_token: None,
+            clients: Vec::new(),
+            loopback_for_unregistered: false,
         }
     }
 }
@@ -230,6 +239,11 @@ impl MockBackend {
         let now_ms = now_ms.saturating_add(self.state.clock_offset_ms);
         if let Some(reply) = control::handle(&mut self.state, request, &path, now_ms) {
             return MockReply::now(reply);
+        }
+        // The pages are the accounts service's and the checkout's, not the
+        // APIs': faults and request counts are about API calls.
+        if let Some(reply) = pages::handle(&mut self.state, request, &path, now_ms) {
+            return MockReply::now(reply.with_header("Date", http_date(now_ms)));
         }
         self.count_request(&format!("{} {path}", request.method));
         let fault = self.state.faults.take_for(&path);

@@ -253,6 +253,13 @@ pub struct AuthorizeError {
 }
 
 impl AuthorizeError {
+    pub fn new(oauth_exception: &'static str, description: &str) -> Self {
+        Self {
+            oauth_exception,
+            description: description.to_owned(),
+        }
+    }
+
     fn invalid_request(description: &str) -> Self {
         Self {
             oauth_exception: "invalid_request",

@@ -275,6 +275,7 @@ fn a_reset_builds_the_state_as_start_up_did_keeping_the_settings() {
         seed: 3,
         pages_origin: Some("http://127.0.0.1:8080".to_owned()),
         developer_token: Some("dal:test-token".to_owned()),
+        ..MockSettings::default()
     };
     let mut backend = MockBackend::with_settings(settings.clone());
     backend.state.scenario = Scenario::named("crypto_failure").expect("preset");

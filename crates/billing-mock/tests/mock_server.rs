@@ -20,8 +20,13 @@ impl Drop for Server {
 }
 
 fn start() -> Server {
+    start_with(&[])
+}
+
+fn start_with(extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mock-server"))
         .args(["--port", "0", "--seed", "7"])
+        .args(extra)
         .stdout(Stdio::piped())
         .spawn()
         .expect("mock-server starts");
@@ -261,4 +266,53 @@ fn a_reset_over_http_keeps_the_start_up_developer_token_and_seed() {
         Some(1),
         "the charge made before the reset is gone: {list}"
     );
+}
+
+#[test]
+fn another_app_signs_in_on_its_sign_in_page_over_real_http() {
+    let server = start_with(&["--client", "registered-app=https://app.example.com/cb"]);
+    let authorize = "response_type=token&client_id=loopback-app\
+                     &redirect_uri=http%3A%2F%2F127.0.0.1%3A5555%2Fcb&state=a%20b";
+    let (status, head, page) = exchange(
+        &server.address,
+        "GET",
+        &format!("/mock/authorize?{authorize}"),
+        "",
+    );
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: text/html"),
+        "{head}"
+    );
+    assert!(page.contains("TEST MODE") && page.contains("loopback-app"));
+
+    // The form POST (form-encoded, as a browser sends it) answers 303.
+    let form = format!("{authorize}&account_id=a1f2c3d4-0001-4e5f-8a9b-0c1d2e3f4a01");
+    let (status, head, _) = exchange(&server.address, "POST", "/mock/authorize", &form);
+    assert_eq!(status, 303, "{head}");
+    let location = head
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix("Location: ")
+                .or(line.strip_prefix("location: "))
+        })
+        .expect("a Location header");
+    assert!(
+        location.starts_with("http://127.0.0.1:5555/cb#access_token=dal%3A"),
+        "{location}"
+    );
+    assert!(location.ends_with("&state=a+b"), "{location}");
+
+    // A registered client is held to its exact redirect URI: no redirect.
+    let (status, head, page) = exchange(
+        &server.address,
+        "GET",
+        "/mock/authorize?response_type=token&client_id=registered-app\
+         &redirect_uri=https%3A%2F%2Fapp.example.com%2Felsewhere",
+        "",
+    );
+    assert_eq!(status, 400, "{page}");
+    assert!(!head.to_ascii_lowercase().contains("location:"), "{head}");
+    assert!(page.contains("not registered"), "{page}");
 }

@@ -3,12 +3,17 @@
 //! answers as in the browser's mock mode.
 //!
 //! ```text
-//! cargo run --bin mock-server -- [--port 8787] [--seed 1] [--dev-token TOKEN]
+//! cargo run -p billing-mock --bin mock-server -- [--port 8787] [--seed 1]
+//!     [--dev-token TOKEN] [--client CLIENT_ID=REDIRECT_URI[,URI...]]...
+//!     [--no-loopback-clients]
 //! ```
 //!
 //! It listens on 127.0.0.1 only and prints its address on the first line and
 //! the developer token (every scope, never expires; `MOCK_DEV_TOKEN` or
 //! `--dev-token` sets it, default `dal:mock-developer-token`) on the second.
+//! Its sign-in page serves any OAuth client registered with `--client`
+//! (exact redirect URIs), and any other client whose redirect URI is on
+//! loopback, unless `--no-loopback-clients`.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
@@ -27,6 +32,7 @@ mod native {
     use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
     use billing_core::api::transport::{HttpRequest, Method};
+    use billing_mock::clients::RegisteredClient;
     use billing_mock::{MockBackend, MockReply, MockSettings};
     use tiny_http::{Header, Response, Server};
 
@@ -39,9 +45,15 @@ mod native {
         port: u16,
         seed: u64,
         dev_token: String,
+        clients: Vec<RegisteredClient>,
+        loopback_clients: bool,
     }
 
     const DEFAULT_DEV_TOKEN: &str = "dal:mock-developer-token";
+
+    const USAGE: &str = "usage: mock-server [--port 8787] [--seed 1] [--dev-token TOKEN] \
+                         [--client CLIENT_ID=REDIRECT_URI[,REDIRECT_URI...]]... \
+                         [--no-loopback-clients]";
 
     fn parse_options(args: Vec<String>) -> Result<Options, String> {
         let mut options = Options {
@@ -49,6 +61,8 @@ mod native {
             seed: 1,
             dev_token: std::env::var("MOCK_DEV_TOKEN")
                 .unwrap_or_else(|_| DEFAULT_DEV_TOKEN.to_owned()),
+            clients: Vec::new(),
+            loopback_clients: true,
         };
         let mut args = args.into_iter();
         while let Some(flag) = args.next() {
@@ -72,12 +86,14 @@ mod native {
                         return Err("--dev-token must be non-empty with no spaces".to_owned());
                     }
                 }
-                "-h" | "--help" => {
-                    return Err(
-                        "usage: mock-server [--port 8787] [--seed 1] [--dev-token TOKEN]"
-                            .to_owned(),
-                    );
+                "--client" => {
+                    let spec = value()?;
+                    let client = RegisteredClient::parse(&spec)
+                        .map_err(|problem| format!("--client {spec}: {problem}"))?;
+                    options.clients.push(client);
                 }
+                "--no-loopback-clients" => options.loopback_clients = false,
+                "-h" | "--help" => return Err(USAGE.to_owned()),
                 other => return Err(format!("unknown argument {other}; see --help")),
             }
         }
@@ -133,6 +149,8 @@ mod native {
             seed: options.seed,
             pages_origin: None,
             developer_token: Some(options.dev_token),
+            clients: options.clients,
+            loopback_for_unregistered: options.loopback_clients,
         });
 
         for mut incoming in server.incoming_requests() {
