@@ -157,6 +157,10 @@ pub struct AppConfig {
     pub catalog: Vec<CatalogItem>,
     /// The mock's scenario at start-up, by name (the mock checks the name).
     pub mock_scenario: Option<String>,
+    /// Live mode may talk to a mock backend (`mock-server`, to test a live
+    /// deployment offline): its answers are taken, and the TEST MODE banner
+    /// shows. Off, live mode refuses a mock's answers.
+    pub allow_mock_backend: bool,
     /// The page's language: `auto` (the `?lang=` parameter, then the
     /// browser's languages) unless fixed to `en` or `pl`.
     pub locale: LocaleSetting,
@@ -252,6 +256,12 @@ pub enum ConfigError {
 pub use crate::domain::oauth::DEMO_CLIENT_ID;
 
 impl AppConfig {
+    /// Whether the APIs behind this configuration are a mock backend: the
+    /// demo's (mock mode), or one live mode was told to accept.
+    pub fn uses_mock_backend(&self) -> bool {
+        self.mode == Mode::Mock || self.allow_mock_backend
+    }
+
     /// The OAuth client id to sign in with: the configured one, or
     /// [`DEMO_CLIENT_ID`] in mock mode when none is set.
     pub fn oauth_client_id(&self) -> &str {
@@ -365,6 +375,8 @@ struct RawConfig {
     catalog: Vec<RawItem>,
     #[serde(default)]
     mock_scenario: Option<String>,
+    #[serde(default)]
+    allow_mock_backend: bool,
     #[serde(default)]
     locale: Option<String>,
 }
@@ -486,6 +498,7 @@ impl RawConfig {
             )?,
             host_origins: parse_origins("host_origins", &self.host_origins)?,
             catalog: validate_catalog(self.catalog)?,
+            allow_mock_backend: self.allow_mock_backend,
             mock_scenario: self
                 .mock_scenario
                 .as_deref()

@@ -467,3 +467,19 @@ fn the_configured_apis_are_built_from_their_sections() {
         "{error:?}"
     );
 }
+
+#[test]
+fn live_mode_takes_a_mock_backend_only_when_told_to() {
+    let config = parse(&live(shipped())).expect("a live configuration");
+    assert!(!config.allow_mock_backend, "off unless asked for");
+    assert!(!config.uses_mock_backend());
+
+    let mut value = live(shipped());
+    value["allow_mock_backend"] = json!(true);
+    let config = parse(&value).expect("a live configuration for mock-server");
+    assert!(config.allow_mock_backend && config.uses_mock_backend());
+
+    let mut value = live(shipped());
+    value["allow_mock_backend"] = json!("yes");
+    assert!(matches!(parse(&value), Err(ConfigError::InvalidShape(_))));
+}

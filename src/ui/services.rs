@@ -34,8 +34,11 @@ pub struct Services {
     pub return_url: String,
     pub currency: String,
     confirmation_origins: Vec<String>,
-    /// This app's own origin in mock mode, where the mock's pages live.
+    /// Where a mock backend serves its confirmation page: this app's own
+    /// origin in mock mode, the mock's in live mode with
+    /// `allow_mock_backend`.
     mock_origin: Option<String>,
+    mock_mode: bool,
     /// The recurring billing plans API, or why its address is unusable.
     plans: Result<PlansApi, ApiError>,
     /// Bidali's charges API, or why its address is unusable.
@@ -82,7 +85,18 @@ impl Services {
                 .iter()
                 .map(|o| o.origin().ascii_serialization())
                 .collect(),
-            mock_origin: mock_mode.then(dom::origin),
+            mock_origin: if mock_mode {
+                Some(dom::origin())
+            } else {
+                config.allow_mock_backend.then(|| {
+                    config
+                        .livechat
+                        .billing_api_url
+                        .origin()
+                        .ascii_serialization()
+                })
+            },
+            mock_mode,
             plans: config.plans.plans_api(),
             bidali: config.bidali.charges_api(),
             remote_logos: config.bidali.remote_logos,
@@ -125,7 +139,7 @@ impl Services {
     }
 
     pub fn is_mock(&self) -> bool {
-        self.mock_origin.is_some()
+        self.mock_mode
     }
 
     /// The plans API over this app's transport, or why the plans manager

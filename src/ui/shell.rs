@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::LocaleState;
-use crate::config::{AppConfig, Mode, Theme};
+use crate::config::{AppConfig, Theme};
 use crate::i18n::{Locale, Messages};
 use crate::web::dom;
 
@@ -35,7 +35,7 @@ impl ThemeState {
 
 #[component]
 pub fn Shell(config: Signal<Option<AppConfig>>, children: Children) -> impl IntoView {
-    let is_mock = move || config.with(|c| c.as_ref().is_some_and(|c| c.mode == Mode::Mock));
+    let is_mock = move || config.with(|c| c.as_ref().is_some_and(AppConfig::uses_mock_backend));
     // The shell shows before the configuration (and so the final locale)
     // is known: its texts follow the locale signal.
     let locale = use_context::<LocaleState>();

@@ -32,7 +32,13 @@ pub const MOCK_SIGN_IN_PATH: &str = "/mock/authorize";
 /// apart.
 #[derive(Debug, Clone, Copy)]
 pub enum AppTransport {
-    Network(FetchTransport),
+    /// The network; `accept_mock` takes answers marked as a mock backend's
+    /// (the configuration's `allow_mock_backend`), which live mode otherwise
+    /// refuses.
+    Network {
+        transport: FetchTransport,
+        accept_mock: bool,
+    },
     #[cfg(feature = "mock")]
     Mock(MockTransport),
 }
@@ -44,14 +50,22 @@ impl AppTransport {
         if config.mode == Mode::Mock {
             return Self::Mock(MockTransport::serving_pages_from(DEMO_SEED, &dom::origin()));
         }
-        let _ = config;
-        Self::Network(FetchTransport::default())
+        Self::Network {
+            transport: FetchTransport::default(),
+            accept_mock: config.allow_mock_backend,
+        }
     }
 
     async fn send_once(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         match self {
-            // Live mode never takes the mock backend's answers.
-            Self::Network(network) => network.send(request).await.map(refuse_mock_backend),
+            Self::Network {
+                transport,
+                accept_mock: true,
+            } => transport.send(request).await,
+            // Live mode takes no mock backend's answers unless told to.
+            Self::Network { transport, .. } => {
+                transport.send(request).await.map(refuse_mock_backend)
+            }
             #[cfg(feature = "mock")]
             Self::Mock(mock) => mock.send(request).await,
         }

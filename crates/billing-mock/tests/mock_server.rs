@@ -224,6 +224,13 @@ fn a_reset_over_http_keeps_the_start_up_developer_token_and_seed() {
         create,
     );
     assert_eq!(status, 201, "{first}");
+    let first_charge: serde_json::Value = serde_json::from_str(&first).expect("JSON");
+    assert!(
+        first_charge["confirmation_url"].as_str().is_some_and(
+            |url| url.starts_with(&format!("http://{}/mock/confirm?id=", server.address))
+        ),
+        "the confirmation page is the server's own: {first}"
+    );
 
     let (status, _, reset) = exchange(&server.address, "POST", "/__mock/reset", "{}");
     assert_eq!(status, 200, "{reset}");

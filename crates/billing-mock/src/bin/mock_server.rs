@@ -147,7 +147,9 @@ mod native {
         // them again, so the developer token survives a reset.
         let mut backend = MockBackend::with_settings(MockSettings {
             seed: options.seed,
-            pages_origin: None,
+            // Its own sign-in and confirmation pages: charges' confirmation
+            // URLs point here.
+            pages_origin: Some(format!("http://{address}")),
             developer_token: Some(options.dev_token),
             clients: options.clients,
             loopback_for_unregistered: options.loopback_clients,
