@@ -8,10 +8,7 @@ use super::control::ScheduledFault;
 use super::{bulk, livechat, Fault, MockBackend};
 use billing_core::domain::oauth::DEMO_CLIENT_ID;
 
-/// The app route of the mock sign-in page.
-pub const SIGN_IN_PATH: &str = "/mock/authorize";
-/// The app route of the mock confirmation page.
-pub const CONFIRM_PATH: &str = "/mock/confirm";
+pub use super::pages::{CONFIRM_PATH, SIGN_IN_PATH};
 
 /// Points the mock's `confirmation_url`s at this app's confirmation page
 /// (`origin` as `http://127.0.0.1:8080`, no trailing slash needed).

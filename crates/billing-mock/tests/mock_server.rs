@@ -4,12 +4,14 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 
 struct Server {
     child: Child,
     address: String,
     dev_token: String,
+    /// The rest of its stdout: the access log.
+    log: BufReader<ChildStdout>,
 }
 
 impl Drop for Server {
@@ -54,6 +56,7 @@ fn start_with(extra: &[&str]) -> Server {
         child,
         address,
         dev_token,
+        log: lines,
     }
 }
 
@@ -322,4 +325,73 @@ fn another_app_signs_in_on_its_sign_in_page_over_real_http() {
     assert_eq!(status, 400, "{page}");
     assert!(!head.to_ascii_lowercase().contains("location:"), "{head}");
     assert!(page.contains("not registered"), "{page}");
+}
+
+/// Sends raw bytes as one request and returns the status and the body.
+fn raw_exchange(address: &str, head: &str, body: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).expect("connect to mock-server");
+    stream.write_all(head.as_bytes()).expect("send the head");
+    let _ = stream.write_all(body);
+    let mut raw = String::new();
+    let _ = stream.read_to_string(&mut raw);
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, body.to_owned())
+}
+
+#[test]
+fn oversized_and_non_utf8_bodies_get_the_same_json_error_shape() {
+    let server = start();
+    // Refused on its declared length, before a byte of it is read.
+    let (status, body) = raw_exchange(
+        &server.address,
+        &format!(
+            "POST /v1/direct_charge HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+             Content-Length: 2000000\r\nConnection: close\r\n\r\n",
+            server.address
+        ),
+        b"",
+    );
+    assert_eq!(status, 413, "{body}");
+    let error: serde_json::Value = serde_json::from_str(&body).expect("a JSON error");
+    assert_eq!(error["error"], "payload_too_large");
+
+    let bad = [0xff_u8, 0xfe, 0x7b];
+    let (status, body) = raw_exchange(
+        &server.address,
+        &format!(
+            "POST /v1/direct_charge HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            server.address,
+            bad.len()
+        ),
+        &bad,
+    );
+    assert_eq!(status, 400, "{body}");
+    let error: serde_json::Value = serde_json::from_str(&body).expect("a JSON error");
+    assert_eq!(error["error"], "invalid_request");
+    assert!(error["error_description"]
+        .as_str()
+        .is_some_and(|d| d.contains("UTF-8")));
+}
+
+#[test]
+fn each_request_is_one_access_log_line_without_its_query() {
+    let mut server = start();
+    let (status, _, _) = exchange(
+        &server.address,
+        "GET",
+        "/nowhere?access_token=dal%3Asecret",
+        "",
+    );
+    assert_eq!(status, 404);
+    let mut line = String::new();
+    server.log.read_line(&mut line).expect("a log line");
+    let line = line.trim();
+    assert!(line.starts_with("GET /nowhere 404 "), "{line}");
+    assert!(line.ends_with(" ms"), "{line}");
+    assert!(!line.contains("secret") && !line.contains('?'), "{line}");
 }

@@ -5,7 +5,7 @@
 //! ```text
 //! cargo run -p billing-mock --bin mock-server -- [--port 8787] [--seed 1]
 //!     [--dev-token TOKEN] [--client CLIENT_ID=REDIRECT_URI[,URI...]]...
-//!     [--no-loopback-clients]
+//!     [--no-loopback-clients] [--quiet]
 //! ```
 //!
 //! It listens on 127.0.0.1 only and prints its address on the first line and
@@ -13,7 +13,9 @@
 //! `--dev-token` sets it, default `dal:mock-developer-token`) on the second.
 //! Its sign-in page serves any OAuth client registered with `--client`
 //! (exact redirect URIs), and any other client whose redirect URI is on
-//! loopback, unless `--no-loopback-clients`.
+//! loopback, unless `--no-loopback-clients`. Each request is logged on
+//! stdout as `METHOD /path STATUS N ms` (no query, no secrets) unless
+//! `--quiet`; bodies over 1 MiB are refused with 413 before they are read.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
@@ -28,10 +30,10 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use std::io::Read;
-    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-    use billing_core::api::transport::{HttpRequest, Method};
+    use billing_core::api::transport::{HttpRequest, HttpResponse, Method, MOCK_BACKEND_HEADER};
     use billing_mock::clients::RegisteredClient;
     use billing_mock::{MockBackend, MockReply, MockSettings};
     use tiny_http::{Header, Response, Server};
@@ -47,13 +49,15 @@ mod native {
         dev_token: String,
         clients: Vec<RegisteredClient>,
         loopback_clients: bool,
+        /// No access log line per request.
+        quiet: bool,
     }
 
     const DEFAULT_DEV_TOKEN: &str = "dal:mock-developer-token";
 
     const USAGE: &str = "usage: mock-server [--port 8787] [--seed 1] [--dev-token TOKEN] \
                          [--client CLIENT_ID=REDIRECT_URI[,REDIRECT_URI...]]... \
-                         [--no-loopback-clients]";
+                         [--no-loopback-clients] [--quiet]";
 
     fn parse_options(args: Vec<String>) -> Result<Options, String> {
         let mut options = Options {
@@ -63,6 +67,7 @@ mod native {
                 .unwrap_or_else(|_| DEFAULT_DEV_TOKEN.to_owned()),
             clients: Vec::new(),
             loopback_clients: true,
+            quiet: false,
         };
         let mut args = args.into_iter();
         while let Some(flag) = args.next() {
@@ -93,6 +98,7 @@ mod native {
                     options.clients.push(client);
                 }
                 "--no-loopback-clients" => options.loopback_clients = false,
+                "--quiet" => options.quiet = true,
                 "-h" | "--help" => return Err(USAGE.to_owned()),
                 other => return Err(format!("unknown argument {other}; see --help")),
             }
@@ -134,6 +140,89 @@ mod native {
         .collect()
     }
 
+    /// An error in the shape of every other answer: OAuth style JSON.
+    fn refusal(status: u16, error: &str, description: &str) -> HttpResponse {
+        HttpResponse::new(
+            status,
+            serde_json::json!({ "error": error, "error_description": description }).to_string(),
+        )
+        .with_header("Content-Type", "application/json")
+        .with_header(MOCK_BACKEND_HEADER, "billing-widget")
+    }
+
+    fn with_headers<R: Read>(mut response: Response<R>, headers: Vec<Header>) -> Response<R> {
+        for h in headers {
+            response.add_header(h);
+        }
+        response
+    }
+
+    fn respond(incoming: tiny_http::Request, response: HttpResponse, mut headers: Vec<Header>) {
+        headers.extend(cors_headers());
+        for (name, value) in &response.headers {
+            headers.extend(header(name, value));
+        }
+        let reply = Response::from_string(response.body).with_status_code(response.status);
+        let _ = incoming.respond(with_headers(reply, headers));
+    }
+
+    /// The request as the backend takes it; `None` for a CORS preflight;
+    /// `Err` for what is refused before the backend sees it.
+    fn read_request(
+        incoming: &mut tiny_http::Request,
+        address: &std::net::SocketAddr,
+    ) -> Result<Option<HttpRequest>, HttpResponse> {
+        let method = incoming.method().as_str().to_owned();
+        if method == "OPTIONS" {
+            return Ok(None);
+        }
+        let method = Method::parse(&method).ok_or_else(|| {
+            refusal(
+                405,
+                "method_not_allowed",
+                &format!("{method} is not a method this server answers"),
+            )
+        })?;
+        let url =
+            url::Url::parse(&format!("http://{address}{}", incoming.url())).map_err(|_| {
+                refusal(
+                    400,
+                    "invalid_request",
+                    "the request target is not a valid path",
+                )
+            })?;
+        let too_large = || {
+            refusal(
+                413,
+                "payload_too_large",
+                &format!("request bodies are limited to {MAX_BODY} bytes"),
+            )
+        };
+        if incoming
+            .body_length()
+            .is_some_and(|length| length as u64 > MAX_BODY)
+        {
+            return Err(too_large());
+        }
+        let mut bytes = Vec::new();
+        incoming
+            .as_reader()
+            .take(MAX_BODY + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|_| refusal(400, "invalid_request", "the request body could not be read"))?;
+        if bytes.len() as u64 > MAX_BODY {
+            return Err(too_large());
+        }
+        let body = String::from_utf8(bytes)
+            .map_err(|_| refusal(400, "invalid_request", "the request body must be UTF-8"))?;
+        let mut request = HttpRequest::new(method, url);
+        for h in incoming.headers() {
+            request = request.with_header(h.field.as_str().as_str(), h.value.as_str());
+        }
+        request.body = (!body.is_empty()).then_some(body);
+        Ok(Some(request))
+    }
+
     pub fn run(args: Vec<String>) -> Result<(), String> {
         let options = parse_options(args)?;
         let server = Server::http(("127.0.0.1", options.port)).map_err(|e| e.to_string())?;
@@ -156,64 +245,48 @@ mod native {
         });
 
         for mut incoming in server.incoming_requests() {
-            let mut response_headers = cors_headers();
+            let started = Instant::now();
             let method = incoming.method().as_str().to_owned();
-            if method == "OPTIONS" {
-                let mut preflight = Response::empty(204);
-                for h in response_headers {
-                    preflight.add_header(h);
+            // The path alone: a query may carry what a log must not hold.
+            let path = incoming.url().split('?').next().unwrap_or("").to_owned();
+            let status = match read_request(&mut incoming, &address) {
+                Err(refusal) => {
+                    let status = refusal.status;
+                    respond(incoming, refusal, Vec::new());
+                    status
                 }
-                let _ = incoming.respond(preflight);
-                continue;
-            }
-            let Some(method) = Method::parse(&method) else {
-                let _ = incoming
-                    .respond(Response::from_string("method not allowed").with_status_code(405));
-                continue;
-            };
-            let Ok(url) = url::Url::parse(&format!("http://{address}{}", incoming.url())) else {
-                let _ = incoming
-                    .respond(Response::from_string("bad request target").with_status_code(400));
-                continue;
-            };
-            let mut body = String::new();
-            let read = incoming
-                .as_reader()
-                .take(MAX_BODY)
-                .read_to_string(&mut body);
-            if read.is_err() {
-                let _ = incoming
-                    .respond(Response::from_string("the body must be UTF-8").with_status_code(400));
-                continue;
-            }
-            let mut request = HttpRequest::new(method, url);
-            for h in incoming.headers() {
-                request = request.with_header(h.field.as_str().as_str(), h.value.as_str());
-            }
-            request.body = (!body.is_empty()).then_some(body);
-
-            match backend.handle(&request, now_ms()) {
-                MockReply::Hang => {
-                    // Hold the connection without answering, off the main loop.
-                    std::thread::spawn(move || {
-                        std::thread::sleep(HANG);
-                        drop(incoming);
-                    });
+                Ok(None) => {
+                    let _ = incoming.respond(with_headers(Response::empty(204), cors_headers()));
+                    204
                 }
-                MockReply::Respond { response, delay_ms } => {
-                    std::thread::sleep(Duration::from_millis(delay_ms));
-                    for (name, value) in &response.headers {
-                        if let Some(h) = header(name, value) {
-                            response_headers.push(h);
-                        }
+                Ok(Some(request)) => match backend.handle(&request, now_ms()) {
+                    MockReply::Hang => {
+                        // Hold the connection without answering, off the main loop.
+                        std::thread::spawn(move || {
+                            std::thread::sleep(HANG);
+                            drop(incoming);
+                        });
+                        0
                     }
-                    let mut reply =
-                        Response::from_string(response.body).with_status_code(response.status);
-                    for h in response_headers {
-                        reply.add_header(h);
+                    MockReply::Respond { response, delay_ms } => {
+                        std::thread::sleep(Duration::from_millis(delay_ms));
+                        let status = response.status;
+                        respond(incoming, response, Vec::new());
+                        status
                     }
-                    let _ = incoming.respond(reply);
-                }
+                },
+            };
+            if !options.quiet {
+                let outcome = match status {
+                    0 => "held (hang)".to_owned(),
+                    status => status.to_string(),
+                };
+                // A closed stdout costs the log line, never the request.
+                let _ = writeln!(
+                    std::io::stdout(),
+                    "{method} {path} {outcome} {} ms",
+                    started.elapsed().as_millis()
+                );
             }
         }
         Ok(())
