@@ -39,10 +39,10 @@ stage "clippy (wasm32: billing-core and billing-mock)" \
   cargo clippy --locked --target wasm32-unknown-unknown -p billing-core -p billing-mock --lib -- -D warnings
 stage "clippy (wasm32, live-only build without the mock)" \
   cargo clippy --locked --target wasm32-unknown-unknown --lib --bins --no-default-features -- -D warnings
-stage "host tests (every crate: widget, billing-core, billing-mock)" cargo test --locked --workspace
+stage "host tests (every crate: widget, billing-core, billing-mock)" cargo test --locked --no-fail-fast --workspace
 stage "host tests (live-only build without the mock)" cargo test --locked --no-default-features --test config
 stage "browser tests (wasm-bindgen-test, headless Chromium)" \
-  cargo test --locked --target wasm32-unknown-unknown "${browser_tests[@]}"
+  cargo test --locked --no-fail-fast --target wasm32-unknown-unknown "${browser_tests[@]}"
 stage "release build (trunk, wasm-opt -Oz)" trunk build --release --locked
 stage "mock-server binary for the journeys" cargo build --locked -p billing-mock --bin mock-server
 stage "end-to-end journeys (Chromium, release build, mock mode)" \

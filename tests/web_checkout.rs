@@ -2,7 +2,7 @@
 //! rendered by Leptos in headless Chromium against the in-page mock.
 #![cfg(target_arch = "wasm32")]
 
-use billing_mock::control::ScheduledFault;
+use billing_mock::control::{GatewayOutcome, ScheduledFault};
 use billing_mock::livechat;
 use billing_mock::oauth::{self, AuthorizeParams, Decision, DEMO_ACCOUNTS};
 use billing_mock::{app, Fault};
@@ -526,18 +526,27 @@ async fn a_second_tab_waits_for_the_tab_activating_the_charge_and_does_not_activ
 async fn a_charge_activated_in_another_browser_is_read_again_after_the_409_and_followed() {
     let (mock, token) = start_signed_in_with_token();
     let (id, back) = accepted_direct_charge(mock, &token).await;
-    // Activated from another browser: this one's log knows nothing of it.
-    billing_client(mock)
-        .activate_direct_charge(&token, &id)
-        .await
-        .expect("activated elsewhere");
+    // Another browser's activation is on its way through the gateway: the
+    // charge still reads `accepted`, but activating it again is refused.
+    // This one's log knows nothing of it.
+    mock.with_backend(|b| {
+        let charge = b
+            .state
+            .livechat
+            .direct_charges
+            .iter_mut()
+            .find(|c| c.id == id.as_str())
+            .expect("the charge is in the mock");
+        charge.activated_ms = Some(dom::now_ms() + 60_000);
+        charge.outcome = Some(GatewayOutcome::Success);
+    });
     assert_eq!(logged_activation(&id), None);
 
     let app = mount(&back);
     wait_for_phase(&app.root, &["checking", "finished"], 15).await;
     assert_eq!(
         activation_requests(&mock, &id),
-        2,
+        1,
         "this page's attempt was refused with 409, not repeated"
     );
     assert!(

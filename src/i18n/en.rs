@@ -311,6 +311,7 @@ pub static MESSAGES: Messages = Messages {
     go_to_shop: "Go to the shop",
 
     quantity: "Quantity",
+    accounts_quantity: "Accounts",
     quantity_range: |max| format!("Choose a quantity from 1 to {max}."),
     quantity_whole: "The quantity must be a whole number, such as 1 or 2.",
     buy: "Buy",

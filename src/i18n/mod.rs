@@ -317,6 +317,7 @@ messages! {
         not_found_nothing_at,
         go_to_shop,
         quantity,
+        accounts_quantity,
         quantity_whole,
         buy,
         subscribe,

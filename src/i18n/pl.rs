@@ -368,6 +368,7 @@ pub static MESSAGES: Messages = Messages {
     go_to_shop: "Przejdź do sklepu",
 
     quantity: "Ilość",
+    accounts_quantity: "Liczba kont",
     quantity_range: |max| format!("Wybierz ilość od 1 do {max}."),
     quantity_whole: "Ilość musi być liczbą całkowitą, np. 1 lub 2.",
     buy: "Kup",

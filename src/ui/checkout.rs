@@ -81,10 +81,14 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
         ItemKind::OneTime { quantity, .. } => quantity.max(1),
         ItemKind::Subscription { .. } => 1,
     };
-    let asks_quantity = matches!(
+    // A one-time item is bought in a quantity; per account, the quantity is
+    // the number of accounts paid for (price x quantity, as the seed's
+    // `"quantity": 2, "per_account": true` shows).
+    let asks_quantity = matches!(item.kind, ItemKind::OneTime { .. });
+    let per_account = matches!(
         item.kind,
         ItemKind::OneTime {
-            per_account: false,
+            per_account: true,
             ..
         }
     );
@@ -288,7 +292,7 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
         >
             {asks_quantity.then(|| view! {
                 <label class="quantity" for=field_id.clone()>
-                    {m.quantity}
+                    {if per_account { m.accounts_quantity } else { m.quantity }}
                     <input
                         id=field_id.clone()
                         type="number"

@@ -131,3 +131,26 @@ pub fn register(settings: &mut MockSettings, client: RegisteredClient) -> bool {
         }
     }
 }
+
+/// Whether a page on `origin` (`scheme://host[:port]`) may read the mock's
+/// answers across origins (CORS): the origin of a registered redirect URI
+/// or of the mock's own pages, and any loopback origin while unregistered
+/// loopback clients are allowed. Others get no CORS headers, so a browser
+/// keeps a stranger's page from reading tokens or charges.
+pub fn allows_origin(settings: &MockSettings, origin: &str) -> bool {
+    let origin_of = |raw: &str| {
+        Url::parse(raw)
+            .ok()
+            .map(|url| url.origin().ascii_serialization())
+    };
+    let Some(origin) = origin_of(origin) else {
+        return false;
+    };
+    let registered = settings
+        .clients
+        .iter()
+        .flat_map(|client| &client.redirect_uris)
+        .chain(settings.pages_origin.as_ref())
+        .any(|uri| origin_of(uri).as_deref() == Some(origin.as_str()));
+    registered || (settings.loopback_for_unregistered && is_loopback_uri(&origin))
+}

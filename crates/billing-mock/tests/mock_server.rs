@@ -60,6 +60,28 @@ fn start_with(extra: &[&str]) -> Server {
     }
 }
 
+/// A page on loopback, as the widget served on another port.
+const PAGE: &str = "http://127.0.0.1:8080";
+
+/// A bodiless request sent by a page on `origin`.
+fn exchange_from(address: &str, origin: &str, method: &str, path: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(address).expect("connect to mock-server");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nOrigin: {origin}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send the request");
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).expect("read the response");
+    let (head, body) = raw.split_once("\r\n\r\n").expect("a head and a body");
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status code");
+    (status, head.to_owned(), body.to_owned())
+}
+
 /// One HTTP/1.1 exchange; returns the status code, the head and the body.
 fn exchange(address: &str, method: &str, path: &str, body: &str) -> (u16, String, String) {
     exchange_as(address, None, method, path, body)
@@ -96,10 +118,13 @@ fn exchange_as(
 #[test]
 fn it_answers_unknown_paths_with_an_oauth_style_404() {
     let server = start();
-    let (status, head, body) = exchange(&server.address, "GET", "/nowhere", "");
+    let (status, head, body) = exchange_from(&server.address, PAGE, "GET", "/nowhere");
     assert_eq!(status, 404);
     assert!(body.contains("\"error\":\"not_found\""), "{body}");
-    assert!(head.contains("Access-Control-Allow-Origin: *"), "{head}");
+    assert!(
+        head.contains(&format!("Access-Control-Allow-Origin: {PAGE}")),
+        "{head}"
+    );
 }
 
 #[test]
@@ -135,7 +160,7 @@ fn injected_rate_limits_carry_retry_after_over_the_wire() {
 fn every_answer_says_it_is_the_mock_and_pages_may_read_that() {
     let server = start();
     for path in ["/v1/ledger", "/__mock/state", "/no/such/route"] {
-        let (_, head, _) = exchange(&server.address, "GET", path, "");
+        let (_, head, _) = exchange_from(&server.address, PAGE, "GET", path);
         assert!(
             head.contains("X-Mock-Backend: billing-widget"),
             "{path}: {head}"
@@ -150,8 +175,12 @@ fn every_answer_says_it_is_the_mock_and_pages_may_read_that() {
 #[test]
 fn cors_preflight_is_answered() {
     let server = start();
-    let (status, head, _) = exchange(&server.address, "OPTIONS", "/v1/direct_charge", "");
+    let (status, head, _) = exchange_from(&server.address, PAGE, "OPTIONS", "/v1/direct_charge");
     assert_eq!(status, 204);
+    assert!(
+        head.contains(&format!("Access-Control-Allow-Origin: {PAGE}")),
+        "{head}"
+    );
     assert!(
         head.contains("Access-Control-Allow-Headers: Authorization, Content-Type"),
         "{head}"
@@ -394,4 +423,34 @@ fn each_request_is_one_access_log_line_without_its_query() {
     assert!(line.starts_with("GET /nowhere 404 "), "{line}");
     assert!(line.ends_with(" ms"), "{line}");
     assert!(!line.contains("secret") && !line.contains('?'), "{line}");
+}
+
+#[test]
+fn pages_of_registered_clients_and_loopback_may_read_answers_and_no_stranger_may() {
+    let server = start_with(&["--client", "my-app=https://my-app.example.com/callback"]);
+    for allowed in [PAGE, "http://localhost:3000", "https://my-app.example.com"] {
+        let (_, head, _) = exchange_from(&server.address, allowed, "POST", "/v2/token");
+        assert!(
+            head.contains(&format!("Access-Control-Allow-Origin: {allowed}")),
+            "{allowed}: {head}"
+        );
+    }
+    for stranger in ["https://evil.example.net", "http://192.0.2.1:8080", "null"] {
+        let (_, head, _) = exchange_from(&server.address, stranger, "POST", "/v2/token");
+        assert!(
+            !head
+                .to_ascii_lowercase()
+                .contains("access-control-allow-origin"),
+            "{stranger}: {head}"
+        );
+    }
+    // With loopback clients off, loopback pages are strangers too.
+    let strict = start_with(&["--no-loopback-clients"]);
+    let (_, head, _) = exchange_from(&strict.address, PAGE, "GET", "/v1/ledger");
+    assert!(
+        !head
+            .to_ascii_lowercase()
+            .contains("access-control-allow-origin"),
+        "{head}"
+    );
 }

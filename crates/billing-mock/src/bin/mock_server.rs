@@ -34,7 +34,7 @@ mod native {
     use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
     use billing_core::api::transport::{HttpRequest, HttpResponse, Method, MOCK_BACKEND_HEADER};
-    use billing_mock::clients::RegisteredClient;
+    use billing_mock::clients::{self, RegisteredClient};
     use billing_mock::{MockBackend, MockReply, MockSettings};
     use tiny_http::{Header, Response, Server};
 
@@ -117,11 +117,16 @@ mod native {
         Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
     }
 
-    /// Any page may call the mock (it holds no real data), as the widget
-    /// served by Trunk on another port does.
-    fn cors_headers() -> Vec<Header> {
+    /// CORS for a page on `origin` when the mock allows it (registered
+    /// clients' origins, loopback; see `clients::allows_origin`), as the
+    /// widget served on another port needs; none for any other page.
+    fn cors_headers(origin: Option<&str>) -> Vec<Header> {
+        let Some(origin) = origin else {
+            return Vec::new();
+        };
         [
-            ("Access-Control-Allow-Origin", "*"),
+            ("Access-Control-Allow-Origin", origin),
+            ("Vary", "Origin"),
             (
                 "Access-Control-Allow-Methods",
                 "GET, POST, PUT, PATCH, DELETE, OPTIONS",
@@ -158,7 +163,6 @@ mod native {
     }
 
     fn respond(incoming: tiny_http::Request, response: HttpResponse, mut headers: Vec<Header>) {
-        headers.extend(cors_headers());
         for (name, value) in &response.headers {
             headers.extend(header(name, value));
         }
@@ -249,14 +253,21 @@ mod native {
             let method = incoming.method().as_str().to_owned();
             // The path alone: a query may carry what a log must not hold.
             let path = incoming.url().split('?').next().unwrap_or("").to_owned();
+            let origin = incoming
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv("Origin"))
+                .map(|h| h.value.as_str().to_owned())
+                .filter(|origin| clients::allows_origin(&backend.state.settings, origin));
+            let cors = cors_headers(origin.as_deref());
             let status = match read_request(&mut incoming, &address) {
                 Err(refusal) => {
                     let status = refusal.status;
-                    respond(incoming, refusal, Vec::new());
+                    respond(incoming, refusal, cors);
                     status
                 }
                 Ok(None) => {
-                    let _ = incoming.respond(with_headers(Response::empty(204), cors_headers()));
+                    let _ = incoming.respond(with_headers(Response::empty(204), cors));
                     204
                 }
                 Ok(Some(request)) => match backend.handle(&request, now_ms()) {
@@ -271,7 +282,7 @@ mod native {
                     MockReply::Respond { response, delay_ms } => {
                         std::thread::sleep(Duration::from_millis(delay_ms));
                         let status = response.status;
-                        respond(incoming, response, Vec::new());
+                        respond(incoming, response, cors);
                         status
                     }
                 },
