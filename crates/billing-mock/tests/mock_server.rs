@@ -65,21 +65,10 @@ const PAGE: &str = "http://127.0.0.1:8080";
 
 /// A bodiless request sent by a page on `origin`.
 fn exchange_from(address: &str, origin: &str, method: &str, path: &str) -> (u16, String, String) {
-    let mut stream = TcpStream::connect(address).expect("connect to mock-server");
-    write!(
-        stream,
+    let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {address}\r\nOrigin: {origin}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-    )
-    .expect("send the request");
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).expect("read the response");
-    let (head, body) = raw.split_once("\r\n\r\n").expect("a head and a body");
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("a status code");
-    (status, head.to_owned(), body.to_owned())
+    );
+    send_raw(address, &head, b"")
 }
 
 /// One HTTP/1.1 exchange; returns the status code, the head and the body.
@@ -94,16 +83,23 @@ fn exchange_as(
     path: &str,
     body: &str,
 ) -> (u16, String, String) {
-    let mut stream = TcpStream::connect(address).expect("connect to mock-server");
     let auth = token
         .map(|t| format!("Authorization: Bearer {t}\r\n"))
         .unwrap_or_default();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
-    )
-    .expect("send the request");
+    );
+    send_raw(address, &head, body.as_bytes())
+}
+
+/// Sends a request head and body as they are; returns the status code, the
+/// head and the body of the answer.
+fn send_raw(address: &str, head: &str, body: &[u8]) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(address).expect("connect to mock-server");
+    stream.write_all(head.as_bytes()).expect("send the head");
+    // A server may answer (413) before it reads a body it refuses.
+    let _ = stream.write_all(body);
     let mut raw = String::new();
     stream.read_to_string(&mut raw).expect("read the response");
     let (head, body) = raw.split_once("\r\n\r\n").expect("a head and a body");
@@ -356,27 +352,11 @@ fn another_app_signs_in_on_its_sign_in_page_over_real_http() {
     assert!(page.contains("not registered"), "{page}");
 }
 
-/// Sends raw bytes as one request and returns the status and the body.
-fn raw_exchange(address: &str, head: &str, body: &[u8]) -> (u16, String) {
-    let mut stream = TcpStream::connect(address).expect("connect to mock-server");
-    stream.write_all(head.as_bytes()).expect("send the head");
-    let _ = stream.write_all(body);
-    let mut raw = String::new();
-    let _ = stream.read_to_string(&mut raw);
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, body.to_owned())
-}
-
 #[test]
 fn oversized_and_non_utf8_bodies_get_the_same_json_error_shape() {
     let server = start();
     // Refused on its declared length, before a byte of it is read.
-    let (status, body) = raw_exchange(
+    let (status, _, body) = send_raw(
         &server.address,
         &format!(
             "POST /v1/direct_charge HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
@@ -390,7 +370,7 @@ fn oversized_and_non_utf8_bodies_get_the_same_json_error_shape() {
     assert_eq!(error["error"], "payload_too_large");
 
     let bad = [0xff_u8, 0xfe, 0x7b];
-    let (status, body) = raw_exchange(
+    let (status, _, body) = send_raw(
         &server.address,
         &format!(
             "POST /v1/direct_charge HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
