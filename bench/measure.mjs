@@ -17,28 +17,37 @@
 //   - Lighthouse's performance, accessibility and best-practices scores of
 //     the widget in mock mode, and the performance metrics behind the first
 //     (set BENCH_LIGHTHOUSE=0 to skip);
-//   - optionally the sizes of a live-only build (no bundled mock).
+//   - the widget's first load of `/` (every byte the page fetches from the
+//     app's server before it is ready and the network is idle), in the demo
+//     (mock mode) and in live mode side by side: one build serves both, so
+//     they must be equal but for the configuration; and the demo's mock
+//     backend (its Service Worker, started only in mock mode and not part
+//     of the widget's load) on its own line.
 // Every page load is served compressed (brotli, as the browser asks for it)
 // for the widget and the counter alike, as a deployment serves them, so the
 // transferred bytes, and what Lighthouse's simulated network makes of them,
 // are those a real visitor gets.
 // Figures are reported, never asserted: wall-clock limits make flaky tests.
-import { readdir, readFile } from "node:fs/promises";
+import { cp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { serve } from "../e2e/serve.mjs";
 
-const [appDir = "bench/out/app", baseDir = "bench/out/counter", liveDir] = process.argv.slice(2);
+const [appDir = "bench/out/app", baseDir = "bench/out/counter"] = process.argv.slice(2);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 /** How the apps are served for every measured load: compressed, as deployed. */
 const SERVE = { compress: true };
 const KINDS = [".wasm", ".js", ".css"];
 
-async function sizes(dir) {
+/** The demo's mock backend: its Service Worker script and what that loads. */
+const MOCK_FILES = ["mock-sw.js", "mock-backend/backend.js", "mock-backend/backend_bg.wasm"];
+
+/** The widget's own wasm, JS and CSS (the mock's files apart), or `only` these files. */
+async function sizes(dir, only) {
   const rows = [];
-  for (const name of (await readdir(dir)).sort()) {
-    if (!KINDS.includes(extname(name))) continue;
+  const names = only ?? (await readdir(dir)).sort().filter((name) => KINDS.includes(extname(name)) && !MOCK_FILES.includes(name));
+  for (const name of names) {
     const body = await readFile(join(dir, name));
     rows.push({
       asset: name,
@@ -299,6 +308,46 @@ async function lighthouseScores(dir) {
   }
 }
 
+/** A copy of the built app whose configuration says live mode. */
+async function liveCopy(dir) {
+  const live = `${dir}-live-config`;
+  await rm(live, { recursive: true, force: true });
+  await cp(dir, live, { recursive: true });
+  const config = JSON.parse(await readFile(join(live, "config.json"), "utf8"));
+  config.mode = "live";
+  config.livechat.client_id ||= "bench-live-client";
+  await writeFile(join(live, "config.json"), JSON.stringify(config));
+  return live;
+}
+
+/**
+ * One cold load of `/`: the bytes (headers and encoded bodies) and requests
+ * the page fetches from the app's server until `app-ready` and an idle
+ * network. A Service Worker's own fetches are not the page's.
+ */
+async function firstLoad(browser, dir) {
+  const server = await serve(dir, SERVE);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await context.newPage();
+    const finished = [];
+    page.on("requestfinished", (request) => finished.push(request));
+    await page.goto(server.url + "/");
+    await page.waitForFunction(() => performance.getEntriesByName("app-ready").length > 0);
+    await page.waitForLoadState("networkidle");
+    const own = finished.filter((request) => request.url().startsWith(server.url));
+    let bytes = 0;
+    for (const request of own) {
+      const sizes = await request.sizes();
+      bytes += sizes.responseHeadersSize + sizes.responseBodySize;
+    }
+    return { bytes, requests: own.length, files: own.map((r) => new URL(r.url()).pathname) };
+  } finally {
+    await context.close();
+    await server.close();
+  }
+}
+
 const kb = (n) => (n / 1024).toFixed(1).padStart(8);
 const mb = (n) => (n / 1024 / 1024).toFixed(2);
 
@@ -311,11 +360,9 @@ function printSizes(title, { rows, total }) {
 
 const app = await sizes(appDir);
 const base = await sizes(baseDir);
-printSizes(`Widget (${appDir})`, app);
+printSizes(`Widget (${appDir}; the same files in the demo and in live mode)`, app);
 printSizes(`Bare Leptos counter (${baseDir})`, base);
-if (liveDir) {
-  printSizes(`Widget, live-only build without the mock (${liveDir})`, await sizes(liveDir));
-}
+printSizes(`Demo's mock backend (Service Worker, loaded only in mock mode, apart from the widget)`, await sizes(appDir, MOCK_FILES));
 for (const kind of ["wasm", "js", "css"]) {
   const sum = (s) => s.rows.filter((r) => r.kind === kind).reduce((n, r) => n + r.brotli, 0);
   if (sum(app) || sum(base)) {
@@ -340,6 +387,17 @@ try {
   console.log(`  ${"counter app-mounted".padEnd(28)} ${ms(counter.medians["app-mounted"])} ${ms(slowCounter.medians["app-mounted"]).padStart(16)}`);
   console.log(`  ${"ratio widget/counter".padEnd(28)} ${ratio.toFixed(2).padStart(10)} ${slowRatio.toFixed(2).padStart(16)}`);
   console.log(`  requests on a cold load: widget ${widget.requests}, counter ${counter.requests}`);
+
+  const liveDir = await liveCopy(appDir);
+  const demoLoad = await firstLoad(browser, appDir);
+  const liveLoad = await firstLoad(browser, liveDir);
+  console.log(`\nFirst load of / (bytes from the app's server, brotli, until ready and idle; one cold load each)`);
+  console.log(`  ${"".padEnd(22)} ${"KiB".padStart(8)} ${"requests".padStart(9)}`);
+  for (const [label, load] of [["demo (mock mode)", demoLoad], ["live mode", liveLoad]]) {
+    console.log(`  ${label.padEnd(22)} ${kb(load.bytes)} ${String(load.requests).padStart(9)}`);
+  }
+  const apart = Math.abs(demoLoad.bytes - liveLoad.bytes);
+  console.log(`  difference ${(apart / 1024).toFixed(1)} KiB (${apart <= 2048 ? "within" : "MORE than"} 2 KiB): ${demoLoad.files.filter((f) => !liveLoad.files.includes(f)).join(", ") || "the same files"}`);
 
   const widgetMemory = await memory(browser, appDir, "app-ready");
   const counterMemory = await memory(browser, baseDir, "app-mounted");

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { assertAccessible, journey, useBrowser } from "./harness.mjs";
 import { serve } from "./serve.mjs";
+import { mockState } from "./widget.mjs";
 
 const env = await useBrowser();
 const MARKER = "@@livechat/postmessenger";
@@ -265,7 +266,7 @@ test("inside the Agent App, sign-in and payment open in popups and the widget ca
 
     await step("or pay in LiveChat's own window: the intent goes to the host, its answer is followed", async () => {
       const frame = page.frames().find((f) => f.url().startsWith(env.server.url));
-      const chargeId = await frame.evaluate(() => JSON.parse(localStorage.getItem("billing-widget.mock-state")).livechat.direct_charges[0].id);
+      const chargeId = (await mockState(frame)).livechat.direct_charges[0].id;
       await widget.getByRole("link", { name: "Shop", exact: true }).first().click();
       const calls = () =>
         page.evaluate(() => window.hostLog.filter((e) => e.data.type === "call").map((e) => e.data.data.args[0]));

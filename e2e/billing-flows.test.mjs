@@ -1,11 +1,11 @@
 // Journeys: signing in with LiveChat and buying through the Billing API, in
 // mock mode against the release build. Every round trip is a real
 // navigation through the mock's own sign-in and confirmation pages, and the
-// mock's saved state (localStorage) is read to check what the server saw.
+// mock's state (its control API) is read to check what the server saw.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { SIDEBAR, assertAccessible, journey, useBrowser } from "./harness.mjs";
-import { OLIVIA, STATE_KEY, mockState, signIn } from "./widget.mjs";
+import { OLIVIA, changeMockState, mockState, signIn, waitForMockState } from "./widget.mjs";
 
 const env = await useBrowser();
 
@@ -99,12 +99,7 @@ describe("sign in with LiveChat", () => {
     });
     await step("the token is kept in memory, never in the widget's storage", async () => {
       const token = (await mockState(page)).oauth.tokens.at(-1).access_token;
-      // Everything but the mock backend's own saved state (the "server").
-      const widgetStorage = await page.evaluate((mockKey) => {
-        const all = { ...localStorage, ...sessionStorage };
-        delete all[mockKey];
-        return JSON.stringify(all);
-      }, STATE_KEY);
+      const widgetStorage = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
       assert.ok(!widgetStorage.includes(token), widgetStorage);
       assert.equal(await page.evaluate(() => sessionStorage.getItem("billing-widget.oauth.handoff")), null);
     });
@@ -121,10 +116,7 @@ describe("sign in with LiveChat", () => {
       await page.getByTestId("sign-in-to-buy").first().waitFor();
       // The button is gone; the keyboard carries on from the page's content.
       assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
-      await page.waitForFunction(
-        (key) => JSON.parse(localStorage.getItem(key)).oauth.tokens.length === 0,
-        STATE_KEY,
-      );
+      await waitForMockState(page, "the token revoked", (state) => state.oauth.tokens.length === 0);
     });
     assert.deepEqual(j.consoleErrors, []);
     await j.close();
@@ -218,11 +210,9 @@ describe("an expired sign-in", () => {
     const { page, step } = j;
     await signIn(j);
     await step("the server forgets the token (it expired there)", async () => {
-      await page.evaluate((key) => {
-        const state = JSON.parse(localStorage.getItem(key));
+      await changeMockState(page, (state) => {
         for (const token of state.oauth.tokens) token.expires_at_ms = 1;
-        localStorage.setItem(key, JSON.stringify(state));
-      }, STATE_KEY);
+      });
     });
     await step("buying shows why it failed and offers sign-in; the quantity stays", async () => {
       const card = page.locator('[data-item-id="chat-transcripts-export"]');
@@ -328,9 +318,10 @@ describe("one-time purchase (direct charge)", () => {
     await step("accept, then reload as soon as the activation went out", async () => {
       await page.getByTestId("mock-accept").click();
       await page.waitForURL(/\/return\?/);
-      await page.waitForFunction(
-        (key) => JSON.parse(localStorage.getItem(key)).livechat.direct_charges[0].activation_requests === 1,
-        STATE_KEY,
+      await waitForMockState(
+        page,
+        "the activation",
+        (state) => state.livechat.direct_charges[0]?.activation_requests === 1,
       );
       await page.reload();
     });
@@ -560,7 +551,7 @@ describe("subscriptions (recurrent charges)", () => {
     await signIn(j);
     await buy(j, "pro-monthly");
     await step("the confirmation page states the trial", async () => {
-      assert.match(await page.getByTestId("mock-charge-details").textContent(), /14-day free trial/);
+      assert.match(await page.getByTestId("mock-charge-details").textContent(), /Trial14 days free first/);
     });
     await step("accept: activated once, then the trial starts", async () => {
       await page.getByTestId("mock-accept").click();

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import jsQR from "jsqr";
 import { assertAccessible, journey, useBrowser, SIDEBAR } from "./harness.mjs";
-import { mockState, STATE_KEY } from "./widget.mjs";
+import { changeMockState, mockState } from "./widget.mjs";
 
 const env = await useBrowser();
 
@@ -25,14 +25,9 @@ const MINUTE = 60_000;
 
 /** Moves the mock server's clock (not the device's) forward. */
 async function advanceServerClock(page, ms) {
-  await page.evaluate(
-    ([key, ms]) => {
-      const state = JSON.parse(localStorage.getItem(key));
-      state.clock_offset_ms += ms;
-      localStorage.setItem(key, JSON.stringify(state));
-    },
-    [STATE_KEY, ms],
-  );
+  await changeMockState(page, (state) => {
+    state.clock_offset_ms += ms;
+  });
 }
 
 /** Reads the QR code on the page: draws its SVG to a canvas, then jsQR. */
@@ -140,11 +135,8 @@ test("pays in bitcoin to a receipt: quotes with logos, QR, copy buttons, countdo
     });
 
     await step("every quote shows its logo, amount and rate exactly as sent", async () => {
-      const charge = await page.evaluate(async (id) => {
-        // The page's own answer is what the server sent; read it back the same way.
-        const state = JSON.parse(localStorage.getItem("billing-widget.mock-state"));
-        return state.bidali.charges.find((c) => c.id === id);
-      }, id);
+      // What the server holds is what it sent.
+      const charge = (await mockState(page)).bidali.charges.find((c) => c.id === id);
       const rows = await page.getByTestId("quote-list").locator("li").evaluateAll((lis) => lis.map((li) => li.dataset.protocol));
       assert.deepEqual(rows, ["bitcoin", "ethereum", "dai", "litecoin", "bitcoincash"]);
       for (const quote of charge.quotes) {
@@ -164,11 +156,9 @@ test("pays in bitcoin to a receipt: quotes with logos, QR, copy buttons, countdo
     await step("choosing bitcoin shows the address, amount and a QR code of the BIP21 link", async () => {
       // The buyer takes their time: the mock's payer acts every 4 minutes
       // of server time, which the journey moves on by hand.
-      await page.evaluate(([key, step]) => {
-        const state = JSON.parse(localStorage.getItem(key));
-        state.scenario.gateway_step_ms = step;
-        localStorage.setItem(key, JSON.stringify(state));
-      }, [STATE_KEY, 4 * MINUTE]);
+      await changeMockState(page, (state) => {
+        state.scenario.gateway_step_ms = 4 * MINUTE;
+      });
       await choose(page, "bitcoin");
       const amount = (await page.getByTestId("pay-amount").textContent()).replace(/ BTC$/, "");
       const address = await page.getByTestId("pay-address").textContent();
@@ -305,13 +295,11 @@ test("without a Date header the server's clock is read from the new charge's cre
       await page.goto(j.url("/crypto"));
       await page.getByTestId("crypto-form").waitFor();
       await advanceServerClock(page, 16 * MINUTE);
-      await page.evaluate((key) => {
-        const state = JSON.parse(localStorage.getItem(key));
+      await changeMockState(page, (state) => {
         for (const path_prefix of ["/charges", "/quotes"]) {
           state.faults.faults.push({ path_prefix, fault: { kind: "no_date" }, times: 100 });
         }
-        localStorage.setItem(key, JSON.stringify(state));
-      }, STATE_KEY);
+      });
       // A fresh page: no clock learned from earlier answers.
       await page.reload();
     });

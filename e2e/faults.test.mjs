@@ -4,20 +4,15 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { assertAccessible, journey, useBrowser } from "./harness.mjs";
-import { STATE_KEY, mockState, signIn } from "./widget.mjs";
+import { changeMockState, mockState, signIn } from "./widget.mjs";
 
 const env = await useBrowser();
 
-/** Queues faults in the mock's saved state; each hits requests under its path. */
+/** Queues faults in the mock's state; each hits requests under its path. */
 async function injectFaults(page, faults) {
-  await page.evaluate(
-    ([key, faults]) => {
-      const state = JSON.parse(localStorage.getItem(key));
-      state.faults.faults.push(...faults);
-      localStorage.setItem(key, JSON.stringify(state));
-    },
-    [STATE_KEY, faults],
-  );
+  await changeMockState(page, (state) => {
+    state.faults.faults.push(...faults);
+  });
 }
 
 const fault = (path_prefix, kind, extra = {}, times = 1) => ({ path_prefix, fault: { kind, ...extra }, times });

@@ -11,7 +11,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { assertAccessible, journey, useBrowser } from "./harness.mjs";
-import { STATE_KEY, mockState, signIn } from "./widget.mjs";
+import { changeMockState, mockState, signIn } from "./widget.mjs";
 
 const env = await useBrowser();
 const MINUTE = 60_000;
@@ -44,11 +44,9 @@ async function requests(page, pattern) {
 
 /** Lets the charge stay in the gateway for `ms` of mock time. */
 async function slowGateway(page, ms) {
-  await page.evaluate(([key, step]) => {
-    const state = JSON.parse(localStorage.getItem(key));
-    state.scenario.gateway_step_ms = step;
-    localStorage.setItem(key, JSON.stringify(state));
-  }, [STATE_KEY, ms]);
+  await changeMockState(page, (state) => {
+    state.scenario.gateway_step_ms = ms;
+  });
 }
 
 /** Buys the first one-time item and accepts it on the mock's page. */
@@ -130,6 +128,18 @@ function trackTimersAndListeners() {
   });
 }
 
+/**
+ * Moves the page's fake clock `ms` on a second at a time, so that each check
+ * the page starts is answered (by the mock's worker, on the real clock)
+ * before the next one is due, as on a real clock.
+ */
+async function passTime(page, ms) {
+  for (let passed = 0; passed < ms; passed += 1_000) {
+    await page.clock.runFor(Math.min(1_000, ms - passed));
+    await page.waitForTimeout(2);
+  }
+}
+
 /** Within 30 s the page asks for `charge` again. */
 async function assertPolls(page, charge) {
   const before = await requests(page, charge);
@@ -155,10 +165,15 @@ async function assertNothingLeftBehind(page, charge, baseline) {
   assert.ok(now.timers <= baseline.timers, `live timers: ${now.pending}; baseline: ${baseline.pending}`);
 }
 
-/** The page's clock under the test's control, with browser-like timer ids. */
+/**
+ * The page's clock under the test's control, with browser-like timer ids.
+ * The mock's simulated network delay is off: its worker waits on the real
+ * clock, which the page's fake one would outrun.
+ */
 async function fakeClock(page) {
   await page.clock.install();
   await page.addInitScript(trackTimersAndListeners);
+  await page.addInitScript(() => localStorage.setItem("billing-widget.mock-network-delay", "0"));
 }
 
 describe("polling in a long wait (fake clock)", () => {
@@ -175,7 +190,7 @@ describe("polling in a long wait (fake clock)", () => {
 
     await step("10 minutes of waiting: checks on the schedule, then a way to refresh", async () => {
       const before = await requests(page, charge);
-      await page.clock.runFor(10 * MINUTE);
+      await passTime(page, 10 * MINUTE);
       assert.equal(await phase(page), "gave-up");
       await page.getByTestId("return-refresh").waitFor();
       const checks = (await requests(page, charge)) - before;

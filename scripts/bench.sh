@@ -10,8 +10,6 @@ source scripts/env.sh
 scripts/setup.sh test
 echo "==> release build: widget"
 trunk build --release --locked --dist bench/out/app
-echo "==> release build: widget, live only (without the mock)"
-trunk build --release --locked --no-default-features --dist bench/out/app-live
 echo "==> release build: bare Leptos counter (baseline)"
 # Cargo reads the widget's .cargo/config.toml from bench/counter too (config
 # files are looked up from the working directory upwards), which would give
@@ -20,5 +18,5 @@ echo "==> release build: bare Leptos counter (baseline)"
 # profile) but links with the default 1 MiB stack, as a bare counter does.
 (cd bench/counter && RUSTFLAGS="--cfg erase_components" trunk build --release --dist ../out/counter)
 echo
-node bench/measure.mjs bench/out/app bench/out/counter bench/out/app-live
+node bench/measure.mjs bench/out/app bench/out/counter
 node bench/large-data.mjs bench/out/app

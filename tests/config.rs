@@ -23,7 +23,6 @@ fn live(mut value: Value) -> Value {
     value
 }
 
-#[cfg(feature = "mock")]
 #[test]
 fn the_shipped_configuration_runs_the_offline_mock_by_default() {
     let config = AppConfig::from_json(SHIPPED).expect("shipped config is valid");
@@ -44,7 +43,6 @@ fn the_shipped_configuration_runs_the_offline_mock_by_default() {
         .any(|o| o.as_str() == "https://billing.livechatinc.com/"));
 }
 
-#[cfg(feature = "mock")]
 #[test]
 fn the_catalog_holds_one_time_items_and_subscriptions_priced_in_cents() {
     let config = AppConfig::from_json(SHIPPED).expect("shipped config is valid");
@@ -148,7 +146,6 @@ fn live_mode_allows_http_on_loopback_for_a_local_server() {
     }
 }
 
-#[cfg(feature = "mock")]
 #[test]
 fn mock_mode_does_not_care_about_the_live_urls_scheme() {
     let mut value = shipped();
@@ -286,7 +283,6 @@ fn an_unknown_theme_from_the_host_is_ignored_but_an_unknown_mode_is_an_error() {
     );
 }
 
-#[cfg(feature = "mock")]
 #[test]
 fn switching_a_live_configuration_to_the_mock_is_allowed() {
     let config = parse(&live(shipped())).unwrap();
@@ -294,7 +290,6 @@ fn switching_a_live_configuration_to_the_mock_is_allowed() {
     assert_eq!(config.with_overrides(&overrides).unwrap().mode, Mode::Mock);
 }
 
-#[cfg(feature = "mock")]
 #[test]
 fn switching_the_demo_to_live_still_checks_the_live_requirements() {
     let config = AppConfig::from_json(SHIPPED).unwrap();
@@ -373,7 +368,6 @@ fn a_host_mixing_capitals_and_unicode_is_refused_without_a_panic() {
     ));
 }
 
-#[cfg(feature = "mock")]
 #[test]
 fn the_mock_scenario_comes_from_the_file_or_the_address_bar() {
     let mut value = shipped();
@@ -385,7 +379,6 @@ fn the_mock_scenario_comes_from_the_file_or_the_address_bar() {
     assert_eq!(config.mock_scenario.as_deref(), Some("crypto_overpaid"));
 }
 
-#[cfg(feature = "mock")]
 #[test]
 fn a_mock_scenario_that_is_not_a_name_is_refused_before_the_mock_sees_it() {
     for bad in [
@@ -413,21 +406,6 @@ fn a_mock_scenario_that_is_not_a_name_is_refused_before_the_mock_sees_it() {
     // Whether a well-formed name exists is the mock's to say (at start-up).
     let overrides = QueryOverrides::parse("mock_scenario=chaos").unwrap();
     assert_eq!(overrides.mock_scenario.as_deref(), Some("chaos"));
-}
-
-#[cfg(not(feature = "mock"))]
-#[test]
-fn a_build_without_the_mock_refuses_mock_mode_and_says_how_to_fix_it() {
-    let err = AppConfig::from_json(SHIPPED).unwrap_err();
-    assert_eq!(err, ConfigError::MockNotBuilt);
-    assert!(err.to_string().contains("\"mode\": \"live\""), "{err}");
-    let config = parse(&live(shipped())).expect("live mode still works");
-    assert_eq!(
-        config
-            .with_overrides(&QueryOverrides::parse("mode=mock").unwrap())
-            .unwrap_err(),
-        ConfigError::MockNotBuilt
-    );
 }
 
 #[test]

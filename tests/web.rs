@@ -12,6 +12,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "support/browser.rs"]
 mod browser;
+#[path = "support/mock_transport.rs"]
+mod mock_transport;
 
 use browser::{container, document, go_to, mount, wait_for};
 
@@ -104,127 +106,49 @@ fn performance_marks_are_recorded_for_the_benchmark() {
     assert_eq!(performance.get_entries_by_name("test-mark").length(), 1);
 }
 
-#[cfg(feature = "mock")]
-mod in_page_mock {
-    use billing_widget::api::transport::{HttpRequest, Method, Transport, TransportError};
-    use billing_widget::web::mock_transport::{MockTransport, MOCK_STATE_KEY};
-    use wasm_bindgen_test::*;
+fn mock_config(scenario: &str) -> billing_widget::config::AppConfig {
+    let mut config =
+        billing_widget::config::AppConfig::from_json(include_str!("../public/config.json"))
+            .expect("the shipped configuration");
+    config.mock_scenario = Some(scenario.to_owned());
+    config
+}
 
-    fn forget_saved_state() {
-        if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-            let _ = storage.remove_item(MOCK_STATE_KEY);
-        }
-    }
+#[wasm_bindgen_test]
+async fn the_start_up_scenario_is_set_through_the_control_api_and_an_unknown_one_is_reported() {
+    use billing_widget::api::transport::{HttpRequest, Method, Transport};
+    use billing_widget::config::ConfigError;
+    use billing_widget::web::backend;
+    use mock_transport::MockTransport;
 
-    fn request(method: Method, path: &str, body: Option<&str>) -> HttpRequest {
-        let url = url::Url::parse("https://billing.livechatinc.com")
-            .and_then(|base| base.join(path))
-            .expect("a valid URL");
-        let request = HttpRequest::new(method, url);
-        match body {
-            Some(body) => request.with_json_body(body.to_owned()),
-            None => request,
-        }
-    }
+    let mock = MockTransport::new(1);
+    mock.with_backend(|backend| backend.reset(Some(1)));
+    backend::prepare(&mock_config("card_declined"), browser::test_transport())
+        .await
+        .expect("a scenario the mock knows");
+    let url = url::Url::parse(&dom::origin())
+        .and_then(|origin| origin.join("/__mock/scenarios"))
+        .expect("a control URL");
+    let scenarios = mock
+        .send(HttpRequest::new(Method::Get, url))
+        .await
+        .expect("an answer");
+    assert!(
+        scenarios.body.contains("\"current\":\"card_declined\""),
+        "{}",
+        scenarios.body
+    );
 
-    #[wasm_bindgen_test]
-    async fn its_state_survives_a_reload_through_local_storage() {
-        forget_saved_state();
-        let first_page = MockTransport::new(1);
-        let set = first_page
-            .send(request(
-                Method::Put,
-                "/__mock/scenario",
-                Some(r#"{"name":"card_declined"}"#),
-            ))
-            .await
-            .expect("an answer");
-        assert_eq!(set.status, 200);
-        // A new transport, as after a reload or in a second tab, with another seed.
-        let after_reload = MockTransport::new(99);
-        let state = after_reload
-            .send(request(Method::Get, "/__mock/state", None))
-            .await
-            .expect("an answer");
-        assert!(
-            state.body.contains("\"name\":\"card_declined\""),
-            "{}",
-            state.body
-        );
-        forget_saved_state();
-    }
-
-    fn mock_config(scenario: &str) -> billing_widget::config::AppConfig {
-        let mut config =
-            billing_widget::config::AppConfig::from_json(include_str!("../public/config.json"))
-                .expect("the shipped configuration");
-        config.mock_scenario = Some(scenario.to_owned());
-        config
-    }
-
-    #[wasm_bindgen_test]
-    async fn the_start_up_scenario_is_set_through_the_control_api_and_an_unknown_one_is_reported() {
-        use billing_widget::config::ConfigError;
-        use billing_widget::web::backend;
-        forget_saved_state();
-        backend::prepare(&mock_config("card_declined"))
-            .await
-            .expect("a scenario the mock knows");
-        let state = MockTransport::new(1)
-            .send(request(Method::Get, "/__mock/scenarios", None))
-            .await
-            .expect("an answer");
-        assert!(
-            state.body.contains("\"current\":\"card_declined\""),
-            "{}",
-            state.body
-        );
-
-        let error = backend::prepare(&mock_config("chaos"))
-            .await
-            .expect_err("the mock knows no such scenario");
-        assert!(
-            matches!(error, ConfigError::UnknownScenario { ref given, .. } if given == "chaos"),
-            "{error:?}"
-        );
-        // In the mock's own words, which list what it knows.
-        assert!(error.to_string().contains("happy_path"), "{error}");
-        forget_saved_state();
-    }
-
-    #[wasm_bindgen_test]
-    async fn answers_take_as_long_as_a_real_server_would() {
-        forget_saved_state();
-        let started = js_sys::Date::now();
-        let answer = MockTransport::new(1)
-            .send(request(Method::Get, "/__mock/state", None))
-            .await
-            .expect("an answer");
-        assert_eq!(answer.status, 200);
-        // A lower bound only: the mock must not answer instantly, so loading
-        // states are seen in the demo.
-        assert!(js_sys::Date::now() - started >= 120.0);
-        forget_saved_state();
-    }
-
-    #[wasm_bindgen_test]
-    async fn a_hung_request_becomes_a_timeout() {
-        forget_saved_state();
-        let transport = MockTransport::new(1).with_timeout_ms(600);
-        transport
-            .send(request(
-                Method::Post,
-                "/__mock/faults",
-                Some(r#"{"faults":[{"fault":{"kind":"hang"}}]}"#),
-            ))
-            .await
-            .expect("faults set");
-        let hung = transport
-            .send(request(Method::Get, "/v1/ledger", None))
-            .await;
-        assert_eq!(hung, Err(TransportError::Timeout));
-        forget_saved_state();
-    }
+    let error = backend::prepare(&mock_config("chaos"), browser::test_transport())
+        .await
+        .expect_err("the mock knows no such scenario");
+    assert!(
+        matches!(error, ConfigError::UnknownScenario { ref given, .. } if given == "chaos"),
+        "{error:?}"
+    );
+    // In the mock's own words, which list what it knows.
+    assert!(error.to_string().contains("happy_path"), "{error}");
+    mock.with_backend(|backend| backend.reset(Some(1)));
 }
 
 #[wasm_bindgen_test]

@@ -1,5 +1,5 @@
 //! Browser tests of the buying pieces: the status timeline and the buy form,
-//! rendered by Leptos in headless Chromium against the in-page mock.
+//! rendered by Leptos in headless Chromium against the in-page mock (tests/support).
 #![cfg(target_arch = "wasm32")]
 
 use billing_mock::control::{GatewayOutcome, ScheduledFault};
@@ -17,9 +17,9 @@ use billing_widget::domain::oauth::{AccessToken, Callback};
 use billing_widget::ui::timeline::StatusTimeline;
 use billing_widget::web::dom;
 use billing_widget::web::locks::{self, LockAttempt};
-use billing_widget::web::mock_transport::MockTransport;
 use billing_widget::web::storage::{self, Area};
 use leptos::prelude::*;
+use mock_transport::MockTransport;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -27,6 +27,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "support/browser.rs"]
 mod browser;
+#[path = "support/mock_transport.rs"]
+mod mock_transport;
 
 use browser::{container, mount, wait_for};
 

@@ -8,8 +8,8 @@ use billing_widget::api::bidali::BidaliCharge;
 use billing_widget::domain::crypto::Protocol;
 use billing_widget::domain::crypto_checkout::ServerClock;
 use billing_widget::ui::crypto_parts::{ordered_quotes, Countdown, QrCode, QuoteList};
-use billing_widget::web::mock_transport::MockTransport;
 use leptos::prelude::*;
+use mock_transport::MockTransport;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -17,6 +17,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "support/browser.rs"]
 mod browser;
+#[path = "support/mock_transport.rs"]
+mod mock_transport;
 
 use browser::{container, mount, wait_for};
 

@@ -2,7 +2,7 @@
 //! configuration speaks Polish (texts, money, `<html lang>`), and English
 //! comes back with an English one. Run with
 //! `cargo test --target wasm32-unknown-unknown --test web_i18n`.
-#![cfg(all(target_arch = "wasm32", feature = "mock"))]
+#![cfg(target_arch = "wasm32")]
 
 use billing_widget::config::AppConfig;
 use billing_widget::ui::ConfiguredApp;
@@ -13,6 +13,8 @@ use wasm_bindgen_test::*;
 
 #[path = "support/browser.rs"]
 mod browser;
+#[path = "support/mock_transport.rs"]
+mod mock_transport;
 
 use browser::{container, document, go_to, wait_for, SHIPPED_CONFIG};
 
@@ -43,7 +45,7 @@ fn mount_at(path: &str, config: AppConfig) -> (web_sys::HtmlElement, Box<dyn std
     go_to(path);
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <Router><ConfiguredApp config/></Router> }
+        view! { <Router><ConfiguredApp config transport=browser::test_transport()/></Router> }
     });
     (root, Box::new(handle))
 }

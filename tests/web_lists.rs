@@ -2,7 +2,7 @@
 //! routes rendered by Leptos in headless Chromium, over the in-page mock
 //! backend seeded for each test. Run with
 //! `cargo test --target wasm32-unknown-unknown --test web_lists`.
-#![cfg(all(target_arch = "wasm32", feature = "mock"))]
+#![cfg(target_arch = "wasm32")]
 
 use billing_mock::app;
 use billing_mock::control::{Fault, ScheduledFault};
@@ -14,12 +14,14 @@ use billing_widget::domain::charge::{DirectChargeStatus, LedgerEntryType, Recurr
 use billing_widget::domain::oauth::{AccessToken, Scope};
 use billing_widget::ui::MAX_RETRY_WAIT_SECS;
 use billing_widget::web::dom;
-use billing_widget::web::mock_transport::MockTransport;
+use mock_transport::MockTransport;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 #[path = "support/browser.rs"]
 mod browser;
+#[path = "support/mock_transport.rs"]
+mod mock_transport;
 
 use browser::{mount, sleep, window, Mounted};
 

@@ -2,18 +2,20 @@
 //! Leptos in headless Chromium, over the in-page mock backend (its four
 //! seeded plans, or more added per test). Run with
 //! `cargo test --target wasm32-unknown-unknown --test web_plans`.
-#![cfg(all(target_arch = "wasm32", feature = "mock"))]
+#![cfg(target_arch = "wasm32")]
 
 use billing_mock::MockBackend;
 use billing_widget::domain::money::Cents;
 use billing_widget::domain::plan::{AccountId, BillingCycle, Plan, PlanId};
 use billing_widget::web::dom;
-use billing_widget::web::mock_transport::MockTransport;
+use mock_transport::MockTransport;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 #[path = "support/browser.rs"]
 mod browser;
+#[path = "support/mock_transport.rs"]
+mod mock_transport;
 
 use browser::{mount, Mounted};
 
@@ -426,7 +428,7 @@ async fn live_mode_explains_why_plans_are_unavailable_and_sends_nothing() {
     browser::go_to("/plans");
     let root = browser::container();
     let handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <Router><ConfiguredApp config/></Router> }
+        view! { <Router><ConfiguredApp config transport=browser::test_transport()/></Router> }
     });
     let notice = browser::wait_for(&root, "[data-testid=plans-unavailable]").await;
     assert!(notice

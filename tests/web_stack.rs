@@ -7,7 +7,7 @@
 //! far deeper one, in the browser with that stack. They run unoptimised,
 //! whose frames are larger than a release build's, so passing here leaves a
 //! margin. Run with `cargo test --target wasm32-unknown-unknown --test web_stack`.
-#![cfg(all(target_arch = "wasm32", feature = "mock"))]
+#![cfg(target_arch = "wasm32")]
 
 use billing_mock::MockBackend;
 use billing_widget::api::livechat::parse_direct_charges;

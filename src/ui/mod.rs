@@ -11,12 +11,6 @@ mod dev_panel;
 pub mod embedding;
 mod ledger;
 mod lists;
-#[cfg(feature = "mock")]
-mod mock_pages;
-/// A build without the mock keeps the routes but has nothing behind them.
-#[cfg(not(feature = "mock"))]
-#[path = "mock_pages_absent.rs"]
-mod mock_pages;
 mod pages;
 mod plans;
 mod return_page;
@@ -77,7 +71,7 @@ pub fn App() -> impl IntoView {
         async move {
             let overrides = overrides?;
             let config = config_loader::load_config(&overrides).await?;
-            backend::prepare(&config).await?;
+            backend::prepare(&config, AppTransport::for_config(&config)).await?;
             Ok(config)
         }
     });
@@ -96,22 +90,20 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The routes, once the configuration is known.
+/// The routes, once the configuration is known; `transport` replaces the
+/// one the configuration picks (the browser tests' in-process mock).
 #[component]
-pub fn ConfiguredApp(config: AppConfig) -> impl IntoView {
+pub fn ConfiguredApp(
+    config: AppConfig,
+    #[prop(optional)] transport: Option<AppTransport>,
+) -> impl IntoView {
     let mock_mode = config.mode == Mode::Mock;
     let locale = choose_page_locale(config.locale);
     match use_context::<LocaleState>() {
         Some(state) => state.set(locale),
         None => apply_locale(locale),
     }
-    let transport = AppTransport::for_config(&config);
-    #[cfg(feature = "mock")]
-    if let AppTransport::Mock(mock) = transport {
-        // The mock's own pages still read it in place (they move into the
-        // mock backend, served as its own HTML).
-        provide_context(mock);
-    }
+    let transport = transport.unwrap_or_else(|| AppTransport::for_config(&config));
     let services = match Services::new(&config, transport) {
         Ok(services) => services,
         Err(error) => {
@@ -139,8 +131,7 @@ pub fn ConfiguredApp(config: AppConfig) -> impl IntoView {
         <auth::SessionBar/>
         <embedding::HostCustomer/>
         <Routes fallback=pages::NotFound>
-            <Route path=path!("/mock/authorize") view=mock_pages::MockSignIn/>
-            <Route path=path!("/mock/confirm") view=mock_pages::MockConfirm/>
+            <Route path=path!("/mock/*any") view=pages::WaitForMockPage/>
             <Route path=path!("/") view=pages::Home/>
             <Route path=path!("/auth/callback") view=auth::SignInCallback/>
             <Route path=path!("/return") view=checkout::ChargeReturn/>

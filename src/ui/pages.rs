@@ -11,6 +11,9 @@ use crate::i18n::{locale, t};
 use super::checkout::BuyPanel;
 use super::common::{EmptyState, PageHeader};
 use super::embedding::Host;
+use super::services::Services;
+use super::shell::Loading;
+use crate::web::backend;
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -92,6 +95,42 @@ fn CatalogCard(item: CatalogItem, currency: String) -> impl IntoView {
             <BuyPanel item=item.clone()/>
         </li>
     }
+}
+
+/// What the widget shows at the mock's own addresses (`/mock/...`), which
+/// the demo's mock backend answers once it runs: in mock mode, a moment
+/// while it starts (the page then loads again, from the mock); in live
+/// mode, that these pages do not exist here.
+#[component]
+pub fn WaitForMockPage() -> impl IntoView {
+    let services = expect_context::<Services>();
+    if !services.is_mock() {
+        return view! {
+            <section class="card error-card" role="alert" data-testid="mock-only">
+                <h1>{t().not_available_title}</h1>
+                <p>{t().mock_only}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let (problem, set_problem) = signal(None::<String>);
+    leptos::task::spawn_local(async move {
+        if let Err(error) = backend::reload_into_mock_page().await {
+            set_problem.set(Some(error.to_string()));
+        }
+    });
+    view! {
+        <Show
+            when=move || problem.get().is_some()
+            fallback=|| view! { <Loading label=t().mock_starting/> }
+        >
+            <section class="card error-card" role="alert" data-testid="mock-start-failed">
+                <h1>{t().not_available_title}</h1>
+                <p>{move || problem.get()}</p>
+            </section>
+        </Show>
+    }
+    .into_any()
 }
 
 #[component]

@@ -1,5 +1,5 @@
-//! What every page talks through: the transport (real network or the
-//! in-page mock, picked by mode), the Billing API, the OAuth client and the
+//! What every page talks through: the transport (`fetch`, answered by the
+//! configured services or, in mock mode, by the demo's mock backend), the Billing API, the OAuth client and the
 //! allow-list for confirmation pages. Built once from the configuration and
 //! provided as context.
 

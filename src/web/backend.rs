@@ -1,18 +1,22 @@
 //! Which server the widget talks to, and the one transport every page uses.
 //!
-//! Live mode sends requests over the network; mock mode hands them to the
-//! demo's mock backend. Either way the pages send the same HTTP requests
-//! (method, URL, headers, body) through [`AppTransport`] and cannot tell the
-//! two apart; the mock's developer controls are HTTP requests too
-//! (`/__mock/*`, see [`MockControl`]).
+//! Live mode sends requests to the configured services; mock mode sends the
+//! very same requests, to the same URLs, and the demo's mock backend (a
+//! Service Worker, see [`super::mock_worker`]) answers them in the browser.
+//! Either way the pages send HTTP requests (method, URL, headers, body)
+//! through [`AppTransport`] and cannot tell the two apart; the mock's
+//! developer controls are HTTP requests too (`/__mock/*`, see
+//! [`MockControl`]).
+
+use std::future::Future;
+use std::pin::Pin;
 
 use serde::Deserialize;
 use serde_json::json;
 use url::Url;
 
 use super::dom;
-#[cfg(feature = "mock")]
-use super::mock_transport::MockTransport;
+use super::mock_worker;
 use super::transport::{sleep_ms, FetchTransport};
 use crate::api::transport::{
     read_retry_delay, refuse_mock_backend, HttpRequest, HttpResponse, Method, Transport,
@@ -22,54 +26,107 @@ use crate::api::wire::parse_json;
 use crate::api::ApiError;
 use crate::config::{AppConfig, ConfigError, Mode};
 
-/// The seed of the demo's mock: ids and rates repeat from one demo to the next.
-pub const DEMO_SEED: u64 = 1;
-
 /// The mock's sign-in page, on this app's origin in mock mode.
 pub const MOCK_SIGN_IN_PATH: &str = "/mock/authorize";
 
-/// The real network or the demo's mock backend: the pages cannot tell them
-/// apart.
-#[derive(Debug, Clone, Copy)]
+type Exchange = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>>>>;
+
+/// The network, or a transport the embedding code supplies (the browser
+/// tests' in-process mock): the pages cannot tell them apart.
+#[derive(Clone, Copy)]
 pub enum AppTransport {
-    /// The network; `accept_mock` takes answers marked as a mock backend's
-    /// (the configuration's `allow_mock_backend`), which live mode otherwise
-    /// refuses.
+    /// `fetch`. `accept_mock` takes answers marked as a mock backend's
+    /// (mock mode, or the configuration's `allow_mock_backend`), which live
+    /// mode otherwise refuses; `via_mock_worker` waits for the demo's mock
+    /// backend to take over this page first.
     Network {
         transport: FetchTransport,
         accept_mock: bool,
+        via_mock_worker: bool,
     },
-    #[cfg(feature = "mock")]
-    Mock(MockTransport),
+    Custom(&'static (dyn Fn(HttpRequest) -> Exchange + Send + Sync)),
+}
+
+impl std::fmt::Debug for AppTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Network {
+                accept_mock,
+                via_mock_worker,
+                ..
+            } => f
+                .debug_struct("Network")
+                .field("accept_mock", accept_mock)
+                .field("via_mock_worker", via_mock_worker)
+                .finish(),
+            Self::Custom(_) => f.write_str("Custom"),
+        }
+    }
 }
 
 impl AppTransport {
-    /// The transport for `config`'s mode.
+    /// The transport for `config`'s mode. In mock mode this starts the
+    /// demo's mock backend, in the background: the first request waits
+    /// for it, the first paint does not.
     pub fn for_config(config: &AppConfig) -> Self {
-        #[cfg(feature = "mock")]
-        if config.mode == Mode::Mock {
-            return Self::Mock(MockTransport::serving_pages_from(DEMO_SEED, &dom::origin()));
+        let mock_mode = config.mode == Mode::Mock;
+        if mock_mode {
+            mock_worker::start(&api_origins(config));
         }
         Self::Network {
             transport: FetchTransport::default(),
-            accept_mock: config.allow_mock_backend,
+            accept_mock: mock_mode || config.allow_mock_backend,
+            via_mock_worker: mock_mode,
         }
+    }
+
+    /// Any other transport (the browser tests' in-process mock). It lives
+    /// as long as the page, as the app's transport does.
+    pub fn custom<T: Transport + Clone + Send + Sync + 'static>(transport: T) -> Self {
+        Self::Custom(Box::leak(Box::new(move |request| {
+            let transport = transport.clone();
+            Box::pin(async move { transport.send(request).await }) as Exchange
+        })))
     }
 
     async fn send_once(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         match self {
             Self::Network {
                 transport,
-                accept_mock: true,
-            } => transport.send(request).await,
-            // Live mode takes no mock backend's answers unless told to.
-            Self::Network { transport, .. } => {
-                transport.send(request).await.map(refuse_mock_backend)
+                accept_mock,
+                via_mock_worker,
+            } => {
+                if *via_mock_worker {
+                    mock_worker::ready().await?;
+                }
+                let response = transport.send(request).await;
+                // Live mode takes no mock backend's answers unless told to.
+                if *accept_mock {
+                    response
+                } else {
+                    response.map(refuse_mock_backend)
+                }
             }
-            #[cfg(feature = "mock")]
-            Self::Mock(mock) => mock.send(request).await,
+            Self::Custom(send) => send(request).await,
         }
     }
+}
+
+/// The origins of the services `config` names: the ones the demo's mock
+/// backend answers for.
+pub fn api_origins(config: &AppConfig) -> Vec<String> {
+    let mut origins: Vec<String> = [
+        &config.livechat.accounts_url,
+        &config.livechat.billing_api_url,
+        &config.bidali.api_url,
+        &config.plans.api_url,
+    ]
+    .iter()
+    .map(|url| url.origin().ascii_serialization())
+    .collect();
+    origins.sort();
+    origins.dedup();
+    origins
 }
 
 impl Transport for AppTransport {
@@ -92,19 +149,35 @@ impl Transport for AppTransport {
     }
 }
 
+/// The widget itself was served at one of the mock's own addresses
+/// (`/mock/...`): the page was loaded before the demo's mock backend took
+/// this origin over (a first visit, a hard reload). Once it has, the
+/// address is loaded again, for the mock to answer. An error says why that
+/// cannot happen; a page that came through the worker already is never
+/// reloaded, so this cannot loop.
+pub async fn reload_into_mock_page() -> Result<(), TransportError> {
+    if mock_worker::served_this_page() {
+        return Err(TransportError::Network(
+            "the demo's mock backend serves no page at this address".to_owned(),
+        ));
+    }
+    mock_worker::ready().await?;
+    dom::reload();
+    Ok(())
+}
+
 /// What must happen before the pages run: in mock mode, the scenario the
 /// configuration or the address bar names is set on the mock, and a name
 /// the mock does not know is reported as a configuration error (in the
 /// mock's own words, which list the names it knows).
-pub async fn prepare(config: &AppConfig) -> Result<(), ConfigError> {
+pub async fn prepare(config: &AppConfig, transport: AppTransport) -> Result<(), ConfigError> {
     let Some(name) = config.mock_scenario.as_deref() else {
         return Ok(());
     };
     if config.mode != Mode::Mock {
         return Ok(());
     }
-    let control = MockControl::new(AppTransport::for_config(config));
-    control
+    MockControl::new(transport)
         .set_scenario(name)
         .await
         .map_err(|error| ConfigError::UnknownScenario {

@@ -91,6 +91,13 @@ pub fn now_ms() -> u64 {
     }
 }
 
+/// Loads the page again from its address.
+pub fn reload() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}
+
 /// A real navigation (a full page load), as a redirect from another site is.
 pub fn navigate_to(url: &url::Url) {
     if let Some(window) = web_sys::window() {

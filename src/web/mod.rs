@@ -7,8 +7,7 @@ pub mod clipboard;
 pub mod config_loader;
 pub mod dom;
 pub mod locks;
-#[cfg(feature = "mock")]
-pub mod mock_transport;
+pub mod mock_worker;
 pub mod popup;
 pub mod random;
 pub mod server_clock;

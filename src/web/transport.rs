@@ -1,6 +1,6 @@
-//! The real network behind `api::transport::Transport`: `fetch` with a
-//! timeout. Its twin for mock mode is `web::mock_transport`; the UI picks
-//! one by mode and otherwise cannot tell them apart.
+//! The network behind `api::transport::Transport`: `fetch` with a timeout.
+//! Mock mode uses it too: the demo's mock backend, a Service Worker,
+//! answers the same requests (see `web::mock_worker`).
 
 use gloo_net::http::RequestBuilder;
 use wasm_bindgen::JsCast;

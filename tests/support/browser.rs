@@ -5,6 +5,10 @@
 
 use billing_widget::config::AppConfig;
 use billing_widget::ui::ConfiguredApp;
+use billing_widget::web::backend::AppTransport;
+use billing_widget::web::dom;
+
+use super::mock_transport::MockTransport;
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use wasm_bindgen::JsCast;
@@ -167,13 +171,24 @@ pub async fn wait_for(root: &web_sys::Element, selector: &str) -> web_sys::HtmlE
     );
 }
 
-/// Mounts the app's routes at `path` in a fresh container.
+/// The seed of the tests' mock, as the demo's.
+pub const DEMO_SEED: u64 = 1;
+
+/// The app's transport in the tests: the in-page mock, sending buyers to
+/// its pages on this page's origin.
+pub fn test_transport() -> AppTransport {
+    AppTransport::custom(MockTransport::serving_pages_from(DEMO_SEED, &dom::origin()))
+}
+
+/// Mounts the app's routes at `path` in a fresh container, over the
+/// in-page mock.
 pub fn mount(path: &str) -> Mounted {
     go_to(path);
     let root = container();
     let config = AppConfig::from_json(SHIPPED_CONFIG).expect("shipped config is valid");
+    let transport = test_transport();
     let handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <Router><ConfiguredApp config/></Router> }
+        view! { <Router><ConfiguredApp config transport/></Router> }
     });
     Mounted {
         root,

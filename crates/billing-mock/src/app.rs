@@ -1,6 +1,7 @@
-//! What the in-page mock's own screens need: the sign-in and confirmation
-//! pages that stand in for LiveChat's, and the developer panel that picks
-//! scenarios and faults. Pure, so the rules are tested on the host.
+//! Setting the mock up beside HTTP: where its sign-in and confirmation pages
+//! are served, the fault presets and data sets the control API offers (the
+//! developer panel's choices), and the shortcuts the browser tests' in-page
+//! mock uses to set a case up. Pure, so the rules are tested on the host.
 
 use url::Url;
 

@@ -88,6 +88,18 @@ pub fn is_loopback_uri(raw: &str) -> bool {
     })
 }
 
+/// Whether `redirect_uri` is a page on the origin serving the mock's pages.
+fn on_pages_origin(settings: &MockSettings, redirect_uri: &str) -> bool {
+    let origin_of = |raw: &str| Url::parse(raw).ok().map(|url| url.origin());
+    match (
+        settings.pages_origin.as_deref().and_then(origin_of),
+        origin_of(redirect_uri),
+    ) {
+        (Some(pages), Some(target)) => pages.is_tuple() && pages == target,
+        _ => false,
+    }
+}
+
 /// Whether the sign-in page may send the browser back to `redirect_uri`
 /// for `client_id`.
 pub fn check_redirect(
@@ -95,6 +107,9 @@ pub fn check_redirect(
     client_id: &str,
     redirect_uri: &str,
 ) -> Result<(), AuthorizeError> {
+    if settings.any_client_on_pages_origin && on_pages_origin(settings, redirect_uri) {
+        return Ok(());
+    }
     match registered_uris(settings, client_id) {
         Some(uris) if uris.iter().any(|uri| uri == redirect_uri) => Ok(()),
         Some(_) => Err(AuthorizeError::new(

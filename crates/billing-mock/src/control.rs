@@ -34,7 +34,9 @@ use serde_json::{json, Value};
 
 use super::bulk::{BulkDataSet, MAX_BULK_ENTRIES};
 use super::clients::{self, RegisteredClient};
-use super::{app, livechat, reply, MockReply, MockState, NowMs};
+use super::{
+    app, livechat, reply, MockBackend, MockReply, MockState, MockStateError, NowMs, STATE_VERSION,
+};
 use billing_core::api::transport::{HttpRequest, HttpResponse, Method};
 use billing_core::domain::charge::ChargeKind;
 use billing_core::domain::oauth::DEMO_CLIENT_ID;
@@ -331,6 +333,23 @@ pub fn handle(
     let body = request.body.as_deref();
     Some(match (request.method, command) {
         (Method::Get, "state") => reply::json(200, state),
+        // A whole state, as `GET` gave it (tests set up a case in one step).
+        (Method::Put, "state") => match body.map(MockBackend::from_json) {
+            Some(Ok(backend)) => {
+                *state = backend.state;
+                reply::json(200, &json!({ "replaced": true }))
+            }
+            Some(Err(MockStateError::Corrupt(why))) => {
+                reply::invalid_field("state", &format!("not a mock state ({why})"))
+            }
+            Some(Err(MockStateError::WrongVersion { found })) => reply::invalid_field(
+                "state",
+                &format!("a state of version {found}; this mock reads version {STATE_VERSION}"),
+            ),
+            None => {
+                reply::invalid_field("state", "the body must be a state from GET /__mock/state")
+            }
+        },
         (Method::Post, "reset") => {
             let seed = body
                 .and_then(|b| serde_json::from_str::<Value>(b).ok())

@@ -87,6 +87,10 @@ pub struct MockSettings {
     /// Whether an unregistered client may sign in with a loopback redirect
     /// URI, as local OAuth test servers allow (`mock-server` does by default).
     pub loopback_for_unregistered: bool,
+    /// Whether any client may be sent back to a page on `pages_origin`: the
+    /// browser demo's setting, where the one app on that origin is the
+    /// widget, whatever client id its configuration names.
+    pub any_client_on_pages_origin: bool,
 }
 
 impl Default for MockSettings {
@@ -97,6 +101,7 @@ impl Default for MockSettings {
             developer_token: None,
             clients: Vec::new(),
             loopback_for_unregistered: false,
+            any_client_on_pages_origin: false,
         }
     }
 }

@@ -90,8 +90,8 @@ fn page(title: &str, body: &str) -> String {
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <title>{title} · Mock LiveChat (test mode)</title><style>{STYLE}</style></head><body>\
-         <p class=\"test-mode\" role=\"note\" data-testid=\"mock-test-mode\">TEST MODE: a mock of \
-         LiveChat's services; nothing here is real</p>\
+         <header><p class=\"test-mode\" role=\"note\" data-testid=\"mock-test-mode\">TEST MODE: a \
+         mock of LiveChat's services; nothing here is real</p></header>\
          <main>{body}</main></body></html>",
         title = escape(title),
     )
@@ -208,7 +208,7 @@ fn sign_in_page(params: &AuthorizeParams) -> HttpResponse {
         let _ = write!(
             accounts,
             "<button type=\"submit\" name=\"account_id\" value=\"{id}\" \
-             data-testid=\"mock-account\">{name} <small>({email}; {scopes})</small></button>",
+             data-testid=\"mock-account-{email}\">{name} <small>({email}; {scopes})</small></button>",
             id = escape(account.account_id),
             name = escape(account.name),
             email = escape(account.email),
@@ -216,7 +216,7 @@ fn sign_in_page(params: &AuthorizeParams) -> HttpResponse {
         );
     }
     let body = format!(
-        "<section><h1>Sign in with LiveChat</h1>\
+        "<section data-testid=\"mock-sign-in\"><h1>Sign in with LiveChat</h1>\
          <p>The app <code data-testid=\"mock-client\">{client}</code> asks for \
          <strong>{scope}</strong>, and will get the answer at <code>{redirect}</code>.</p>\
          <form method=\"post\" action=\"{SIGN_IN_PATH}\">{hidden}\
@@ -343,7 +343,8 @@ fn confirmation_page(summary: &ChargeSummary) -> HttpResponse {
         )
     } else {
         format!(
-            "<p role=\"status\">This charge is already {}; there is nothing to confirm.</p>",
+            "<p role=\"status\" data-testid=\"mock-confirm-not-pending\">This charge is already {}; \
+             there is nothing to confirm.</p>",
             escape(&summary.status)
         )
     };

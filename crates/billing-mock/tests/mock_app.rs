@@ -1,4 +1,4 @@
-//! The in-page mock's screens: where they send the browser, and the
+//! Setting the mock up: where its pages send the browser, and the
 //! developer panel's faults.
 
 use billing_core::api::transport::{HttpRequest, Method};

@@ -246,6 +246,8 @@ mod native {
             developer_token: Some(options.dev_token),
             clients: options.clients,
             loopback_for_unregistered: options.loopback_clients,
+            // Other apps may share its origin's port range, never its pages.
+            any_client_on_pages_origin: false,
         });
 
         for mut incoming in server.incoming_requests() {

@@ -1,30 +1,23 @@
-//! The in-page mock backend behind `api::transport::Transport`, for mock
-//! mode (built with the `mock` feature). Pages never reach it directly:
-//! they send HTTP requests through [`super::backend::AppTransport`].
+//! The browser tests' mock backend: the demo's mock (`billing-mock`) run in
+//! the test page itself, behind the app's transport
+//! (`AppTransport::custom`), since a test page has no Service Worker. Tests
+//! set up a case by changing its state in place ([`MockTransport::with_backend`])
+//! and then drive the app's pages, which reach it only through HTTP
+//! requests, as they reach the demo's Service Worker or a server.
+#![allow(dead_code)]
 
 use std::cell::RefCell;
 
-use super::dom;
-use super::transport::{sleep_ms, DEFAULT_TIMEOUT_MS};
-use crate::api::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 use billing_mock::{app, MockBackend, MockReply};
+use billing_widget::api::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+use billing_widget::web::dom;
+use billing_widget::web::transport::{sleep_ms, DEFAULT_TIMEOUT_MS};
 
-/// A real server answers in a few hundred milliseconds; so does the mock,
-/// so loading states show in the demo as they will in production.
+/// As the demo's mock, it answers in a few hundred milliseconds, so the
+/// tests see the loading states a buyer sees.
 const NETWORK_DELAY_MS: std::ops::Range<u64> = 120..360;
 
-/// localStorage key that, set to `"0"`, turns the simulated network delay
-/// off, so benchmarks time the widget's own work rather than the random
-/// 120-360 ms a demo waits (added latency and faults still apply).
-pub const NETWORK_DELAY_KEY: &str = "billing-widget.mock-network-delay";
-
 fn network_delay_ms() -> u64 {
-    let off = local_storage()
-        .and_then(|storage| storage.get_item(NETWORK_DELAY_KEY).ok().flatten())
-        .is_some_and(|value| value == "0");
-    if off {
-        return 0;
-    }
     let spread = NETWORK_DELAY_MS.end - NETWORK_DELAY_MS.start;
     // Math.random() is in [0, 1); the product is a small whole number of ms.
     let jitter = (js_sys::Math::random() * spread as f64) as u64;
@@ -34,10 +27,9 @@ fn network_delay_ms() -> u64 {
 /// localStorage key of the mock's state.
 pub const MOCK_STATE_KEY: &str = "billing-widget.mock-state";
 
-/// The mock backend inside the page. Its state lives in localStorage and is
-/// re-read before every request, so a reload or a second tab sees the same
-/// charges, as with a real server. Where storage is unavailable the state
-/// is kept in memory for the life of the page.
+/// The mock backend inside the test page. Its state lives in localStorage
+/// and is re-read before every request, so every `MockTransport` of a test
+/// sees the same charges.
 #[derive(Debug, Clone, Copy)]
 pub struct MockTransport {
     seed: u64,
