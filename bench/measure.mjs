@@ -1,6 +1,8 @@
 // Prints the benchmark figures for two release builds, the widget and a bare
 // Leptos counter built the same way:
 //   - per asset: raw, gzip and brotli bytes of wasm, JS and CSS, and totals;
+//     for the widget, split by route, the first screen apart from the
+//     chunks, and a table of the chunks with the routes that need each;
 //   - time from navigation to the app's first paint (the `app-mounted`
 //     performance mark), median of several cold loads in headless Chromium,
 //     and the widget/counter ratio, which is the figure that counts;
@@ -22,7 +24,10 @@
 //     (mock mode) and in live mode side by side: one build serves both, so
 //     they must be equal but for the configuration; and the demo's mock
 //     backend (its Service Worker, started only in mock mode and not part
-//     of the widget's load) on its own line.
+//     of the widget's load) on its own line; the chunks fetched ahead of
+//     need once the shop is idle are counted apart;
+//   - navigation to a page whose chunk is not loaded yet (median of 10
+//     clicks, each in a fresh page), and to one whose chunk was prefetched.
 // Every page load is served compressed (brotli, as the browser asks for it)
 // for the widget and the counter alike, as a deployment serves them, so the
 // transferred bytes, and what Lighthouse's simulated network makes of them,
@@ -65,6 +70,23 @@ async function sizes(dir, only) {
   );
   return { rows, total };
 }
+
+/** The widget's split manifest (scripts/split-wasm.mjs): area -> its files. */
+async function splitAreas(dir) {
+  try {
+    return JSON.parse(await readFile(join(dir, "wasm-split.json"), "utf8"));
+  } catch {
+    return {};
+  }
+}
+
+/** The routes of each area (src/ui/lazy_pages.rs). */
+const AREA_ROUTES = {
+  returns: "/auth/callback /return",
+  lists: "/charges[/:id] /subscriptions[/:id] /ledger",
+  crypto: "/crypto[/:id]",
+  plans: "/plans /plans/new /plans/:id",
+};
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -336,16 +358,75 @@ async function firstLoad(browser, dir) {
     await page.waitForFunction(() => performance.getEntriesByName("app-ready").length > 0);
     await page.waitForLoadState("networkidle");
     const own = finished.filter((request) => request.url().startsWith(server.url));
-    let bytes = 0;
-    for (const request of own) {
-      const sizes = await request.sizes();
-      bytes += sizes.responseHeadersSize + sizes.responseBodySize;
-    }
-    return { bytes, requests: own.length, files: own.map((r) => new URL(r.url()).pathname) };
+    const isChunk = (request) => chunkFiles.has(new URL(request.url()).pathname.slice(1));
+    const total = async (requests) => {
+      let bytes = 0;
+      for (const request of requests) {
+        const sizes = await request.sizes();
+        bytes += sizes.responseHeadersSize + sizes.responseBodySize;
+      }
+      return bytes;
+    };
+    const first = own.filter((request) => !isChunk(request));
+    const ahead = own.filter(isChunk);
+    return {
+      bytes: await total(first),
+      requests: first.length,
+      files: first.map((r) => new URL(r.url()).pathname),
+      prefetched: { bytes: await total(ahead), requests: ahead.length },
+    };
   } finally {
     await context.close();
     await server.close();
   }
+}
+
+const NAVIGATIONS = 10;
+
+/**
+ * Clicks the shop's link to `path` with a script (no pointer or focus event,
+ * so nothing is prefetched on hover) once the shop is ready and the network
+ * idle, and times the click to the page's `testid` in the DOM, in the page's
+ * own clock. Served compressed; each click in a fresh context.
+ */
+async function navigations(browser, dir, path, testid) {
+  const server = await serve(dir, SERVE);
+  const times = [];
+  let fetched = 0;
+  try {
+    for (let run = 0; run < NAVIGATIONS; run += 1) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(server.url + "/");
+      await page.waitForFunction(() => performance.getEntriesByName("app-ready").length > 0);
+      await page.waitForLoadState("networkidle");
+      let chunks = 0;
+      page.on("request", (request) => (chunks += chunkFiles.has(new URL(request.url()).pathname.slice(1)) ? 1 : 0));
+      times.push(
+        await page.evaluate(
+          ([path, testid]) =>
+            new Promise((resolve) => {
+              const shown = () => document.querySelector(`[data-testid="${testid}"]`);
+              const start = performance.now();
+              const observer = new MutationObserver(() => {
+                if (shown()) {
+                  observer.disconnect();
+                  resolve(performance.now() - start);
+                }
+              });
+              observer.observe(document.body, { childList: true, subtree: true });
+              document.querySelector(`nav a[href="${path}"]`).click();
+            }),
+          [path, testid],
+        ),
+      );
+      fetched = chunks;
+      await context.close();
+    }
+  } finally {
+    await server.close();
+  }
+  return { median: median(times), worst: Math.max(...times), fetched };
 }
 
 const kb = (n) => (n / 1024).toFixed(1).padStart(8);
@@ -361,6 +442,24 @@ function printSizes(title, { rows, total }) {
 const app = await sizes(appDir);
 const base = await sizes(baseDir);
 printSizes(`Widget (${appDir}; the same files in the demo and in live mode)`, app);
+const areas = await splitAreas(appDir);
+const chunkFiles = new Set(Object.values(areas).flat());
+{
+  const brotli = (names) => app.rows.filter((r) => names(r.asset)).reduce((n, r) => n + r.brotli, 0);
+  const first = brotli((name) => !chunkFiles.has(name));
+  console.log(`\nWidget split by route: ${chunkFiles.size} chunks, ${Object.keys(areas).length} areas`);
+  console.log(`  ${"chunk".padEnd(36)} ${"needed by".padEnd(48)} ${"raw KiB".padStart(8)} ${"brotli".padStart(8)}`);
+  for (const r of app.rows.filter((row) => chunkFiles.has(row.asset))) {
+    const users = Object.keys(areas).filter((area) => areas[area].includes(r.asset));
+    const needed = users.length === 1 ? `${users[0]}: ${AREA_ROUTES[users[0]] ?? ""}` : `shared: ${users.join(", ")}`;
+    console.log(`  ${r.asset.padEnd(36)} ${needed.padEnd(48)} ${kb(r.raw)} ${kb(r.brotli)}`);
+  }
+  for (const [area, files] of Object.entries(areas)) {
+    console.log(`  area ${area.padEnd(10)} ${AREA_ROUTES[area] ?? ""}: ${files.length} files, ${kb(brotli((name) => files.includes(name))).trim()} KiB brotli`);
+  }
+  console.log(`  first screen (everything but the chunks), brotli: ${kb(first).trim()} KiB`);
+  console.log(`  whole app (first screen and every chunk), brotli: ${kb(app.total.brotli).trim()} KiB`);
+}
 printSizes(`Bare Leptos counter (${baseDir})`, base);
 printSizes(`Demo's mock backend (Service Worker, loaded only in mock mode, apart from the widget)`, await sizes(appDir, MOCK_FILES));
 for (const kind of ["wasm", "js", "css"]) {
@@ -396,8 +495,17 @@ try {
   for (const [label, load] of [["demo (mock mode)", demoLoad], ["live mode", liveLoad]]) {
     console.log(`  ${label.padEnd(22)} ${kb(load.bytes)} ${String(load.requests).padStart(9)}`);
   }
+  console.log(`  then prefetched on idle (the next likely page's chunks): ${kb(demoLoad.prefetched.bytes).trim()} KiB in ${demoLoad.prefetched.requests} requests`);
   const apart = Math.abs(demoLoad.bytes - liveLoad.bytes);
   console.log(`  difference ${(apart / 1024).toFixed(1)} KiB (${apart <= 2048 ? "within" : "MORE than"} 2 KiB): ${demoLoad.files.filter((f) => !liveLoad.files.includes(f)).join(", ") || "the same files"}`);
+
+  if (chunkFiles.size > 0) {
+    const cold = await navigations(browser, appDir, "/plans", "page-plans");
+    const warm = await navigations(browser, appDir, "/charges", "page-charges");
+    console.log(`\nNavigation from the shop, click to the page shown (median of ${NAVIGATIONS} clicks, each in a fresh page)`);
+    console.log(`  to /plans, its chunks not loaded yet: ${ms(cold.median).trim()} (worst ${ms(cold.worst).trim()}; ${cold.fetched} chunk requests)`);
+    console.log(`  to /charges, its chunks prefetched on idle: ${ms(warm.median).trim()} (worst ${ms(warm.worst).trim()}; one frame is 16.7 ms)`);
+  }
 
   const widgetMemory = await memory(browser, appDir, "app-ready");
   const counterMemory = await memory(browser, baseDir, "app-mounted");

@@ -1,6 +1,7 @@
 // Writes the Content-Security-Policy of a built app to <dist>/_headers (the
 // format Netlify and Cloudflare Pages read; copy the policy into any other
-// server's configuration) and prints it. Run by Trunk after each build
+// server's configuration) and prints it, with long-lived caching of the
+// files whose names carry a hash of what they hold. Run by Trunk after each build
 // (post_build hook, on the staging folder), or by hand:
 //
 //   node scripts/csp.mjs [dist]
@@ -11,7 +12,7 @@
 // config.json; Bidali's logos when remote logos are on; and framing only by
 // the configured LiveChat host origins.
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const dist = process.env.TRUNK_STAGING_DIR ?? process.argv[2] ?? "dist";
@@ -49,5 +50,16 @@ const policy = [
   "object-src 'none'",
 ].join("; ");
 
-writeFileSync(join(dist, "_headers"), `/*\n  Content-Security-Policy: ${policy}\n`);
+// A hashed name (Trunk's `main-<hash>.css`, `billing-widget-<hash>.js` and
+// `_bg.wasm`; scripts/split-wasm.mjs's chunks and loader) changes whenever
+// its content does, so a browser may keep it for a year without asking.
+// index.html and config.json are asked for again each time.
+const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/;
+const immutable = readdirSync(dist)
+  .filter((name) => HASHED.test(name))
+  .sort()
+  .map((name) => `/${name}\n  Cache-Control: public, max-age=31536000, immutable\n`);
+
+writeFileSync(join(dist, "_headers"), [`/*\n  Content-Security-Policy: ${policy}\n`, ...immutable].join(""));
 console.log(`Content-Security-Policy: ${policy}`);
+console.log(`csp: ${immutable.length} hashed files cached for a year`);

@@ -2,7 +2,7 @@
 # Installs what building, serving and testing the widget needs, and skips
 # whatever is already there (tool builds take minutes on 2 cores).
 #
-#   scripts/setup.sh build   Rust wasm target, trunk, wasm-bindgen-cli, npm tools
+#   scripts/setup.sh build   Rust wasm target, trunk, wasm-bindgen-cli, wasm-split-cli, npm tools
 #   scripts/setup.sh test    the above plus Chromium and ChromeDriver
 #
 # Nothing is downloaded at build time: Trunk finds these exact versions on
@@ -14,6 +14,8 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 TRUNK_VERSION=0.21.14
+# 0.2.3 or later reads modules from wasm-bindgen 0.2.128+.
+WASM_SPLIT_VERSION=0.2.4
 what=${1:-build}
 
 step() { printf '==> %s\n' "$*"; }
@@ -64,6 +66,17 @@ if wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$" &&
   skip "$(wasm-bindgen --version)"
 else
   cargo install wasm-bindgen-cli --version "$wbg"
+fi
+
+step "wasm-split-cli $WASM_SPLIT_VERSION"
+# The binary has no --version; cargo's install list names the crate's version.
+if command -v wasm-split-cli >/dev/null 2>&1 &&
+  cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  skip "wasm_split_cli_support $WASM_SPLIT_VERSION"
+else
+  # Cuts the release wasm into the first screen and one chunk per page
+  # (scripts/split-wasm.mjs); about a minute to build.
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --locked --features build-binary
 fi
 
 step "npm tools (wasm-opt, playwright-core, jsqr, currency logos, LiveChat design tokens)"

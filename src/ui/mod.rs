@@ -9,6 +9,8 @@ mod crypto;
 pub mod crypto_parts;
 mod dev_panel;
 pub mod embedding;
+mod lazy_pages;
+pub use lazy_pages::prefetch;
 mod ledger;
 mod lists;
 mod pages;
@@ -21,6 +23,7 @@ pub mod timeline;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use leptos_router::Lazy;
 
 use crate::config::{AppConfig, ConfigError, Mode, QueryOverrides, Theme};
 use crate::i18n::{choose_locale, query_lang, t, Locale, LocaleSetting};
@@ -116,6 +119,13 @@ pub fn ConfiguredApp(
     provide_context(embedding::connect(&config, use_context::<ThemeState>()));
     provide_context(config);
     Effect::new(|_| dom::performance_mark(READY_MARK));
+    // Once a page is shown, the one most likely opened next is fetched while
+    // the browser is idle.
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        let path = location.pathname.get();
+        dom::when_idle(move || lazy_pages::prefetch_likely_after(&path));
+    });
     if dom::is_framed() {
         // Sign-in and payment pages opened in popups hand back where they
         // landed; the widget carries on from there.
@@ -133,18 +143,18 @@ pub fn ConfiguredApp(
         <Routes fallback=pages::NotFound>
             <Route path=path!("/mock/*any") view=pages::WaitForMockPage/>
             <Route path=path!("/") view=pages::Home/>
-            <Route path=path!("/auth/callback") view=auth::SignInCallback/>
-            <Route path=path!("/return") view=checkout::ChargeReturn/>
-            <Route path=path!("/charges") view=lists::Charges/>
-            <Route path=path!("/charges/:id") view=lists::ChargeDetail/>
-            <Route path=path!("/subscriptions") view=lists::Subscriptions/>
-            <Route path=path!("/subscriptions/:id") view=lists::SubscriptionDetail/>
-            <Route path=path!("/ledger") view=ledger::Ledger/>
-            <Route path=path!("/crypto") view=crypto::CryptoStart/>
-            <Route path=path!("/crypto/:id") view=crypto::CryptoCharge/>
-            <Route path=path!("/plans") view=plans::Plans/>
-            <Route path=path!("/plans/new") view=plans::PlanCreate/>
-            <Route path=path!("/plans/:id") view=plans::PlanDetail/>
+            <Route path=path!("/auth/callback") view={Lazy::<lazy_pages::SignInCallbackRoute>::new()}/>
+            <Route path=path!("/return") view={Lazy::<lazy_pages::ChargeReturnRoute>::new()}/>
+            <Route path=path!("/charges") view={Lazy::<lazy_pages::ChargesRoute>::new()}/>
+            <Route path=path!("/charges/:id") view={Lazy::<lazy_pages::ChargeDetailRoute>::new()}/>
+            <Route path=path!("/subscriptions") view={Lazy::<lazy_pages::SubscriptionsRoute>::new()}/>
+            <Route path=path!("/subscriptions/:id") view={Lazy::<lazy_pages::SubscriptionDetailRoute>::new()}/>
+            <Route path=path!("/ledger") view={Lazy::<lazy_pages::LedgerRoute>::new()}/>
+            <Route path=path!("/crypto") view={Lazy::<lazy_pages::CryptoStartRoute>::new()}/>
+            <Route path=path!("/crypto/:id") view={Lazy::<lazy_pages::CryptoChargeRoute>::new()}/>
+            <Route path=path!("/plans") view={Lazy::<lazy_pages::PlansRoute>::new()}/>
+            <Route path=path!("/plans/new") view={Lazy::<lazy_pages::PlanCreateRoute>::new()}/>
+            <Route path=path!("/plans/:id") view={Lazy::<lazy_pages::PlanDetailRoute>::new()}/>
         </Routes>
         {mock_mode.then(|| view! { <dev_panel::DevPanel/> })}
     }

@@ -57,7 +57,14 @@ pub fn Shell(config: Signal<Option<AppConfig>>, children: Children) -> impl Into
             </A>
             <ThemeToggle/>
         </header>
-        <nav class="app-nav" aria-label=tr(|m| m.nav_label)>
+        // Pointing at or tabbing to a link fetches its page's code, so the
+        // click does not wait for it.
+        <nav
+            class="app-nav"
+            aria-label=tr(|m| m.nav_label)
+            on:pointerover=|event| prefetch_link(&event)
+            on:focusin=|event| prefetch_link(&event)
+        >
             <A href="/" exact=true>{tr(|m| m.nav_shop)}</A>
             <A href="/charges">{tr(|m| m.nav_charges)}</A>
             <A href="/subscriptions">{tr(|m| m.nav_subscriptions)}</A>
@@ -66,6 +73,12 @@ pub fn Shell(config: Signal<Option<AppConfig>>, children: Children) -> impl Into
             <A href="/plans">{tr(|m| m.nav_plans)}</A>
         </nav>
         <main id="main" class="app-main" tabindex="-1">{children()}</main>
+    }
+}
+
+fn prefetch_link(event: &web_sys::Event) {
+    if let Some(href) = dom::link_href_of(event) {
+        super::prefetch(&href);
     }
 }
 

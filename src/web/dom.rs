@@ -303,3 +303,33 @@ pub fn sync_poll_pause(
     let online = schedule.set_online(!is_offline(), now);
     online.or(visible)
 }
+
+/// The `href` of the link an event happened in, as written in the markup
+/// (`/charges`), or `None` outside a link.
+pub fn link_href_of(event: &web_sys::Event) -> Option<String> {
+    let target = event.target()?.dyn_into::<web_sys::Element>().ok()?;
+    target.closest("a[href]").ok()??.get_attribute("href")
+}
+
+/// Runs `work` once the browser is idle (`requestIdleCallback`, or a short
+/// timeout where there is none), so it never competes with the page being
+/// shown.
+pub fn when_idle(work: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let callback = wasm_bindgen::closure::Closure::once_into_js(work);
+    let callback = callback.unchecked_ref::<js_sys::Function>();
+    let has_idle_callback =
+        js_sys::Reflect::has(&window, &"requestIdleCallback".into()).unwrap_or(false);
+    let scheduled = if has_idle_callback {
+        window.request_idle_callback(callback).map(drop)
+    } else {
+        window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(callback, 200)
+            .map(drop)
+    };
+    if scheduled.is_err() {
+        web_sys::console::warn_1(&"could not schedule idle work".into());
+    }
+}

@@ -1,0 +1,148 @@
+// Cuts the widget's wasm into the first screen and one chunk per area of
+// pages (src/ui/lazy_pages.rs marks the split points), and puts the pieces
+// in place of Trunk's single module. Run by scripts/post-build.mjs after
+// each Trunk build, on the staging folder, or by hand after `trunk build`:
+//
+//   node scripts/split-wasm.mjs [dist] [--release]
+//
+// Trunk has no step between cargo and wasm-bindgen, where the split must
+// happen, so this starts again from cargo's output (linked with
+// `--emit-relocs`, see build.rs):
+//
+//   1. wasm-split-cli: the main module, a `split_<area>.wasm` per area, the
+//      `chunk_<n>.wasm` pieces that several areas share, and
+//      `__wasm_split.js`, the loader that fetches them;
+//   2. wasm-bindgen --keep-lld-exports on the main module (the chunks call
+//      into it through those exports), under Trunk's hashed file names, so
+//      index.html's loader script and its CSP hash stay as they are;
+//   3. wasm-opt -Oz on the main module and on every chunk (release builds;
+//      index.html turns Trunk's own wasm-opt off);
+//   4. chunk and loader names get a hash of their content (they are cached
+//      for a year, see scripts/csp.mjs), and index.html's integrity hashes
+//      follow the new main files.
+//
+// A build without split points (`--no-default-features`) gets steps 2 and 3.
+import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const BIN = "billing-widget";
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const dist = process.env.TRUNK_STAGING_DIR ?? args.find((a) => !a.startsWith("--")) ?? "dist";
+const release = process.env.TRUNK_PROFILE ? process.env.TRUNK_PROFILE === "release" : args.includes("--release");
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, "target");
+const linked = join(targetDir, "wasm32-unknown-unknown", release ? "release" : "debug", `${BIN}.wasm`);
+
+const fail = (message) => {
+  console.error(`split-wasm: ${message}`);
+  process.exit(1);
+};
+const run = (command, commandArgs) => execFileSync(command, commandArgs, { stdio: ["ignore", "inherit", "inherit"] });
+const contentHash = (bytes) => createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+const sri = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
+const optimise = (path) =>
+  run("wasm-opt", ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "-o", path, path]);
+
+// Trunk's names for the glue and the main module: `billing-widget-<hash>.js`
+// and `billing-widget-<hash>_bg.wasm`, named in index.html.
+const htmlPath = join(dist, "index.html");
+let html = readFileSync(htmlPath, "utf8");
+const glueName = readdirSync(dist).find((name) => new RegExp(`^${BIN}-[0-9a-f]+\\.js$`).test(name));
+if (!glueName || !html.includes(glueName)) fail(`no ${BIN}-<hash>.js of ${htmlPath} in ${dist}`);
+const outName = glueName.slice(0, -".js".length);
+const mainName = `${outName}_bg.wasm`;
+const oldGlue = readFileSync(join(dist, glueName));
+const oldMain = readFileSync(join(dist, mainName));
+if (!existsSync(linked)) fail(`${linked} not found: Trunk's cargo build writes it`);
+
+/**
+ * Which files each area's pages need (its own module first, then the pieces
+ * it shares), read from the loader wasm-split-cli wrote: the manifest
+ * (`wasm-split.json`) the bench reads, and that a server may use for
+ * preload hints.
+ */
+function areaFiles(loader, chunkCount) {
+  const file = String.raw`makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\./([^"]+)"`;
+  const shared = new Map(
+    [...loader.matchAll(new RegExp(String.raw`const (__chunk_\d+) = ${file}`, "g"))].map((m) => [m[1], m[2]]),
+  );
+  const areas = {};
+  for (const m of loader.matchAll(new RegExp(String.raw`export const __wasm_split_load_(\w+) = wrapAsyncCb\(${file}[\s\S]*?, \[([^\]]*)\]\)\)`, "g"))) {
+    const deps = m[3].split(",").map((d) => d.trim()).filter(Boolean);
+    if (deps.some((d) => !shared.has(d))) fail(`the loader of ${m[1]} names a chunk it does not define`);
+    areas[m[1]] = [m[2], ...deps.map((d) => shared.get(d))];
+  }
+  const named = new Set(Object.values(areas).flat());
+  if (named.size !== chunkCount) fail(`the loader names ${named.size} of ${chunkCount} chunks: has its format changed?`);
+  return areas;
+}
+
+const work = mkdtempSync(join(tmpdir(), "split-wasm-"));
+try {
+  const split = join(work, "split");
+  run("wasm-split-cli", ["--target", "web", "--out-name", outName, linked, split]);
+  const chunks = readdirSync(split).filter((name) => /^(split|chunk)_.*\.wasm$/.test(name));
+  // Without split points there is nothing to cut: bind the module as it is.
+  const bindInput = chunks.length > 0 ? join(split, `${outName}.wasm`) : linked;
+  const bound = join(work, "bound");
+  const bindgenArgs = ["--target", "web", "--no-typescript", "--out-dir", bound, "--out-name", outName];
+  if (chunks.length > 0) bindgenArgs.push("--keep-lld-exports", "--no-demangle");
+  run("wasm-bindgen", [...bindgenArgs, bindInput]);
+  if (release) {
+    optimise(join(bound, mainName));
+    for (const chunk of chunks) optimise(join(split, chunk));
+  }
+
+  let glue = readFileSync(join(bound, `${outName}.js`), "utf8");
+  const renamed = [];
+  if (chunks.length > 0) {
+    let loader = readFileSync(join(split, "__wasm_split.js"), "utf8");
+    for (const chunk of chunks) {
+      const bytes = readFileSync(join(split, chunk));
+      const name = `${chunk.slice(0, -".wasm".length)}-${contentHash(bytes)}.wasm`;
+      const reference = `"./${chunk}"`;
+      if (!loader.includes(reference)) fail(`__wasm_split.js does not load ${chunk}`);
+      loader = loader.replaceAll(reference, `"./${name}"`);
+      writeFileSync(join(dist, name), bytes);
+      renamed.push([chunk, name, bytes.length]);
+    }
+    writeFileSync(join(dist, "wasm-split.json"), `${JSON.stringify(areaFiles(loader, chunks.length), null, 2)}\n`);
+    const loaderName = `wasm-split-${contentHash(loader)}.js`;
+    writeFileSync(join(dist, loaderName), loader);
+    // Only the import statements: the import object's keys must stay the
+    // module names the wasm itself imports from.
+    const importFrom = /(import \* as \w+ from )"\.\/__wasm_split\.js"/g;
+    if (!importFrom.test(glue)) fail("the glue does not import __wasm_split.js");
+    glue = glue.replace(importFrom, `$1"./${loaderName}"`);
+    // Fetched with the glue, not after it is parsed.
+    // (Release HTML is minified: attribute values may be unquoted.)
+    const gluePreload = html.match(new RegExp(`<link\\b[^>]*\\bhref="?([^" >]*)${glueName}"?[^>]*>`));
+    if (!gluePreload || !gluePreload[0].includes("modulepreload")) fail(`no modulepreload of ${glueName} in ${htmlPath}`);
+    const loaderPreload = `<link rel="modulepreload" href="${gluePreload[1]}${loaderName}" crossorigin="anonymous" integrity="${sri(loader)}">`;
+    html = html.replace(gluePreload[0], `${gluePreload[0]}${loaderPreload}`);
+    renamed.push(["__wasm_split.js", loaderName, loader.length]);
+  }
+
+  const newMain = readFileSync(join(bound, mainName));
+  for (const [before, after] of [
+    [oldGlue, Buffer.from(glue)],
+    [oldMain, newMain],
+  ]) {
+    if (!html.includes(sri(before))) fail(`${htmlPath} has no integrity hash of Trunk's file to replace`);
+    html = html.replaceAll(sri(before), sri(after));
+  }
+  writeFileSync(join(dist, glueName), glue);
+  writeFileSync(join(dist, mainName), newMain);
+  writeFileSync(htmlPath, html);
+
+  const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+  console.log(`split-wasm: ${mainName} ${kib(newMain.length)} (first screen)${release ? ", wasm-opt -Oz" : ""}`);
+  for (const [, name, size] of renamed) console.log(`split-wasm:   ${name} ${kib(size)}`);
+  if (chunks.length === 0) console.log("split-wasm: no split points (built without the `split` feature)");
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
