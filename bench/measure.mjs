@@ -86,6 +86,7 @@ const AREA_ROUTES = {
   lists: "/charges[/:id] /subscriptions[/:id] /ledger",
   crypto: "/crypto[/:id]",
   plans: "/plans /plans/new /plans/:id",
+  texts_pl: "(the Polish texts, for a Polish page)",
 };
 
 const median = (xs) => {

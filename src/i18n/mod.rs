@@ -513,10 +513,86 @@ messages! {
 }
 
 impl Messages {
+    /// The texts of `locale`, or English while that locale's catalog has not
+    /// arrived (see [`load_catalog`]).
     pub fn of(locale: Locale) -> &'static Messages {
         match locale {
             Locale::En => &en::MESSAGES,
-            Locale::Pl => &pl::MESSAGES,
+            Locale::Pl => catalogs::polish().unwrap_or(&en::MESSAGES),
         }
+    }
+}
+
+/// The locale whose texts [`Messages::of`] gives for `locale` now: itself
+/// once its catalog is here, else English.
+pub fn shown_locale(locale: Locale) -> Locale {
+    match locale {
+        Locale::Pl if catalogs::polish().is_none() => Locale::En,
+        other => other,
+    }
+}
+
+/// Fetches the catalog of `locale` if it is not here yet; `false` if it
+/// could not be fetched (the texts stay English).
+pub async fn load_catalog(locale: Locale) -> bool {
+    match locale {
+        Locale::En => true,
+        Locale::Pl => catalogs::load_polish().await,
+    }
+}
+
+/// Where the catalogs live. English, the default, is part of the first
+/// screen; in the build split by route (the `split` feature) the Polish
+/// catalog is a wasm chunk of its own, so an English visitor never
+/// downloads it.
+#[cfg(all(target_arch = "wasm32", feature = "split"))]
+mod catalogs {
+    use std::sync::OnceLock;
+
+    use leptos::wasm_split::SplitLoaderError;
+
+    use super::Messages;
+
+    static POLISH: OnceLock<&'static Messages> = OnceLock::new();
+
+    #[leptos::wasm_split::wasm_split(texts_pl, wasm_split_path = ::leptos::wasm_split, fallible)]
+    fn polish_catalog() -> Result<&'static Messages, SplitLoaderError> {
+        Ok(&super::pl::MESSAGES)
+    }
+
+    pub fn polish() -> Option<&'static Messages> {
+        POLISH.get().copied()
+    }
+
+    pub async fn load_polish() -> bool {
+        if POLISH.get().is_some() {
+            return true;
+        }
+        match polish_catalog().await {
+            Ok(catalog) => {
+                let _ = POLISH.set(catalog);
+                true
+            }
+            Err(_) => {
+                web_sys::console::warn_1(
+                    &"the Polish texts could not be loaded: showing English".into(),
+                );
+                false
+            }
+        }
+    }
+}
+
+/// Every catalog is linked in: host code, tests and the unsplit build.
+#[cfg(not(all(target_arch = "wasm32", feature = "split")))]
+mod catalogs {
+    use super::Messages;
+
+    pub fn polish() -> Option<&'static Messages> {
+        Some(&super::pl::MESSAGES)
+    }
+
+    pub async fn load_polish() -> bool {
+        true
     }
 }

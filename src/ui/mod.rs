@@ -75,6 +75,9 @@ pub fn App() -> impl IntoView {
             let overrides = overrides?;
             let config = config_loader::load_config(&overrides).await?;
             backend::prepare(&config, AppTransport::for_config(&config)).await?;
+            // The pages read their texts as they render: their catalog is
+            // here first (if it cannot be fetched, they are in English).
+            crate::i18n::load_catalog(choose_page_locale(config.locale)).await;
             Ok(config)
         }
     });
@@ -104,7 +107,7 @@ pub fn ConfiguredApp(
     let locale = choose_page_locale(config.locale);
     match use_context::<LocaleState>() {
         Some(state) => state.set(locale),
-        None => apply_locale(locale),
+        None => apply_locale(crate::i18n::shown_locale(locale)),
     }
     let transport = transport.unwrap_or_else(|| AppTransport::for_config(&config));
     let services = match Services::new(&config, transport) {
@@ -184,9 +187,12 @@ pub fn ConfigErrorView(error: ConfigError) -> impl IntoView {
 pub struct LocaleState(RwSignal<Locale>);
 
 impl LocaleState {
+    /// Holds the locale whose texts are shown: while a catalog is on its
+    /// way (a chunk of the split build), English, then the wanted locale.
     pub fn new(locale: Locale) -> Self {
-        apply_locale(locale);
-        Self(RwSignal::new(locale))
+        let state = Self(RwSignal::new(crate::i18n::shown_locale(locale)));
+        state.set(locale);
+        state
     }
 
     pub fn get(&self) -> Locale {
@@ -194,9 +200,18 @@ impl LocaleState {
     }
 
     pub fn set(&self, locale: Locale) {
-        apply_locale(locale);
-        if self.0.get_untracked() != locale {
-            self.0.set(locale);
+        let shown = crate::i18n::shown_locale(locale);
+        apply_locale(shown);
+        if self.0.get_untracked() != shown {
+            self.0.set(shown);
+        }
+        if shown != locale {
+            let state = *self;
+            leptos::task::spawn_local(async move {
+                if crate::i18n::load_catalog(locale).await {
+                    state.set(locale);
+                }
+            });
         }
     }
 }
