@@ -57,6 +57,43 @@ describe("app shell", () => {
     await j.close();
   });
 
+  test("index.html's app shell paints the header before the wasm, and nothing moves when the app takes over", async () => {
+    const j = await journey(env.browser, env.server, "shell-static");
+    const { page, step } = j;
+    const headerBox = () => page.locator("header.app-header").boundingBox();
+    const navBox = () => page.locator("nav.app-nav").boundingBox();
+    let staticHeader;
+    let staticNav;
+    await step("with the wasm unreachable, the header, navigation and a page skeleton are shown", async () => {
+      await page.route(/_bg\.wasm$/, (route) => route.abort("internetdisconnected"));
+      await page.goto(j.url("/"));
+      await page.locator("#boot .page-skeleton[role=status]").waitFor();
+      assert.equal(await page.locator("#boot .brand-name").innerText(), "LiveChat Billing");
+      assert.equal(await page.locator("#boot nav a").count(), 6);
+      staticHeader = await headerBox();
+      staticNav = await navBox();
+      await page.unroute(/_bg\.wasm$/);
+    });
+    await j.screenshot("static-shell");
+    await step("the app mounts in its place: same header, same navigation, no layout shift", async () => {
+      await page.addInitScript(() => {
+        window.layoutShifts = [];
+        new PerformanceObserver((list) => window.layoutShifts.push(...list.getEntries().map((e) => e.value)))
+          .observe({ type: "layout-shift", buffered: true });
+      });
+      await page.goto(j.url("/"));
+      await page.getByTestId("catalog").waitFor();
+      await page.getByTestId("test-mode-banner").waitFor();
+      assert.equal(await page.locator("#boot").count(), 0, "the static shell is gone");
+      assert.deepEqual(await headerBox(), staticHeader);
+      assert.deepEqual(await navBox(), staticNav);
+      // Shifts are reported a frame after they happen.
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+      assert.deepEqual(await page.evaluate(() => window.layoutShifts), [], "layout shifts while loading");
+    });
+    await j.close();
+  });
+
   test("every section is reachable by link, direct navigation and reload", async () => {
     const j = await journey(env.browser, env.server, "shell-routes");
     const { page, step } = j;

@@ -39,41 +39,53 @@ pub const MOUNTED_MARK: &str = "app-mounted";
 pub const READY_MARK: &str = "app-ready";
 
 /// Entry point of the wasm binary.
+///
+/// The app shell in index.html stays on screen until `config.json` is read
+/// (it was preloaded while the wasm downloaded, so this is quick): the
+/// app's first frame then already knows the mode, and the TEST MODE banner
+/// does not push the page down a moment after it is drawn.
 pub fn mount() {
     console_error_panic_hook::set_once();
-    // The static placeholder in index.html is shown until the app replaces it.
-    if let Some(placeholder) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("boot"))
-    {
-        placeholder.remove();
-    }
-    leptos::mount::mount_to_body(App);
-    dom::performance_mark(MOUNTED_MARK);
+    wasm_bindgen_futures::spawn_local(async {
+        let overrides = QueryOverrides::parse(&dom::location_search());
+        let config = match &overrides {
+            Ok(overrides) => config_loader::load_config(overrides).await,
+            Err(error) => Err(error.clone()),
+        };
+        if let Some(shell) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(STATIC_SHELL_ID))
+        {
+            shell.remove();
+        }
+        let theme = overrides
+            .ok()
+            .and_then(|o| o.theme)
+            .unwrap_or(Theme::System);
+        leptos::mount::mount_to_body(move || view! { <App config theme/> });
+        dom::performance_mark(MOUNTED_MARK);
+    });
 }
 
-/// The whole app: the shell renders at once; the routes wait for the
-/// configuration and show a specific error if it is unusable.
+/// The id of index.html's static app shell.
+const STATIC_SHELL_ID: &str = "boot";
+
+/// The whole app: the shell renders at once; the routes wait for the mock
+/// backend (in mock mode) and the page's texts, and show a specific error
+/// if the configuration is unusable.
 #[component]
-pub fn App() -> impl IntoView {
-    let overrides = QueryOverrides::parse(&dom::location_search());
-    let initial_theme = overrides
-        .as_ref()
-        .ok()
-        .and_then(|o| o.theme)
-        .unwrap_or(Theme::System);
-    let theme = ThemeState::new(initial_theme);
-    provide_context(theme);
-    // The shell shows before the configuration is read: it starts in the
-    // browser's language and follows the configuration's once known.
-    let locale = LocaleState::new(choose_page_locale(LocaleSetting::Auto));
+pub fn App(config: Result<AppConfig, ConfigError>, theme: Theme) -> impl IntoView {
+    provide_context(ThemeState::new(theme));
+    let loaded = config.as_ref().ok().cloned();
+    let locale = LocaleState::new(choose_page_locale(
+        loaded.as_ref().map_or(LocaleSetting::Auto, |c| c.locale),
+    ));
     provide_context(locale);
 
-    let config = LocalResource::new(move || {
-        let overrides = overrides.clone();
+    let ready = LocalResource::new(move || {
+        let config = config.clone();
         async move {
-            let overrides = overrides?;
-            let config = config_loader::load_config(&overrides).await?;
+            let config = config?;
             backend::prepare(&config, AppTransport::for_config(&config)).await?;
             // The pages read their texts as they render: their catalog is
             // here first (if it cannot be fetched, they are in English).
@@ -84,9 +96,9 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
-            <shell::Shell config=Signal::derive(move || config.get().and_then(Result::ok))>
-                <Transition fallback=|| view! { <shell::Loading label=t().loading_configuration/> }>
-                    {move || config.get().map(|loaded| match loaded {
+            <shell::Shell config=Signal::stored(loaded)>
+                <Transition fallback=|| view! { <shell::PageSkeleton label=t().loading_configuration/> }>
+                    {move || ready.get().map(|ready| match ready {
                         Ok(config) => view! { <ConfiguredApp config/> }.into_any(),
                         Err(error) => view! { <ConfigErrorView error/> }.into_any(),
                     })}

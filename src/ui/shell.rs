@@ -44,12 +44,6 @@ pub fn Shell(config: Signal<Option<AppConfig>>, children: Children) -> impl Into
     };
     view! {
         <a class="skip-link" href="#main">{tr(|m| m.skip_to_content)}</a>
-        <Show when=is_mock>
-            <div class="test-banner" role="status" data-testid="test-mode-banner">
-                <strong>{tr(|m| m.test_mode)}</strong>
-                {tr(|m| m.test_mode_detail)}
-            </div>
-        </Show>
         <header class="app-header">
             <A href="/" attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">"$"</span>
@@ -72,6 +66,14 @@ pub fn Shell(config: Signal<Option<AppConfig>>, children: Children) -> impl Into
             <A href="/crypto">{tr(|m| m.nav_crypto)}</A>
             <A href="/plans">{tr(|m| m.nav_plans)}</A>
         </nav>
+        // Below the header and navigation, which index.html's app shell
+        // draws before the mode is known: they stay where they are.
+        <Show when=is_mock>
+            <div class="test-banner" role="status" data-testid="test-mode-banner">
+                <strong>{tr(|m| m.test_mode)}</strong>
+                {tr(|m| m.test_mode_detail)}
+            </div>
+        </Show>
         <main id="main" class="app-main" tabindex="-1">{children()}</main>
     }
 }
@@ -102,6 +104,20 @@ fn ThemeToggle() -> impl IntoView {
             <span aria-hidden="true">{move || if dark() { "☾" } else { "☀" }}</span>
             <span class="visually-hidden">{label}</span>
         </button>
+    }
+}
+
+/// The outline of a page while what it needs loads: the same skeleton as
+/// index.html's app shell, so the step from one to the other is not seen.
+#[component]
+pub fn PageSkeleton(#[prop(into)] label: String) -> impl IntoView {
+    view! {
+        <div class="page-skeleton" role="status">
+            <span class="visually-hidden">{label}</span>
+            <div class="skeleton-title" aria-hidden="true"></div>
+            <div class="skeleton-line" aria-hidden="true"></div>
+            <div class="skeleton-cards" aria-hidden="true"><div></div><div></div><div></div></div>
+        </div>
     }
 }
 
