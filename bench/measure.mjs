@@ -5,7 +5,9 @@
 //     chunks, and a table of the chunks with the routes that need each;
 //   - time from navigation to the app's first paint (the `app-mounted`
 //     performance mark), median of several cold loads in headless Chromium,
-//     and the widget/counter ratio, which is the figure that counts;
+//     and the widget/counter ratio, which is the figure that counts; and
+//     the browser's first contentful paint of each, with its ratio (the
+//     widget's static app shell paints before its wasm arrives);
 //   - for the widget: time to `app-ready` (configuration loaded) and the
 //     number of requests a cold load makes;
 //   - the same first paint with the CPU slowed 4x (Chromium's CPU
@@ -87,6 +89,8 @@ const AREA_ROUTES = {
   crypto: "/crypto[/:id]",
   plans: "/plans /plans/new /plans/:id",
   texts_pl: "(the Polish texts, for a Polish page)",
+  dev: "(the developer panel's controls, once opened)",
+  buy: "(creating a charge: prefetched on the shop)",
 };
 
 const median = (xs) => {
@@ -101,12 +105,15 @@ const LAUNCH = {
     "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 };
 
+/** The paint entry of the first text or image painted. */
+const FCP = "first-contentful-paint";
+
 /** The CPU slow-down of the throttled runs (Chromium's own emulation). */
 const CPU_SLOWDOWN = 4;
 
 async function paints(browser, dir, marks, { cpuRate = 1 } = {}) {
   const server = await serve(dir, SERVE);
-  const times = Object.fromEntries(marks.map((m) => [m, []]));
+  const times = Object.fromEntries([...marks, FCP].map((m) => [m, []]));
   let requests = 0;
   try {
     for (let run = 0; run < RUNS; run += 1) {
@@ -124,13 +131,17 @@ async function paints(browser, dir, marks, { cpuRate = 1 } = {}) {
         await page.waitForFunction((m) => performance.getEntriesByName(m).length > 0, mark);
         times[mark].push(await page.evaluate((m) => performance.getEntriesByName(m)[0].startTime, mark));
       }
+      // The browser's own first contentful paint (text or an image, from
+      // the HTML or from the app), after the app's marks.
+      await page.waitForFunction((m) => performance.getEntriesByName(m).length > 0, FCP);
+      times[FCP].push(await page.evaluate((m) => performance.getEntriesByName(m)[0].startTime, FCP));
       requests = count;
       await context.close();
     }
   } finally {
     await server.close();
   }
-  return { medians: Object.fromEntries(marks.map((m) => [m, median(times[m])])), requests };
+  return { medians: Object.fromEntries([...marks, FCP].map((m) => [m, median(times[m])])), requests };
 }
 
 // Trunk's loader announces the instance's exports in the
@@ -478,6 +489,8 @@ try {
   const slowWidget = await paints(browser, appDir, ["app-mounted", "app-ready"], { cpuRate: CPU_SLOWDOWN });
   const slowCounter = await paints(browser, baseDir, ["app-mounted"], { cpuRate: CPU_SLOWDOWN });
   const ratio = widget.medians["app-mounted"] / counter.medians["app-mounted"];
+  const fcpRatio = widget.medians[FCP] / counter.medians[FCP];
+  const slowFcpRatio = slowWidget.medians[FCP] / slowCounter.medians[FCP];
   const slowRatio = slowWidget.medians["app-mounted"] / slowCounter.medians["app-mounted"];
   const ms = (x) => `${x.toFixed(1)} ms`.padStart(10);
   console.log(`\nFirst app paint, median of ${RUNS} cold loads (ms from navigation start)`);
@@ -486,6 +499,9 @@ try {
   console.log(`  ${"widget  app-ready (config)".padEnd(28)} ${ms(widget.medians["app-ready"])} ${ms(slowWidget.medians["app-ready"]).padStart(16)}`);
   console.log(`  ${"counter app-mounted".padEnd(28)} ${ms(counter.medians["app-mounted"])} ${ms(slowCounter.medians["app-mounted"]).padStart(16)}`);
   console.log(`  ${"ratio widget/counter".padEnd(28)} ${ratio.toFixed(2).padStart(10)} ${slowRatio.toFixed(2).padStart(16)}`);
+  console.log(`  ${"widget  first contentful".padEnd(28)} ${ms(widget.medians[FCP])} ${ms(slowWidget.medians[FCP]).padStart(16)}`);
+  console.log(`  ${"counter first contentful".padEnd(28)} ${ms(counter.medians[FCP])} ${ms(slowCounter.medians[FCP]).padStart(16)}`);
+  console.log(`  ${"ratio widget/counter (FCP)".padEnd(28)} ${fcpRatio.toFixed(2).padStart(10)} ${slowFcpRatio.toFixed(2).padStart(16)}`);
   console.log(`  requests on a cold load: widget ${widget.requests}, counter ${counter.requests}`);
 
   const liveDir = await liveCopy(appDir);

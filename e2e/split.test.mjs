@@ -7,6 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { assertAccessible, journey, useBrowser } from "./harness.mjs";
+import { mockState, signIn } from "./widget.mjs";
 
 const env = await useBrowser();
 const DIST = process.env.E2E_DIST ?? "dist";
@@ -41,7 +42,7 @@ describe("the wasm split by route", () => {
     const headers = await readFile(`${DIST}/_headers`, "utf8");
     const { readdir } = await import("node:fs/promises");
     const chunks = (await readdir(DIST)).filter((name) => CHUNK.test(`/${name}`));
-    for (const area of ["lists", "crypto", "plans", "returns"]) {
+    for (const area of ["lists", "crypto", "plans", "returns", "dev", "buy"]) {
       assert.ok(
         chunks.some((name) => areaChunk(area).test(`/${name}`)),
         `no chunk for the ${area} pages in ${DIST}: ${chunks}`,
@@ -121,6 +122,80 @@ describe("the wasm split by route", () => {
     await step("nothing panicked", async () => {
       const panics = j.consoleErrors.filter((e) => /panicked|unreachable|RuntimeError/.test(e));
       assert.deepEqual(panics, []);
+    });
+    await j.close();
+  });
+
+  test("buying whose code cannot be fetched sends nothing, says so, and works on retry", async () => {
+    const j = await journey(env.browser, env.server, "split-buy-blocked");
+    const { page, step } = j;
+    let blocking = true;
+    const asked = [];
+    await page.route(areaChunk("buy"), (route) => {
+      asked.push(route.request().url());
+      return blocking ? route.abort("internetdisconnected") : route.continue();
+    });
+    await signIn(j);
+    const card = page.locator('[data-item-id="chat-transcripts-export"]');
+    await step("the buying code was asked for once the shop was idle", async () => {
+      const deadline = Date.now() + 5_000;
+      while (asked.length === 0 && Date.now() < deadline) await page.waitForTimeout(100);
+      assert.ok(asked.length > 0, "the buy chunk was not prefetched");
+    });
+    await step("Buy with that code unreachable: a notice, and no charge", async () => {
+      await card.getByTestId("buy").click();
+      const notice = card.getByTestId("buy-not-loaded");
+      await notice.waitFor();
+      assert.equal(await notice.getAttribute("role"), "alert");
+      assert.match(await notice.innerText(), /Nothing was sent or charged/);
+      assert.equal((await mockState(page)).livechat.direct_charges.length, 0);
+      assert.equal(await card.getByTestId("buy").isDisabled(), false, "Buy can be pressed again");
+      await assertAccessible(page, "the shop, buying code unreachable");
+    });
+    await step("try again once it can be fetched: one charge, and its confirmation page", async () => {
+      blocking = false;
+      await card.getByTestId("buy-try-again").click();
+      await page.waitForURL(/\/mock\/confirm\?/);
+      assert.equal((await mockState(page)).livechat.direct_charges.length, 1);
+    });
+    await j.close();
+  });
+
+  test("the developer panel's controls are fetched when it is first opened", async () => {
+    const j = await journey(env.browser, env.server, "split-dev-panel");
+    const { page, step } = j;
+    let blocking = true;
+    const asked = [];
+    await page.route(areaChunk("dev"), (route) => {
+      asked.push(route.request().url());
+      return blocking ? route.abort("internetdisconnected") : route.continue();
+    });
+    await page.goto(j.url("/"));
+    await page.getByTestId("page-home").waitFor();
+    const panel = page.getByTestId("dev-panel");
+    await step("closed, the panel costs no fetch", async () => {
+      await page.waitForTimeout(500);
+      assert.deepEqual(asked, []);
+    });
+    await step("opened with its code unreachable, it says so", async () => {
+      await panel.locator("summary").click();
+      await page.getByTestId("dev-load-failed").waitFor();
+      assert.equal(await page.getByTestId("dev-load-failed").getAttribute("role"), "alert");
+      await assertAccessible(page, "the developer panel, its code unreachable");
+    });
+    await step("retry shows the controls, read from the mock", async () => {
+      blocking = false;
+      await page.getByTestId("dev-load-retry").click();
+      await page.getByTestId("dev-scenario").waitFor();
+      assert.ok((await page.getByTestId("dev-scenario").locator("option").count()) > 1, "the mock's scenarios are listed");
+      assert.equal(await page.getByTestId("dev-load-failed").count(), 0);
+    });
+    await step("closing and opening it again keeps the controls, with no new fetch", async () => {
+      const fetches = asked.length;
+      await panel.locator("summary").click();
+      await panel.locator("summary").click();
+      await page.getByTestId("dev-scenario").waitFor();
+      assert.equal(asked.length, fetches);
     });
     await j.close();
   });

@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use billing_widget::config::{AppConfig, Theme};
-use billing_widget::ui::{App, ConfigErrorView, ThemeState};
+use billing_widget::ui::{load_start, App, ConfigErrorView, ThemeState};
 use billing_widget::web::dom;
 use leptos::prelude::*;
 use wasm_bindgen_test::*;
@@ -72,7 +72,8 @@ async fn without_a_config_file_the_app_says_it_is_missing() {
     // The test runner serves no config.json, as a broken deployment would.
     go_to("/");
     let root = container();
-    leptos::mount::mount_to(root.clone(), App).forget();
+    let (config, theme) = load_start().await;
+    leptos::mount::mount_to(root.clone(), move || view! { <App config theme/> }).forget();
     let message = wait_for(&root, "[data-testid=config-error-message]").await;
     let text = message.text_content().unwrap_or_default();
     assert!(text.contains("was not found (HTTP 404)"), "{text}");

@@ -4,9 +4,13 @@
 
 use leptos::prelude::*;
 
+use std::future::Future;
+use std::pin::Pin;
+
 use super::auth::{here, start_sign_in, Auth, SignInStatus};
 use super::common::ErrorNotice;
 use super::embedding::Host;
+use super::lazy_pages::ChunkLoadError;
 use super::services::Services;
 use crate::api::livechat::{
     DirectCharge, DirectChargeQuery, RecurrentCharge, RecurrentChargeQuery,
@@ -18,6 +22,7 @@ use crate::domain::agent_app::HostEvent;
 use crate::domain::charge::{DirectChargeStatus, RecurrentChargeStatus};
 use crate::domain::checkout::{reconcile_lost_create, IntentTerms, PaymentIntent, SeenCharge};
 use crate::domain::money::Cents;
+use crate::domain::oauth::AccessToken;
 use crate::i18n::{locale, t};
 use crate::web::server_clock::{device_now_ms, SampledClock};
 use crate::web::storage::{self, Area};
@@ -69,6 +74,8 @@ enum BuyProblem {
     NotCreated(ApiError),
     /// The server's confirmation address is not one the widget follows.
     UnsafeConfirmation(String),
+    /// The code that creates charges could not be fetched; nothing was sent.
+    NotLoaded,
 }
 
 /// The buy area of one catalog item: quantity (where the buyer picks it),
@@ -141,7 +148,12 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
                 let services = services.clone();
                 let item = item.get_value();
                 leptos::task::spawn_local(async move {
-                    let found = reconcile(&services, &token, &item, sent_at, error).await;
+                    let purchase = Purchase {
+                        services,
+                        token,
+                        item,
+                    };
+                    let found = look_for_lost_charge(purchase, sent_at, error).await;
                     problem.try_set(Some(found));
                     busy.try_set(false);
                 });
@@ -160,12 +172,18 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
             let services = services.clone();
             let item = item.get_value();
             leptos::task::spawn_local(async move {
-                let confirm = match &window {
-                    None => Confirm::Here,
-                    Some(Some(popup)) => Confirm::InPopup(popup),
-                    Some(None) => Confirm::ByLink,
+                let outcome = match buy_flow().await {
+                    Ok(flow) => {
+                        let purchase = Purchase {
+                            services: services.clone(),
+                            token: token.clone(),
+                            item: item.clone(),
+                        };
+                        (flow.create)(purchase, quantity, window.clone()).await
+                    }
+                    Err(ChunkLoadError) => Err(BuyProblem::NotLoaded),
                 };
-                match create_and_confirm(&services, &token, &item, quantity, confirm).await {
+                match outcome {
                     // The page is leaving; the button stays disabled.
                     Ok(None) => {}
                     Ok(Some(url)) => {
@@ -183,7 +201,12 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
                             // Look before offering anything: a second
                             // charge must not come from a lost answer.
                             BuyProblem::Unknown { error, sent_at } => {
-                                reconcile(&services, &token, &item, sent_at, error).await
+                                let purchase = Purchase {
+                                    services,
+                                    token,
+                                    item,
+                                };
+                                look_for_lost_charge(purchase, sent_at, error).await
                             }
                             other => other,
                         };
@@ -425,6 +448,15 @@ fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
             </div>
         }
         .into_any(),
+        BuyProblem::NotLoaded => view! {
+            <div class="notice notice-error" role="alert" data-testid="buy-not-loaded">
+                <p>{m.page_load_failed_body}</p>
+                <button type="button" class="button-secondary" data-testid="buy-try-again" on:click=move |_| retry.run(())>
+                    {m.try_again}
+                </button>
+            </div>
+        }
+        .into_any(),
         BuyProblem::UnsafeConfirmation(reason) => view! {
             <div class="notice notice-error" role="alert" data-testid="buy-unsafe-confirmation">
                 <p>{(m.unsafe_confirmation)(&reason)}</p>
@@ -432,6 +464,92 @@ fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
         }
         .into_any(),
     }
+}
+
+type Boxed<T> = Pin<Box<dyn Future<Output = T>>>;
+
+/// The popup a click opened for the confirmation page: none (the widget
+/// is not framed), `Some(Some(_))` opened, `Some(None)` blocked.
+type ClickPopup = Option<Option<web_sys::Window>>;
+
+/// A create's outcome: the page is leaving (`None`), the confirmation
+/// page's address for a popup or a link, or why it did not leave.
+type Created = Result<Option<String>, BuyProblem>;
+
+/// One purchase, as the buying code takes it.
+struct Purchase {
+    services: Services,
+    token: AccessToken,
+    item: CatalogItem,
+}
+
+/// The code that creates charges and looks for lost ones. With the `split`
+/// feature it is a wasm chunk of its own: the shop shows without it, and it
+/// is fetched when the shop is idle ([`prefetch_buy_flow`]) or by the first
+/// click.
+#[derive(Clone, Copy)]
+struct BuyFlow {
+    /// Creates the charge and sends the buyer to its confirmation page:
+    /// here, in the click's popup, or by a link when it was blocked.
+    create: fn(Purchase, u32, ClickPopup) -> Boxed<Created>,
+    /// [`reconcile`], after a create whose answer was lost.
+    reconcile: fn(Purchase, i64, ApiError) -> Boxed<BuyProblem>,
+}
+
+const BUY_FLOW: BuyFlow = BuyFlow {
+    create: |purchase, quantity, window| {
+        Box::pin(async move {
+            let confirm = match &window {
+                None => Confirm::Here,
+                Some(Some(popup)) => Confirm::InPopup(popup),
+                Some(None) => Confirm::ByLink,
+            };
+            let Purchase {
+                services,
+                token,
+                item,
+            } = purchase;
+            create_and_confirm(&services, &token, &item, quantity, confirm).await
+        })
+    },
+    reconcile: |purchase, sent_at, error| {
+        Box::pin(async move {
+            let Purchase {
+                services,
+                token,
+                item,
+            } = purchase;
+            reconcile(&services, &token, &item, sent_at, error).await
+        })
+    },
+};
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(buy, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn buy_flow() -> Result<BuyFlow, ChunkLoadError> {
+    Ok(BUY_FLOW)
+}
+
+#[cfg(not(feature = "split"))]
+async fn buy_flow() -> Result<BuyFlow, ChunkLoadError> {
+    Ok(BUY_FLOW)
+}
+
+/// [`reconcile`] through the buying code's chunk. Its code not arriving
+/// leaves the question open: the next click looks again.
+async fn look_for_lost_charge(purchase: Purchase, sent_at: i64, error: ApiError) -> BuyProblem {
+    match buy_flow().await {
+        Ok(flow) => (flow.reconcile)(purchase, sent_at, error).await,
+        Err(ChunkLoadError) => BuyProblem::Unknown { error, sent_at },
+    }
+}
+
+/// Fetches the buying code in the background, so the first click on Buy
+/// does not wait for it. A failure is retried by the click.
+pub fn prefetch_buy_flow() {
+    leptos::task::spawn_local(async {
+        let _ = buy_flow().await;
+    });
 }
 
 /// A listed charge, direct or recurrent, as reconciling needs it.
@@ -488,7 +606,7 @@ impl From<RecurrentCharge> for Listed {
 /// the question open.
 async fn reconcile(
     services: &Services,
-    token: &crate::domain::oauth::AccessToken,
+    token: &AccessToken,
     item: &CatalogItem,
     sent_at: i64,
     error: ApiError,
@@ -610,7 +728,7 @@ enum Confirm<'a> {
 /// (`None`) or hands it to a popup or a link (`Some(address)`).
 async fn create_and_confirm(
     services: &Services,
-    token: &crate::domain::oauth::AccessToken,
+    token: &AccessToken,
     item: &CatalogItem,
     quantity: u32,
     confirm: Confirm<'_>,

@@ -2,6 +2,9 @@
 //! request, the mock's clock, sample data and a reset. Every control is a
 //! request to the mock's control API (`/__mock/*`) through the app's
 //! transport, exactly as a script would send it with curl.
+//!
+//! Only the panel's closed outline is part of the first screen: its
+//! controls are a wasm chunk of their own, fetched when it is first opened.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -9,7 +12,9 @@ use leptos::task::spawn_local;
 use std::future::Future;
 use std::pin::Pin;
 
+use super::lazy_pages::{ChunkLoadError, RenderPage};
 use super::services::Services;
+use super::shell::Loading;
 use crate::api::ApiError;
 use crate::config::AppConfig;
 use crate::i18n::t;
@@ -34,9 +39,79 @@ struct Choices {
 
 type Call = Pin<Box<dyn Future<Output = Result<String, ApiError>>>>;
 
-/// Shown in mock mode only.
+/// Shown in mock mode only: closed, until the developer opens it.
 #[component]
 pub fn DevPanel() -> impl IntoView {
+    let controls = RwSignal::new(None::<Result<RenderPage, ChunkLoadError>>);
+    let loading = RwSignal::new(false);
+    // On the first opening, and again on request after a failed load.
+    let load = move || {
+        if loading.get_untracked() || matches!(controls.get_untracked(), Some(Ok(_))) {
+            return;
+        }
+        loading.set(true);
+        spawn_local(async move {
+            controls.set(Some(dev_controls().await));
+            loading.set(false);
+        });
+    };
+    let body = move || match controls.get() {
+        Some(Ok(render)) => render(),
+        Some(Err(ChunkLoadError)) => {
+            view! { <ControlsNotLoaded loading retry=Callback::new(move |_: ()| load())/> }
+                .into_any()
+        }
+        None => view! { <Loading label=t().page_load_retrying/> }.into_any(),
+    };
+    view! {
+        <details
+            class="dev-panel card"
+            data-testid="dev-panel"
+            on:toggle=move |event| {
+                if dom::details_open(&event) {
+                    load();
+                }
+            }
+        >
+            <summary>{t().dev_panel}</summary>
+            {body}
+        </details>
+    }
+}
+
+/// The controls' code did not arrive: says so, with a retry.
+#[component]
+fn ControlsNotLoaded(loading: RwSignal<bool>, retry: Callback<()>) -> impl IntoView {
+    view! {
+        <div role="alert" data-testid="dev-load-failed">
+            <p class="hint">{t().page_load_failed_body}</p>
+            <button
+                type="button"
+                class="button-secondary"
+                data-testid="dev-load-retry"
+                disabled=move || loading.get()
+                on:click=move |_| retry.run(())
+            >
+                {move || if loading.get() { t().page_load_retrying } else { t().page_load_retry }}
+            </button>
+        </div>
+    }
+}
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(dev, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn dev_controls() -> Result<RenderPage, ChunkLoadError> {
+    Ok(|| view! { <DevControls/> }.into_any())
+}
+
+#[cfg(not(feature = "split"))]
+async fn dev_controls() -> Result<RenderPage, ChunkLoadError> {
+    Ok(|| view! { <DevControls/> }.into_any())
+}
+
+/// The panel's controls, read from the mock as they appear.
+#[component]
+fn DevControls() -> impl IntoView {
     let Some(services) = use_context::<Services>() else {
         return ().into_any();
     };
@@ -221,20 +296,10 @@ pub fn DevPanel() -> impl IntoView {
         })
     };
 
+    read();
     view! {
-        <details
-            class="dev-panel card"
-            data-testid="dev-panel"
-            on:toggle=move |_| {
-                if choices.get_untracked().is_none() {
-                    read();
-                }
-            }
-        >
-            <summary>{t().dev_panel}</summary>
-            {controls}
-            <p class="hint" role="status" data-testid="dev-message">{move || message.get()}</p>
-        </details>
+        {controls}
+        <p class="hint" role="status" data-testid="dev-message">{move || message.get()}</p>
     }
     .into_any()
 }

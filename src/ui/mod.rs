@@ -47,24 +47,31 @@ pub const READY_MARK: &str = "app-ready";
 pub fn mount() {
     console_error_panic_hook::set_once();
     wasm_bindgen_futures::spawn_local(async {
-        let overrides = QueryOverrides::parse(&dom::location_search());
-        let config = match &overrides {
-            Ok(overrides) => config_loader::load_config(overrides).await,
-            Err(error) => Err(error.clone()),
-        };
+        let (config, theme) = load_start().await;
         if let Some(shell) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.get_element_by_id(STATIC_SHELL_ID))
         {
             shell.remove();
         }
-        let theme = overrides
-            .ok()
-            .and_then(|o| o.theme)
-            .unwrap_or(Theme::System);
         leptos::mount::mount_to_body(move || view! { <App config theme/> });
         dom::performance_mark(MOUNTED_MARK);
     });
+}
+
+/// What the app starts from: the configuration with the address bar's
+/// overrides (or why it is unusable), and the theme the address asks for.
+pub async fn load_start() -> (Result<AppConfig, ConfigError>, Theme) {
+    let overrides = QueryOverrides::parse(&dom::location_search());
+    let config = match &overrides {
+        Ok(overrides) => config_loader::load_config(overrides).await,
+        Err(error) => Err(error.clone()),
+    };
+    let theme = overrides
+        .ok()
+        .and_then(|o| o.theme)
+        .unwrap_or(Theme::System);
+    (config, theme)
 }
 
 /// The id of index.html's static app shell.

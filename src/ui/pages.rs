@@ -8,12 +8,12 @@ use leptos_router::hooks::use_location;
 use crate::config::{AppConfig, CatalogItem, ItemKind};
 use crate::i18n::{locale, t};
 
-use super::checkout::BuyPanel;
+use super::checkout::{prefetch_buy_flow, BuyPanel};
 use super::common::{EmptyState, PageHeader};
 use super::embedding::Host;
 use super::services::Services;
 use super::shell::Loading;
-use crate::web::backend;
+use crate::web::{backend, dom};
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -23,6 +23,9 @@ pub fn Home() -> impl IntoView {
     let host = use_context::<Host>();
     // Outside LiveChat, say how to put the widget there.
     let embedded = move || host.is_some_and(|h| h.is_embedded());
+    if !items.is_empty() {
+        dom::when_idle(prefetch_buy_flow);
+    }
     view! {
         <div data-testid="page-home">
             <PageHeader title=t().shop_title lead=t().shop_lead/>

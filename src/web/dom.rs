@@ -107,6 +107,15 @@ pub fn navigate_to(url: &url::Url) {
     }
 }
 
+/// Whether the `<details>` element a `toggle` event came from is now open.
+pub fn details_open(event: &web_sys::Event) -> bool {
+    use wasm_bindgen::JsCast;
+    event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|details| details.has_attribute("open"))
+}
+
 /// `window.confirm`: a yes/no question before something that cannot be undone.
 pub fn confirm(question: &str) -> bool {
     web_sys::window()
