@@ -211,8 +211,10 @@ describe("the wasm split by route", () => {
     await page.getByTestId("page-home").waitFor();
     await step("pointing at the Crypto link fetches the crypto pages' chunk", async () => {
       assert.ok(!fetched.some((p) => areaChunk("crypto").test(p)), "fetched before the hover");
+      // Listen before hovering: on a fast machine the chunk can arrive while hover() is still returning.
+      const arrived = page.waitForResponse((response) => areaChunk("crypto").test(new URL(response.url()).pathname));
       await page.getByRole("link", { name: "Crypto", exact: true }).hover();
-      await page.waitForResponse((response) => areaChunk("crypto").test(new URL(response.url()).pathname));
+      await arrived;
     });
     await step("the click then shows the page", async () => {
       await page.getByRole("link", { name: "Crypto", exact: true }).click();
