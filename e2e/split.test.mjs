@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { assertAccessible, journey, useBrowser } from "./harness.mjs";
-import { mockState, signIn } from "./widget.mjs";
+import { OLIVIA, mockState, signIn } from "./widget.mjs";
 
 const env = await useBrowser();
 const DIST = process.env.E2E_DIST ?? "dist";
@@ -42,7 +42,7 @@ describe("the wasm split by route", () => {
     const headers = await readFile(`${DIST}/_headers`, "utf8");
     const { readdir } = await import("node:fs/promises");
     const chunks = (await readdir(DIST)).filter((name) => CHUNK.test(`/${name}`));
-    for (const area of ["lists", "crypto", "plans", "returns", "dev", "buy"]) {
+    for (const area of ["lists", "crypto", "plans", "returns", "dev", "buy", "host_link", "sign_in"]) {
       assert.ok(
         chunks.some((name) => areaChunk(area).test(`/${name}`)),
         `no chunk for the ${area} pages in ${DIST}: ${chunks}`,
@@ -53,6 +53,22 @@ describe("the wasm split by route", () => {
       assert.match(headers, new RegExp(`^/${name}\\n  Cache-Control: public, max-age=31536000, immutable$`, "m"));
     }
     assert.match(html, /wasm-split-[0-9a-f]{16}\.js/, "the chunk loader is preloaded with the glue");
+  });
+
+  test("the small pieces the areas share are one file, and each area's files exist", async () => {
+    const { readdir, stat } = await import("node:fs/promises");
+    const names = await readdir(DIST);
+    const small = [];
+    for (const name of names.filter((n) => /^chunk_\d+-[0-9a-f]{16}\.wasm$/.test(n))) {
+      if ((await stat(`${DIST}/${name}`)).size < 4096) small.push(name);
+    }
+    assert.deepEqual(small, [], "shared chunks under 4 KiB left unmerged");
+    assert.ok(names.some((n) => /^chunk_small-[0-9a-f]{16}\.wasm$/.test(n)), "no merged chunk_small");
+    const areas = JSON.parse(await readFile(`${DIST}/wasm-split.json`, "utf8"));
+    for (const [area, files] of Object.entries(areas)) {
+      assert.equal(new Set(files).size, files.length, `${area} lists a file twice`);
+      for (const file of files) assert.ok(names.includes(file), `${area} needs ${file}, which is not in ${DIST}`);
+    }
   });
 
   test("the shop works with every chunk unreachable", async () => {
@@ -75,6 +91,9 @@ describe("the wasm split by route", () => {
         await page.waitForTimeout(100);
       }
       assert.ok(blocked.some((p) => areaChunk("lists").test(p)), `prefetched: ${blocked}`);
+    });
+    await step("outside the Agent App, its protocol's code is never asked for", async () => {
+      assert.ok(!blocked.some((p) => areaChunk("host_link").test(p)), `fetched: ${blocked}`);
     });
     await j.close();
   });
@@ -196,6 +215,36 @@ describe("the wasm split by route", () => {
       await panel.locator("summary").click();
       await page.getByTestId("dev-scenario").waitFor();
       assert.equal(asked.length, fetches);
+    });
+    await j.close();
+  });
+
+  test("signing in whose code cannot be fetched says so, leaves nothing behind, and works on retry", async () => {
+    const j = await journey(env.browser, env.server, "split-sign-in-blocked");
+    const { page, step } = j;
+    let blocking = true;
+    await page.route(areaChunk("sign_in"), (route) =>
+      blocking ? route.abort("internetdisconnected") : route.continue(),
+    );
+    await page.goto(j.url("/"));
+    await page.getByTestId("page-home").waitFor();
+    await step("the click stays on the shop and says the sign-in could not start", async () => {
+      await page.getByTestId("sign-in-to-buy").first().click();
+      const problem = page.getByTestId("buy-input-error").first();
+      await problem.waitFor();
+      assert.match(await problem.innerText(), /could not start/i);
+      assert.equal(new URL(page.url()).pathname, "/");
+      const stored = await page.evaluate(() =>
+        [...Object.keys(sessionStorage), ...Object.keys(localStorage)].filter((k) => k.includes("oauth")),
+      );
+      assert.deepEqual(stored, [], "no half-started sign-in is kept");
+    });
+    await step("once the code can be fetched, the same button signs in", async () => {
+      blocking = false;
+      await page.getByTestId("sign-in-to-buy").first().click();
+      await page.waitForURL(/\/mock\/authorize\?/);
+      await page.getByTestId(`mock-account-${OLIVIA}`).click();
+      await page.getByTestId("session-bar").waitFor();
     });
     await j.close();
   });

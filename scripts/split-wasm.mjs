@@ -17,6 +17,8 @@
 //      index.html's loader script and its CSP hash stay as they are;
 //   3. wasm-opt -Oz on the main module and on every chunk (release builds;
 //      index.html turns Trunk's own wasm-opt off);
+//   3b. the small shared chunks are merged into one (`chunk_small`, see
+//      mergeSmallChunks): one request instead of dozens;
 //   4. chunk and loader names get a hash of their content (they are cached
 //      for a year, see scripts/csp.mjs), and index.html's integrity hashes
 //      follow the new main files.
@@ -24,7 +26,7 @@
 // A build without split points (`--no-default-features`) gets steps 2 and 3.
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,8 +46,8 @@ const fail = (message) => {
 const run = (command, commandArgs) => execFileSync(command, commandArgs, { stdio: ["ignore", "inherit", "inherit"] });
 const contentHash = (bytes) => createHash("sha256").update(bytes).digest("hex").slice(0, 16);
 const sri = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
-const optimise = (path) =>
-  run("wasm-opt", ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "-o", path, path]);
+const WASM_OPT_FLAGS = ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int"];
+const optimise = (path) => run("wasm-opt", [...WASM_OPT_FLAGS, "-o", path, path]);
 
 // Trunk's names for the glue and the main module: `billing-widget-<hash>.js`
 // and `billing-widget-<hash>_bg.wasm`, named in index.html.
@@ -70,22 +72,109 @@ function areaFiles(loader, chunkCount) {
   const shared = new Map(
     [...loader.matchAll(new RegExp(String.raw`const (__chunk_\d+) = ${file}`, "g"))].map((m) => [m[1], m[2]]),
   );
+  // Merged chunks (mergeSmallChunks) are aliases of the one that loads them.
+  for (const [, alias, target] of loader.matchAll(/const (__chunk_\d+) = (__chunk_\d+);/g)) {
+    if (!shared.has(target)) fail(`${alias} is an alias of ${target}, which the loader does not define`);
+    shared.set(alias, shared.get(target));
+  }
   const areas = {};
   for (const m of loader.matchAll(new RegExp(String.raw`export const __wasm_split_load_(\w+) = wrapAsyncCb\(${file}[\s\S]*?, \[([^\]]*)\]\)\)`, "g"))) {
     const deps = m[3].split(",").map((d) => d.trim()).filter(Boolean);
     if (deps.some((d) => !shared.has(d))) fail(`the loader of ${m[1]} names a chunk it does not define`);
-    areas[m[1]] = [m[2], ...deps.map((d) => shared.get(d))];
+    areas[m[1]] = [m[2], ...new Set(deps.map((d) => shared.get(d)))];
   }
   const named = new Set(Object.values(areas).flat());
   if (named.size !== chunkCount) fail(`the loader names ${named.size} of ${chunkCount} chunks: has its format changed?`);
   return areas;
 }
 
+/** Shared chunks under this size (bytes, optimised) are merged into one. */
+const SMALL_CHUNK_BYTES = 4096;
+const MERGED_CHUNK = "chunk_small.wasm";
+// What rustc's wasm32 target emits (a chunk's target_features section),
+// spelled out because text has no such section.
+const CHUNK_FEATURES = [
+  "--mvp-features",
+  "--enable-mutable-globals",
+  "--enable-nontrapping-float-to-int",
+  "--enable-bulk-memory",
+  "--enable-bulk-memory-opt",
+  "--enable-sign-ext",
+  "--enable-reference-types",
+  "--enable-multivalue",
+  "--enable-call-indirect-overlong",
+];
+
+/**
+ * wasm-split-cli gives every set of areas that shares code a chunk of its
+ * own: dozens, most under a kilobyte, each a request and a module's
+ * overhead. This merges those under SMALL_CHUNK_BYTES into one module
+ * (binaryen's wasm-merge) that every area needing any of them loads: a
+ * chunk has no side effect but filling its own table slots and memory, so
+ * loading one early is harmless. The loader's definitions of the merged
+ * chunks become aliases of the one that fetches the merged file.
+ *
+ * Returns the chunk file names and the loader after the merge.
+ */
+function mergeSmallChunks(split, chunks, loader) {
+  const small = chunks
+    .filter((name) => /^chunk_\d+\.wasm$/.test(name) && readFileSync(join(split, name)).length < SMALL_CHUNK_BYTES)
+    .sort((a, b) => Number(a.match(/\d+/)[0]) - Number(b.match(/\d+/)[0]));
+  if (small.length < 2) return { chunks, loader };
+  const texts = small.map((name) => execFileSync("wasm-dis", [join(split, name)], { maxBuffer: 1 << 28 }).toString());
+  // wasm-merge would keep one copy of the memory, table and globals per
+  // module: every module imports them from a hub that imports them once.
+  const imports = new Map();
+  const importLine = /^ \(import "__wasm_split" "([^"]+)" \((memory|table|global|func) \$\S+ (.*)\)\)$/gm;
+  for (const text of texts) {
+    for (const [, name, kind, type] of text.matchAll(importLine)) {
+      const known = imports.get(name);
+      if (known && known.kind !== kind) fail(`chunks import ${name} as ${known.kind} and ${kind}`);
+      // Memory and table limits: the largest minimum any chunk declares.
+      const minimum = (t) => Number(t.match(/^\d+/)?.[0] ?? 0);
+      if (!known || minimum(type) > minimum(known.type)) imports.set(name, { kind, type });
+    }
+  }
+  const hub = [...imports].map(
+    ([name, { kind, type }], i) => ` (import "__wasm_split" "${name}" (${kind} $hub${i} ${type}))\n (export "${name}" (${kind} $hub${i}))`,
+  );
+  const work = join(split, "merge");
+  mkdirSync(work);
+  writeFileSync(join(work, "hub.wat"), `(module\n${hub.join("\n")}\n)\n`);
+  const mergeArgs = [...CHUNK_FEATURES, join(work, "hub.wat"), "hub"];
+  small.forEach((name, i) => {
+    const wat = join(work, `${i}.wat`);
+    writeFileSync(wat, texts[i].replaceAll('(import "__wasm_split" ', '(import "hub" '));
+    mergeArgs.push(wat, `m${i}`);
+  });
+  const merged = join(work, "merged.wasm");
+  run("wasm-merge", [...mergeArgs, "-o", merged]);
+  // The hub's re-exports are not needed once merged.
+  const mergedText = execFileSync("wasm-dis", [merged], { maxBuffer: 1 << 28 })
+    .toString()
+    .replace(/^ \(export .*\)$/gm, "");
+  if (/^ \(import "(?!__wasm_split")/m.test(mergedText)) fail("the merged chunk imports from somewhere other than the main module");
+  writeFileSync(join(work, "merged.wat"), mergedText);
+  run("wasm-opt", [...WASM_OPT_FLAGS, ...CHUNK_FEATURES, "-o", join(split, MERGED_CHUNK), join(work, "merged.wat")]);
+
+  const definition = (name) =>
+    new RegExp(String.raw`(?:/\* [^*]* \*/\n)?const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\./${name.replace(".", "\\.")}"[\s\S]*?\n, \[\]\);`);
+  const first = loader.match(definition(small[0]));
+  if (!first) fail(`__wasm_split.js does not define ${small[0]} as expected: has its format changed?`);
+  loader = loader.replace(first[0], first[0].replace(`"./${small[0]}"`, `"./${MERGED_CHUNK}"`));
+  for (const name of small.slice(1)) {
+    const found = loader.match(definition(name));
+    if (!found) fail(`__wasm_split.js does not define ${name} as expected: has its format changed?`);
+    loader = loader.replace(found[0], `const ${found[1]} = ${first[1]};`);
+  }
+  return { chunks: [...chunks.filter((name) => !small.includes(name)), MERGED_CHUNK], loader };
+}
+
 const work = mkdtempSync(join(tmpdir(), "split-wasm-"));
 try {
   const split = join(work, "split");
   run("wasm-split-cli", ["--target", "web", "--out-name", outName, linked, split]);
-  const chunks = readdirSync(split).filter((name) => /^(split|chunk)_.*\.wasm$/.test(name));
+  let chunks = readdirSync(split).filter((name) => /^(split|chunk)_.*\.wasm$/.test(name));
   // Without split points there is nothing to cut: bind the module as it is.
   const bindInput = chunks.length > 0 ? join(split, `${outName}.wasm`) : linked;
   const bound = join(work, "bound");
@@ -101,6 +190,7 @@ try {
   const renamed = [];
   if (chunks.length > 0) {
     let loader = readFileSync(join(split, "__wasm_split.js"), "utf8");
+    if (release) ({ chunks, loader } = mergeSmallChunks(split, chunks, loader));
     for (const chunk of chunks) {
       const bytes = readFileSync(join(split, chunk));
       const name = `${chunk.slice(0, -".wasm".length)}-${contentHash(bytes)}.wasm`;

@@ -2,13 +2,14 @@
 //!
 //! The rules and the API models live in the `billing-core` crate (re-exported
 //! here as [`domain`] and [`api`]); this crate holds the widget's runtime
-//! configuration and texts, which compile and are tested on the host, and
+//! configuration, texts and route table, which compile and are tested on the host, and
 //! its browser shell (`web`, `ui`), compiled only for wasm32.
 
 pub use billing_core::{api, domain};
 
 pub mod config;
 pub mod i18n;
+pub mod routes;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
+use super::lazy_pages::ChunkLoadError;
 use super::services::Services;
 use crate::api::{accounts, ApiError};
 use crate::domain::oauth::{
@@ -128,9 +129,70 @@ impl Auth {
     }
 }
 
-/// Leaves for the sign-in page, remembering `return_to`. Refuses (with the
-/// reason) rather than loop: at most two redirects per 30 s.
-pub fn start_sign_in(services: &Services, return_to: AppLocation) -> Result<(), String> {
+/// Leaves for the sign-in page, remembering `return_to`; `on_problem` hears
+/// why it could not (at most two redirects per 30 s, blocked storage or
+/// popup, the sign-in code unreachable), and nothing is left half done.
+///
+/// The code that prepares the redirect (PKCE, the loop guard, the
+/// authorization address) is a chunk of its own, `sign_in` in the build
+/// split by route: fetched once a signed-out page is idle, and at the
+/// latest by this click.
+pub fn start_sign_in(
+    services: &Services,
+    return_to: AppLocation,
+    on_problem: impl FnOnce(String) + 'static,
+) {
+    // LiveChat's sign-in page refuses to be framed: in a frame it opens in
+    // a popup, which only this click may open.
+    let popup = if dom::is_framed() {
+        match popup::open_blank() {
+            Some(popup) => Some(popup),
+            None => return on_problem(t().sign_in_window_blocked.to_owned()),
+        }
+    } else {
+        None
+    };
+    let services = services.clone();
+    spawn_local(async move {
+        let outcome = match sign_in_flow().await {
+            Ok(leave) => leave(&services, return_to, popup.as_ref()),
+            Err(ChunkLoadError) => Err(t().sign_in_not_loaded.to_owned()),
+        };
+        if let Err(message) = outcome {
+            if let Some(popup) = &popup {
+                popup::close(popup);
+            }
+            on_problem(message);
+        }
+    });
+}
+
+/// Fetches the sign-in code in the background, so the click does not wait.
+pub fn prefetch_sign_in() {
+    spawn_local(async {
+        let _ = sign_in_flow().await;
+    });
+}
+
+/// Prepares the redirect and leaves, in `popup` when framed.
+type LeaveForSignIn = fn(&Services, AppLocation, Option<&web_sys::Window>) -> Result<(), String>;
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(sign_in, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn sign_in_flow() -> Result<LeaveForSignIn, ChunkLoadError> {
+    Ok(leave_for_sign_in)
+}
+
+#[cfg(not(feature = "split"))]
+async fn sign_in_flow() -> Result<LeaveForSignIn, ChunkLoadError> {
+    Ok(leave_for_sign_in)
+}
+
+fn leave_for_sign_in(
+    services: &Services,
+    return_to: AppLocation,
+    popup: Option<&web_sys::Window>,
+) -> Result<(), String> {
     let now = dom::now_ms();
     let mut guard: RedirectGuard = storage::get(Area::Local, REDIRECTS_KEY)
         .and_then(|json| serde_json::from_str(&json).ok())
@@ -152,14 +214,9 @@ pub fn start_sign_in(services: &Services, return_to: AppLocation) -> Result<(), 
     if let Ok(json) = serde_json::to_string(&guard) {
         storage::set(Area::Local, REDIRECTS_KEY, &json);
     }
-    if dom::is_framed() {
-        // LiveChat's sign-in page refuses to be framed: a popup, opened by
-        // this click, which hands its answer back here.
-        if popup::open(start.authorize_url.as_str()).is_none() {
-            return Err(t().sign_in_window_blocked.to_owned());
-        }
-    } else {
-        dom::navigate_to(&start.authorize_url);
+    match popup {
+        Some(popup) => popup::send_to(popup, &start.authorize_url),
+        None => dom::navigate_to(&start.authorize_url),
     }
     Ok(())
 }
@@ -186,10 +243,10 @@ pub fn SignInPrompt(
     let expired = move || auth.status() == SignInStatus::Expired;
     let on_click = move |_| {
         set_leaving.set(true);
-        if let Err(message) = start_sign_in(&services, here()) {
+        start_sign_in(&services, here(), move |message| {
             set_problem.set(Some(message));
             set_leaving.set(false);
-        }
+        });
     };
     view! {
         <section class="card sign-in-prompt" data-testid="sign-in-prompt">
@@ -222,6 +279,10 @@ pub fn SignInPrompt(
 pub fn SessionBar() -> impl IntoView {
     let services = expect_context::<Services>();
     let auth = expect_context::<Auth>();
+    // Signed out, the next click is likely "Sign in": its code comes first.
+    if auth.current().is_none() {
+        dom::when_idle(prefetch_sign_in);
+    }
     let scopes = move || match auth.status() {
         SignInStatus::SignedIn(token) => token
             .scopes()
@@ -404,9 +465,9 @@ fn SignInFailed(message: String, return_to: Option<AppLocation>) -> impl IntoVie
         .unwrap_or_else(|| "/".to_owned());
     let retry = move |_| {
         let target = return_to.clone().unwrap_or_else(AppLocation::root);
-        if let Err(message) = start_sign_in(&services, target) {
-            set_problem.set(Some(message));
-        }
+        start_sign_in(&services, target, move |message| {
+            set_problem.set(Some(message))
+        });
     };
     view! {
         <section class="card error-card" role="alert" data-testid="sign-in-failed">

@@ -224,9 +224,9 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
     let sign_in = {
         let services = services.clone();
         move |_| {
-            if let Err(message) = start_sign_in(&services, here()) {
+            start_sign_in(&services, here(), move |message| {
                 problem.set(Some(BuyProblem::Input(message)));
-            }
+            });
         }
     };
     let m = t();

@@ -2,6 +2,12 @@
 //! postMessage protocol, spoken by `domain::agent_app`), the customer the
 //! agent has selected, the host's theme, and toasts for payment outcomes.
 //! Outside a frame there is no host and nothing here runs.
+//!
+//! The protocol's code is a chunk of its own (`host_link`, in the build
+//! split by route), fetched at start only when the page is framed: a
+//! visitor of the standalone demo never downloads it. The host repeats its
+//! handshake until it is answered, so listening a moment later loses
+//! nothing.
 
 use leptos::prelude::*;
 use serde_json::json;
@@ -9,15 +15,20 @@ use serde_json::json;
 use super::shell::ThemeState;
 use crate::config::{AppConfig, Theme};
 use crate::domain::agent_app::{
-    ConnectionMode, CustomerProfile, HostEvent, HostLink, HostOrigins, HostTheme,
+    ConnectionMode, CustomerProfile, Embedding, HostEvent, HostLink, HostOrigins, HostTheme,
 };
 use crate::web::{agent_app, dom};
+
+/// Sends a widget message to the connected host (the protocol chunk's).
+type SendToHost = fn(&Host, &str, Option<serde_json::Value>);
 
 /// What the host has told the widget, and the way to talk back. Provided
 /// as context.
 #[derive(Clone, Copy)]
 pub struct Host {
     link: StoredValue<Option<HostLink>>,
+    /// How messages reach the host, once the protocol's code is here.
+    sender: StoredValue<Option<SendToHost>>,
     /// The customer selected in the Agent App, once the host says.
     pub customer: RwSignal<Option<CustomerProfile>>,
     /// The host answered the handshake (trusted) or is known (plain).
@@ -40,6 +51,7 @@ impl Host {
     fn detached() -> Self {
         Self {
             link: StoredValue::new(None),
+            sender: StoredValue::new(None),
             customer: RwSignal::new(None),
             connected: RwSignal::new(false),
             transaction: RwSignal::new(None),
@@ -54,12 +66,8 @@ impl Host {
 
     /// Sends a widget message; dropped when no host is connected.
     pub fn send(&self, message: &str, data: Option<serde_json::Value>) {
-        let outgoing = self
-            .link
-            .try_update_value(|link| link.as_mut().and_then(|l| l.send(message, data)))
-            .flatten();
-        if let Some(outgoing) = outgoing {
-            agent_app::post(&outgoing);
+        if let Some(send) = self.sender.get_value() {
+            send(self, message, data);
         }
     }
 
@@ -88,13 +96,63 @@ pub fn connect(config: &AppConfig, theme: Option<ThemeState>) -> Host {
         has_plugin_id: embedding.plugin_id.is_some(),
         ..host
     };
-    let origins = HostOrigins::new(
-        config
-            .host_origins
-            .iter()
-            .map(|origin| origin.origin().ascii_serialization()),
-    );
-    let link = HostLink::new(&embedding, origins, agent_app::parent_origin_hint());
+    let origins: Vec<String> = config
+        .host_origins
+        .iter()
+        .map(|origin| origin.origin().ascii_serialization())
+        .collect();
+    // The listener's cleanup belongs to the app, not to the task.
+    let owner = Owner::current();
+    leptos::task::spawn_local(async move {
+        match host_link().await {
+            Ok(link_to_host) => {
+                let start = move || link_to_host(host, &embedding, origins, theme);
+                match owner {
+                    Some(owner) => owner.with(start),
+                    None => start(),
+                }
+            }
+            Err(_) => web_sys::console::warn_1(
+                &"the Agent App link could not be loaded: the widget runs without its host".into(),
+            ),
+        }
+    });
+    host
+}
+
+/// Starts the protocol: the link to the host, and the listener of its frames.
+type LinkToHost = fn(Host, &Embedding, Vec<String>, Option<ThemeState>);
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(host_link, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn host_link() -> Result<LinkToHost, super::lazy_pages::ChunkLoadError> {
+    Ok(link_to_host)
+}
+
+#[cfg(not(feature = "split"))]
+async fn host_link() -> Result<LinkToHost, super::lazy_pages::ChunkLoadError> {
+    Ok(link_to_host)
+}
+
+fn send_to_host(host: &Host, message: &str, data: Option<serde_json::Value>) {
+    let outgoing = host
+        .link
+        .try_update_value(|link| link.as_mut().and_then(|l| l.send(message, data)))
+        .flatten();
+    if let Some(outgoing) = outgoing {
+        agent_app::post(&outgoing);
+    }
+}
+
+fn link_to_host(
+    host: Host,
+    embedding: &Embedding,
+    origins: Vec<String>,
+    theme: Option<ThemeState>,
+) {
+    host.sender.set_value(Some(send_to_host));
+    let origins = HostOrigins::new(origins);
+    let link = HostLink::new(embedding, origins, agent_app::parent_origin_hint());
     let plain_and_ready = embedding.mode == ConnectionMode::Plain && link.is_connected();
     host.link.set_value(Some(link));
     if plain_and_ready {
@@ -162,7 +220,6 @@ pub fn connect(config: &AppConfig, theme: Option<ThemeState>) -> Host {
         }
     });
     on_cleanup(move || handle.remove());
-    host
 }
 
 /// The customer the agent has selected in LiveChat, when there is one.

@@ -1,26 +1,36 @@
-//! The routes whose pages live in wasm chunks of their own.
+//! The pages that live in wasm chunks of their own, one chunk per area.
 //!
 //! With the `split` feature (on by default; the release build splits the
-//! wasm with `scripts/split-wasm.mjs`) each page below is a split point: its
-//! code is fetched the first time the page is shown, or earlier by
+//! wasm with `scripts/split-wasm.mjs`) each area below is a split point: its
+//! code is fetched the first time one of its pages is shown, or earlier by
 //! [`prefetch`]. Without it (the browser tests, which cannot load split
-//! modules) the same routes render directly.
+//! modules) the same pages render directly.
+//!
+//! The router in the first screen is leptos's `FlatRoutes` (no nested
+//! routes; about 11 KiB brotli smaller than `Routes`), and every route of
+//! a chunk's page shows [`AreaPage`]: which page a path is, is decided by
+//! `crate::routes`, and rendered by the area's own code.
 //!
 //! A chunk that cannot be fetched (offline, or removed by a new deploy)
-//! never panics: the route shows [`PageLoadFailed`], whose retry fetches it
+//! never panics: the page shows [`PageLoadFailed`], whose retry fetches it
 //! again, since a failed load is not cached.
 
-use std::future::Future;
-use std::pin::Pin;
+use std::sync::OnceLock;
 
 use leptos::prelude::*;
-use leptos_router::LazyRoute;
+use leptos_router::hooks::{use_location, use_params_map};
 
+use super::pages::NotFound;
+use super::shell::PageSkeleton;
 use crate::i18n::t;
+use crate::routes::{Area, Page};
 
-/// Renders a page whose code is loaded: a plain function pointer, so it can
-/// be kept and called again without holding the chunk's state.
+/// Renders a page of a loaded area: a plain function pointer, so it can be
+/// kept and called again without holding the chunk's state.
 pub type RenderPage = fn() -> AnyView;
+
+/// Renders any page of a loaded area.
+type RenderArea = fn(Page) -> AnyView;
 
 /// Why a page's chunk could not be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,92 +42,131 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkLoadError {
     }
 }
 
-type LoadPage = fn() -> Pin<Box<dyn Future<Output = Result<RenderPage, ChunkLoadError>>>>;
-
-/// One lazily loaded route: `$route` is the type the router takes
-/// (`Lazy::<$route>::new()`), `$page` the page's component, and `$chunk`
-/// the wasm chunk its code goes to. Pages of one area share a chunk: split
-/// one by one, pages that share most of their code (a list and its detail
-/// page) leave dozens of tiny shared chunks behind, each a request of its
-/// own and each paying its own module overhead.
-macro_rules! lazy_page {
-    ($route:ident, $load:ident in $chunk:ident, $page:path, $path_prefix:literal) => {
-        pub struct $route;
-
-        mod $load {
-            use super::*;
-
-            #[cfg(feature = "split")]
-            #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
-            pub fn $load() -> Result<RenderPage, ChunkLoadError> {
-                Ok(|| view! { <$page/> }.into_any())
-            }
-
-            #[cfg(not(feature = "split"))]
-            pub async fn $load() -> Result<RenderPage, ChunkLoadError> {
-                Ok(|| view! { <$page/> }.into_any())
-            }
-
-            pub fn load_boxed() -> Pin<Box<dyn Future<Output = Result<RenderPage, ChunkLoadError>>>> {
-                Box::pin($load())
-            }
+/// Declares an area's loader: with the `split` feature a split point whose
+/// chunk holds the area's pages, without it the same pages linked in. A
+/// page of another area (never asked of it) is "not found".
+macro_rules! area_loader {
+    ($load:ident in $chunk:ident { $($page:ident => $component:path),* $(,)? }) => {
+        #[cfg(feature = "split")]
+        #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
+        fn $load() -> Result<RenderArea, ChunkLoadError> {
+            Ok(|page| match page {
+                $(Page::$page => view! { <$component/> }.into_any(),)*
+                _ => view! { <NotFound/> }.into_any(),
+            })
         }
 
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            async fn view(_: Self) -> AnyView {
-                show_loaded($load::$load().await, $load::load_boxed)
-            }
-
-            async fn preload() {
-                // A failure here is shown, with its retry, when the page is.
-                let _ = $load::$load().await;
-            }
-        }
-
-        impl $route {
-            const PATH_PREFIX: &'static str = $path_prefix;
-            const LOAD: LoadPage = $load::load_boxed;
+        #[cfg(not(feature = "split"))]
+        async fn $load() -> Result<RenderArea, ChunkLoadError> {
+            Ok(|page| match page {
+                $(Page::$page => view! { <$component/> }.into_any(),)*
+                _ => view! { <NotFound/> }.into_any(),
+            })
         }
     };
 }
 
-// The pages a visitor reaches after a redirect back to the widget.
-lazy_page!(SignInCallbackRoute, sign_in_callback in returns, crate::ui::auth::SignInCallback, "/auth/callback");
-lazy_page!(ChargeReturnRoute, charge_return in returns, crate::ui::checkout::ChargeReturn, "/return");
-// What was bought: charges, subscriptions, the ledger.
-lazy_page!(ChargesRoute, charges in lists, crate::ui::lists::Charges, "/charges");
-lazy_page!(ChargeDetailRoute, charge_detail in lists, crate::ui::lists::ChargeDetail, "/charges/");
-lazy_page!(SubscriptionsRoute, subscriptions in lists, crate::ui::lists::Subscriptions, "/subscriptions");
-lazy_page!(
-    SubscriptionDetailRoute,
-    subscription_detail in lists,
-    crate::ui::lists::SubscriptionDetail,
-    "/subscriptions/"
-);
-lazy_page!(LedgerRoute, ledger in lists, crate::ui::ledger::Ledger, "/ledger");
-lazy_page!(CryptoStartRoute, crypto_start in crypto, crate::ui::crypto::CryptoStart, "/crypto");
-lazy_page!(CryptoChargeRoute, crypto_charge in crypto, crate::ui::crypto::CryptoCharge, "/crypto/");
-lazy_page!(PlansRoute, plans in plans, crate::ui::plans::Plans, "/plans");
-lazy_page!(PlanCreateRoute, plan_create in plans, crate::ui::plans::PlanCreate, "/plans/new");
-lazy_page!(PlanDetailRoute, plan_detail in plans, crate::ui::plans::PlanDetail, "/plans/");
+area_loader!(returns_pages in returns {
+    SignInCallback => crate::ui::auth::SignInCallback,
+    ChargeReturn => crate::ui::checkout::ChargeReturn,
+});
+area_loader!(lists_pages in lists {
+    Charges => crate::ui::lists::Charges,
+    ChargeDetail => crate::ui::lists::ChargeDetail,
+    Subscriptions => crate::ui::lists::Subscriptions,
+    SubscriptionDetail => crate::ui::lists::SubscriptionDetail,
+    Ledger => crate::ui::ledger::Ledger,
+});
+area_loader!(crypto_pages in crypto {
+    CryptoStart => crate::ui::crypto::CryptoStart,
+    CryptoCharge => crate::ui::crypto::CryptoCharge,
+});
+area_loader!(plans_pages in plans {
+    Plans => crate::ui::plans::Plans,
+    PlanCreate => crate::ui::plans::PlanCreate,
+    PlanDetail => crate::ui::plans::PlanDetail,
+});
 
-/// The page of a loaded chunk, or the notice that it failed to load.
-fn show_loaded(loaded: Result<RenderPage, ChunkLoadError>, load: LoadPage) -> AnyView {
-    match loaded {
-        Ok(render) => render(),
-        Err(ChunkLoadError) => view! { <PageLoadFailed load/> }.into_any(),
+/// The areas whose code is here, so that their pages render at once.
+static LOADED: [OnceLock<RenderArea>; 4] = [const { OnceLock::new() }; 4];
+
+/// The area's code if it is here.
+fn loaded(area: Area) -> Option<RenderArea> {
+    LOADED[area as usize].get().copied()
+}
+
+/// The area's code: at once if it is here, else fetched (loading is
+/// memoised; a failed load is not, so it can be tried again).
+async fn load(area: Area) -> Result<RenderArea, ChunkLoadError> {
+    if let Some(render) = loaded(area) {
+        return Ok(render);
     }
+    let render = match area {
+        Area::Returns => returns_pages().await,
+        Area::Lists => lists_pages().await,
+        Area::Crypto => crypto_pages().await,
+        Area::Plans => plans_pages().await,
+    }?;
+    let _ = LOADED[area as usize].set(render);
+    Ok(render)
+}
+
+/// Fetches the area's code in the background; a failure is shown, with its
+/// retry, when one of its pages is.
+fn prefetch_area(area: Area) {
+    if loaded(area).is_none() {
+        leptos::task::spawn_local(async move {
+            let _ = load(area).await;
+        });
+    }
+}
+
+/// The view of every route the first screen does not hold: the page the
+/// path names, once its area's code is here.
+#[component]
+pub fn AreaPage() -> impl IntoView {
+    let location = use_location();
+    // The route's parameters change while it stays matched (`/charges/1`
+    // to `/charges/2`): the page is drawn again. Another route is another
+    // `AreaPage`, never a second render in this one.
+    let params = use_params_map();
+    move || {
+        // Read, not only tracked: a memo follows its source once computed.
+        params.with(|_| ());
+        let page = Page::at(&location.pathname.get_untracked());
+        untrack(|| match page {
+            Some(page) => show_page(page),
+            None => view! { <NotFound/> }.into_any(),
+        })
+    }
+}
+
+/// `page` at once if its area is here; else the page skeleton while the
+/// area's code is fetched, then the page or the notice that it failed.
+fn show_page(page: Page) -> AnyView {
+    let area = page.area();
+    if let Some(render) = loaded(area) {
+        return render(page);
+    }
+    let loaded = RwSignal::new(None::<Result<RenderArea, ChunkLoadError>>);
+    leptos::task::spawn_local(async move {
+        let result = load(area).await;
+        // The visitor may have left meanwhile.
+        let _ = loaded.try_set(Some(result));
+    });
+    (move || match loaded.get() {
+        None => view! { <PageSkeleton label=t().loading_page/> }.into_any(),
+        Some(Ok(render)) => untrack(|| render(page)),
+        Some(Err(ChunkLoadError)) => view! { <PageLoadFailed page/> }.into_any(),
+    })
+    .into_any()
 }
 
 /// A page whose code could not be fetched: says so, and fetches it again on
 /// request, showing the page in place once it arrives.
 #[component]
-fn PageLoadFailed(load: LoadPage) -> impl IntoView {
-    let loaded = RwSignal::new(None::<RenderPage>);
+fn PageLoadFailed(page: Page) -> impl IntoView {
+    let loaded = RwSignal::new(None::<RenderArea>);
     let retrying = RwSignal::new(false);
     let failed_again = RwSignal::new(false);
     let retry = move |_| {
@@ -126,16 +175,20 @@ fn PageLoadFailed(load: LoadPage) -> impl IntoView {
         }
         retrying.set(true);
         leptos::task::spawn_local(async move {
-            match load().await {
-                Ok(render) => loaded.set(Some(render)),
-                Err(ChunkLoadError) => failed_again.set(true),
+            match load(page.area()).await {
+                Ok(render) => {
+                    let _ = loaded.try_set(Some(render));
+                }
+                Err(ChunkLoadError) => {
+                    let _ = failed_again.try_set(true);
+                }
             }
-            retrying.set(false);
+            let _ = retrying.try_set(false);
         });
     };
     move || {
         match loaded.get() {
-        Some(render) => render(),
+        Some(render) => untrack(|| render(page)),
         None => view! {
             <section class="card error-card" role="alert" data-testid="page-load-failed">
                 <h1>{t().page_load_failed_title}</h1>
@@ -160,62 +213,19 @@ fn PageLoadFailed(load: LoadPage) -> impl IntoView {
     }
 }
 
-/// Every lazily loaded page, by the start of its path (most specific first).
-const PAGES: &[(&str, LoadPage)] = &[
-    (SignInCallbackRoute::PATH_PREFIX, SignInCallbackRoute::LOAD),
-    (ChargeReturnRoute::PATH_PREFIX, ChargeReturnRoute::LOAD),
-    (ChargeDetailRoute::PATH_PREFIX, ChargeDetailRoute::LOAD),
-    (ChargesRoute::PATH_PREFIX, ChargesRoute::LOAD),
-    (
-        SubscriptionDetailRoute::PATH_PREFIX,
-        SubscriptionDetailRoute::LOAD,
-    ),
-    (SubscriptionsRoute::PATH_PREFIX, SubscriptionsRoute::LOAD),
-    (LedgerRoute::PATH_PREFIX, LedgerRoute::LOAD),
-    (CryptoChargeRoute::PATH_PREFIX, CryptoChargeRoute::LOAD),
-    (CryptoStartRoute::PATH_PREFIX, CryptoStartRoute::LOAD),
-    (PlanCreateRoute::PATH_PREFIX, PlanCreateRoute::LOAD),
-    (PlanDetailRoute::PATH_PREFIX, PlanDetailRoute::LOAD),
-    (PlansRoute::PATH_PREFIX, PlansRoute::LOAD),
-];
-
 /// Fetches the chunk of the page at `path` (an app path such as
 /// `/charges`) in the background, so that navigating there does not wait.
-/// Loading is memoised; a failure is retried when the page is shown.
 pub fn prefetch(path: &str) {
-    let Some(load) = page_for(path) else {
-        return;
-    };
-    leptos::task::spawn_local(async move {
-        let _ = load().await;
-    });
-}
-
-/// Fetches the chunk of the page a visitor most likely opens after the one
-/// at `path`: the first list from the shop, a detail page from its list.
-pub fn prefetch_likely_after(path: &str) {
-    let next: Option<LoadPage> = match path {
-        "/" => Some(ChargesRoute::LOAD),
-        "/charges" | "/return" => Some(ChargeDetailRoute::LOAD),
-        "/subscriptions" => Some(SubscriptionDetailRoute::LOAD),
-        "/crypto" => Some(CryptoChargeRoute::LOAD),
-        "/plans" => Some(PlanDetailRoute::LOAD),
-        _ => None,
-    };
-    if let Some(load) = next {
-        leptos::task::spawn_local(async move {
-            let _ = load().await;
-        });
+    if let Some(page) = Page::at(path) {
+        prefetch_area(page.area());
     }
 }
 
-fn page_for(path: &str) -> Option<LoadPage> {
-    PAGES.iter().find_map(|(prefix, load)| {
-        let matches = match prefix.strip_suffix('/') {
-            // "/charges/" matches "/charges/<id>", not "/charges".
-            Some(_) => path.starts_with(prefix) && path.len() > prefix.len(),
-            None => path == *prefix,
-        };
-        matches.then_some(*load)
-    })
+/// Fetches the chunk of the pages a visitor most likely opens after the
+/// one at `path`: the charges from the shop or after a payment. (A list's
+/// detail pages are in the list's chunk.)
+pub fn prefetch_likely_after(path: &str) {
+    if let Some(area) = Area::likely_after(path) {
+        prefetch_area(area);
+    }
 }

@@ -331,10 +331,10 @@ pub(crate) fn MissingScope(scope: &'static str) -> impl IntoView {
     let (leaving, set_leaving) = signal(false);
     let switch = move |_| {
         set_leaving.set(true);
-        if let Err(message) = start_sign_in(&services, here()) {
+        start_sign_in(&services, here(), move |message| {
             set_problem.set(Some(message));
             set_leaving.set(false);
-        }
+        });
     };
     view! {
         <section class="card notice missing-scope" data-testid="missing-scope" data-scope=scope>

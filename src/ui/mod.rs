@@ -11,6 +11,7 @@ mod dev_panel;
 pub mod embedding;
 mod lazy_pages;
 pub use lazy_pages::prefetch;
+use lazy_pages::AreaPage;
 mod ledger;
 mod lists;
 mod pages;
@@ -21,9 +22,8 @@ mod shell;
 pub mod timeline;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::path;
-use leptos_router::Lazy;
 
 use crate::config::{AppConfig, ConfigError, Mode, QueryOverrides, Theme};
 use crate::i18n::{choose_locale, query_lang, t, Locale, LocaleSetting};
@@ -162,22 +162,27 @@ pub fn ConfiguredApp(
     view! {
         <auth::SessionBar/>
         <embedding::HostCustomer/>
-        <Routes fallback=pages::NotFound>
+        <FlatRoutes fallback=pages::NotFound>
             <Route path=path!("/mock/*any") view=pages::WaitForMockPage/>
             <Route path=path!("/") view=pages::Home/>
-            <Route path=path!("/auth/callback") view={Lazy::<lazy_pages::SignInCallbackRoute>::new()}/>
-            <Route path=path!("/return") view={Lazy::<lazy_pages::ChargeReturnRoute>::new()}/>
-            <Route path=path!("/charges") view={Lazy::<lazy_pages::ChargesRoute>::new()}/>
-            <Route path=path!("/charges/:id") view={Lazy::<lazy_pages::ChargeDetailRoute>::new()}/>
-            <Route path=path!("/subscriptions") view={Lazy::<lazy_pages::SubscriptionsRoute>::new()}/>
-            <Route path=path!("/subscriptions/:id") view={Lazy::<lazy_pages::SubscriptionDetailRoute>::new()}/>
-            <Route path=path!("/ledger") view={Lazy::<lazy_pages::LedgerRoute>::new()}/>
-            <Route path=path!("/crypto") view={Lazy::<lazy_pages::CryptoStartRoute>::new()}/>
-            <Route path=path!("/crypto/:id") view={Lazy::<lazy_pages::CryptoChargeRoute>::new()}/>
-            <Route path=path!("/plans") view={Lazy::<lazy_pages::PlansRoute>::new()}/>
-            <Route path=path!("/plans/new") view={Lazy::<lazy_pages::PlanCreateRoute>::new()}/>
-            <Route path=path!("/plans/:id") view={Lazy::<lazy_pages::PlanDetailRoute>::new()}/>
-        </Routes>
+            // Every other page is in a chunk, shown by `AreaPage`, which
+            // reads the page from the path (crate::routes). One route per
+            // page, not per prefix: a new route renders with its own
+            // address and query, where FlatRoutes updates only the
+            // parameters of a route that stays matched.
+            <Route path=path!("/auth/callback") view=AreaPage/>
+            <Route path=path!("/return") view=AreaPage/>
+            <Route path=path!("/charges") view=AreaPage/>
+            <Route path=path!("/charges/:id") view=AreaPage/>
+            <Route path=path!("/subscriptions") view=AreaPage/>
+            <Route path=path!("/subscriptions/:id") view=AreaPage/>
+            <Route path=path!("/ledger") view=AreaPage/>
+            <Route path=path!("/crypto") view=AreaPage/>
+            <Route path=path!("/crypto/:id") view=AreaPage/>
+            <Route path=path!("/plans") view=AreaPage/>
+            <Route path=path!("/plans/new") view=AreaPage/>
+            <Route path=path!("/plans/:id") view=AreaPage/>
+        </FlatRoutes>
         {mock_mode.then(|| view! { <dev_panel::DevPanel/> })}
     }
     .into_any()
