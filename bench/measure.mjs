@@ -91,6 +91,8 @@ const AREA_ROUTES = {
   texts_pl: "(the Polish texts, for a Polish page)",
   dev: "(the developer panel's controls, once opened)",
   buy: "(creating a charge: prefetched on the shop)",
+  sign_in: "(preparing the sign-in redirect: prefetched while signed out)",
+  host_link: "(the Agent App's protocol: inside a frame only)",
 };
 
 const median = (xs) => {

@@ -25,7 +25,7 @@
 //
 // A build without split points (`--no-default-features`) gets steps 2 and 3.
 import { createHash } from "node:crypto";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -47,7 +47,15 @@ const run = (command, commandArgs) => execFileSync(command, commandArgs, { stdio
 const contentHash = (bytes) => createHash("sha256").update(bytes).digest("hex").slice(0, 16);
 const sri = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
 const WASM_OPT_FLAGS = ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int"];
-const optimise = (path) => run("wasm-opt", [...WASM_OPT_FLAGS, "-o", path, path]);
+// wasm-opt warns of every name subsection it does not know (rustc writes
+// some binaryen has not learnt), once per module: noise, not a problem.
+const optimiseQuietly = (args) => {
+  const result = spawnSync("wasm-opt", [...WASM_OPT_FLAGS, ...args], { encoding: "utf8" });
+  const stderr = (result.stderr ?? "").split("\n").filter((line) => line && !/unknown name subsection/.test(line));
+  if (stderr.length) console.error(stderr.join("\n"));
+  if (result.status !== 0) fail(`wasm-opt ${args.join(" ")} failed (${result.error ?? `exit ${result.status}`})`);
+};
+const optimise = (path) => optimiseQuietly(["-o", path, path]);
 
 // Trunk's names for the glue and the main module: `billing-widget-<hash>.js`
 // and `billing-widget-<hash>_bg.wasm`, named in index.html.
@@ -91,6 +99,8 @@ function areaFiles(loader, chunkCount) {
 /** Shared chunks under this size (bytes, optimised) are merged into one. */
 const SMALL_CHUNK_BYTES = 4096;
 const MERGED_CHUNK = "chunk_small.wasm";
+/** Areas a first paint may wait for (see mergeSmallChunks). */
+const LEAN_AREAS = ["texts_pl"];
 // What rustc's wasm32 target emits (a chunk's target_features section),
 // spelled out because text has no such section.
 const CHUNK_FEATURES = [
@@ -120,7 +130,27 @@ function mergeSmallChunks(split, chunks, loader) {
   const small = chunks
     .filter((name) => /^chunk_\d+\.wasm$/.test(name) && readFileSync(join(split, name)).length < SMALL_CHUNK_BYTES)
     .sort((a, b) => Number(a.match(/\d+/)[0]) - Number(b.match(/\d+/)[0]));
-  if (small.length < 2) return { chunks, loader };
+  // An area the first paint may wait for keeps its pieces apart from the
+  // others' (a Polish page would otherwise fetch code only other areas use).
+  const neededBy = (name) => {
+    const found = loader.match(new RegExp(String.raw`/\* ([^*]*) \*/\nconst __chunk_\d+ = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\./${name.replace(".", "\\.")}"`));
+    if (!found) fail(`__wasm_split.js does not say which areas need ${name}: has its format changed?`);
+    return found[1].split(",").map((area) => area.trim());
+  };
+  const groups = new Map();
+  for (const name of small) {
+    const lean = neededBy(name).filter((area) => LEAN_AREAS.includes(area));
+    const merged = lean.length ? `chunk_small_${lean.join("_")}.wasm` : MERGED_CHUNK;
+    groups.set(merged, [...(groups.get(merged) ?? []), name]);
+  }
+  for (const [merged, members] of groups) {
+    if (members.length > 1) ({ chunks, loader } = mergeChunks(split, chunks, loader, members, merged));
+  }
+  return { chunks, loader };
+}
+
+/** Merges `small` (two or more shared chunks) into one file, `mergedName`. */
+function mergeChunks(split, chunks, loader, small, mergedName) {
   const texts = small.map((name) => execFileSync("wasm-dis", [join(split, name)], { maxBuffer: 1 << 28 }).toString());
   // wasm-merge would keep one copy of the memory, table and globals per
   // module: every module imports them from a hub that imports them once.
@@ -138,7 +168,7 @@ function mergeSmallChunks(split, chunks, loader) {
   const hub = [...imports].map(
     ([name, { kind, type }], i) => ` (import "__wasm_split" "${name}" (${kind} $hub${i} ${type}))\n (export "${name}" (${kind} $hub${i}))`,
   );
-  const work = join(split, "merge");
+  const work = join(split, `merge-${mergedName}`);
   mkdirSync(work);
   writeFileSync(join(work, "hub.wat"), `(module\n${hub.join("\n")}\n)\n`);
   const mergeArgs = [...CHUNK_FEATURES, join(work, "hub.wat"), "hub"];
@@ -155,19 +185,19 @@ function mergeSmallChunks(split, chunks, loader) {
     .replace(/^ \(export .*\)$/gm, "");
   if (/^ \(import "(?!__wasm_split")/m.test(mergedText)) fail("the merged chunk imports from somewhere other than the main module");
   writeFileSync(join(work, "merged.wat"), mergedText);
-  run("wasm-opt", [...WASM_OPT_FLAGS, ...CHUNK_FEATURES, "-o", join(split, MERGED_CHUNK), join(work, "merged.wat")]);
+  optimiseQuietly([...CHUNK_FEATURES, "-o", join(split, mergedName), join(work, "merged.wat")]);
 
   const definition = (name) =>
     new RegExp(String.raw`(?:/\* [^*]* \*/\n)?const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\./${name.replace(".", "\\.")}"[\s\S]*?\n, \[\]\);`);
   const first = loader.match(definition(small[0]));
   if (!first) fail(`__wasm_split.js does not define ${small[0]} as expected: has its format changed?`);
-  loader = loader.replace(first[0], first[0].replace(`"./${small[0]}"`, `"./${MERGED_CHUNK}"`));
+  loader = loader.replace(first[0], first[0].replace(`"./${small[0]}"`, `"./${mergedName}"`));
   for (const name of small.slice(1)) {
     const found = loader.match(definition(name));
     if (!found) fail(`__wasm_split.js does not define ${name} as expected: has its format changed?`);
     loader = loader.replace(found[0], `const ${found[1]} = ${first[1]};`);
   }
-  return { chunks: [...chunks.filter((name) => !small.includes(name)), MERGED_CHUNK], loader };
+  return { chunks: [...chunks.filter((name) => !small.includes(name)), mergedName], loader };
 }
 
 const work = mkdtempSync(join(tmpdir(), "split-wasm-"));

@@ -104,12 +104,13 @@ pub fn App(config: Result<AppConfig, ConfigError>, theme: Theme) -> impl IntoVie
     view! {
         <Router>
             <shell::Shell config=Signal::stored(loaded)>
-                <Transition fallback=|| view! { <shell::PageSkeleton label=t().loading_configuration/> }>
-                    {move || ready.get().map(|ready| match ready {
-                        Ok(config) => view! { <ConfiguredApp config/> }.into_any(),
-                        Err(error) => view! { <ConfigErrorView error/> }.into_any(),
-                    })}
-                </Transition>
+                // Not a Transition: the pages' own resources would register
+                // with it, and a navigation would wait for their data.
+                {move || match ready.get() {
+                    None => view! { <shell::PageSkeleton label=t().loading_configuration/> }.into_any(),
+                    Some(Ok(config)) => view! { <ConfiguredApp config/> }.into_any(),
+                    Some(Err(error)) => view! { <ConfigErrorView error/> }.into_any(),
+                }}
             </shell::Shell>
         </Router>
     }
