@@ -5,7 +5,7 @@
 //! configuration, texts and route table, which compile and are tested on the host, and
 //! its browser shell (`web`, `ui`), compiled only for wasm32.
 
-pub use billing_core::{api, domain};
+pub use billing_core::{api, domain, flow};
 
 pub mod config;
 pub mod i18n;

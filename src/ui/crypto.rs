@@ -24,7 +24,6 @@ use super::crypto_parts::{
 };
 use super::embedding::{customer_prefill, Host, ToastKind};
 use super::lists::{StatusBadge, Tone as BadgeTone};
-use super::return_page::poll_outcome_of_error;
 use super::services::{AppTransport, Services};
 use crate::api::bidali::{
     BidaliCharge, BidaliClient, CustomerRef, NewBidaliCharge, NewCustomer, MAX_DESCRIPTION_LEN,
@@ -42,6 +41,7 @@ use crate::domain::crypto_checkout::{
 };
 use crate::domain::money::{parse_fiat_amount_in, Cents, DEFAULT_MAX_CENTS};
 use crate::domain::polling::{GiveUpReason, PollDecision, PollOutcome, PollSchedule};
+use crate::flow::poll_outcome_of_error;
 use crate::i18n::{locale, t};
 use crate::web::server_clock::{device_now_ms, ClockSampling, SampledClock};
 use crate::web::storage::{self, Area};

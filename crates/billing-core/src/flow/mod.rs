@@ -1,0 +1,134 @@
+//! Multi-step flows as pure state machines.
+//!
+//! A flow is a [`Machine`]: `update(&mut self, event, &env) -> effects`.
+//! The machine decides; the shell's one runner performs the [`Effect`]s
+//! (requests, waits, cross-tab locks, the activation log, a new sign-in)
+//! and feeds their answers back as events. Time, randomness, visibility and
+//! connectivity arrive in [`Env`] with every event, so a test drives a
+//! whole flow, faults included, with no browser and no clock.
+
+pub mod charge_return;
+
+use crate::api::ApiError;
+use crate::domain::charge::ChargeKind;
+use crate::domain::checkout::{ActivationState, ClaimRefused};
+use crate::domain::polling::PollOutcome;
+
+/// What the shell observed when it delivered an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Env {
+    /// Device time, in milliseconds since the Unix epoch.
+    pub now_ms: u64,
+    /// A uniform random sample for the polling jitter.
+    pub jitter_sample: u32,
+    /// The page is visible (not a background tab).
+    pub visible: bool,
+    /// The browser believes it is online.
+    pub online: bool,
+}
+
+impl Env {
+    /// A visible, online page at `now_ms` with no jitter.
+    pub fn at(now_ms: u64) -> Self {
+        Self {
+            now_ms,
+            jitter_sample: 0,
+            visible: true,
+            online: true,
+        }
+    }
+}
+
+/// A flow the shell's runner can drive.
+pub trait Machine {
+    /// What happens to the flow: the page's input and the effects' answers.
+    type Event: From<LockAnswer> + From<ActivationAnswer> + 'static;
+    /// The API requests this flow makes.
+    type Request: 'static;
+
+    fn update(&mut self, event: Self::Event, env: &Env) -> Vec<Effect<Self::Request, Self::Event>>;
+}
+
+/// Work for the shell. Every effect but `Send` is the same for all flows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect<Request, Event> {
+    /// Send an API request; its answer comes back as an event.
+    Send(Request),
+    /// Deliver `then` after `ms` milliseconds (never, once the page is left
+    /// or the flow restarted).
+    After { ms: u64, then: Event },
+    /// Take the cross-tab lock `name` without waiting; answered with
+    /// [`LockAnswer::Held`], [`LockAnswer::Busy`] or
+    /// [`LockAnswer::Unsupported`]. A held lock is kept until
+    /// [`Effect::ReleaseLock`], a restart or the page is left.
+    TryLock { name: String },
+    /// Wait until no tab holds the lock `name`; answered with
+    /// [`LockAnswer::Freed`].
+    WaitForLock { name: String },
+    /// Let go of the lock this flow holds, if any.
+    ReleaseLock,
+    /// Read or change this browser's activation log (shared by its tabs);
+    /// see [`ActivationChange`] for which changes are answered.
+    Activations(ActivationChange),
+    /// The server refused the token: ask for a new sign-in.
+    SignInAgain,
+}
+
+/// The answer to [`Effect::TryLock`] and [`Effect::WaitForLock`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockAnswer {
+    Held,
+    /// Another tab holds it.
+    Busy,
+    /// No cross-tab locks in this browser: nothing is excluded.
+    Unsupported,
+    /// The tab that held it let go.
+    Freed,
+}
+
+/// One step on the activation log, done by the shell in one synchronous
+/// read-change-write so two tabs cannot interleave inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivationChange {
+    pub op: ActivationOp,
+    pub kind: ChargeKind,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivationOp {
+    /// Answered with [`ActivationAnswer::State`].
+    Read,
+    /// Answered with [`ActivationAnswer::Claimed`].
+    Claim,
+    /// Not answered.
+    MarkDone,
+    /// Not answered.
+    Release,
+}
+
+/// The answer to an [`Effect::Activations`] that reads or claims.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActivationAnswer {
+    State(Option<ActivationState>),
+    Claimed(Result<(), ClaimRefused>),
+}
+
+/// How a failed status check counts for the polling schedule.
+pub fn poll_outcome_of_error(error: &ApiError) -> PollOutcome {
+    match error {
+        ApiError::Network(_) | ApiError::Timeout => PollOutcome::Transient,
+        // A proxy's page or a cut-off body: the next check may read fine.
+        ApiError::Decode { .. } => PollOutcome::Transient,
+        ApiError::HtmlBody { status, .. } if *status < 400 => PollOutcome::Transient,
+        ApiError::Validation { .. } => PollOutcome::Rejected { status: 400 },
+        _ => match error.status() {
+            Some(429) => PollOutcome::RateLimited {
+                retry_after_secs: error.retry_after_secs(),
+            },
+            Some(status) => PollOutcome::from_http_status(status, None)
+                .unwrap_or(PollOutcome::Rejected { status }),
+            None => PollOutcome::Transient,
+        },
+    }
+}

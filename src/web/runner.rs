@@ -1,0 +1,241 @@
+//! The one runner that performs a flow's effects in the browser.
+//!
+//! A flow ([`Machine`]) decides; the runner sends its requests (through the
+//! function the page gives it), keeps its timers, takes its cross-tab locks,
+//! changes the activation log and asks for a new sign-in, feeding every
+//! answer back with the current [`Env`]. A restart or the page going away
+//! ends the run: its timers are woken, its lock is let go, and answers that
+//! arrive later are dropped.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use leptos::task::spawn_local;
+
+use crate::domain::checkout::ActivationLog;
+use crate::flow::{
+    ActivationAnswer, ActivationChange, ActivationOp, Effect, Env, LockAnswer, Machine,
+};
+use crate::web::locks::{self, HeldLock, LockAttempt};
+use crate::web::storage::{self, Area};
+use crate::web::transport::Sleeper;
+use crate::web::{dom, random};
+
+/// A request's answer, as the flow's event.
+pub type Answer<E> = Pin<Box<dyn Future<Output = E>>>;
+/// Sends one of a flow's requests.
+pub type SendRequest<M> = Rc<dyn Fn(<M as Machine>::Request) -> Answer<<M as Machine>::Event>>;
+
+/// What the page does with the flow's results.
+pub struct Hooks<M> {
+    /// After every update: show the flow's new state.
+    pub changed: Box<dyn Fn(&M)>,
+    /// The server refused the token.
+    pub sign_in_again: Box<dyn Fn()>,
+}
+
+struct Run<M: Machine> {
+    machine: M,
+    hooks: Hooks<M>,
+    send: Option<SendRequest<M>>,
+    /// Bumped by a restart or a stop: answers of an older run are dropped.
+    generation: u32,
+    stopped: bool,
+    sleeper: Sleeper,
+    lock: Option<HeldLock>,
+}
+
+/// Runs one flow for one page. Cloning shares the run.
+pub struct Runner<M: Machine> {
+    run: Rc<RefCell<Run<M>>>,
+}
+
+impl<M: Machine> Clone for Runner<M> {
+    fn clone(&self) -> Self {
+        Self {
+            run: Rc::clone(&self.run),
+        }
+    }
+}
+
+/// What the shell observes now.
+pub fn current_env() -> Env {
+    Env {
+        now_ms: dom::now_ms(),
+        jitter_sample: random::jitter_sample(),
+        visible: !dom::page_hidden(),
+        online: !dom::is_offline(),
+    }
+}
+
+impl<M: Machine + 'static> Runner<M> {
+    pub fn new(machine: M, hooks: Hooks<M>) -> Self {
+        Self {
+            run: Rc::new(RefCell::new(Run {
+                machine,
+                hooks,
+                send: None,
+                generation: 0,
+                stopped: false,
+                sleeper: Sleeper::new(),
+                lock: None,
+            })),
+        }
+    }
+
+    /// Starts a new run with `send` for its requests: whatever the previous
+    /// run was waiting for is dropped, then `event` is delivered.
+    pub fn restart(&self, send: SendRequest<M>, event: M::Event) {
+        let generation = {
+            let mut run = self.run.borrow_mut();
+            run.generation = run.generation.wrapping_add(1);
+            run.stopped = false;
+            run.send = Some(send);
+            run.lock = None;
+            run.sleeper.wake();
+            run.generation
+        };
+        self.deliver(generation, event);
+    }
+
+    /// Delivers an event from the page (a button) to the current run.
+    pub fn dispatch(&self, event: M::Event) {
+        let generation = self.run.borrow().generation;
+        self.deliver(generation, event);
+    }
+
+    /// Ends the run for good (the page is left).
+    pub fn stop(&self) {
+        if let Ok(mut run) = self.run.try_borrow_mut() {
+            run.generation = run.generation.wrapping_add(1);
+            run.stopped = true;
+            run.send = None;
+            run.lock = None;
+            run.sleeper.wake();
+        }
+    }
+
+    /// Reads the flow's state.
+    pub fn with<R>(&self, read: impl FnOnce(&M) -> R) -> R {
+        read(&self.run.borrow().machine)
+    }
+
+    fn deliver(&self, generation: u32, event: M::Event) {
+        let mut queue = VecDeque::from([event]);
+        while let Some(event) = queue.pop_front() {
+            let effects = {
+                let Ok(mut run) = self.run.try_borrow_mut() else {
+                    return;
+                };
+                if run.stopped || run.generation != generation {
+                    return;
+                }
+                run.machine.update(event, &current_env())
+            };
+            {
+                let run = self.run.borrow();
+                (run.hooks.changed)(&run.machine);
+            }
+            // Answers known at once (the log) are delivered in order, after
+            // every effect of this update has been performed.
+            for effect in effects {
+                queue.extend(self.perform(generation, effect));
+            }
+        }
+    }
+
+    fn is_current(&self, generation: u32) -> bool {
+        let run = self.run.borrow();
+        !run.stopped && run.generation == generation
+    }
+
+    /// Performs one effect; returns its answer when it is known at once.
+    fn perform(&self, generation: u32, effect: Effect<M::Request, M::Event>) -> Option<M::Event> {
+        match effect {
+            Effect::Send(request) => {
+                let send = self.run.borrow().send.clone()?;
+                let answer = send(request);
+                let runner = self.clone();
+                spawn_local(async move {
+                    let event = answer.await;
+                    runner.deliver(generation, event);
+                });
+                None
+            }
+            Effect::After { ms, then } => {
+                let sleeper = self.run.borrow().sleeper;
+                let runner = self.clone();
+                spawn_local(async move {
+                    sleeper
+                        .sleep_ms(u32::try_from(ms).unwrap_or(u32::MAX))
+                        .await;
+                    runner.deliver(generation, then);
+                });
+                None
+            }
+            Effect::TryLock { name } => {
+                let runner = self.clone();
+                spawn_local(async move {
+                    let answer = match locks::try_lock(&name).await {
+                        LockAttempt::Held(lock) => {
+                            if !runner.is_current(generation) {
+                                return;
+                            }
+                            runner.run.borrow_mut().lock = Some(lock);
+                            LockAnswer::Held
+                        }
+                        LockAttempt::Busy => LockAnswer::Busy,
+                        LockAttempt::Unsupported => LockAnswer::Unsupported,
+                    };
+                    runner.deliver(generation, answer.into());
+                });
+                None
+            }
+            Effect::WaitForLock { name } => {
+                let runner = self.clone();
+                spawn_local(async move {
+                    drop(locks::lock(&name).await);
+                    runner.deliver(generation, LockAnswer::Freed.into());
+                });
+                None
+            }
+            Effect::ReleaseLock => {
+                self.run.borrow_mut().lock = None;
+                None
+            }
+            Effect::Activations(change) => change_activations(change).map(Into::into),
+            Effect::SignInAgain => {
+                (self.run.borrow().hooks.sign_in_again)();
+                None
+            }
+        }
+    }
+}
+
+/// Reads, changes and writes back the activation log in one synchronous
+/// step, so two tabs cannot interleave inside it (the page's JavaScript
+/// runs on one thread).
+fn change_activations(change: ActivationChange) -> Option<ActivationAnswer> {
+    let mut log = storage::get(Area::Local, ActivationLog::STORAGE_KEY)
+        .map(|json| ActivationLog::from_json(&json))
+        .unwrap_or_default();
+    let now = dom::now_ms();
+    let (kind, id) = (change.kind, change.id.as_str());
+    let answer = match change.op {
+        ActivationOp::Read => return Some(ActivationAnswer::State(log.state_of(kind, id, now))),
+        ActivationOp::Claim => Some(ActivationAnswer::Claimed(log.claim(kind, id, now))),
+        ActivationOp::MarkDone => {
+            log.mark_done(kind, id, now);
+            None
+        }
+        ActivationOp::Release => {
+            log.release(kind, id);
+            None
+        }
+    };
+    storage::set(Area::Local, ActivationLog::STORAGE_KEY, &log.to_json());
+    answer
+}
