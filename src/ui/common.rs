@@ -10,6 +10,14 @@ use crate::domain::money::Cents;
 use crate::i18n::{locale, t, Locale};
 use crate::web::dom;
 
+/// Sets `signal` only when the value changed, so views do not redraw at
+/// every step of a flow. Does nothing once the page is gone.
+pub fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    if signal.try_with_untracked(|current| *current != value) == Some(true) {
+        signal.try_set(value);
+    }
+}
+
 /// Heading and one-line purpose shared by every page.
 #[component]
 pub fn PageHeader(#[prop(into)] title: String, #[prop(into)] lead: String) -> impl IntoView {

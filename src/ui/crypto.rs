@@ -8,16 +8,13 @@
 //! on the server's clock, learnt from each answer's `Date` (or the new
 //! charge's `createdAt`), so a device clock that is off does not mislead.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
-use super::common::{ErrorNotice, PageHeader};
+use super::common::{set_if_changed, ErrorNotice, PageHeader};
 use super::crypto_parts::{
     local_time, ordered_quotes, CopyButton, Countdown, CryptoTimeline, CurrencyLogo, QrCode,
     QuoteList,
@@ -37,16 +34,15 @@ use crate::domain::crypto::{
     StatusCode,
 };
 use crate::domain::crypto_checkout::{
-    verdict_in, NextStep, PaymentProgress, ServerClock, TimeLeft, Tone, Verdict, POLL_CONFIG,
+    verdict_in, NextStep, PaymentProgress, ServerClock, TimeLeft, Tone, Verdict,
 };
 use crate::domain::money::{parse_fiat_amount_in, Cents, DEFAULT_MAX_CENTS};
-use crate::domain::polling::{GiveUpReason, PollDecision, PollOutcome, PollSchedule};
-use crate::flow::poll_outcome_of_error;
+use crate::flow::crypto_payment::{CryptoPaymentFlow, Event, QuoteState, Watch};
 use crate::i18n::{locale, t};
+use crate::web::runner::{Hooks, Runner};
 use crate::web::server_clock::{device_now_ms, ClockSampling, SampledClock};
 use crate::web::storage::{self, Area};
-use crate::web::transport::Sleeper;
-use crate::web::{dom, random};
+use crate::web::{dom, flow_requests};
 
 type Client = BidaliClient<ClockSampling<AppTransport>>;
 
@@ -532,28 +528,6 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
 // One payment
 // ---------------------------------------------------------------------------
 
-/// Where the chosen currency's quote stands.
-#[derive(Debug, Clone, PartialEq)]
-enum QuoteState {
-    None,
-    Loading(Protocol),
-    Ready(Protocol, Quote),
-    Failed(Protocol, ApiError),
-}
-
-/// What the status checks are doing.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Watch {
-    Checking,
-    /// The server answered 429: the next check waits as long as it asked.
-    SlowedDown {
-        next_check_secs: u64,
-    },
-    Paused,
-    Done,
-    GaveUp(GiveUpReason),
-}
-
 /// Everything the payment page shares between its parts.
 #[derive(Clone, Copy)]
 struct Page {
@@ -564,11 +538,20 @@ struct Page {
     clock: RwSignal<ServerClock>,
     device_now: RwSignal<i64>,
     requote: RwSignal<Option<Result<(), ApiError>>>,
-    /// The status checks' waits, ended when the page is left.
-    sleeper: Sleeper,
+    /// Reads the charge, its quotes and follows its status.
+    runner: StoredValue<Runner<CryptoPaymentFlow>, LocalStorage>,
 }
 
 impl Page {
+    fn dispatch(self, event: Event) {
+        self.runner.with_value(|runner| runner.dispatch(event));
+    }
+
+    /// Back to the list of currencies.
+    fn unchoose(self) {
+        self.dispatch(Event::Unchoose);
+    }
+
     fn server_now(self) -> i64 {
         self.clock.get().now_ms(self.device_now.get())
     }
@@ -639,99 +622,47 @@ pub fn CryptoCharge() -> impl IntoView {
     }
 }
 
-/// Reads the charge on the polling schedule until its status is final,
-/// pausing while the tab is hidden or offline, while `alive`.
-async fn watch_charge(client: Client, id: BidaliChargeId, page: Page, alive: Arc<AtomicBool>) {
-    let now = || dom::now_ms();
-    let mut schedule = PollSchedule::new(POLL_CONFIG, now())
-        .unwrap_or_else(|_| PollSchedule::with_defaults(now()));
-    let mut decision = schedule.initial();
-    let mut slowed_down = false;
-    loop {
-        if !alive.load(Ordering::Relaxed) {
-            return;
-        }
-        match decision {
-            PollDecision::WaitMs(ms) => {
-                page.watch.try_set(match slowed_down {
-                    true => Watch::SlowedDown {
-                        next_check_secs: ms.div_ceil(1000),
-                    },
-                    false => Watch::Checking,
-                });
-                page.sleeper
-                    .sleep_ms(u32::try_from(ms).unwrap_or(u32::MAX))
-                    .await;
-                if let Some(paused) = dom::sync_poll_pause(&mut schedule) {
-                    decision = paused;
-                    continue;
-                }
-            }
-            PollDecision::Paused => {
-                page.watch.try_set(Watch::Paused);
-                page.sleeper.sleep_ms(500).await;
-                if let Some(next) = dom::sync_poll_pause(&mut schedule) {
-                    decision = next;
-                }
-                continue;
-            }
-            PollDecision::StopTerminal => {
-                page.watch.try_set(Watch::Done);
-                return;
-            }
-            PollDecision::ReAuthenticate => {
-                page.watch
-                    .try_set(Watch::GaveUp(GiveUpReason::NotAuthorized));
-                return;
-            }
-            PollDecision::GiveUp { reason } => {
-                page.watch.try_set(Watch::GaveUp(reason));
-                return;
-            }
-        }
-        if !alive.load(Ordering::Relaxed) {
-            return;
-        }
-        let outcome = match client.get_charge(&id).await {
-            Ok(charge) => {
-                let terminal = charge.status_code.is_terminal();
-                page.charge.try_set(Some(charge));
-                if terminal {
-                    PollOutcome::Terminal
-                } else {
-                    PollOutcome::Pending
-                }
-            }
-            Err(error) => poll_outcome_of_error(&error),
-        };
-        slowed_down = matches!(outcome, PollOutcome::RateLimited { .. });
-        decision = schedule.next(outcome, now(), random::jitter_sample());
-    }
-}
-
 #[component]
 fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl IntoView {
     let services = expect_context::<Services>();
     let navigate = use_navigate();
+    let wanted = dom::current_url().and_then(|url| {
+        url.query_pairs()
+            .find(|(k, _)| k == "pay")
+            .and_then(|(_, v)| Protocol::parse(&v).ok())
+    });
+    let charge = RwSignal::new(None);
+    let load_error = RwSignal::new(None);
+    let quote = RwSignal::new(QuoteState::None);
+    let watch = RwSignal::new(Watch::Loading);
+    let runner = Runner::new(
+        CryptoPaymentFlow::new(id.clone(), wanted),
+        Hooks {
+            changed: Box::new(move |flow: &CryptoPaymentFlow| {
+                set_if_changed(charge, flow.charge().cloned());
+                set_if_changed(load_error, flow.load_error().cloned());
+                set_if_changed(quote, flow.quote().clone());
+                set_if_changed(watch, flow.watch());
+            }),
+            // Bidali's keys are not the buyer's sign-in: the flow gives up
+            // instead, and never asks for this.
+            sign_in_again: Box::new(|| {}),
+        },
+    );
     let page = Page {
-        charge: RwSignal::new(None),
-        load_error: RwSignal::new(None),
-        quote: RwSignal::new(QuoteState::None),
-        watch: RwSignal::new(Watch::Checking),
+        charge,
+        load_error,
+        quote,
+        watch,
         clock: RwSignal::new(remembered_clock().unwrap_or(ServerClock::DEVICE)),
         device_now: RwSignal::new(device_now_ms()),
         requote: RwSignal::new(None),
-        sleeper: Sleeper::new(),
+        runner: StoredValue::new_local(runner),
     };
-    let alive = Arc::new(AtomicBool::new(true));
-    {
-        let alive = alive.clone();
-        on_cleanup(move || {
-            alive.store(false, Ordering::Relaxed);
-            // No wait of the checks outlives the page.
-            page.sleeper.wake();
-        });
-    }
+    // No request or wait of the page outlives it.
+    on_cleanup(move || {
+        page.runner.try_with_value(Runner::stop);
+    });
     // The countdown's second hand, and the clock learnt from the answers.
     let ticker = set_interval_with_handle(
         {
@@ -754,87 +685,27 @@ fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl 
         }
     });
 
-    let wanted = dom::current_url().and_then(|url| {
-        url.query_pairs()
-            .find(|(k, _)| k == "pay")
-            .and_then(|(_, v)| Protocol::parse(&v).ok())
-    });
-
     let fetch_quote = {
-        let client = client.clone();
         let id = id.clone();
         move |protocol: Protocol| {
-            let Some(quote_id) = page.charge.with_untracked(|c| {
-                c.as_ref()
-                    .and_then(|c| c.quote(protocol.as_str()))
-                    .map(|q| q.id.clone())
-            }) else {
-                return;
-            };
-            if matches!(page.quote.get_untracked(), QuoteState::Loading(_)) {
-                return;
+            page.dispatch(Event::Choose(protocol.clone()));
+            // The address names the currency, so a reload shows it again.
+            if matches!(page.quote.get_untracked(), QuoteState::Loading(ref p) if *p == protocol) {
+                dom::replace_address(&charge_href(id.as_str(), Some(&protocol)));
             }
-            page.quote.set(QuoteState::Loading(protocol.clone()));
-            dom::replace_address(&charge_href(id.as_str(), Some(&protocol)));
-            let client = client.clone();
-            spawn_local(async move {
-                let result = client.get_quote(&quote_id).await;
-                page.quote.try_set(match result {
-                    Ok(quote) => QuoteState::Ready(protocol, quote),
-                    Err(error) => QuoteState::Failed(protocol, error),
-                });
-            });
         }
     };
     let fetch_quote = StoredValue::new(fetch_quote);
-
     let load = {
         let client = client.clone();
-        let id = id.clone();
-        let alive = alive.clone();
         move || {
-            page.load_error.set(None);
-            let client = client.clone();
-            let id = id.clone();
-            let alive = alive.clone();
-            let wanted = wanted.clone();
-            spawn_local(async move {
-                match client.get_charge(&id).await {
-                    Ok(charge) => {
-                        let open = charge.status_code.should_poll();
-                        let has_wanted = wanted
-                            .as_ref()
-                            .is_some_and(|p| charge.quote(p.as_str()).is_some());
-                        page.charge.try_set(Some(charge));
-                        if let (true, Some(protocol)) = (has_wanted, wanted) {
-                            fetch_quote.with_value(|fetch| fetch(protocol));
-                        }
-                        if open {
-                            watch_charge(client, id, page, alive).await;
-                        } else {
-                            page.watch.try_set(Watch::Done);
-                        }
-                    }
-                    Err(error) => {
-                        page.load_error.try_set(Some(error));
-                    }
-                }
-            });
+            let send = flow_requests::crypto_payment(client.clone());
+            page.runner
+                .with_value(|runner| runner.restart(send, Event::Start));
         }
     };
     let load = StoredValue::new(load);
     load.with_value(|load| load());
-
-    let restart_watch = {
-        let client = client.clone();
-        let id = id.clone();
-        let alive = alive.clone();
-        move || {
-            let (client, id, alive) = (client.clone(), id.clone(), alive.clone());
-            spawn_local(watch_charge(client, id, page, alive));
-        }
-    };
-    let restart_watch = StoredValue::new(restart_watch);
 
     // A new quote: the same purchase as a new charge, at today's rate.
     let requote = {
@@ -909,7 +780,7 @@ fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl 
             <ChargeSummary page expires_at_ms/>
             <VerdictPanel page requote=Callback::new(move |_| requote.with_value(|r| r()))/>
             <ChoiceOrPayment page remote_logos fetch_quote=Callback::new(move |p| fetch_quote.with_value(|f| f(p)))/>
-            <WatchNotice page restart=Callback::new(move |_| restart_watch.with_value(|r| r()))/>
+            <WatchNotice page/>
             <Receipt page/>
             <section class="card" aria-labelledby="crypto-history">
                 <h2 id="crypto-history">{t().history}</h2>
@@ -1080,14 +951,11 @@ fn ChoiceOrPayment(
             }
             .into_any(),
             QuoteState::Failed(protocol, error) => {
-                let retry = Callback::new(move |_| {
-                    page.quote.set(QuoteState::None);
-                    fetch_quote.run(protocol.clone());
-                });
+                let retry = Callback::new(move |_| fetch_quote.run(protocol.clone()));
                 view! {
                     <section class="card">
                         {bidali_error(error, Some(retry), "quote-error", true)}
-                        <button type="button" class="button-link" on:click=move |_| page.quote.set(QuoteState::None)>
+                        <button type="button" class="button-link" on:click=move |_| page.unchoose()>
                             {t().choose_another_currency}
                         </button>
                     </section>
@@ -1133,7 +1001,7 @@ fn PayPanel(page: Page, protocol: Protocol, quote: Quote, remote_logos: bool) ->
             <section class="card notice-error" role="alert" data-testid="pay-bad-address">
                 <h2>{t().do_not_pay_yet}</h2>
                 <p>{(t().unchecked_address)(&name, &problem.message_in(locale()))}</p>
-                <button type="button" class="button-secondary" on:click=move |_| page.quote.set(QuoteState::None)>
+                <button type="button" class="button-secondary" on:click=move |_| page.unchoose()>
                     {t().choose_another_currency}
                 </button>
             </section>
@@ -1192,7 +1060,7 @@ fn PayPanel(page: Page, protocol: Protocol, quote: Quote, remote_logos: bool) ->
                 .into_any(),
             }}
             {move || nothing_received().then(|| view! {
-                <button type="button" class="button-link" data-testid="pay-change-currency" on:click=move |_| page.quote.set(QuoteState::None)>
+                <button type="button" class="button-link" data-testid="pay-change-currency" on:click=move |_| page.unchoose()>
                     {t().choose_another_currency}
                 </button>
             })}
@@ -1238,7 +1106,7 @@ fn name_for_label(uri: &str) -> &str {
 
 /// Paused or given-up status checks, with the way to go on.
 #[component]
-fn WatchNotice(page: Page, restart: Callback<()>) -> impl IntoView {
+fn WatchNotice(page: Page) -> impl IntoView {
     move || {
         match page.watch.get() {
         Watch::Paused => Some(view! {
@@ -1258,13 +1126,12 @@ fn WatchNotice(page: Page, restart: Callback<()>) -> impl IntoView {
                 <p>{reason.message_in(locale())}</p>
                 <button type="button" class="button-secondary" data-testid="crypto-check-again" on:click=move |_| {
                     dom::keep_focus_here();
-                    page.watch.set(Watch::Checking);
-                    restart.run(());
+                    page.dispatch(Event::WatchAgain);
                 }>{t().check_again}</button>
             </div>
         }
         .into_any()),
-        Watch::Checking | Watch::Done => None,
+        Watch::Loading | Watch::Checking | Watch::Done => None,
     }
     }
 }

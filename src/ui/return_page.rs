@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use super::auth::{Auth, SignInPrompt, SignInStatus};
-use super::common::{ErrorNotice, PageHeader};
+use super::common::{set_if_changed, ErrorNotice, PageHeader};
 use super::embedding::{Host, ToastKind};
 use super::services::Services;
 use super::shell::Loading;
@@ -40,14 +40,6 @@ struct Shown {
     phase: RwSignal<Phase>,
     activated: RwSignal<bool>,
     can_decline: RwSignal<bool>,
-}
-
-/// Sets `signal` only when the value changed, so views do not redraw at
-/// every step of the flow.
-fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
-    if signal.try_with_untracked(|current| *current != value) == Some(true) {
-        signal.try_set(value);
-    }
 }
 
 impl Shown {

@@ -3,11 +3,14 @@
 
 use std::rc::Rc;
 
+use crate::api::bidali::BidaliClient;
 use crate::api::livechat::{BillingClient, RecurrentAction};
 use crate::domain::oauth::AccessToken;
-use crate::flow::charge_return::{ChargeRef, ChargeReturnFlow, Event, Request, ReturnedCharge};
+use crate::flow::charge_return::{self, ChargeRef, ChargeReturnFlow, ReturnedCharge};
+use crate::flow::crypto_payment::{self, CryptoPaymentFlow};
 use crate::web::backend::AppTransport;
 use crate::web::runner::SendRequest;
+use crate::web::server_clock::ClockSampling;
 
 /// The return page's requests, signed with `token`.
 pub fn charge_return(
@@ -15,6 +18,7 @@ pub fn charge_return(
     token: AccessToken,
 ) -> SendRequest<ChargeReturnFlow> {
     let client = Rc::new(client);
+    use charge_return::{Event, Request};
     Rc::new(move |request: Request| {
         let (client, token) = (Rc::clone(&client), token.clone());
         Box::pin(async move {
@@ -49,6 +53,25 @@ pub fn charge_return(
                         .await
                         .map(drop),
                 ),
+            }
+        })
+    })
+}
+
+/// A crypto payment's requests, learning the server's clock as they go.
+pub fn crypto_payment(
+    client: BidaliClient<ClockSampling<AppTransport>>,
+) -> SendRequest<CryptoPaymentFlow> {
+    use crypto_payment::{Event, Request};
+    let client = Rc::new(client);
+    Rc::new(move |request: Request| {
+        let client = Rc::clone(&client);
+        Box::pin(async move {
+            match request {
+                Request::GetCharge(id) => Event::Read(client.get_charge(&id).await),
+                Request::GetQuote(protocol, id) => {
+                    Event::QuoteRead(protocol, client.get_quote(&id).await)
+                }
             }
         })
     })

@@ -17,7 +17,7 @@ use leptos::task::spawn_local;
 
 use crate::domain::checkout::ActivationLog;
 use crate::flow::{
-    ActivationAnswer, ActivationChange, ActivationOp, Effect, Env, LockAnswer, Machine,
+    ActivationAnswer, ActivationChange, ActivationOp, Effect, Env, LockAnswer, Machine, ShellAnswer,
 };
 use crate::web::locks::{self, HeldLock, LockAttempt};
 use crate::web::storage::{self, Area};
@@ -190,7 +190,7 @@ impl<M: Machine + 'static> Runner<M> {
                         LockAttempt::Busy => LockAnswer::Busy,
                         LockAttempt::Unsupported => LockAnswer::Unsupported,
                     };
-                    runner.deliver(generation, answer.into());
+                    runner.deliver(generation, ShellAnswer::Lock(answer).into());
                 });
                 None
             }
@@ -198,7 +198,7 @@ impl<M: Machine + 'static> Runner<M> {
                 let runner = self.clone();
                 spawn_local(async move {
                     drop(locks::lock(&name).await);
-                    runner.deliver(generation, LockAnswer::Freed.into());
+                    runner.deliver(generation, ShellAnswer::Lock(LockAnswer::Freed).into());
                 });
                 None
             }
@@ -206,7 +206,9 @@ impl<M: Machine + 'static> Runner<M> {
                 self.run.borrow_mut().lock = None;
                 None
             }
-            Effect::Activations(change) => change_activations(change).map(Into::into),
+            Effect::Activations(change) => {
+                change_activations(change).map(|answer| ShellAnswer::Activation(answer).into())
+            }
             Effect::SignInAgain => {
                 (self.run.borrow().hooks.sign_in_again)();
                 None

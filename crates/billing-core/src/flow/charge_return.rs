@@ -27,7 +27,7 @@ use crate::domain::return_url::ChargeReturn;
 
 use super::{
     poll_outcome_of_error, ActivationAnswer, ActivationChange, ActivationOp, Effect, Env,
-    LockAnswer, Machine,
+    LockAnswer, Machine, ShellAnswer,
 };
 
 /// The charge the buyer came back with, as last read.
@@ -209,15 +209,12 @@ pub enum Event {
     Activation(ActivationAnswer),
 }
 
-impl From<LockAnswer> for Event {
-    fn from(answer: LockAnswer) -> Self {
-        Self::Lock(answer)
-    }
-}
-
-impl From<ActivationAnswer> for Event {
-    fn from(answer: ActivationAnswer) -> Self {
-        Self::Activation(answer)
+impl From<ShellAnswer> for Event {
+    fn from(answer: ShellAnswer) -> Self {
+        match answer {
+            ShellAnswer::Lock(answer) => Self::Lock(answer),
+            ShellAnswer::Activation(answer) => Self::Activation(answer),
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 //! whole flow, faults included, with no browser and no clock.
 
 pub mod charge_return;
+pub mod crypto_payment;
 
 use crate::api::ApiError;
 use crate::domain::charge::ChargeKind;
@@ -42,7 +43,7 @@ impl Env {
 /// A flow the shell's runner can drive.
 pub trait Machine {
     /// What happens to the flow: the page's input and the effects' answers.
-    type Event: From<LockAnswer> + From<ActivationAnswer> + 'static;
+    type Event: From<ShellAnswer> + 'static;
     /// The API requests this flow makes.
     type Request: 'static;
 
@@ -72,6 +73,14 @@ pub enum Effect<Request, Event> {
     Activations(ActivationChange),
     /// The server refused the token: ask for a new sign-in.
     SignInAgain,
+}
+
+/// The answer to one of the effects every flow may ask for (the runner
+/// turns it into the flow's event).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShellAnswer {
+    Lock(LockAnswer),
+    Activation(ActivationAnswer),
 }
 
 /// The answer to [`Effect::TryLock`] and [`Effect::WaitForLock`].

@@ -1,0 +1,308 @@
+//! One crypto payment's page (`/crypto/:id`) as a state machine.
+//!
+//! The flow reads the Bidali charge, fetches the quote of the currency the
+//! buyer picks (or the one the address names), and follows the charge on
+//! the crypto [`POLL_CONFIG`] schedule until its status is final: paused
+//! while the tab is hidden or offline, slowed down by 429, given up at the
+//! deadline. Nothing here moves money: the buyer pays by sending coins.
+
+use crate::api::bidali::BidaliCharge;
+use crate::api::ApiError;
+use crate::domain::crypto::{BidaliChargeId, Protocol, Quote, QuoteId};
+use crate::domain::crypto_checkout::POLL_CONFIG;
+use crate::domain::polling::{GiveUpReason, PollDecision, PollOutcome, PollSchedule};
+
+use super::{poll_outcome_of_error, Effect, Env, Machine, ShellAnswer};
+
+/// Where the chosen currency's quote stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QuoteState {
+    None,
+    Loading(Protocol),
+    Ready(Protocol, Quote),
+    Failed(Protocol, ApiError),
+}
+
+/// What the status checks are doing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Watch {
+    /// Reading the charge for the first time.
+    Loading,
+    Checking,
+    /// The server answered 429: the next check waits as long as it asked.
+    SlowedDown {
+        next_check_secs: u64,
+    },
+    /// The tab is hidden or offline: no checks until it is back.
+    Paused,
+    /// The status is final.
+    Done,
+    GaveUp(GiveUpReason),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Answered with [`Event::Read`].
+    GetCharge(BidaliChargeId),
+    /// Answered with [`Event::QuoteRead`].
+    GetQuote(Protocol, QuoteId),
+}
+
+// An event is moved once, from the answer to `update`: boxing the charge
+// would cost an allocation per check for nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// (Re)load the charge and follow it.
+    Start,
+    /// The buyer picks a currency.
+    Choose(Protocol),
+    /// Back to the list of currencies.
+    Unchoose,
+    /// Follow the charge again after the checks gave up.
+    WatchAgain,
+    Read(Result<BidaliCharge, ApiError>),
+    QuoteRead(Protocol, Result<Quote, ApiError>),
+    Woke,
+    /// An answer this flow never asks for.
+    Unasked(ShellAnswer),
+}
+
+impl From<ShellAnswer> for Event {
+    fn from(answer: ShellAnswer) -> Self {
+        Self::Unasked(answer)
+    }
+}
+
+pub type CryptoEffect = Effect<Request, Event>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Idle,
+    Loading,
+    Waiting,
+    Paused,
+    Checking,
+}
+
+/// How long a paused watch waits before looking at visibility again.
+pub const PAUSED_RECHECK_MS: u64 = 500;
+
+#[derive(Debug, Clone)]
+pub struct CryptoPaymentFlow {
+    id: BidaliChargeId,
+    /// The currency the page's address asked for (`?pay=`).
+    wanted: Option<Protocol>,
+    charge: Option<BidaliCharge>,
+    load_error: Option<ApiError>,
+    quote: QuoteState,
+    watch: Watch,
+    step: Step,
+    schedule: Option<PollSchedule>,
+    slowed_down: bool,
+}
+
+impl CryptoPaymentFlow {
+    pub fn new(id: BidaliChargeId, wanted: Option<Protocol>) -> Self {
+        Self {
+            id,
+            wanted,
+            charge: None,
+            load_error: None,
+            quote: QuoteState::None,
+            watch: Watch::Loading,
+            step: Step::Idle,
+            schedule: None,
+            slowed_down: false,
+        }
+    }
+
+    pub fn charge(&self) -> Option<&BidaliCharge> {
+        self.charge.as_ref()
+    }
+
+    /// Why the charge could not be read (shown with a retry).
+    pub fn load_error(&self) -> Option<&ApiError> {
+        self.load_error.as_ref()
+    }
+
+    pub fn quote(&self) -> &QuoteState {
+        &self.quote
+    }
+
+    pub fn watch(&self) -> Watch {
+        self.watch
+    }
+
+    /// The quote of `protocol`, unless it is being fetched already.
+    fn fetch_quote(&mut self, protocol: Protocol) -> Vec<CryptoEffect> {
+        if matches!(self.quote, QuoteState::Loading(_)) {
+            return Vec::new();
+        }
+        let Some(quote_id) = self
+            .charge
+            .as_ref()
+            .and_then(|c| c.quote(protocol.as_str()))
+            .map(|q| q.id.clone())
+        else {
+            return Vec::new();
+        };
+        self.quote = QuoteState::Loading(protocol.clone());
+        vec![Effect::Send(Request::GetQuote(protocol, quote_id))]
+    }
+
+    fn start_watching(&mut self, env: &Env) -> Vec<CryptoEffect> {
+        let schedule = PollSchedule::new(POLL_CONFIG, env.now_ms)
+            .unwrap_or_else(|_| PollSchedule::with_defaults(env.now_ms));
+        let decision = schedule.initial();
+        self.schedule = Some(schedule);
+        self.slowed_down = false;
+        self.follow(decision)
+    }
+
+    fn follow(&mut self, decision: PollDecision) -> Vec<CryptoEffect> {
+        match decision {
+            PollDecision::WaitMs(ms) => {
+                self.watch = if self.slowed_down {
+                    Watch::SlowedDown {
+                        next_check_secs: ms.div_ceil(1000),
+                    }
+                } else {
+                    Watch::Checking
+                };
+                self.step = Step::Waiting;
+                vec![Effect::After {
+                    ms,
+                    then: Event::Woke,
+                }]
+            }
+            PollDecision::Paused => {
+                self.watch = Watch::Paused;
+                self.step = Step::Paused;
+                vec![Effect::After {
+                    ms: PAUSED_RECHECK_MS,
+                    then: Event::Woke,
+                }]
+            }
+            PollDecision::StopTerminal => self.rest(Watch::Done),
+            // Bidali's keys are the seller's, not the buyer's sign-in: a new
+            // sign-in would not help.
+            PollDecision::ReAuthenticate => self.rest(Watch::GaveUp(GiveUpReason::NotAuthorized)),
+            PollDecision::GiveUp { reason } => self.rest(Watch::GaveUp(reason)),
+        }
+    }
+
+    fn rest(&mut self, watch: Watch) -> Vec<CryptoEffect> {
+        self.watch = watch;
+        self.step = Step::Idle;
+        Vec::new()
+    }
+
+    fn pause_change(&mut self, env: &Env) -> Option<PollDecision> {
+        let schedule = self.schedule.as_mut()?;
+        let visible = schedule.set_visible(env.visible, env.now_ms);
+        let online = schedule.set_online(env.online, env.now_ms);
+        online.or(visible)
+    }
+
+    fn get(&self) -> CryptoEffect {
+        Effect::Send(Request::GetCharge(self.id.clone()))
+    }
+}
+
+impl Machine for CryptoPaymentFlow {
+    type Event = Event;
+    type Request = Request;
+
+    fn update(&mut self, event: Event, env: &Env) -> Vec<CryptoEffect> {
+        match (self.step, event) {
+            (_, Event::Start) => {
+                self.load_error = None;
+                self.watch = Watch::Loading;
+                self.step = Step::Loading;
+                vec![self.get()]
+            }
+            (Step::Loading, Event::Read(Ok(charge))) => {
+                let open = charge.status_code.should_poll();
+                let wanted = self
+                    .wanted
+                    .take()
+                    .filter(|p| charge.quote(p.as_str()).is_some());
+                self.charge = Some(charge);
+                let mut effects = match wanted {
+                    Some(protocol) => self.fetch_quote(protocol),
+                    None => Vec::new(),
+                };
+                effects.extend(if open {
+                    self.start_watching(env)
+                } else {
+                    self.rest(Watch::Done)
+                });
+                effects
+            }
+            (Step::Loading, Event::Read(Err(error))) => {
+                self.load_error = Some(error);
+                self.rest(Watch::Loading)
+            }
+
+            (_, Event::Choose(protocol)) => self.fetch_quote(protocol),
+            (_, Event::Unchoose) => {
+                if !matches!(self.quote, QuoteState::Loading(_)) {
+                    self.quote = QuoteState::None;
+                }
+                Vec::new()
+            }
+            (_, Event::QuoteRead(protocol, answer)) => {
+                if self.quote == QuoteState::Loading(protocol.clone()) {
+                    self.quote = match answer {
+                        Ok(quote) => QuoteState::Ready(protocol, quote),
+                        Err(error) => QuoteState::Failed(protocol, error),
+                    };
+                }
+                Vec::new()
+            }
+
+            (Step::Idle, Event::WatchAgain) if matches!(self.watch, Watch::GaveUp(_)) => {
+                self.start_watching(env)
+            }
+
+            (Step::Waiting, Event::Woke) => match self.pause_change(env) {
+                Some(decision) => self.follow(decision),
+                None => {
+                    self.step = Step::Checking;
+                    vec![self.get()]
+                }
+            },
+            (Step::Paused, Event::Woke) => match self.pause_change(env) {
+                Some(decision) => self.follow(decision),
+                None => vec![Effect::After {
+                    ms: PAUSED_RECHECK_MS,
+                    then: Event::Woke,
+                }],
+            },
+            (Step::Checking, Event::Read(answer)) => {
+                let outcome = match answer {
+                    Ok(charge) => {
+                        let terminal = charge.status_code.is_terminal();
+                        self.charge = Some(charge);
+                        if terminal {
+                            PollOutcome::Terminal
+                        } else {
+                            PollOutcome::Pending
+                        }
+                    }
+                    Err(error) => poll_outcome_of_error(&error),
+                };
+                self.slowed_down = matches!(outcome, PollOutcome::RateLimited { .. });
+                let Some(schedule) = self.schedule.as_mut() else {
+                    return self.rest(Watch::Done);
+                };
+                let decision = schedule.next(outcome, env.now_ms, env.jitter_sample);
+                self.follow(decision)
+            }
+
+            // Late, repeated or out-of-place answers change nothing.
+            _ => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! One crypto payment's page, driven through a simulated shell: a scripted
+//! Bidali API and a clock that jumps to each wait's end.
+
+use std::collections::VecDeque;
+
+use billing_core::api::bidali::BidaliCharge;
+use billing_core::api::ApiError;
+use billing_core::domain::crypto::{BidaliChargeId, Protocol, Quote};
+use billing_core::domain::polling::GiveUpReason;
+use billing_core::flow::crypto_payment::{
+    CryptoPaymentFlow, Event, QuoteState, Request, Watch, PAUSED_RECHECK_MS,
+};
+use billing_core::flow::{Effect, Env, Machine};
+
+const FULL: &str = include_str!("fixtures/bidali_charge_full.json");
+const QUOTE: &str = include_str!("fixtures/bidali_quote.json");
+const START_MS: u64 = 1_700_000_000_000;
+const PENDING: u16 = 100;
+const PROCESSING: u16 = 200;
+const SUCCESS: u16 = 300;
+
+fn charge(status_code: u16) -> BidaliCharge {
+    let mut value: serde_json::Value = serde_json::from_str(FULL).expect("fixture");
+    value["statusCode"] = status_code.into();
+    serde_json::from_value(value).expect("a Bidali charge")
+}
+
+fn quote() -> Quote {
+    serde_json::from_str(QUOTE).expect("a quote")
+}
+
+fn protocol(name: &str) -> Protocol {
+    Protocol::parse(name).expect("a protocol")
+}
+
+fn http(status: u16, retry_after_secs: Option<u64>) -> ApiError {
+    ApiError::Http {
+        status,
+        body: None,
+        snippet: None,
+        retry_after_secs,
+    }
+}
+
+struct Page {
+    flow: CryptoPaymentFlow,
+    /// Successive answers to reading the charge (the last one repeats).
+    reads: VecDeque<Result<u16, ApiError>>,
+    quote_answer: Result<Quote, ApiError>,
+    env: Env,
+    /// Answers the test delivers itself (a quote still in flight).
+    held_quotes: Vec<Event>,
+    hold_quotes: bool,
+    sent: Vec<Request>,
+    watches: Vec<Watch>,
+    hidden_between: Option<(u64, u64)>,
+}
+
+impl Page {
+    fn new(wanted: Option<&str>, reads: Vec<Result<u16, ApiError>>) -> Self {
+        Self {
+            flow: CryptoPaymentFlow::new(
+                BidaliChargeId::parse("sD-R4Fc6e").expect("an id"),
+                wanted.map(protocol),
+            ),
+            reads: reads.into(),
+            quote_answer: Ok(quote()),
+            env: Env::at(START_MS),
+            held_quotes: Vec::new(),
+            hold_quotes: false,
+            sent: Vec::new(),
+            watches: Vec::new(),
+            hidden_between: None,
+        }
+    }
+
+    fn reads_sent(&self) -> usize {
+        self.sent
+            .iter()
+            .filter(|r| matches!(r, Request::GetCharge(_)))
+            .count()
+    }
+
+    fn quotes_sent(&self) -> usize {
+        self.sent.len() - self.reads_sent()
+    }
+
+    fn send(&mut self, event: Event) {
+        let mut queue = VecDeque::from([event]);
+        while let Some(event) = queue.pop_front() {
+            for effect in self.flow.update(event, &self.env.clone()) {
+                match effect {
+                    Effect::Send(request) => {
+                        let answer = match &request {
+                            Request::GetCharge(_) => {
+                                let read = if self.reads.len() > 1 {
+                                    self.reads.pop_front()
+                                } else {
+                                    self.reads.front().cloned()
+                                };
+                                Event::Read(read.expect("a scripted read").map(charge))
+                            }
+                            Request::GetQuote(protocol, _) => {
+                                Event::QuoteRead(protocol.clone(), self.quote_answer.clone())
+                            }
+                        };
+                        if self.hold_quotes && matches!(request, Request::GetQuote(..)) {
+                            self.held_quotes.push(answer);
+                        } else {
+                            queue.push_back(answer);
+                        }
+                        self.sent.push(request);
+                    }
+                    Effect::After { ms, then } => {
+                        assert!(self.env.now_ms < START_MS + 24 * 3_600_000, "never rests");
+                        self.env.now_ms += ms;
+                        self.env.visible = !self
+                            .hidden_between
+                            .is_some_and(|(from, to)| (from..to).contains(&self.env.now_ms));
+                        queue.push_back(then);
+                    }
+                    other => panic!("a crypto payment never asks for {other:?}"),
+                }
+            }
+            if self.watches.last() != Some(&self.flow.watch()) {
+                self.watches.push(self.flow.watch());
+            }
+        }
+    }
+}
+
+#[test]
+fn a_paid_charge_is_read_once_and_not_watched() {
+    let mut page = Page::new(None, vec![Ok(SUCCESS)]);
+    page.send(Event::Start);
+    assert_eq!(page.flow.watch(), Watch::Done);
+    assert_eq!(page.reads_sent(), 1);
+}
+
+#[test]
+fn an_open_charge_is_followed_until_its_status_is_final() {
+    let mut page = Page::new(
+        None,
+        vec![Ok(PENDING), Ok(PENDING), Ok(PROCESSING), Ok(SUCCESS)],
+    );
+    page.send(Event::Start);
+    assert_eq!(page.flow.watch(), Watch::Done);
+    assert_eq!(page.reads_sent(), 4);
+    assert_eq!(
+        page.flow.charge().map(|c| c.status_code.is_paid()),
+        Some(true)
+    );
+}
+
+#[test]
+fn the_currency_in_the_address_has_its_quote_fetched_with_the_charge() {
+    let mut page = Page::new(Some("ethereum"), vec![Ok(SUCCESS)]);
+    page.send(Event::Start);
+    assert!(matches!(page.flow.quote(), QuoteState::Ready(p, _) if p.as_str() == "ethereum"));
+}
+
+#[test]
+fn a_currency_the_charge_does_not_offer_is_ignored() {
+    let mut page = Page::new(Some("dogecoin"), vec![Ok(SUCCESS)]);
+    page.send(Event::Start);
+    assert_eq!(*page.flow.quote(), QuoteState::None);
+    assert_eq!(page.quotes_sent(), 0);
+}
+
+#[test]
+fn choosing_twice_while_a_quote_loads_sends_one_request() {
+    let mut page = Page::new(None, vec![Ok(SUCCESS)]);
+    page.hold_quotes = true;
+    page.send(Event::Start);
+    page.send(Event::Choose(protocol("bitcoin")));
+    page.send(Event::Choose(protocol("litecoin")));
+    assert_eq!(page.quotes_sent(), 1);
+    for answer in std::mem::take(&mut page.held_quotes) {
+        page.send(answer);
+    }
+    assert!(matches!(page.flow.quote(), QuoteState::Ready(p, _) if p.as_str() == "bitcoin"));
+}
+
+#[test]
+fn a_failed_quote_is_kept_with_its_currency_for_a_retry() {
+    let mut page = Page::new(None, vec![Ok(SUCCESS)]);
+    page.quote_answer = Err(http(503, None));
+    page.send(Event::Start);
+    page.send(Event::Choose(protocol("bitcoin")));
+    assert!(matches!(page.flow.quote(), QuoteState::Failed(p, _) if p.as_str() == "bitcoin"));
+    page.quote_answer = Ok(quote());
+    page.send(Event::Choose(protocol("bitcoin")));
+    assert!(matches!(page.flow.quote(), QuoteState::Ready(..)));
+}
+
+#[test]
+fn a_charge_that_cannot_be_read_shows_the_error_and_loads_again_on_start() {
+    let mut page = Page::new(None, vec![Err(http(404, None)), Ok(SUCCESS)]);
+    page.send(Event::Start);
+    assert_eq!(page.flow.load_error().and_then(ApiError::status), Some(404));
+    page.send(Event::Start);
+    assert_eq!(page.flow.load_error(), None);
+    assert_eq!(page.flow.watch(), Watch::Done);
+}
+
+#[test]
+fn a_rate_limited_check_slows_down_as_asked() {
+    let mut page = Page::new(
+        None,
+        vec![Ok(PENDING), Err(http(429, Some(30))), Ok(SUCCESS)],
+    );
+    page.send(Event::Start);
+    assert!(page.watches.contains(&Watch::SlowedDown {
+        next_check_secs: 30
+    }));
+    assert_eq!(page.flow.watch(), Watch::Done);
+}
+
+#[test]
+fn refused_keys_give_up_instead_of_asking_for_a_sign_in() {
+    let mut page = Page::new(None, vec![Ok(PENDING), Err(http(401, None))]);
+    page.send(Event::Start);
+    assert_eq!(
+        page.flow.watch(),
+        Watch::GaveUp(GiveUpReason::NotAuthorized)
+    );
+}
+
+#[test]
+fn a_charge_that_stays_open_is_given_up_at_the_deadline_and_can_be_watched_again() {
+    let mut page = Page::new(None, vec![Ok(PENDING)]);
+    page.send(Event::Start);
+    assert_eq!(
+        page.flow.watch(),
+        Watch::GaveUp(GiveUpReason::StillProcessing)
+    );
+    // The quote lives 15 minutes; the watch outlasts it.
+    assert!(page.env.now_ms - START_MS >= 30 * 60_000);
+    let reads = page.reads_sent();
+    page.reads = VecDeque::from([Ok(SUCCESS)]);
+    page.send(Event::WatchAgain);
+    assert_eq!(page.flow.watch(), Watch::Done);
+    assert_eq!(page.reads_sent(), reads + 1);
+}
+
+#[test]
+fn watch_again_does_nothing_while_the_checks_still_run() {
+    let mut page = Page::new(None, vec![Ok(SUCCESS)]);
+    page.send(Event::Start);
+    let reads = page.reads_sent();
+    page.send(Event::WatchAgain);
+    assert_eq!(page.reads_sent(), reads);
+}
+
+#[test]
+fn a_hidden_tab_pauses_the_checks() {
+    let mut page = Page::new(None, vec![Ok(PENDING), Ok(PENDING), Ok(SUCCESS)]);
+    page.hidden_between = Some((START_MS + 1_000, START_MS + 1_000 + 20 * PAUSED_RECHECK_MS));
+    page.send(Event::Start);
+    assert!(page.watches.contains(&Watch::Paused));
+    assert_eq!(page.flow.watch(), Watch::Done);
+    assert_eq!(page.reads_sent(), 3, "no check while hidden");
+}
+
+#[test]
+fn late_answers_change_nothing() {
+    let mut page = Page::new(None, vec![Ok(SUCCESS)]);
+    page.send(Event::Start);
+    page.send(Event::Woke);
+    page.send(Event::Read(Ok(charge(PENDING))));
+    page.send(Event::QuoteRead(protocol("bitcoin"), Ok(quote())));
+    assert_eq!(page.flow.watch(), Watch::Done);
+    assert_eq!(
+        page.flow.charge().map(|c| c.status_code.is_paid()),
+        Some(true)
+    );
+    assert_eq!(*page.flow.quote(), QuoteState::None);
+}
+
+#[test]
+fn going_back_to_the_currencies_forgets_the_quote_but_not_while_it_loads() {
+    let mut page = Page::new(None, vec![Ok(SUCCESS)]);
+    page.hold_quotes = true;
+    page.send(Event::Start);
+    page.send(Event::Choose(protocol("bitcoin")));
+    page.send(Event::Unchoose);
+    assert!(matches!(page.flow.quote(), QuoteState::Loading(_)));
+    for answer in std::mem::take(&mut page.held_quotes) {
+        page.send(answer);
+    }
+    page.send(Event::Unchoose);
+    assert_eq!(*page.flow.quote(), QuoteState::None);
+}
