@@ -11,9 +11,11 @@ use billing_core::domain::checkout::{ActivationLog, ActivationState, Outcome};
 use billing_core::domain::polling::GiveUpReason;
 use billing_core::domain::return_url::parse_charge_return;
 use billing_core::flow::charge_return::{
-    ChargeRef, ChargeReturnFlow, Event, Phase, Request, ReturnedCharge, PAUSED_RECHECK_MS,
+    ChargeRef, ChargeReturnFlow, Event, Phase, Request, ReturnedCharge,
 };
-use billing_core::flow::{ActivationAnswer, ActivationOp, Effect, Env, LockAnswer, Machine};
+use billing_core::flow::{
+    ActivationAnswer, ActivationOp, Effect, Env, LockAnswer, Machine, PAUSED_RECHECK_MS,
+};
 
 const DIRECT_JSON: &str = include_str!("fixtures/livechat_direct_charge.json");
 const RECURRENT_FIELDS: &str = include_str!("fixtures/livechat_recurrent_charge_fields.json");

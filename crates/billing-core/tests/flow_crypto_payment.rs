@@ -7,10 +7,8 @@ use billing_core::api::bidali::BidaliCharge;
 use billing_core::api::ApiError;
 use billing_core::domain::crypto::{BidaliChargeId, Protocol, Quote};
 use billing_core::domain::polling::GiveUpReason;
-use billing_core::flow::crypto_payment::{
-    CryptoPaymentFlow, Event, QuoteState, Request, Watch, PAUSED_RECHECK_MS,
-};
-use billing_core::flow::{Effect, Env, Machine};
+use billing_core::flow::crypto_payment::{CryptoPaymentFlow, Event, QuoteState, Request, Watch};
+use billing_core::flow::{Effect, Env, Machine, PAUSED_RECHECK_MS};
 
 const FULL: &str = include_str!("fixtures/bidali_charge_full.json");
 const QUOTE: &str = include_str!("fixtures/bidali_quote.json");

@@ -4,7 +4,7 @@
 //! charge (trying each kind the return URL allows), activates an accepted
 //! one exactly once (a cross-tab lock plus the activation log, which
 //! survives a reload and is shared by tabs), then polls on the
-//! [`PollSchedule`] until the status is final, pausing while the tab is
+//! default polling schedule until the status is final, pausing while the tab is
 //! hidden or offline.
 //!
 //! Exactly once, even when answers are lost: a claim is written before the
@@ -22,9 +22,10 @@ use crate::domain::checkout::{
     recurrent_conflict_means_activated, recurrent_timeline, ActivationLog, ActivationState,
     Outcome, ReturnAction, TimelineStep,
 };
-use crate::domain::polling::{GiveUpReason, PollDecision, PollOutcome, PollSchedule};
+use crate::domain::polling::{GiveUpReason, PollOutcome};
 use crate::domain::return_url::ChargeReturn;
 
+use super::poller::{Poller, Tick, Wait};
 use super::{
     poll_outcome_of_error, ActivationAnswer, ActivationChange, ActivationOp, Effect, Env,
     LockAnswer, Machine, ShellAnswer,
@@ -236,18 +237,13 @@ enum Step {
     Activating,
     /// The activate request was refused with 409: reading what happened.
     ReadingAfterConflict,
-    /// Waiting for the next check.
+    /// Waiting for the next check, or (hidden or offline) to look again.
     Waiting,
-    /// Hidden or offline: looking again shortly.
-    Paused,
     Checking,
     /// A check read the charge; reading the log to judge it.
     JudgingCheck,
     Declining,
 }
-
-/// How long a paused flow waits before looking at visibility again.
-pub const PAUSED_RECHECK_MS: u64 = 500;
 
 /// The return page's flow.
 #[derive(Debug, Clone)]
@@ -257,9 +253,7 @@ pub struct ChargeReturnFlow {
     activated: bool,
     phase: Phase,
     step: Step,
-    schedule: Option<PollSchedule>,
-    /// The last check was answered with 429.
-    slowed_down: bool,
+    poller: Poller,
 }
 
 impl ChargeReturnFlow {
@@ -272,8 +266,7 @@ impl ChargeReturnFlow {
             activated: false,
             phase: Phase::Loading,
             step: Step::Idle,
-            schedule: None,
-            slowed_down: false,
+            poller: Poller::default(),
         }
     }
 
@@ -351,11 +344,6 @@ impl ChargeReturnFlow {
         }
     }
 
-    fn ensure_schedule(&mut self, now_ms: u64) -> &mut PollSchedule {
-        self.schedule
-            .get_or_insert_with(|| PollSchedule::with_defaults(now_ms))
-    }
-
     fn act_on(&mut self, activation: Option<ActivationState>, env: &Env) -> Vec<ReturnEffect> {
         self.activated = matches!(activation, Some(ActivationState::Done { .. }));
         let Some(charge) = &self.charge else {
@@ -373,79 +361,51 @@ impl ChargeReturnFlow {
                 }]
             }
             ReturnAction::Poll => {
-                let schedule = self.ensure_schedule(env.now_ms);
-                let decision = if schedule.is_finished() {
-                    // Polling already ended here; never spin on it.
-                    PollDecision::GiveUp {
-                        reason: GiveUpReason::StillProcessing,
-                    }
-                } else if schedule.polls() == 0 {
-                    schedule.initial()
-                } else {
-                    PollDecision::WaitMs(0)
-                };
-                self.follow(decision)
+                let tick = self.poller.resume(env.now_ms);
+                self.follow(tick)
             }
         }
     }
 
-    fn follow(&mut self, decision: PollDecision) -> Vec<ReturnEffect> {
-        match decision {
-            PollDecision::WaitMs(ms) => {
-                self.phase = if self.slowed_down {
-                    Phase::SlowedDown {
+    fn follow(&mut self, tick: Tick) -> Vec<ReturnEffect> {
+        match tick {
+            Tick::Wait(wait) => {
+                self.phase = match wait {
+                    Wait::Next { checks, .. } => Phase::Checking { checks },
+                    Wait::SlowedDown { ms } => Phase::SlowedDown {
                         next_check_secs: ms.div_ceil(1000),
-                    }
-                } else {
-                    Phase::Checking {
-                        checks: self.schedule.as_ref().map_or(0, PollSchedule::polls),
-                    }
+                    },
+                    Wait::Paused => Phase::Paused,
                 };
                 self.step = Step::Waiting;
                 vec![Effect::After {
-                    ms,
+                    ms: wait.ms(),
                     then: Event::Woke,
                 }]
             }
-            PollDecision::Paused => {
-                self.phase = Phase::Paused;
-                self.step = Step::Paused;
-                vec![Effect::After {
-                    ms: PAUSED_RECHECK_MS,
-                    then: Event::Woke,
-                }]
+            Tick::Check => {
+                self.step = Step::Checking;
+                vec![self.reread()]
             }
-            PollDecision::StopTerminal => self.decide(),
-            PollDecision::ReAuthenticate => {
+            Tick::Terminal => self.decide(),
+            Tick::ReAuthenticate => {
                 self.step = Step::Idle;
                 self.phase = Phase::NeedsSignIn;
                 vec![Effect::SignInAgain]
             }
-            PollDecision::GiveUp { reason } => self.stop(Phase::GaveUp(reason)),
+            Tick::GiveUp(reason) => self.stop(Phase::GaveUp(reason)),
         }
     }
 
-    /// The schedule's answer to the page becoming hidden, visible, offline
-    /// or online since the last look.
-    fn pause_change(&mut self, env: &Env) -> Option<PollDecision> {
-        let schedule = self.schedule.as_mut()?;
-        let visible = schedule.set_visible(env.visible, env.now_ms);
-        let online = schedule.set_online(env.online, env.now_ms);
-        online.or(visible)
-    }
-
     fn check_outcome(&mut self, outcome: PollOutcome, env: &Env) -> Vec<ReturnEffect> {
-        self.slowed_down = matches!(outcome, PollOutcome::RateLimited { .. });
-        let decision =
-            self.ensure_schedule(env.now_ms)
-                .next(outcome, env.now_ms, env.jitter_sample);
-        self.follow(decision)
+        let tick = self.poller.answered(outcome, env);
+        self.follow(tick)
     }
 
     /// The charge was read again while activating or after another tab did.
     fn after_activation(&mut self, env: &Env) -> Vec<ReturnEffect> {
         // From here on the schedule decides when to look again.
-        self.ensure_schedule(env.now_ms);
+        self.poller.keep_or_start(env.now_ms);
         let mut effects = vec![Effect::ReleaseLock];
         effects.extend(self.decide());
         effects
@@ -460,8 +420,7 @@ impl Machine for ChargeReturnFlow {
         match (self.step, event) {
             (_, Event::Start) => {
                 // A fresh run: the charge shown stays until it is read again.
-                self.schedule = None;
-                self.slowed_down = false;
+                self.poller.reset();
                 self.phase = Phase::Loading;
                 self.step = Step::LookingUp(0);
                 match self.target.lookup_order().first() {
@@ -572,20 +531,10 @@ impl Machine for ChargeReturnFlow {
                 effects
             }
 
-            (Step::Waiting, Event::Woke) => match self.pause_change(env) {
-                Some(decision) => self.follow(decision),
-                None => {
-                    self.step = Step::Checking;
-                    vec![self.reread()]
-                }
-            },
-            (Step::Paused, Event::Woke) => match self.pause_change(env) {
-                Some(decision) => self.follow(decision),
-                None => vec![Effect::After {
-                    ms: PAUSED_RECHECK_MS,
-                    then: Event::Woke,
-                }],
-            },
+            (Step::Waiting, Event::Woke) => {
+                let tick = self.poller.woke(env);
+                self.follow(tick)
+            }
             (Step::Checking, Event::Read(Ok(fresh))) => {
                 self.charge = Some(fresh);
                 self.step = Step::JudgingCheck;
@@ -607,7 +556,6 @@ impl Machine for ChargeReturnFlow {
                     // activated: the state just read decides. The schedule
                     // is not told "terminal": polling may go on after an
                     // activation, on the same deadline.
-                    self.slowed_down = false;
                     self.act_on(state, env)
                 }
             }

@@ -10,8 +10,9 @@ use crate::api::bidali::BidaliCharge;
 use crate::api::ApiError;
 use crate::domain::crypto::{BidaliChargeId, Protocol, Quote, QuoteId};
 use crate::domain::crypto_checkout::POLL_CONFIG;
-use crate::domain::polling::{GiveUpReason, PollDecision, PollOutcome, PollSchedule};
+use crate::domain::polling::{GiveUpReason, PollOutcome, PollSchedule};
 
+use super::poller::{Poller, Tick, Wait};
 use super::{poll_outcome_of_error, Effect, Env, Machine, ShellAnswer};
 
 /// Where the chosen currency's quote stands.
@@ -81,12 +82,8 @@ enum Step {
     Idle,
     Loading,
     Waiting,
-    Paused,
     Checking,
 }
-
-/// How long a paused watch waits before looking at visibility again.
-pub const PAUSED_RECHECK_MS: u64 = 500;
 
 #[derive(Debug, Clone)]
 pub struct CryptoPaymentFlow {
@@ -98,8 +95,7 @@ pub struct CryptoPaymentFlow {
     quote: QuoteState,
     watch: Watch,
     step: Step,
-    schedule: Option<PollSchedule>,
-    slowed_down: bool,
+    poller: Poller,
 }
 
 impl CryptoPaymentFlow {
@@ -112,8 +108,7 @@ impl CryptoPaymentFlow {
             quote: QuoteState::None,
             watch: Watch::Loading,
             step: Step::Idle,
-            schedule: None,
-            slowed_down: false,
+            poller: Poller::default(),
         }
     }
 
@@ -154,41 +149,35 @@ impl CryptoPaymentFlow {
     fn start_watching(&mut self, env: &Env) -> Vec<CryptoEffect> {
         let schedule = PollSchedule::new(POLL_CONFIG, env.now_ms)
             .unwrap_or_else(|_| PollSchedule::with_defaults(env.now_ms));
-        let decision = schedule.initial();
-        self.schedule = Some(schedule);
-        self.slowed_down = false;
-        self.follow(decision)
+        let tick = self.poller.start(schedule);
+        self.follow(tick)
     }
 
-    fn follow(&mut self, decision: PollDecision) -> Vec<CryptoEffect> {
-        match decision {
-            PollDecision::WaitMs(ms) => {
-                self.watch = if self.slowed_down {
-                    Watch::SlowedDown {
+    fn follow(&mut self, tick: Tick) -> Vec<CryptoEffect> {
+        match tick {
+            Tick::Wait(wait) => {
+                self.watch = match wait {
+                    Wait::Next { .. } => Watch::Checking,
+                    Wait::SlowedDown { ms } => Watch::SlowedDown {
                         next_check_secs: ms.div_ceil(1000),
-                    }
-                } else {
-                    Watch::Checking
+                    },
+                    Wait::Paused => Watch::Paused,
                 };
                 self.step = Step::Waiting;
                 vec![Effect::After {
-                    ms,
+                    ms: wait.ms(),
                     then: Event::Woke,
                 }]
             }
-            PollDecision::Paused => {
-                self.watch = Watch::Paused;
-                self.step = Step::Paused;
-                vec![Effect::After {
-                    ms: PAUSED_RECHECK_MS,
-                    then: Event::Woke,
-                }]
+            Tick::Check => {
+                self.step = Step::Checking;
+                vec![self.get()]
             }
-            PollDecision::StopTerminal => self.rest(Watch::Done),
+            Tick::Terminal => self.rest(Watch::Done),
             // Bidali's keys are the seller's, not the buyer's sign-in: a new
             // sign-in would not help.
-            PollDecision::ReAuthenticate => self.rest(Watch::GaveUp(GiveUpReason::NotAuthorized)),
-            PollDecision::GiveUp { reason } => self.rest(Watch::GaveUp(reason)),
+            Tick::ReAuthenticate => self.rest(Watch::GaveUp(GiveUpReason::NotAuthorized)),
+            Tick::GiveUp(reason) => self.rest(Watch::GaveUp(reason)),
         }
     }
 
@@ -196,13 +185,6 @@ impl CryptoPaymentFlow {
         self.watch = watch;
         self.step = Step::Idle;
         Vec::new()
-    }
-
-    fn pause_change(&mut self, env: &Env) -> Option<PollDecision> {
-        let schedule = self.schedule.as_mut()?;
-        let visible = schedule.set_visible(env.visible, env.now_ms);
-        let online = schedule.set_online(env.online, env.now_ms);
-        online.or(visible)
     }
 
     fn get(&self) -> CryptoEffect {
@@ -266,20 +248,10 @@ impl Machine for CryptoPaymentFlow {
                 self.start_watching(env)
             }
 
-            (Step::Waiting, Event::Woke) => match self.pause_change(env) {
-                Some(decision) => self.follow(decision),
-                None => {
-                    self.step = Step::Checking;
-                    vec![self.get()]
-                }
-            },
-            (Step::Paused, Event::Woke) => match self.pause_change(env) {
-                Some(decision) => self.follow(decision),
-                None => vec![Effect::After {
-                    ms: PAUSED_RECHECK_MS,
-                    then: Event::Woke,
-                }],
-            },
+            (Step::Waiting, Event::Woke) => {
+                let tick = self.poller.woke(env);
+                self.follow(tick)
+            }
             (Step::Checking, Event::Read(answer)) => {
                 let outcome = match answer {
                     Ok(charge) => {
@@ -293,12 +265,8 @@ impl Machine for CryptoPaymentFlow {
                     }
                     Err(error) => poll_outcome_of_error(&error),
                 };
-                self.slowed_down = matches!(outcome, PollOutcome::RateLimited { .. });
-                let Some(schedule) = self.schedule.as_mut() else {
-                    return self.rest(Watch::Done);
-                };
-                let decision = schedule.next(outcome, env.now_ms, env.jitter_sample);
-                self.follow(decision)
+                let tick = self.poller.answered(outcome, env);
+                self.follow(tick)
             }
 
             // Late, repeated or out-of-place answers change nothing.

@@ -9,6 +9,9 @@
 
 pub mod charge_return;
 pub mod crypto_payment;
+mod poller;
+
+pub use poller::PAUSED_RECHECK_MS;
 
 use crate::api::ApiError;
 use crate::domain::charge::ChargeKind;
