@@ -1,44 +1,40 @@
-//! Buying from the catalog: one create request per click, then off to
-//! LiveChat's confirmation page, but only if its address is on the
-//! allow-list. The way back is `return_page`.
+//! Buying from the catalog. The rules (one create per click, a lost
+//! answer reconciled before anything is offered, the allow-list, the window
+//! inside a frame) are [`crate::flow::purchase`]'s; this is the buy area
+//! that shows the flow and sends it the buyer's clicks. The way back is
+//! `return_page`.
 
 use leptos::prelude::*;
 
-use std::future::Future;
-use std::pin::Pin;
+use std::rc::Rc;
 
 use super::auth::{here, start_sign_in, Auth, SignInStatus};
-use super::common::ErrorNotice;
+use super::common::{set_if_changed, ErrorNotice};
 use super::embedding::Host;
 use super::lazy_pages::ChunkLoadError;
 use super::services::Services;
-use crate::api::livechat::{
-    DirectCharge, DirectChargeQuery, RecurrentCharge, RecurrentChargeQuery,
-};
-use crate::api::livechat::{NewDirectCharge, NewRecurrentCharge};
 use crate::api::ApiError;
 use crate::config::{CatalogItem, ItemKind};
 use crate::domain::agent_app::HostEvent;
-use crate::domain::charge::{DirectChargeStatus, RecurrentChargeStatus};
-use crate::domain::checkout::{reconcile_lost_create, IntentTerms, PaymentIntent, SeenCharge};
-use crate::domain::money::Cents;
-use crate::domain::oauth::AccessToken;
+use crate::domain::checkout::{IntentTerms, PaymentIntent};
+use crate::flow::purchase::{
+    self, parse_quantity, Event, Phase, Problem, Product, PurchaseFlow, QuantityError, Shop, Terms,
+    MAX_QUANTITY,
+};
 use crate::i18n::{locale, t};
-use crate::web::server_clock::{device_now_ms, SampledClock};
+use crate::web::dom;
+use crate::web::flow_requests;
+use crate::web::runner::{Drive, Hooks, Runner, SendRequest};
+use crate::web::server_clock::SampledClock;
 use crate::web::storage::{self, Area};
-use crate::web::{dom, popup};
 
 pub use super::return_page::ChargeReturn;
 
-/// Highest quantity the form offers for one purchase.
-pub const MAX_QUANTITY: u32 = 100;
-
-/// Reads the quantity field: a whole number from 1 to [`MAX_QUANTITY`].
-pub fn parse_quantity(raw: &str) -> Result<u32, String> {
-    match raw.trim().parse::<u32>() {
-        Ok(n) if (1..=MAX_QUANTITY).contains(&n) => Ok(n),
-        Ok(_) => Err((t().quantity_range)(MAX_QUANTITY)),
-        Err(_) => Err(t().quantity_whole.to_owned()),
+/// Words a quantity the form refuses.
+fn quantity_message(error: QuantityError) -> String {
+    match error {
+        QuantityError::OutOfRange { max } => (t().quantity_range)(max),
+        QuantityError::NotWhole => t().quantity_whole.to_owned(),
     }
 }
 
@@ -47,35 +43,25 @@ fn typed_quantity_key(id: &str) -> String {
     format!("billing-widget.quantity.{id}")
 }
 
-/// Whether repeating a failed create cannot make a second charge: the server
-/// answered and refused before any work (rate limited, unavailable). Any
-/// failure that may come after the work is reconciled first instead
-/// ([`ApiError::write_may_have_happened`]).
-pub fn create_retry_is_safe(error: &ApiError) -> bool {
-    matches!(error.status(), Some(429 | 503))
-}
-
-/// Why a purchase did not leave for the confirmation page.
-#[derive(Debug, Clone, PartialEq)]
-enum BuyProblem {
-    /// The form is wrong; nothing was sent.
-    Input(String),
-    /// The API refused or failed.
-    Api(ApiError),
-    /// The answer never came or was unreadable, and looking for the charge
-    /// failed too: it may exist. `sent_at` (device time) is when the create
-    /// was sent, for looking again.
-    Unknown { error: ApiError, sent_at: i64 },
-    /// The answer never came, but the charge was found waiting for the
-    /// buyer: its confirmation page.
-    Recovered(String),
-    /// The answer never came and no charge of this purchase waits for the
-    /// buyer: trying again is safe.
-    NotCreated(ApiError),
-    /// The server's confirmation address is not one the widget follows.
-    UnsafeConfirmation(String),
-    /// The code that creates charges could not be fetched; nothing was sent.
-    NotLoaded,
+/// The flow's view of a catalog item.
+fn product_of(item: &CatalogItem) -> Product {
+    let terms = match item.kind {
+        ItemKind::OneTime { per_account, .. } => Terms::OneTime { per_account },
+        ItemKind::Subscription {
+            months,
+            trial_days,
+            per_account,
+        } => Terms::Subscription {
+            months,
+            trial_days,
+            per_account,
+        },
+    };
+    Product {
+        name: item.name.clone(),
+        price: item.price,
+        terms,
+    }
 }
 
 /// The buy area of one catalog item: quantity (where the buyer picks it),
@@ -107,16 +93,25 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
             .filter(|typed| asks_quantity && parse_quantity(typed).is_ok())
             .unwrap_or_else(|| default_quantity.to_string()),
     );
-    let problem = RwSignal::new(None::<BuyProblem>);
-    // The confirmation page opened elsewhere (a popup, or a link to one).
-    let away = RwSignal::new(None::<(String, bool)>);
-    // Set synchronously on click, so a double click sends one request.
-    let busy = RwSignal::new(false);
+    // What the form itself refused (nothing was sent).
+    let field_problem = RwSignal::new(None::<String>);
+    let phase = RwSignal::new(Phase::Ready);
+    // Fetching the buying code counts as busy: a second click waits too.
+    let loading = RwSignal::new(false);
+    let busy = move || loading.get() || phase.with(Phase::is_busy);
     let item = StoredValue::new(item);
     let is_subscription = item.with_value(|i| matches!(i.kind, ItemKind::Subscription { .. }));
     let field_id = item.with_value(|i| format!("quantity-{}", i.id));
 
     let test_mode = services.is_mock();
+    let shop = Shop {
+        return_url: services.return_url.clone(),
+        test: test_mode,
+        confirmation: services.confirmation.clone(),
+        framed: dom::is_framed(),
+    };
+    let flow = PurchaseFlow::new(item.with_value(product_of), shop);
+    let purchase = Purchase::new(flow, phase, loading, services.clone(), auth);
     // The quantity to buy, or `None` with the reason shown at the field.
     let chosen_quantity = move || {
         if !asks_quantity {
@@ -124,108 +119,41 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
         }
         match parse_quantity(&quantity.get_untracked()) {
             Ok(chosen) => Some(chosen),
-            Err(message) => {
-                problem.set(Some(BuyProblem::Input(message)));
+            Err(error) => {
+                field_problem.set(Some(quantity_message(error)));
                 None
             }
         }
     };
-    let buy = {
-        let services = services.clone();
-        move || {
-            if busy.get_untracked() {
-                return;
-            }
-            let Some(token) = auth.current() else {
-                // The token ran out since the page showed the button.
-                auth.reject();
-                return;
-            };
-            // While an earlier create's outcome is unknown, Buy looks for its
-            // charge again instead of making another.
-            if let Some(BuyProblem::Unknown { error, sent_at }) = problem.get_untracked() {
-                busy.set(true);
-                let services = services.clone();
-                let item = item.get_value();
-                leptos::task::spawn_local(async move {
-                    let purchase = Purchase {
-                        services,
-                        token,
-                        item,
-                    };
-                    let found = look_for_lost_charge(purchase, sent_at, error).await;
-                    problem.try_set(Some(found));
-                    busy.try_set(false);
-                });
-                return;
-            }
+    let buy = move || {
+        if purchase.is_loading() {
+            return;
+        }
+        if auth.current().is_none() {
+            // The token ran out since the page showed the button.
+            auth.reject();
+            return;
+        }
+        field_problem.set(None);
+        let event = if phase.with_untracked(Phase::next_click_looks_again) {
+            Event::LookAgain
+        } else {
             let Some(quantity) = chosen_quantity() else {
                 return;
             };
-            busy.set(true);
-            problem.set(None);
-            away.set(None);
-            // Real confirmation pages refuse to be framed: inside LiveChat a
-            // window opened now, while the click still counts, is sent there
-            // once the charge exists.
-            let window = dom::is_framed().then(popup::open_blank);
-            let services = services.clone();
-            let item = item.get_value();
-            leptos::task::spawn_local(async move {
-                let outcome = match buy_flow().await {
-                    Ok(flow) => {
-                        let purchase = Purchase {
-                            services: services.clone(),
-                            token: token.clone(),
-                            item: item.clone(),
-                        };
-                        (flow.create)(purchase, quantity, window.clone()).await
-                    }
-                    Err(ChunkLoadError) => Err(BuyProblem::NotLoaded),
-                };
-                match outcome {
-                    // The page is leaving; the button stays disabled.
-                    Ok(None) => {}
-                    Ok(Some(url)) => {
-                        away.try_set(Some((url, matches!(window, Some(Some(_))))));
-                        busy.try_set(false);
-                    }
-                    Err(found) => {
-                        if let Some(Some(popup)) = &window {
-                            popup::close(popup);
-                        }
-                        if let BuyProblem::Api(error) | BuyProblem::Unknown { error, .. } = &found {
-                            auth.note_error(error);
-                        }
-                        let found = match found {
-                            // Look before offering anything: a second
-                            // charge must not come from a lost answer.
-                            BuyProblem::Unknown { error, sent_at } => {
-                                let purchase = Purchase {
-                                    services,
-                                    token,
-                                    item,
-                                };
-                                look_for_lost_charge(purchase, sent_at, error).await
-                            }
-                            other => other,
-                        };
-                        problem.try_set(Some(found));
-                        busy.try_set(false);
-                    }
-                }
-            });
-        }
+            Event::Buy { quantity }
+        };
+        purchase.dispatch(event);
     };
-    let buy = StoredValue::new(buy);
-    let retry = Callback::new(move |_: ()| buy.with_value(|buy| buy()));
+    let retry = Callback::new(move |_: ()| buy());
+    let continue_to_payment = Callback::new(move |_: ()| purchase.dispatch(Event::Continue));
 
     let signed_in = move || matches!(auth.status(), SignInStatus::SignedIn(_));
     let sign_in = {
         let services = services.clone();
         move |_| {
             start_sign_in(&services, here(), move |message| {
-                problem.set(Some(BuyProblem::Input(message)));
+                field_problem.set(Some(message));
             });
         }
     };
@@ -246,13 +174,13 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
         };
         // A second click before the button shows it is disabled must not
         // open a second payment window.
-        if busy.get_untracked() || in_host.get_untracked() == Some(HostPayment::Waiting) {
+        if busy() || in_host.get_untracked() == Some(HostPayment::Waiting) {
             return;
         }
         let Some(quantity) = chosen_quantity() else {
             return;
         };
-        problem.set(None);
+        field_problem.set(None);
         host.transaction.set(None);
         let icon = dom::resolve_against_base("favicon.svg");
         item.with_value(|item| {
@@ -298,8 +226,22 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
         }
     });
     let host_connected = move || host.is_some_and(|h| h.connected.get());
-    let input_error = move || match problem.get() {
-        Some(BuyProblem::Input(message)) => Some(message),
+    let input_error = move || {
+        field_problem.get().or_else(|| {
+            phase.with(|phase| match phase {
+                // The server refused the quantity: shown at its field.
+                Phase::Problem(Problem::Quantity(error)) => Some(error.user_message_in(locale())),
+                _ => None,
+            })
+        })
+    };
+    let problem = move || match phase.get() {
+        Phase::Problem(Problem::Quantity(_)) => None,
+        Phase::Problem(problem) => Some(problem),
+        _ => None,
+    };
+    let away = move || match phase.get() {
+        Phase::Away { url, window_opened } => Some((url, window_opened)),
         _ => None,
     };
 
@@ -310,7 +252,7 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
             novalidate=true
             on:submit=move |ev| {
                 ev.prevent_default();
-                buy.with_value(|buy| buy());
+                buy();
             }
         >
             {asks_quantity.then(|| view! {
@@ -346,17 +288,17 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
                     type="submit"
                     class="button-primary"
                     data-testid="buy"
-                    disabled=move || busy.get()
-                    aria-busy=move || busy.get().to_string()
+                    disabled=busy
+                    aria-busy=move || busy().to_string()
                 >
-                    {move || if busy.get() { m.creating_charge } else { action_label }}
+                    {move || if busy() { m.creating_charge } else { action_label }}
                 </button>
                 {move || host_connected().then(|| view! {
                     <button
                         type="button"
                         class="button-secondary"
                         data-testid="buy-in-host"
-                        disabled=move || busy.get() || in_host.get() == Some(HostPayment::Waiting)
+                        disabled=move || busy() || in_host.get() == Some(HostPayment::Waiting)
                         on:click=pay_in_host
                     >
                         {m.pay_in_livechat}
@@ -364,7 +306,12 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
                 })}
             </Show>
             <div aria-live="polite">
-                {move || problem.get().map(|found| view! { <BuyProblemView problem=found retry/> })}
+                {move || input_error().map(|message| view! {
+                    <p class="field-error" role="alert" data-testid="buy-input-error">{message}</p>
+                })}
+                {move || problem().map(|problem| view! {
+                    <BuyProblemView problem retry continue_to_payment/>
+                })}
                 {move || in_host.get().map(|state| view! {
                     <p
                         class=if matches!(state, HostPayment::Failed(_)) { "notice notice-error" } else { "notice" }
@@ -375,12 +322,12 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
                         {state.message()}
                     </p>
                 })}
-                {move || away.get().map(|(url, opened)| view! {
+                {move || away().map(|(url, opened)| view! {
                     <div class="notice" role="status" data-testid="buy-in-popup">
                         <p>
                             {if opened { m.confirm_in_window } else { m.window_blocked }}
                         </p>
-                        <a href=url target="_blank" rel="opener" data-testid="buy-open-confirmation">
+                        <a href=url.to_string() target="_blank" rel="opener" data-testid="buy-open-confirmation">
                             {m.open_payment_page}
                         </a>
                     </div>
@@ -391,20 +338,23 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
 }
 
 #[component]
-fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
+fn BuyProblemView(
+    problem: Problem,
+    retry: Callback<()>,
+    continue_to_payment: Callback<()>,
+) -> impl IntoView {
     let m = t();
     match problem {
-        BuyProblem::Api(error) if create_retry_is_safe(&error) => {
-            view! { <ErrorNotice error retry testid="buy-error"/> }.into_any()
+        Problem::Refused {
+            error,
+            retry_is_safe: true,
+        } => view! { <ErrorNotice error retry testid="buy-error"/> }.into_any(),
+        Problem::Refused { error, .. } | Problem::Quantity(error) => {
+            view! { <ErrorNotice error testid="buy-error"/> }.into_any()
         }
-        BuyProblem::Input(message) => view! {
-            <p class="field-error" role="alert" data-testid="buy-input-error">{message}</p>
-        }
-        .into_any(),
-        BuyProblem::Api(error) => view! { <ErrorNotice error testid="buy-error"/> }.into_any(),
-        BuyProblem::Unknown { error, .. } => view! {
+        Problem::Unknown(error) => view! {
             <div class="notice notice-error" role="alert" data-testid="buy-unknown">
-                <p>{error.user_message_in(crate::i18n::locale())}</p>
+                <p>{error.user_message_in(locale())}</p>
                 <p>
                     {m.maybe_created}
                     <a href="/charges">{m.check_your_charges}</a>
@@ -413,34 +363,26 @@ fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
             </div>
         }
         .into_any(),
-        BuyProblem::Recovered(url) => {
-            let open = move |_| {
-                let Ok(url) = url::Url::parse(&url) else {
-                    return;
-                };
-                // Inside LiveChat a popup (this click allows one); else, or
-                // when it is blocked, this window goes.
-                let opened = dom::is_framed() && popup::open(url.as_str()).is_some();
-                if !opened {
-                    dom::navigate_to(&url);
-                }
-            };
-            view! {
-                <div class="notice" role="alert" data-testid="buy-recovered">
-                    <p>
-                        {m.created_despite_drop_1}
-                        {m.created_despite_drop_2}
-                    </p>
-                    <button type="button" class="button-primary" data-testid="buy-continue" on:click=open>
-                        {m.continue_to_payment}
-                    </button>
-                </div>
-            }
-            .into_any()
+        Problem::Recovered(_) => view! {
+            <div class="notice" role="alert" data-testid="buy-recovered">
+                <p>
+                    {m.created_despite_drop_1}
+                    {m.created_despite_drop_2}
+                </p>
+                <button
+                    type="button"
+                    class="button-primary"
+                    data-testid="buy-continue"
+                    on:click=move |_| continue_to_payment.run(())
+                >
+                    {m.continue_to_payment}
+                </button>
+            </div>
         }
-        BuyProblem::NotCreated(error) => view! {
+        .into_any(),
+        Problem::NotCreated(error) => view! {
             <div class="notice notice-error" role="alert" data-testid="buy-not-created">
-                <p>{error.user_message_in(crate::i18n::locale())}</p>
+                <p>{error.user_message_in(locale())}</p>
                 <p>{m.nothing_created}</p>
                 <button type="button" class="button-secondary" data-testid="buy-try-again" on:click=move |_| retry.run(())>
                     {m.try_again}
@@ -448,7 +390,7 @@ fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
             </div>
         }
         .into_any(),
-        BuyProblem::NotLoaded => view! {
+        Problem::NotLoaded => view! {
             <div class="notice notice-error" role="alert" data-testid="buy-not-loaded">
                 <p>{m.page_load_failed_body}</p>
                 <button type="button" class="button-secondary" data-testid="buy-try-again" on:click=move |_| retry.run(())>
@@ -457,206 +399,153 @@ fn BuyProblemView(problem: BuyProblem, retry: Callback<()>) -> impl IntoView {
             </div>
         }
         .into_any(),
-        BuyProblem::UnsafeConfirmation(reason) => view! {
+        Problem::UnsafeConfirmation(reason) => view! {
             <div class="notice notice-error" role="alert" data-testid="buy-unsafe-confirmation">
-                <p>{(m.unsafe_confirmation)(&reason)}</p>
+                <p>{(m.unsafe_confirmation)(&reason.message_in(locale()))}</p>
             </div>
         }
         .into_any(),
     }
 }
 
-type Boxed<T> = Pin<Box<dyn Future<Output = T>>>;
-
-/// The popup a click opened for the confirmation page: none (the widget
-/// is not framed), `Some(Some(_))` opened, `Some(None)` blocked.
-type ClickPopup = Option<Option<web_sys::Window>>;
-
-/// A create's outcome: the page is leaving (`None`), the confirmation
-/// page's address for a popup or a link, or why it did not leave.
-type Created = Result<Option<String>, BuyProblem>;
-
-/// One purchase, as the buying code takes it.
-struct Purchase {
-    services: Services,
-    token: AccessToken,
-    item: CatalogItem,
-}
-
-/// The code that creates charges and looks for lost ones. With the `split`
-/// feature it is a wasm chunk of its own: the shop shows without it, and it
-/// is fetched when the shop is idle ([`prefetch_buy_flow`]) or by the first
-/// click.
+/// The buy area's flow. Its runner and requests are made by the buying
+/// code, which with the `split` feature is a wasm chunk of its own: the
+/// shop shows without it, and it is fetched when the shop is idle
+/// ([`prefetch_buy_flow`]) or by the first click.
 #[derive(Clone, Copy)]
-struct BuyFlow {
-    /// Creates the charge and sends the buyer to its confirmation page:
-    /// here, in the click's popup, or by a link when it was blocked.
-    create: fn(Purchase, u32, ClickPopup) -> Boxed<Created>,
-    /// [`reconcile`], after a create whose answer was lost.
-    reconcile: fn(Purchase, i64, ApiError) -> Boxed<BuyProblem>,
+struct Purchase {
+    /// The flow until the first click starts it.
+    waiting: StoredValue<Option<PurchaseFlow>, LocalStorage>,
+    driver: StoredValue<Option<Driver>, LocalStorage>,
+    phase: RwSignal<Phase>,
+    loading: RwSignal<bool>,
+    services: StoredValue<Services>,
+    auth: Auth,
 }
 
-const BUY_FLOW: BuyFlow = BuyFlow {
-    create: |purchase, quantity, window| {
-        Box::pin(async move {
-            let confirm = match &window {
-                None => Confirm::Here,
-                Some(Some(popup)) => Confirm::InPopup(popup),
-                Some(None) => Confirm::ByLink,
+impl Purchase {
+    fn new(
+        flow: PurchaseFlow,
+        phase: RwSignal<Phase>,
+        loading: RwSignal<bool>,
+        services: Services,
+        auth: Auth,
+    ) -> Self {
+        let purchase = Self {
+            waiting: StoredValue::new_local(Some(flow)),
+            driver: StoredValue::new_local(None),
+            phase,
+            loading,
+            services: StoredValue::new(services),
+            auth,
+        };
+        on_cleanup(move || {
+            if let Some(Some(driver)) = purchase.driver.try_get_value() {
+                driver.stop();
+            }
+        });
+        purchase
+    }
+
+    fn is_loading(&self) -> bool {
+        self.loading.get_untracked()
+    }
+
+    /// Hands `event` to the flow, fetching the buying code first when it
+    /// has not arrived yet. Its code not arriving sends nothing.
+    fn dispatch(self, event: Event) {
+        if let Some(driver) = self.driver.get_value() {
+            driver.dispatch(event);
+            return;
+        }
+        self.loading.set(true);
+        leptos::task::spawn_local(async move {
+            let code = buy_code().await;
+            self.loading.try_set(false);
+            let Ok(code) = code else {
+                self.phase.try_set(Phase::Problem(Problem::NotLoaded));
+                return;
             };
-            let Purchase {
-                services,
-                token,
-                item,
-            } = purchase;
-            create_and_confirm(&services, &token, &item, quantity, confirm).await
-        })
-    },
-    reconcile: |purchase, sent_at, error| {
-        Box::pin(async move {
-            let Purchase {
-                services,
-                token,
-                item,
-            } = purchase;
-            reconcile(&services, &token, &item, sent_at, error).await
-        })
+            // The page may have gone while the code was fetched.
+            let Some(Some(flow)) = self.waiting.try_update_value(Option::take) else {
+                return;
+            };
+            let Some(services) = self.services.try_get_value() else {
+                return;
+            };
+            let phase = self.phase;
+            let auth = self.auth;
+            let hooks = Hooks {
+                changed: Box::new(move |flow: &PurchaseFlow| {
+                    set_if_changed(phase, flow.phase().clone());
+                }),
+                sign_in_again: Box::new(move || auth.reject()),
+            };
+            let driver = (code.start)(flow, hooks, services, auth);
+            self.driver.try_set_value(Some(Rc::clone(&driver)));
+            driver.dispatch(event);
+        });
+    }
+}
+
+/// A started purchase flow.
+type Driver = Rc<dyn Drive<Event>>;
+
+/// The buying code.
+#[derive(Clone, Copy)]
+struct BuyCode {
+    start: fn(PurchaseFlow, Hooks<PurchaseFlow>, Services, Auth) -> Driver,
+}
+
+const BUY_CODE: BuyCode = BuyCode {
+    start: |flow, hooks, services, auth| {
+        let runner = Runner::new(flow, hooks);
+        runner.send_with(purchase_requests(services, auth));
+        Rc::new(runner)
     },
 };
 
 #[cfg(feature = "split")]
 #[leptos::wasm_split::wasm_split(buy, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn buy_flow() -> Result<BuyFlow, ChunkLoadError> {
-    Ok(BUY_FLOW)
+fn buy_code() -> Result<BuyCode, ChunkLoadError> {
+    Ok(BUY_CODE)
 }
 
 #[cfg(not(feature = "split"))]
-async fn buy_flow() -> Result<BuyFlow, ChunkLoadError> {
-    Ok(BUY_FLOW)
+async fn buy_code() -> Result<BuyCode, ChunkLoadError> {
+    Ok(BUY_CODE)
 }
 
-/// [`reconcile`] through the buying code's chunk. Its code not arriving
-/// leaves the question open: the next click looks again.
-async fn look_for_lost_charge(purchase: Purchase, sent_at: i64, error: ApiError) -> BuyProblem {
-    match buy_flow().await {
-        Ok(flow) => (flow.reconcile)(purchase, sent_at, error).await,
-        Err(ChunkLoadError) => BuyProblem::Unknown { error, sent_at },
-    }
+/// The purchase's requests, signed with the token current when each is
+/// sent, learning the server's clock as they go.
+fn purchase_requests(services: Services, auth: Auth) -> SendRequest<PurchaseFlow> {
+    let clock = SampledClock::default();
+    let client = Rc::new(services.billing_client_sampling(clock.clone()));
+    Rc::new(move |request| {
+        let Some(token) = auth.current() else {
+            let refused = ApiError::Http {
+                status: 401,
+                body: None,
+                snippet: None,
+                retry_after_secs: None,
+            };
+            return Box::pin(std::future::ready(purchase::unsent(&request, refused)));
+        };
+        Box::pin(flow_requests::purchase(
+            Rc::clone(&client),
+            clock.clone(),
+            token,
+            request,
+        ))
+    })
 }
 
 /// Fetches the buying code in the background, so the first click on Buy
 /// does not wait for it. A failure is retried by the click.
 pub fn prefetch_buy_flow() {
     leptos::task::spawn_local(async {
-        let _ = buy_flow().await;
+        let _ = buy_code().await;
     });
-}
-
-/// A listed charge, direct or recurrent, as reconciling needs it.
-struct Listed {
-    id: String,
-    name: String,
-    price: Cents,
-    created_at_ms: i64,
-    pending: bool,
-    confirmation_url: String,
-}
-
-impl Listed {
-    fn seen(&self) -> SeenCharge<'_> {
-        SeenCharge {
-            id: &self.id,
-            name: &self.name,
-            price: self.price,
-            created_at_ms: self.created_at_ms,
-            pending: self.pending,
-        }
-    }
-}
-
-impl From<DirectCharge> for Listed {
-    fn from(c: DirectCharge) -> Self {
-        Self {
-            pending: c.status == DirectChargeStatus::Pending,
-            created_at_ms: c.created_at.unix_millis(),
-            id: c.id.to_string(),
-            name: c.name,
-            price: c.price,
-            confirmation_url: c.confirmation_url,
-        }
-    }
-}
-
-impl From<RecurrentCharge> for Listed {
-    fn from(c: RecurrentCharge) -> Self {
-        Self {
-            pending: c.status == RecurrentChargeStatus::Pending,
-            created_at_ms: c.created_at.unix_millis(),
-            id: c.id.to_string(),
-            name: c.name,
-            price: c.price,
-            confirmation_url: c.confirmation_url,
-        }
-    }
-}
-
-/// After a create whose answer never came or could not be read: is a
-/// charge of this purchase waiting for the buyer? Found: its confirmation
-/// page (if allowed). None: a retry is safe. The lookup failing too leaves
-/// the question open.
-async fn reconcile(
-    services: &Services,
-    token: &AccessToken,
-    item: &CatalogItem,
-    sent_at: i64,
-    error: ApiError,
-) -> BuyProblem {
-    let clock = SampledClock::default();
-    let client = services.billing_client_sampling(clock.clone());
-    // Only charges still waiting for the buyer can be the lost one, newest
-    // first, so the first page holds it however long the history is.
-    let listed: Result<Vec<Listed>, ApiError> = match item.kind {
-        ItemKind::OneTime { .. } => {
-            let query = DirectChargeQuery {
-                status: Some(DirectChargeStatus::Pending),
-                ..Default::default()
-            };
-            client
-                .list_direct_charges(token, &query)
-                .await
-                .map(|charges| charges.into_iter().map(Listed::from).collect())
-        }
-        ItemKind::Subscription { .. } => {
-            let query = RecurrentChargeQuery {
-                status: Some(RecurrentChargeStatus::Pending),
-                ..Default::default()
-            };
-            client
-                .list_recurrent_charges(token, &query)
-                .await
-                .map(|charges| charges.into_iter().map(Listed::from).collect())
-        }
-    };
-    // Charges are stamped by the server's clock: a device clock that runs
-    // fast must not hide the charge the lost request made.
-    let sent_at_server = clock.get().map_or(sent_at, |server| server.now_ms(sent_at));
-    let found = listed.map(|listed| {
-        let seen: Vec<SeenCharge> = listed.iter().map(Listed::seen).collect();
-        reconcile_lost_create(&seen, &item.name, item.price, sent_at_server).and_then(|id| {
-            listed
-                .iter()
-                .find(|charge| charge.id == id)
-                .map(|charge| charge.confirmation_url.clone())
-        })
-    });
-    match found {
-        Ok(Some(url)) => match services.check_confirmation_url(&url) {
-            Ok(url) => BuyProblem::Recovered(url.to_string()),
-            Err(unsafe_url) => BuyProblem::UnsafeConfirmation(unsafe_url.message_in(locale())),
-        },
-        Ok(None) => BuyProblem::NotCreated(error),
-        Err(_) => BuyProblem::Unknown { error, sent_at },
-    }
 }
 
 /// A purchase handed to the Agent App's own payment window.
@@ -711,82 +600,5 @@ fn payment_intent<'a>(
         test,
         terms,
         icon,
-    }
-}
-
-/// Where the buyer confirms the charge.
-enum Confirm<'a> {
-    /// This window leaves for the confirmation page.
-    Here,
-    /// The popup opened by the click goes there.
-    InPopup(&'a web_sys::Window),
-    /// The popup was blocked: the page offers a link instead.
-    ByLink,
-}
-
-/// Creates the charge, checks its confirmation address, and leaves for it
-/// (`None`) or hands it to a popup or a link (`Some(address)`).
-async fn create_and_confirm(
-    services: &Services,
-    token: &AccessToken,
-    item: &CatalogItem,
-    quantity: u32,
-    confirm: Confirm<'_>,
-) -> Result<Option<String>, BuyProblem> {
-    let client = services.billing_client();
-    let test = services.is_mock().then_some(true);
-    let sent_at = device_now_ms();
-    let classify = |error: ApiError| {
-        if error.write_may_have_happened() {
-            BuyProblem::Unknown { error, sent_at }
-        } else if error.field_at_fault().as_deref() == Some("quantity") {
-            // Shown at the quantity field, which is marked invalid.
-            BuyProblem::Input(error.user_message_in(locale()))
-        } else {
-            BuyProblem::Api(error)
-        }
-    };
-    let confirmation_url = match item.kind {
-        ItemKind::OneTime { per_account, .. } => {
-            let mut charge =
-                NewDirectCharge::new(&item.name, item.price, quantity, &services.return_url);
-            charge.per_account = per_account.then_some(true);
-            charge.test = test;
-            client
-                .create_direct_charge(token, &charge)
-                .await
-                .map_err(classify)?
-                .confirmation_url
-        }
-        ItemKind::Subscription {
-            months,
-            trial_days,
-            per_account,
-        } => {
-            let mut charge = NewRecurrentCharge::new(&item.name, item.price, &services.return_url);
-            charge.months = Some(months);
-            charge.trial_days = (trial_days > 0).then_some(trial_days);
-            charge.per_account = per_account.then_some(true);
-            charge.test = test;
-            client
-                .create_recurrent_charge(token, &charge)
-                .await
-                .map_err(classify)?
-                .confirmation_url
-        }
-    };
-    let url = services
-        .check_confirmation_url(&confirmation_url)
-        .map_err(|e| BuyProblem::UnsafeConfirmation(e.message_in(locale())))?;
-    match confirm {
-        Confirm::Here => {
-            dom::navigate_to(&url);
-            Ok(None)
-        }
-        Confirm::InPopup(popup) => {
-            popup::send_to(popup, &url);
-            Ok(Some(url.to_string()))
-        }
-        Confirm::ByLink => Ok(Some(url.to_string())),
     }
 }

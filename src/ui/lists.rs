@@ -27,13 +27,13 @@ use crate::domain::charge::{
     RecurrentChargeStatus,
 };
 use crate::domain::checkout::{
-    direct_timeline, in_trial, recurrent_timeline, refund_estimate, ActivationLog, ActivationState,
-    Outcome, RefundEstimate,
+    direct_activated, direct_timeline, in_trial, recurrent_activated, recurrent_timeline,
+    refund_estimate, Outcome, RefundEstimate,
 };
 use crate::domain::oauth::AccessToken;
 use crate::i18n::{locale, t, ListTexts, Messages};
 use crate::web::dom;
-use crate::web::storage::{self, Area};
+use crate::web::runner::logged_activation;
 
 /// The Billing API answers 20 items a page.
 pub(crate) const PAGE_SIZE: usize = 20;
@@ -170,33 +170,6 @@ fn refund_sentence(
 /// Milliseconds since the epoch, for the pure date rules (`None` before 1970).
 fn ms(timestamp: &Timestamp) -> Option<u64> {
     u64::try_from(timestamp.unix_millis()).ok()
-}
-
-/// Whether this browser finished activating the charge (the log is shared
-/// by the tabs through localStorage).
-fn activated_here(kind: ChargeKind, id: &str) -> bool {
-    storage::get(Area::Local, ActivationLog::STORAGE_KEY)
-        .map(|json| ActivationLog::from_json(&json))
-        .and_then(|log| log.state_of(kind, id, dom::now_ms()))
-        .is_some_and(|state| matches!(state, ActivationState::Done { .. }))
-}
-
-fn direct_activated(charge: &DirectCharge) -> bool {
-    use DirectChargeStatus as S;
-    match &charge.status {
-        S::Processed | S::Success | S::Failed => true,
-        S::Accepted => activated_here(ChargeKind::Direct, charge.id.as_str()),
-        S::Pending | S::Declined | S::Unknown(_) => false,
-    }
-}
-
-fn recurrent_activated(charge: &RecurrentCharge) -> bool {
-    use RecurrentChargeStatus as S;
-    match &charge.status {
-        S::Processed | S::Active | S::PastDue | S::Frozen | S::Cancelled => true,
-        S::Accepted | S::Unknown(_) => activated_here(ChargeKind::Recurrent, charge.id.as_str()),
-        S::Pending | S::Declined => false,
-    }
 }
 
 fn subscription_in_trial(charge: &RecurrentCharge, now_ms: u64) -> bool {
@@ -1003,7 +976,12 @@ fn ChargeCard(
     refresh: Refresh,
     refreshing: ReadSignal<bool>,
 ) -> impl IntoView {
-    let steps = direct_timeline(&charge.status, direct_activated(&charge));
+    let steps = direct_timeline(
+        &charge.status,
+        direct_activated(&charge.status, || {
+            logged_activation(ChargeKind::Direct, charge.id.as_str())
+        }),
+    );
     let total = charge
         .total()
         .map(|total| money(total, &currency))
@@ -1364,7 +1342,13 @@ fn SubscriptionCard(
 ) -> impl IntoView {
     let now = dom::now_ms();
     let trial = subscription_in_trial(&charge, now);
-    let steps = recurrent_timeline(&charge.status, recurrent_activated(&charge), trial);
+    let steps = recurrent_timeline(
+        &charge.status,
+        recurrent_activated(&charge.status, || {
+            logged_activation(ChargeKind::Recurrent, charge.id.as_str())
+        }),
+        trial,
+    );
     let price = format!(
         "{} {}",
         money(charge.price, &currency),

@@ -11,7 +11,7 @@ use crate::api::plans::{PlansApi, PlansClient};
 use crate::api::ApiError;
 use crate::config::{AppConfig, Mode, OAuthFlow};
 use crate::domain::oauth::{FlowKind, OAuthClient, Scope};
-use crate::domain::return_url::{check_confirmation_url, UnsafeUrlError};
+use crate::domain::return_url::{ConfirmationPolicy, UnsafeUrlError};
 use crate::i18n::t;
 pub use crate::web::backend::AppTransport;
 use crate::web::backend::MOCK_SIGN_IN_PATH;
@@ -33,11 +33,10 @@ pub struct Services {
     /// Where LiveChat sends the buyer after a confirmation page.
     pub return_url: String,
     pub currency: String,
-    confirmation_origins: Vec<String>,
-    /// Where a mock backend serves its confirmation page: this app's own
-    /// origin in mock mode, the mock's in live mode with
+    /// The confirmation pages the widget follows. A mock backend's is this
+    /// app's own origin in mock mode, the mock's in live mode with
     /// `allow_mock_backend`.
-    mock_origin: Option<String>,
+    pub confirmation: ConfirmationPolicy,
     mock_mode: bool,
     /// The recurring billing plans API, or why its address is unusable.
     plans: Result<PlansApi, ApiError>,
@@ -80,21 +79,23 @@ impl Services {
             flow,
             return_url: dom::resolve_against_base(RETURN_PATH),
             currency: config.currency.clone(),
-            confirmation_origins: config
-                .confirmation_origins
-                .iter()
-                .map(|o| o.origin().ascii_serialization())
-                .collect(),
-            mock_origin: if mock_mode {
-                Some(dom::origin())
-            } else {
-                config.allow_mock_backend.then(|| {
-                    config
-                        .livechat
-                        .billing_api_url
-                        .origin()
-                        .ascii_serialization()
-                })
+            confirmation: ConfirmationPolicy {
+                allowed_origins: config
+                    .confirmation_origins
+                    .iter()
+                    .map(|o| o.origin().ascii_serialization())
+                    .collect(),
+                mock_origin: if mock_mode {
+                    Some(dom::origin())
+                } else {
+                    config.allow_mock_backend.then(|| {
+                        config
+                            .livechat
+                            .billing_api_url
+                            .origin()
+                            .ascii_serialization()
+                    })
+                },
             },
             mock_mode,
             plans: config.plans.plans_api(),
@@ -135,7 +136,7 @@ impl Services {
     /// Accepts a server-given confirmation page only on an allowed origin
     /// (and, in mock mode, on this app's own origin).
     pub fn check_confirmation_url(&self, raw: &str) -> Result<Url, UnsafeUrlError> {
-        check_confirmation_url(raw, &self.confirmation_origins, self.mock_origin.as_deref())
+        self.confirmation.check(raw)
     }
 
     pub fn is_mock(&self) -> bool {

@@ -4,13 +4,18 @@
 use std::rc::Rc;
 
 use crate::api::bidali::BidaliClient;
-use crate::api::livechat::{BillingClient, RecurrentAction};
+use crate::api::livechat::{
+    BillingClient, DirectChargeQuery, RecurrentAction, RecurrentChargeQuery,
+};
+use crate::api::ApiError;
+use crate::domain::charge::{ChargeKind, DirectChargeStatus, RecurrentChargeStatus};
 use crate::domain::oauth::AccessToken;
 use crate::flow::charge_return::{self, ChargeRef, ChargeReturnFlow, ReturnedCharge};
 use crate::flow::crypto_payment::{self, CryptoPaymentFlow};
+use crate::flow::purchase;
 use crate::web::backend::AppTransport;
 use crate::web::runner::SendRequest;
-use crate::web::server_clock::ClockSampling;
+use crate::web::server_clock::{ClockSampling, SampledClock};
 
 /// The return page's requests, signed with `token`.
 pub fn charge_return(
@@ -75,4 +80,59 @@ pub fn crypto_payment(
             }
         })
     })
+}
+
+/// A purchase's requests, learning the server's clock as they go (a lost
+/// create's charge is looked for by the server's time stamps).
+pub async fn purchase(
+    client: Rc<BillingClient<ClockSampling<AppTransport>>>,
+    clock: SampledClock,
+    token: AccessToken,
+    request: purchase::Request,
+) -> purchase::Event {
+    use purchase::{Event, PendingCharge, Request};
+    match request {
+        Request::CreateDirect(charge) => Event::Created(
+            client
+                .create_direct_charge(&token, &charge)
+                .await
+                .map(|created| created.confirmation_url),
+        ),
+        Request::CreateRecurrent(charge) => Event::Created(
+            client
+                .create_recurrent_charge(&token, &charge)
+                .await
+                .map(|created| created.confirmation_url),
+        ),
+        // Only charges still waiting for the buyer can be the lost one,
+        // newest first, so the first page holds it however long the
+        // history is.
+        Request::ListPending(ChargeKind::Direct) => {
+            let query = DirectChargeQuery {
+                status: Some(DirectChargeStatus::Pending),
+                ..Default::default()
+            };
+            let listed = client.list_direct_charges(&token, &query).await;
+            pending(listed, PendingCharge::of_direct, &clock)
+        }
+        Request::ListPending(ChargeKind::Recurrent) => {
+            let query = RecurrentChargeQuery {
+                status: Some(RecurrentChargeStatus::Pending),
+                ..Default::default()
+            };
+            let listed = client.list_recurrent_charges(&token, &query).await;
+            pending(listed, PendingCharge::of_recurrent, &clock)
+        }
+    }
+}
+
+fn pending<C>(
+    listed: Result<Vec<C>, ApiError>,
+    pending_of: fn(C) -> Option<purchase::PendingCharge>,
+    clock: &SampledClock,
+) -> purchase::Event {
+    purchase::Event::Listed(listed.map(|charges| purchase::PendingCharges {
+        charges: charges.into_iter().filter_map(pending_of).collect(),
+        server_clock: clock.get(),
+    }))
 }

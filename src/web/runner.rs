@@ -2,8 +2,9 @@
 //!
 //! A flow ([`Machine`]) decides; the runner sends its requests (through the
 //! function the page gives it), keeps its timers, takes its cross-tab locks,
-//! changes the activation log and asks for a new sign-in, feeding every
-//! answer back with the current [`Env`]. A restart or the page going away
+//! changes the activation log, opens and sends windows, leaves the page
+//! and asks for a new sign-in, feeding every answer back with the current
+//! [`Env`]. A restart or the page going away
 //! ends the run: its timers are woken, its lock is let go, and answers that
 //! arrive later are dropped.
 
@@ -15,14 +16,16 @@ use std::rc::Rc;
 
 use leptos::task::spawn_local;
 
-use crate::domain::checkout::ActivationLog;
+use crate::domain::charge::ChargeKind;
+use crate::domain::checkout::{ActivationLog, ActivationState};
 use crate::flow::{
-    ActivationAnswer, ActivationChange, ActivationOp, Effect, Env, LockAnswer, Machine, ShellAnswer,
+    ActivationAnswer, ActivationChange, ActivationOp, Effect, Env, LockAnswer, Machine,
+    ShellAnswer, WindowAnswer,
 };
 use crate::web::locks::{self, HeldLock, LockAttempt};
 use crate::web::storage::{self, Area};
 use crate::web::transport::Sleeper;
-use crate::web::{dom, random};
+use crate::web::{dom, popup, random};
 
 /// A request's answer, as the flow's event.
 pub type Answer<E> = Pin<Box<dyn Future<Output = E>>>;
@@ -46,6 +49,9 @@ struct Run<M: Machine> {
     stopped: bool,
     sleeper: Sleeper,
     lock: Option<HeldLock>,
+    /// The window this run opened (kept open when the run ends: the buyer
+    /// may be confirming in it).
+    window: Option<web_sys::Window>,
 }
 
 /// Runs one flow for one page. Cloning shares the run.
@@ -58,6 +64,24 @@ impl<M: Machine> Clone for Runner<M> {
         Self {
             run: Rc::clone(&self.run),
         }
+    }
+}
+
+/// A running flow as a page that did not start it sees it: through this
+/// trait, a page can drive a runner made in a wasm chunk without the
+/// flow's code entering the page's own module.
+pub trait Drive<E> {
+    fn dispatch(&self, event: E);
+    fn stop(&self);
+}
+
+impl<M: Machine + 'static> Drive<M::Event> for Runner<M> {
+    fn dispatch(&self, event: M::Event) {
+        Runner::dispatch(self, event);
+    }
+
+    fn stop(&self) {
+        Runner::stop(self);
     }
 }
 
@@ -82,6 +106,7 @@ impl<M: Machine + 'static> Runner<M> {
                 stopped: false,
                 sleeper: Sleeper::new(),
                 lock: None,
+                window: None,
             })),
         }
     }
@@ -99,6 +124,12 @@ impl<M: Machine + 'static> Runner<M> {
             run.generation
         };
         self.deliver(generation, event);
+    }
+
+    /// Sends the flow's requests with `send`, for a flow that waits for the
+    /// page's first event instead of starting at once.
+    pub fn send_with(&self, send: SendRequest<M>) {
+        self.run.borrow_mut().send = Some(send);
     }
 
     /// Delivers an event from the page (a button) to the current run.
@@ -213,7 +244,50 @@ impl<M: Machine + 'static> Runner<M> {
                 (self.run.borrow().hooks.sign_in_again)();
                 None
             }
+            Effect::OpenWindow { url } => {
+                let window = match url {
+                    Some(url) => popup::open(url.as_str()),
+                    None => popup::open_blank(),
+                };
+                let answer = if window.is_some() {
+                    WindowAnswer::Opened
+                } else {
+                    WindowAnswer::Blocked
+                };
+                self.run.borrow_mut().window = window;
+                Some(ShellAnswer::Window(answer).into())
+            }
+            Effect::ShowInWindow(url) => {
+                if let Some(window) = &self.run.borrow().window {
+                    popup::send_to(window, &url);
+                }
+                None
+            }
+            Effect::CloseWindow => {
+                if let Some(window) = self.run.borrow_mut().window.take() {
+                    popup::close(&window);
+                }
+                None
+            }
+            Effect::Leave(url) => {
+                dom::navigate_to(&url);
+                None
+            }
         }
+    }
+}
+
+/// What this browser's activation log (shared by its tabs) says of a
+/// charge.
+pub fn logged_activation(kind: ChargeKind, id: &str) -> Option<ActivationState> {
+    let change = ActivationChange {
+        op: ActivationOp::Read,
+        kind,
+        id: id.to_owned(),
+    };
+    match change_activations(change) {
+        Some(ActivationAnswer::State(state)) => state,
+        _ => None,
     }
 }
 

@@ -1127,3 +1127,32 @@ mod lost_create {
         );
     }
 }
+
+#[test]
+fn a_charge_past_activation_shows_activated_without_asking_the_log() {
+    let never_asked = || -> Option<ActivationState> { panic!("the status tells") };
+    for status in [D::Processed, D::Success, D::Failed] {
+        assert!(direct_activated(&status, never_asked), "{status:?}");
+    }
+    for status in [D::Pending, D::Declined, D::Unknown("on_hold".into())] {
+        assert!(!direct_activated(&status, never_asked), "{status:?}");
+    }
+    for status in [R::Processed, R::Active, R::PastDue, R::Frozen, R::Cancelled] {
+        assert!(recurrent_activated(&status, never_asked), "{status:?}");
+    }
+    for status in [R::Pending, R::Declined] {
+        assert!(!recurrent_activated(&status, never_asked), "{status:?}");
+    }
+}
+
+#[test]
+fn an_accepted_charge_is_activated_only_when_this_browser_finished_activating_it() {
+    assert!(direct_activated(&D::Accepted, || DONE));
+    assert!(!direct_activated(&D::Accepted, || IN_FLIGHT));
+    assert!(!direct_activated(&D::Accepted, || None));
+    assert!(recurrent_activated(&R::Accepted, || DONE));
+    assert!(!recurrent_activated(&R::Accepted, || None));
+    // A status this widget does not know is judged by the log alone.
+    assert!(recurrent_activated(&R::Unknown("paused".into()), || DONE));
+    assert!(!recurrent_activated(&R::Unknown("paused".into()), || None));
+}

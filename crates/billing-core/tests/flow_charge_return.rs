@@ -283,6 +283,7 @@ impl Tab {
                     }
                 }
                 Effect::SignInAgain => self.sign_in_requests += 1,
+                other => panic!("the return page never asks for {other:?}"),
             }
         }
         answers

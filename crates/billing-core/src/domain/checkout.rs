@@ -493,6 +493,36 @@ pub fn recurrent_conflict_means_activated(status: &RecurrentChargeStatus) -> boo
     RecurrentChargeStatus::Accepted.can_reach(status)
 }
 
+/// Whether a direct charge in `status` has been activated, as its detail
+/// page's timeline shows it: past activation by its status, or (still
+/// `accepted`) when this browser's log says it finished activating it.
+/// `logged` reads the log only when the status cannot tell.
+pub fn direct_activated(
+    status: &DirectChargeStatus,
+    logged: impl FnOnce() -> Option<ActivationState>,
+) -> bool {
+    use DirectChargeStatus as S;
+    match status {
+        S::Processed | S::Success | S::Failed => true,
+        S::Accepted => matches!(logged(), Some(ActivationState::Done { .. })),
+        S::Pending | S::Declined | S::Unknown(_) => false,
+    }
+}
+
+/// [`direct_activated`] for a subscription. A status this widget does not
+/// know is judged by the log alone.
+pub fn recurrent_activated(
+    status: &RecurrentChargeStatus,
+    logged: impl FnOnce() -> Option<ActivationState>,
+) -> bool {
+    use RecurrentChargeStatus as S;
+    match status {
+        S::Processed | S::Active | S::PastDue | S::Frozen | S::Cancelled => true,
+        S::Accepted | S::Unknown(_) => matches!(logged(), Some(ActivationState::Done { .. })),
+        S::Pending | S::Declined => false,
+    }
+}
+
 /// An active subscription whose trial has not ended yet.
 pub fn in_trial(
     status: &RecurrentChargeStatus,

@@ -352,6 +352,23 @@ impl UnsafeUrlError {
     }
 }
 
+/// The confirmation pages this widget follows: the configured origins and,
+/// in mock mode, the mock backend's own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConfirmationPolicy {
+    pub allowed_origins: Vec<String>,
+    /// Where a mock backend serves its confirmation page (may be http on a
+    /// loopback host).
+    pub mock_origin: Option<String>,
+}
+
+impl ConfirmationPolicy {
+    /// [`check_confirmation_url`] against this policy.
+    pub fn check(&self, raw: &str) -> Result<Url, UnsafeUrlError> {
+        check_confirmation_url(raw, &self.allowed_origins, self.mock_origin.as_deref())
+    }
+}
+
 /// Accepts `raw` only as an absolute `https:` URL whose exact origin is in
 /// `allowed_origins` (each entry parsed with [`AllowedOrigin::parse`];
 /// entries that are not https origins never match). `mock_origin` is passed

@@ -208,6 +208,8 @@ pub enum Event {
     Woke,
     Lock(LockAnswer),
     Activation(ActivationAnswer),
+    /// An answer this flow never asks for.
+    Unasked(ShellAnswer),
 }
 
 impl From<ShellAnswer> for Event {
@@ -215,6 +217,7 @@ impl From<ShellAnswer> for Event {
         match answer {
             ShellAnswer::Lock(answer) => Self::Lock(answer),
             ShellAnswer::Activation(answer) => Self::Activation(answer),
+            other => Self::Unasked(other),
         }
     }
 }

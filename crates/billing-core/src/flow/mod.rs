@@ -10,8 +10,11 @@
 pub mod charge_return;
 pub mod crypto_payment;
 mod poller;
+pub mod purchase;
 
 pub use poller::PAUSED_RECHECK_MS;
+
+use url::Url;
 
 use crate::api::ApiError;
 use crate::domain::charge::ChargeKind;
@@ -76,6 +79,16 @@ pub enum Effect<Request, Event> {
     Activations(ActivationChange),
     /// The server refused the token: ask for a new sign-in.
     SignInAgain,
+    /// Open a window now, while the buyer's click still allows one: at
+    /// `url`, or empty to be sent somewhere later. Answered with a
+    /// [`WindowAnswer`]; the flow keeps it until [`Effect::CloseWindow`].
+    OpenWindow { url: Option<Url> },
+    /// Send the window this run opened to `url`.
+    ShowInWindow(Url),
+    /// Close the window this run opened.
+    CloseWindow,
+    /// This page leaves for `url`, outside the widget.
+    Leave(Url),
 }
 
 /// The answer to one of the effects every flow may ask for (the runner
@@ -84,6 +97,15 @@ pub enum Effect<Request, Event> {
 pub enum ShellAnswer {
     Lock(LockAnswer),
     Activation(ActivationAnswer),
+    Window(WindowAnswer),
+}
+
+/// The answer to [`Effect::OpenWindow`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowAnswer {
+    Opened,
+    /// The browser refused a new window.
+    Blocked,
 }
 
 /// The answer to [`Effect::TryLock`] and [`Effect::WaitForLock`].
