@@ -480,6 +480,7 @@ impl Purchase {
                     set_if_changed(phase, flow.phase().clone());
                 }),
                 sign_in_again: Box::new(move || auth.reject()),
+                navigate: None,
             };
             let driver = (code.start)(flow, hooks, services, auth);
             self.driver.try_set_value(Some(Rc::clone(&driver)));

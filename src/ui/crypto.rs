@@ -10,7 +10,8 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use std::rc::Rc;
+
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
@@ -38,6 +39,9 @@ use crate::domain::crypto_checkout::{
 };
 use crate::domain::money::{parse_fiat_amount_in, Cents, DEFAULT_MAX_CENTS};
 use crate::flow::crypto_payment::{CryptoPaymentFlow, Event, QuoteState, Watch};
+use crate::flow::crypto_start::{
+    self, payment_path, requote_of, OpenChargeFlow, Opening, CLOCK_KEY, LAST_CHARGE_KEY, START_PATH,
+};
 use crate::i18n::{locale, t};
 use crate::web::runner::{Hooks, Runner};
 use crate::web::server_clock::{device_now_ms, ClockSampling, SampledClock};
@@ -47,21 +51,9 @@ use crate::web::{dom, flow_requests};
 type Client = BidaliClient<ClockSampling<AppTransport>>;
 
 /// The route of the start page.
-pub const BASE: &str = "/crypto";
-/// sessionStorage: the charge this tab last started, to resume it.
-const LAST_CHARGE_KEY: &str = "billing-widget.crypto.last";
-/// sessionStorage: the server clock offset learnt when it was created, for
-/// servers whose `Date` a page cannot read.
-const CLOCK_KEY: &str = "billing-widget.crypto.clock-offset";
+const BASE: &str = START_PATH;
 /// Fiat currencies offered in the form (Bidali prices in these).
 const FIAT: [&str; 4] = ["USD", "EUR", "GBP", "CAD"];
-
-fn charge_href(id: &str, pay: Option<&Protocol>) -> String {
-    match pay {
-        Some(protocol) => format!("{BASE}/{id}?pay={protocol}"),
-        None => format!("{BASE}/{id}"),
-    }
-}
 
 /// The start form's field a refusal names, if the form has it.
 fn form_field_at_fault(error: &ApiError) -> Option<&'static str> {
@@ -120,10 +112,6 @@ fn badge_tone(category: StatusCategory) -> BadgeTone {
         StatusCategory::Failed | StatusCategory::Error => BadgeTone::Failed,
         StatusCategory::Unknown => BadgeTone::Unknown,
     }
-}
-
-fn remember_clock(clock: ServerClock) {
-    storage::set(Area::Session, CLOCK_KEY, &clock.offset_ms().to_string());
 }
 
 fn remembered_clock() -> Option<ServerClock> {
@@ -245,23 +233,32 @@ impl StartForm {
     }
 }
 
-/// Creates a charge and keeps what its page needs: the server's clock (from
-/// the answer's `Date`, else the new charge's `createdAt`) and the charge
-/// as this tab's last one. Returns the charge's page, paying in `pay`.
-async fn open_charge(
-    client: &Client,
-    clock: &SampledClock,
-    charge: &NewBidaliCharge,
-    pay: Option<&Protocol>,
-) -> Result<String, ApiError> {
-    let sent = device_now_ms();
-    let created = client.create_charge(charge).await?;
-    let received = device_now_ms();
-    remember_clock(clock.get().unwrap_or_else(|| {
-        ServerClock::from_sample(created.created_at.unix_millis(), sent, received)
-    }));
-    storage::set(Area::Session, LAST_CHARGE_KEY, created.id.as_str());
-    Ok(charge_href(created.id.as_str(), pay))
+/// A runner for opening charges on this page, showing its state in
+/// `opening`; it stops when the page goes.
+fn open_charge_runner(
+    client: Client,
+    clock: SampledClock,
+    opening: RwSignal<Opening>,
+) -> StoredValue<Runner<OpenChargeFlow>, LocalStorage> {
+    let navigate = use_navigate();
+    let runner = Runner::new(
+        OpenChargeFlow::default(),
+        Hooks {
+            changed: Box::new(move |flow: &OpenChargeFlow| {
+                set_if_changed(opening, flow.opening().clone());
+            }),
+            sign_in_again: Box::new(|| {}),
+            navigate: Some(Rc::new(move |path: &str| {
+                navigate(path, NavigateOptions::default());
+            })),
+        },
+    );
+    runner.send_with(flow_requests::open_charge(client, clock));
+    let runner = StoredValue::new_local(runner);
+    on_cleanup(move || {
+        runner.try_with_value(Runner::stop);
+    });
+    runner
 }
 
 fn focus(id: &str) {
@@ -292,7 +289,7 @@ pub fn CryptoStart() -> impl IntoView {
             {resume.map(|id| view! {
                 <p class="notice" data-testid="crypto-resume">
                     {t().crypto_resume}
-                    <a href=charge_href(&id, None)>{t().crypto_go_back}</a>
+                    <a href=payment_path(&id, None)>{t().crypto_go_back}</a>
                 </p>
             })}
             {body}
@@ -302,7 +299,6 @@ pub fn CryptoStart() -> impl IntoView {
 
 #[component]
 fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl IntoView {
-    let navigate = use_navigate();
     let offers = offers(&config);
     let first = offers.first().cloned();
     let default_currency = if FIAT.contains(&config.currency.as_str()) {
@@ -341,6 +337,25 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
     let busy = RwSignal::new(false);
     let offers = StoredValue::new(offers);
 
+    let opening = RwSignal::new(Opening::Idle);
+    let opener = open_charge_runner(client, clock, opening);
+    Effect::new(move |_| {
+        busy.set(opening.with(|o| matches!(o, Opening::Creating | Opening::Opened)));
+        let Opening::Failed(error) = opening.get() else {
+            return;
+        };
+        match form_field_at_fault(&error) {
+            // Bidali refused a field's content: said and marked there.
+            Some(field) => {
+                problem.set(Some((
+                    field,
+                    error.user_message_from(Service::CryptoPayments, locale()),
+                )));
+                focus(input_id(field));
+            }
+            None => failure.set(Some(error)),
+        }
+    });
     let submit = Callback::new(move |()| {
         if busy.get_untracked() {
             return;
@@ -355,30 +370,7 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
             }
         };
         problem.set(None);
-        busy.set(true);
-        let client = client.clone();
-        let clock = clock.clone();
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let result = open_charge(&client, &clock, &charge, None).await;
-            busy.try_set(false);
-            match result {
-                Ok(href) => navigate(&href, NavigateOptions::default()),
-                Err(error) => match form_field_at_fault(&error) {
-                    // Bidali refused a field's content: said and marked there.
-                    Some(field) => {
-                        problem.try_set(Some((
-                            field,
-                            error.user_message_from(Service::CryptoPayments, locale()),
-                        )));
-                        focus(input_id(field));
-                    }
-                    None => {
-                        failure.try_set(Some(error));
-                    }
-                },
-            }
-        });
+        opener.with_value(|r| r.dispatch(crypto_start::Event::Open { charge, pay: None }));
     });
 
     let error_of = move |field: &'static str| {
@@ -537,7 +529,8 @@ struct Page {
     watch: RwSignal<Watch>,
     clock: RwSignal<ServerClock>,
     device_now: RwSignal<i64>,
-    requote: RwSignal<Option<Result<(), ApiError>>>,
+    /// Opening a new charge for a new quote.
+    requote: RwSignal<Opening>,
     /// Reads the charge, its quotes and follows its status.
     runner: StoredValue<Runner<CryptoPaymentFlow>, LocalStorage>,
 }
@@ -625,7 +618,6 @@ pub fn CryptoCharge() -> impl IntoView {
 #[component]
 fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl IntoView {
     let services = expect_context::<Services>();
-    let navigate = use_navigate();
     let wanted = dom::current_url().and_then(|url| {
         url.query_pairs()
             .find(|(k, _)| k == "pay")
@@ -647,6 +639,7 @@ fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl 
             // Bidali's keys are not the buyer's sign-in: the flow gives up
             // instead, and never asks for this.
             sign_in_again: Box::new(|| {}),
+            navigate: None,
         },
     );
     let page = Page {
@@ -656,7 +649,7 @@ fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl 
         watch,
         clock: RwSignal::new(remembered_clock().unwrap_or(ServerClock::DEVICE)),
         device_now: RwSignal::new(device_now_ms()),
-        requote: RwSignal::new(None),
+        requote: RwSignal::new(Opening::Idle),
         runner: StoredValue::new_local(runner),
     };
     // No request or wait of the page outlives it.
@@ -685,16 +678,7 @@ fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl 
         }
     });
 
-    let fetch_quote = {
-        let id = id.clone();
-        move |protocol: Protocol| {
-            page.dispatch(Event::Choose(protocol.clone()));
-            // The address names the currency, so a reload shows it again.
-            if matches!(page.quote.get_untracked(), QuoteState::Loading(ref p) if *p == protocol) {
-                dom::replace_address(&charge_href(id.as_str(), Some(&protocol)));
-            }
-        }
-    };
+    let fetch_quote = move |protocol: Protocol| page.dispatch(Event::Choose(protocol));
     let fetch_quote = StoredValue::new(fetch_quote);
     let load = {
         let client = client.clone();
@@ -708,34 +692,16 @@ fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl 
     load.with_value(|load| load());
 
     // A new quote: the same purchase as a new charge, at today's rate.
-    let requote = {
-        let client = client.clone();
-        let clock = clock.clone();
-        move || {
-            if matches!(page.requote.get_untracked(), Some(Ok(()))) {
-                return;
-            }
-            let Some(old) = page.charge.get_untracked() else {
-                return;
-            };
-            let paying = page.paying();
-            page.requote.set(Some(Ok(())));
-            let mut charge = NewBidaliCharge::new(old.amount, old.currency.clone());
-            charge.description = old.description.clone();
-            charge.metadata = old.metadata.clone();
-            charge.customer = old.customer.as_ref().map(|c| CustomerRef::Id(c.id.clone()));
-            let client = client.clone();
-            let clock = clock.clone();
-            let navigate = navigate.clone();
-            spawn_local(async move {
-                match open_charge(&client, &clock, &charge, paying.as_ref()).await {
-                    Ok(href) => navigate(&href, NavigateOptions::default()),
-                    Err(error) => {
-                        page.requote.try_set(Some(Err(error)));
-                    }
-                }
-            });
-        }
+    let opener = open_charge_runner(client.clone(), clock.clone(), page.requote);
+    let requote = move || {
+        let Some(old) = page.charge.get_untracked() else {
+            return;
+        };
+        let event = crypto_start::Event::Open {
+            charge: requote_of(&old),
+            pay: page.paying(),
+        };
+        opener.with_value(|r| r.dispatch(event));
     };
     let requote = StoredValue::new(requote);
     let remote_logos = services.remote_logos;
@@ -868,6 +834,7 @@ fn VerdictPanel(page: Page, requote: Callback<()>) -> impl IntoView {
         let verdict = current_verdict(page)?;
         let offer_requote = verdict.next == NextStep::Requote;
         let requoting = page.requote.get();
+        let busy = matches!(requoting, Opening::Creating | Opening::Opened);
         Some(view! {
             <section
                 class=format!("card verdict verdict-{}", verdict.tone.as_str())
@@ -883,14 +850,14 @@ fn VerdictPanel(page: Page, requote: Callback<()>) -> impl IntoView {
                         type="button"
                         class="button-primary"
                         data-testid="crypto-requote"
-                        disabled=matches!(requoting, Some(Ok(())))
+                        disabled=busy
                         on:click=move |_| requote.run(())
                     >
-                        {if matches!(requoting, Some(Ok(()))) { t().getting_new_quote } else { t().get_new_quote }}
+                        {if busy { t().getting_new_quote } else { t().get_new_quote }}
                     </button>
                 })}
                 {match requoting {
-                    Some(Err(error)) => Some(bidali_error(error, Some(requote), "crypto-requote-error", false)),
+                    Opening::Failed(error) => Some(bidali_error(error, Some(requote), "crypto-requote-error", false)),
                     _ => None,
                 }}
                 {(verdict.tone == Tone::Unknown).then(|| view! {

@@ -117,6 +117,7 @@ fn ReturnFlow(target: ReturnTarget) -> impl IntoView {
         Hooks {
             changed: Box::new(move |flow| shown.show(flow)),
             sign_in_again: Box::new(move || auth.reject()),
+            navigate: None,
         },
     );
     let runner = StoredValue::new_local(runner);

@@ -12,10 +12,11 @@ use crate::domain::charge::{ChargeKind, DirectChargeStatus, RecurrentChargeStatu
 use crate::domain::oauth::AccessToken;
 use crate::flow::charge_return::{self, ChargeRef, ChargeReturnFlow, ReturnedCharge};
 use crate::flow::crypto_payment::{self, CryptoPaymentFlow};
+use crate::flow::crypto_start::{self, OpenChargeFlow};
 use crate::flow::purchase;
 use crate::web::backend::AppTransport;
 use crate::web::runner::SendRequest;
-use crate::web::server_clock::{ClockSampling, SampledClock};
+use crate::web::server_clock::{device_now_ms, ClockSampling, SampledClock};
 
 /// The return page's requests, signed with `token`.
 pub fn charge_return(
@@ -135,4 +136,30 @@ fn pending<C>(
         charges: charges.into_iter().filter_map(pending_of).collect(),
         server_clock: clock.get(),
     }))
+}
+
+/// Opening a Bidali charge, noting the device's clock around the create
+/// and the server's clock its answer told.
+pub fn open_charge(
+    client: BidaliClient<ClockSampling<AppTransport>>,
+    clock: SampledClock,
+) -> SendRequest<OpenChargeFlow> {
+    use crypto_start::{Created, Event, Request};
+    let client = Rc::new(client);
+    Rc::new(move |Request::Create(charge)| {
+        let (client, clock) = (Rc::clone(&client), clock.clone());
+        Box::pin(async move {
+            let sent_ms = device_now_ms();
+            let created = client.create_charge(&charge).await;
+            let received_ms = device_now_ms();
+            Event::Created(created.map(|charge| {
+                Box::new(Created {
+                    charge,
+                    sent_ms,
+                    received_ms,
+                    server_clock: clock.get(),
+                })
+            }))
+        })
+    })
 }

@@ -32,12 +32,18 @@ pub type Answer<E> = Pin<Box<dyn Future<Output = E>>>;
 /// Sends one of a flow's requests.
 pub type SendRequest<M> = Rc<dyn Fn(<M as Machine>::Request) -> Answer<<M as Machine>::Event>>;
 
+/// Goes to one of the widget's routes.
+pub type Navigate = Rc<dyn Fn(&str)>;
+
 /// What the page does with the flow's results.
 pub struct Hooks<M> {
     /// After every update: show the flow's new state.
     pub changed: Box<dyn Fn(&M)>,
     /// The server refused the token.
     pub sign_in_again: Box<dyn Fn()>,
+    /// Goes to one of the widget's routes (the router's navigate); a flow
+    /// that never navigates has none.
+    pub navigate: Option<Navigate>,
 }
 
 struct Run<M: Machine> {
@@ -271,6 +277,22 @@ impl<M: Machine + 'static> Runner<M> {
             }
             Effect::Leave(url) => {
                 dom::navigate_to(&url);
+                None
+            }
+            Effect::Navigate(path) => {
+                // Not called under the borrow: leaving the page stops the run.
+                let navigate = self.run.borrow().hooks.navigate.clone();
+                if let Some(navigate) = navigate {
+                    navigate(&path);
+                }
+                None
+            }
+            Effect::ReplaceAddress(path) => {
+                dom::replace_address(&path);
+                None
+            }
+            Effect::Remember { key, value } => {
+                storage::set(Area::Session, key, &value);
                 None
             }
         }

@@ -52,6 +52,8 @@ struct Page {
     sent: Vec<Request>,
     watches: Vec<Watch>,
     hidden_between: Option<(u64, u64)>,
+    /// The page's address, when the flow replaced it.
+    address: Option<String>,
 }
 
 impl Page {
@@ -69,6 +71,7 @@ impl Page {
             sent: Vec::new(),
             watches: Vec::new(),
             hidden_between: None,
+            address: None,
         }
     }
 
@@ -117,6 +120,7 @@ impl Page {
                             .is_some_and(|(from, to)| (from..to).contains(&self.env.now_ms));
                         queue.push_back(then);
                     }
+                    Effect::ReplaceAddress(path) => self.address = Some(path),
                     other => panic!("a crypto payment never asks for {other:?}"),
                 }
             }
@@ -173,6 +177,11 @@ fn choosing_twice_while_a_quote_loads_sends_one_request() {
     page.send(Event::Choose(protocol("bitcoin")));
     page.send(Event::Choose(protocol("litecoin")));
     assert_eq!(page.quotes_sent(), 1);
+    // The address names the currency being fetched, so a reload shows it.
+    assert_eq!(
+        page.address.as_deref(),
+        Some("/crypto/sD-R4Fc6e?pay=bitcoin")
+    );
     for answer in std::mem::take(&mut page.held_quotes) {
         page.send(answer);
     }

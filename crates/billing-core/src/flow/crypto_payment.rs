@@ -12,6 +12,7 @@ use crate::domain::crypto::{BidaliChargeId, Protocol, Quote, QuoteId};
 use crate::domain::crypto_checkout::POLL_CONFIG;
 use crate::domain::polling::{GiveUpReason, PollOutcome, PollSchedule};
 
+use super::crypto_start::payment_path;
 use super::poller::{Poller, Tick, Wait};
 use super::{poll_outcome_of_error, Effect, Env, Machine, ShellAnswer};
 
@@ -143,7 +144,12 @@ impl CryptoPaymentFlow {
             return Vec::new();
         };
         self.quote = QuoteState::Loading(protocol.clone());
-        vec![Effect::Send(Request::GetQuote(protocol, quote_id))]
+        // The address names the currency, so a reload shows it again.
+        let address = payment_path(self.id.as_str(), Some(&protocol));
+        vec![
+            Effect::Send(Request::GetQuote(protocol, quote_id)),
+            Effect::ReplaceAddress(address),
+        ]
     }
 
     fn start_watching(&mut self, env: &Env) -> Vec<CryptoEffect> {

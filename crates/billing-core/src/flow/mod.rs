@@ -9,6 +9,7 @@
 
 pub mod charge_return;
 pub mod crypto_payment;
+pub mod crypto_start;
 mod poller;
 pub mod purchase;
 
@@ -89,6 +90,13 @@ pub enum Effect<Request, Event> {
     CloseWindow,
     /// This page leaves for `url`, outside the widget.
     Leave(Url),
+    /// Go to the widget's route `path` (a new history entry).
+    Navigate(String),
+    /// Show `path` as this page's address (no new history entry), so a
+    /// reload comes back to the same view.
+    ReplaceAddress(String),
+    /// Keep `value` under `key` for this tab (sessionStorage).
+    Remember { key: &'static str, value: String },
 }
 
 /// The answer to one of the effects every flow may ask for (the runner
