@@ -4,9 +4,12 @@
 //! function the page gives it), keeps its timers, takes its cross-tab locks,
 //! changes the activation log, opens and sends windows, leaves the page
 //! and asks for a new sign-in, feeding every answer back with the current
-//! [`Env`]. A restart or the page going away
-//! ends the run: its timers are woken, its lock is let go, and answers that
-//! arrive later are dropped.
+//! [`Env`]. A restart or the page going away ends the run: its timers are
+//! woken, its lock is let go, and answers that arrive later are dropped.
+//!
+//! Only requests, waits and updates depend on the flow; the shared effects
+//! are performed by one non-generic [`Shell`], so each flow adds little
+//! code to the bundle.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -20,7 +23,7 @@ use crate::domain::charge::ChargeKind;
 use crate::domain::checkout::{ActivationLog, ActivationState};
 use crate::flow::{
     ActivationAnswer, ActivationChange, ActivationOp, Effect, Env, LockAnswer, Machine,
-    ShellAnswer, WindowAnswer,
+    ShellAnswer, ShellEffect, WindowAnswer,
 };
 use crate::web::locks::{self, HeldLock, LockAttempt};
 use crate::web::storage::{self, Area};
@@ -46,10 +49,9 @@ pub struct Hooks<M> {
     pub navigate: Option<Navigate>,
 }
 
-struct Run<M: Machine> {
-    machine: M,
-    hooks: Hooks<M>,
-    send: Option<SendRequest<M>>,
+/// The flow-independent half of a run: which run is current, its timers,
+/// lock and window, and the page's hooks for the shared effects.
+struct Shell {
     /// Bumped by a restart or a stop: answers of an older run are dropped.
     generation: u32,
     stopped: bool,
@@ -58,17 +60,145 @@ struct Run<M: Machine> {
     /// The window this run opened (kept open when the run ends: the buyer
     /// may be confirming in it).
     window: Option<web_sys::Window>,
+    sign_in_again: Rc<dyn Fn()>,
+    navigate: Option<Navigate>,
+}
+
+type SharedShell = Rc<RefCell<Shell>>;
+
+/// Delivers an answer that comes later to the run that asked.
+type Later = Box<dyn FnOnce(ShellAnswer)>;
+
+impl Shell {
+    fn is_current(shell: &SharedShell, generation: u32) -> bool {
+        let shell = shell.borrow();
+        !shell.stopped && shell.generation == generation
+    }
+
+    /// Starts a new run (or, `stopped`, none): earlier waits end, the lock
+    /// is let go.
+    fn next_run(&mut self, stopped: bool) -> u32 {
+        self.generation = self.generation.wrapping_add(1);
+        self.stopped = stopped;
+        self.lock = None;
+        self.sleeper.wake();
+        self.generation
+    }
+
+    /// Performs one of the shared effects; returns its answer when it is
+    /// known at once, or hands it to `later` when it comes.
+    fn perform(
+        shell: &SharedShell,
+        generation: u32,
+        effect: ShellEffect,
+        later: &dyn Fn() -> Later,
+    ) -> Option<ShellAnswer> {
+        match effect {
+            ShellEffect::TryLock { name } => {
+                let (shell, later) = (Rc::clone(shell), later());
+                spawn_local(async move {
+                    let answer = match locks::try_lock(&name).await {
+                        LockAttempt::Held(lock) => {
+                            if !Shell::is_current(&shell, generation) {
+                                return;
+                            }
+                            shell.borrow_mut().lock = Some(lock);
+                            LockAnswer::Held
+                        }
+                        LockAttempt::Busy => LockAnswer::Busy,
+                        LockAttempt::Unsupported => LockAnswer::Unsupported,
+                    };
+                    later(ShellAnswer::Lock(answer));
+                });
+                None
+            }
+            ShellEffect::WaitForLock { name } => {
+                let later = later();
+                spawn_local(async move {
+                    drop(locks::lock(&name).await);
+                    later(ShellAnswer::Lock(LockAnswer::Freed));
+                });
+                None
+            }
+            ShellEffect::ReleaseLock => {
+                shell.borrow_mut().lock = None;
+                None
+            }
+            ShellEffect::Activations(change) => {
+                change_activations(change).map(ShellAnswer::Activation)
+            }
+            ShellEffect::SignInAgain => {
+                // Not called under the borrow: the sign-in may end the page.
+                let sign_in_again = Rc::clone(&shell.borrow().sign_in_again);
+                sign_in_again();
+                None
+            }
+            ShellEffect::OpenWindow { url } => {
+                let window = match url {
+                    Some(url) => popup::open(url.as_str()),
+                    None => popup::open_blank(),
+                };
+                let answer = if window.is_some() {
+                    WindowAnswer::Opened
+                } else {
+                    WindowAnswer::Blocked
+                };
+                shell.borrow_mut().window = window;
+                Some(ShellAnswer::Window(answer))
+            }
+            ShellEffect::ShowInWindow(url) => {
+                if let Some(window) = &shell.borrow().window {
+                    popup::send_to(window, &url);
+                }
+                None
+            }
+            ShellEffect::CloseWindow => {
+                if let Some(window) = shell.borrow_mut().window.take() {
+                    popup::close(&window);
+                }
+                None
+            }
+            ShellEffect::Leave(url) => {
+                dom::navigate_to(&url);
+                None
+            }
+            ShellEffect::Navigate(path) => {
+                // Not called under the borrow: leaving the page stops the run.
+                let navigate = shell.borrow().navigate.clone();
+                if let Some(navigate) = navigate {
+                    navigate(&path);
+                }
+                None
+            }
+            ShellEffect::ReplaceAddress(path) => {
+                dom::replace_address(&path);
+                None
+            }
+            ShellEffect::Remember { key, value } => {
+                storage::set(Area::Session, key, &value);
+                None
+            }
+        }
+    }
+}
+
+struct Run<M: Machine> {
+    machine: M,
+    changed: Box<dyn Fn(&M)>,
+    send: Option<SendRequest<M>>,
 }
 
 /// Runs one flow for one page. Cloning shares the run.
 pub struct Runner<M: Machine> {
     run: Rc<RefCell<Run<M>>>,
+    shell: SharedShell,
 }
 
 impl<M: Machine> Clone for Runner<M> {
     fn clone(&self) -> Self {
         Self {
             run: Rc::clone(&self.run),
+            shell: Rc::clone(&self.shell),
         }
     }
 }
@@ -106,13 +236,17 @@ impl<M: Machine + 'static> Runner<M> {
         Self {
             run: Rc::new(RefCell::new(Run {
                 machine,
-                hooks,
+                changed: hooks.changed,
                 send: None,
+            })),
+            shell: Rc::new(RefCell::new(Shell {
                 generation: 0,
                 stopped: false,
                 sleeper: Sleeper::new(),
                 lock: None,
                 window: None,
+                sign_in_again: Rc::from(hooks.sign_in_again),
+                navigate: hooks.navigate,
             })),
         }
     }
@@ -120,15 +254,8 @@ impl<M: Machine + 'static> Runner<M> {
     /// Starts a new run with `send` for its requests: whatever the previous
     /// run was waiting for is dropped, then `event` is delivered.
     pub fn restart(&self, send: SendRequest<M>, event: M::Event) {
-        let generation = {
-            let mut run = self.run.borrow_mut();
-            run.generation = run.generation.wrapping_add(1);
-            run.stopped = false;
-            run.send = Some(send);
-            run.lock = None;
-            run.sleeper.wake();
-            run.generation
-        };
+        self.run.borrow_mut().send = Some(send);
+        let generation = self.shell.borrow_mut().next_run(false);
         self.deliver(generation, event);
     }
 
@@ -140,18 +267,17 @@ impl<M: Machine + 'static> Runner<M> {
 
     /// Delivers an event from the page (a button) to the current run.
     pub fn dispatch(&self, event: M::Event) {
-        let generation = self.run.borrow().generation;
+        let generation = self.shell.borrow().generation;
         self.deliver(generation, event);
     }
 
     /// Ends the run for good (the page is left).
     pub fn stop(&self) {
+        if let Ok(mut shell) = self.shell.try_borrow_mut() {
+            shell.next_run(true);
+        }
         if let Ok(mut run) = self.run.try_borrow_mut() {
-            run.generation = run.generation.wrapping_add(1);
-            run.stopped = true;
             run.send = None;
-            run.lock = None;
-            run.sleeper.wake();
         }
     }
 
@@ -163,18 +289,18 @@ impl<M: Machine + 'static> Runner<M> {
     fn deliver(&self, generation: u32, event: M::Event) {
         let mut queue = VecDeque::from([event]);
         while let Some(event) = queue.pop_front() {
+            if !Shell::is_current(&self.shell, generation) {
+                return;
+            }
             let effects = {
                 let Ok(mut run) = self.run.try_borrow_mut() else {
                     return;
                 };
-                if run.stopped || run.generation != generation {
-                    return;
-                }
                 run.machine.update(event, &current_env())
             };
             {
                 let run = self.run.borrow();
-                (run.hooks.changed)(&run.machine);
+                (run.changed)(&run.machine);
             }
             // Answers known at once (the log) are delivered in order, after
             // every effect of this update has been performed.
@@ -182,11 +308,6 @@ impl<M: Machine + 'static> Runner<M> {
                 queue.extend(self.perform(generation, effect));
             }
         }
-    }
-
-    fn is_current(&self, generation: u32) -> bool {
-        let run = self.run.borrow();
-        !run.stopped && run.generation == generation
     }
 
     /// Performs one effect; returns its answer when it is known at once.
@@ -203,7 +324,7 @@ impl<M: Machine + 'static> Runner<M> {
                 None
             }
             Effect::After { ms, then } => {
-                let sleeper = self.run.borrow().sleeper;
+                let sleeper = self.shell.borrow().sleeper;
                 let runner = self.clone();
                 spawn_local(async move {
                     sleeper
@@ -213,87 +334,12 @@ impl<M: Machine + 'static> Runner<M> {
                 });
                 None
             }
-            Effect::TryLock { name } => {
-                let runner = self.clone();
-                spawn_local(async move {
-                    let answer = match locks::try_lock(&name).await {
-                        LockAttempt::Held(lock) => {
-                            if !runner.is_current(generation) {
-                                return;
-                            }
-                            runner.run.borrow_mut().lock = Some(lock);
-                            LockAnswer::Held
-                        }
-                        LockAttempt::Busy => LockAnswer::Busy,
-                        LockAttempt::Unsupported => LockAnswer::Unsupported,
-                    };
-                    runner.deliver(generation, ShellAnswer::Lock(answer).into());
-                });
-                None
-            }
-            Effect::WaitForLock { name } => {
-                let runner = self.clone();
-                spawn_local(async move {
-                    drop(locks::lock(&name).await);
-                    runner.deliver(generation, ShellAnswer::Lock(LockAnswer::Freed).into());
-                });
-                None
-            }
-            Effect::ReleaseLock => {
-                self.run.borrow_mut().lock = None;
-                None
-            }
-            Effect::Activations(change) => {
-                change_activations(change).map(|answer| ShellAnswer::Activation(answer).into())
-            }
-            Effect::SignInAgain => {
-                (self.run.borrow().hooks.sign_in_again)();
-                None
-            }
-            Effect::OpenWindow { url } => {
-                let window = match url {
-                    Some(url) => popup::open(url.as_str()),
-                    None => popup::open_blank(),
+            Effect::Shell(effect) => {
+                let later = || -> Later {
+                    let runner = self.clone();
+                    Box::new(move |answer| runner.deliver(generation, answer.into()))
                 };
-                let answer = if window.is_some() {
-                    WindowAnswer::Opened
-                } else {
-                    WindowAnswer::Blocked
-                };
-                self.run.borrow_mut().window = window;
-                Some(ShellAnswer::Window(answer).into())
-            }
-            Effect::ShowInWindow(url) => {
-                if let Some(window) = &self.run.borrow().window {
-                    popup::send_to(window, &url);
-                }
-                None
-            }
-            Effect::CloseWindow => {
-                if let Some(window) = self.run.borrow_mut().window.take() {
-                    popup::close(&window);
-                }
-                None
-            }
-            Effect::Leave(url) => {
-                dom::navigate_to(&url);
-                None
-            }
-            Effect::Navigate(path) => {
-                // Not called under the borrow: leaving the page stops the run.
-                let navigate = self.run.borrow().hooks.navigate.clone();
-                if let Some(navigate) = navigate {
-                    navigate(&path);
-                }
-                None
-            }
-            Effect::ReplaceAddress(path) => {
-                dom::replace_address(&path);
-                None
-            }
-            Effect::Remember { key, value } => {
-                storage::set(Area::Session, key, &value);
-                None
+                Shell::perform(&self.shell, generation, effect, &later).map(Into::into)
             }
         }
     }

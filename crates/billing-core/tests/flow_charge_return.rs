@@ -14,7 +14,8 @@ use billing_core::flow::charge_return::{
     ChargeRef, ChargeReturnFlow, Event, Phase, Request, ReturnedCharge,
 };
 use billing_core::flow::{
-    ActivationAnswer, ActivationOp, Effect, Env, LockAnswer, Machine, PAUSED_RECHECK_MS,
+    ActivationAnswer, ActivationOp, Effect, Env, LockAnswer, Machine, ShellEffect,
+    PAUSED_RECHECK_MS,
 };
 
 const DIRECT_JSON: &str = include_str!("fixtures/livechat_direct_charge.json");
@@ -243,7 +244,7 @@ impl Tab {
                     self.set_clock(self.env.now_ms + ms);
                     answers.push_back(then);
                 }
-                Effect::TryLock { .. } => {
+                Effect::Shell(ShellEffect::TryLock { .. }) => {
                     answers.push_back(Event::Lock(match (self.locks_supported, self.other_tab) {
                         (false, _) => LockAnswer::Unsupported,
                         (true, OtherTab::Activating) => LockAnswer::Busy,
@@ -253,7 +254,7 @@ impl Tab {
                         }
                     }))
                 }
-                Effect::WaitForLock { .. } => {
+                Effect::Shell(ShellEffect::WaitForLock { .. }) => {
                     // The other tab finishes its activation and lets go.
                     let charge = self.flow.charge().expect("a charge");
                     self.log
@@ -261,8 +262,8 @@ impl Tab {
                     self.other_tab = OtherTab::Absent;
                     answers.push_back(Event::Lock(LockAnswer::Freed));
                 }
-                Effect::ReleaseLock => self.holds_lock = false,
-                Effect::Activations(change) => {
+                Effect::Shell(ShellEffect::ReleaseLock) => self.holds_lock = false,
+                Effect::Shell(ShellEffect::Activations(change)) => {
                     let now = self.env.now_ms;
                     let (kind, id) = (change.kind, change.id.as_str());
                     match change.op {
@@ -282,7 +283,7 @@ impl Tab {
                         ActivationOp::Release => self.log.release(kind, id),
                     }
                 }
-                Effect::SignInAgain => self.sign_in_requests += 1,
+                Effect::Shell(ShellEffect::SignInAgain) => self.sign_in_requests += 1,
                 other => panic!("the return page never asks for {other:?}"),
             }
         }

@@ -8,7 +8,7 @@ use billing_core::api::ApiError;
 use billing_core::domain::crypto::{BidaliChargeId, Protocol, Quote};
 use billing_core::domain::polling::GiveUpReason;
 use billing_core::flow::crypto_payment::{CryptoPaymentFlow, Event, QuoteState, Request, Watch};
-use billing_core::flow::{Effect, Env, Machine, PAUSED_RECHECK_MS};
+use billing_core::flow::{Effect, Env, Machine, ShellEffect, PAUSED_RECHECK_MS};
 
 const FULL: &str = include_str!("fixtures/bidali_charge_full.json");
 const QUOTE: &str = include_str!("fixtures/bidali_quote.json");
@@ -120,7 +120,7 @@ impl Page {
                             .is_some_and(|(from, to)| (from..to).contains(&self.env.now_ms));
                         queue.push_back(then);
                     }
-                    Effect::ReplaceAddress(path) => self.address = Some(path),
+                    Effect::Shell(ShellEffect::ReplaceAddress(path)) => self.address = Some(path),
                     other => panic!("a crypto payment never asks for {other:?}"),
                 }
             }

@@ -10,7 +10,7 @@ use billing_core::flow::crypto_start::{
     payment_path, requote_of, Created, Event, OpenChargeFlow, Opening, Request, CLOCK_KEY,
     LAST_CHARGE_KEY,
 };
-use billing_core::flow::{Effect, Env, Machine};
+use billing_core::flow::{Effect, Env, Machine, ShellEffect};
 
 const FULL: &str = include_str!("fixtures/bidali_charge_full.json");
 /// The fixture's `createdAt`, 2019-04-09T16:02:38.835Z.
@@ -68,15 +68,17 @@ fn a_created_charge_keeps_the_servers_clock_and_itself_then_opens_its_page() {
     assert_eq!(
         effects,
         vec![
-            Effect::Remember {
+            Effect::Shell(ShellEffect::Remember {
                 key: CLOCK_KEY,
                 value: "-4000".into()
-            },
-            Effect::Remember {
+            }),
+            Effect::Shell(ShellEffect::Remember {
                 key: LAST_CHARGE_KEY,
                 value: "sD-R4Fc6e".into()
-            },
-            Effect::Navigate("/crypto/sD-R4Fc6e?pay=bitcoin".into()),
+            }),
+            Effect::Shell(ShellEffect::Navigate(
+                "/crypto/sD-R4Fc6e?pay=bitcoin".into()
+            )),
         ]
     );
     assert_eq!(flow.opening(), &Opening::Opened);
@@ -93,12 +95,15 @@ fn without_a_readable_date_the_charges_own_stamp_sets_the_clock() {
     let effects = flow.update(created(None, sent, sent + 400), &Env::at(0));
     assert_eq!(
         effects[0],
-        Effect::Remember {
+        Effect::Shell(ShellEffect::Remember {
             key: CLOCK_KEY,
             value: "60000".into()
-        }
+        })
     );
-    assert_eq!(effects[2], Effect::Navigate("/crypto/sD-R4Fc6e".into()));
+    assert_eq!(
+        effects[2],
+        Effect::Shell(ShellEffect::Navigate("/crypto/sD-R4Fc6e".into()))
+    );
 }
 
 #[test]

@@ -15,7 +15,7 @@ use billing_core::flow::purchase::{
     create_retry_is_safe, parse_quantity, Event, PendingCharge, PendingCharges, Phase, Problem,
     Product, PurchaseFlow, QuantityError, Request, Shop, Terms, MAX_QUANTITY,
 };
-use billing_core::flow::{Effect, Env, Machine, WindowAnswer};
+use billing_core::flow::{Effect, Env, Machine, ShellEffect, WindowAnswer};
 use url::Url;
 
 const NOW_MS: u64 = 1_700_000_000_000;
@@ -200,7 +200,7 @@ impl Buyer {
                     Some(answer)
                 }
             }
-            Effect::OpenWindow { url } => {
+            Effect::Shell(ShellEffect::OpenWindow { url }) => {
                 if !self.windows_allowed {
                     return Some(Event::Window(WindowAnswer::Blocked));
                 }
@@ -208,21 +208,21 @@ impl Buyer {
                 self.window_at = url;
                 Some(Event::Window(WindowAnswer::Opened))
             }
-            Effect::ShowInWindow(url) => {
+            Effect::Shell(ShellEffect::ShowInWindow(url)) => {
                 assert!(self.window_open, "a window is shown only once opened");
                 self.window_at = Some(url);
                 None
             }
-            Effect::CloseWindow => {
+            Effect::Shell(ShellEffect::CloseWindow) => {
                 self.window_open = false;
                 self.window_at = None;
                 None
             }
-            Effect::Leave(url) => {
+            Effect::Shell(ShellEffect::Leave(url)) => {
                 self.left_for = Some(url);
                 None
             }
-            Effect::SignInAgain => {
+            Effect::Shell(ShellEffect::SignInAgain) => {
                 self.sign_in_requests += 1;
                 None
             }

@@ -28,7 +28,7 @@ use crate::domain::return_url::ChargeReturn;
 use super::poller::{Poller, Tick, Wait};
 use super::{
     poll_outcome_of_error, ActivationAnswer, ActivationChange, ActivationOp, Effect, Env,
-    LockAnswer, Machine, ShellAnswer,
+    LockAnswer, Machine, ShellAnswer, ShellEffect,
 };
 
 /// The charge the buyer came back with, as last read.
@@ -313,7 +313,7 @@ impl ChargeReturnFlow {
             Some(charge) => (charge.kind(), charge.id().to_owned()),
             None => (ChargeKind::Direct, self.target.id().to_owned()),
         };
-        Effect::Activations(ActivationChange { op, kind, id })
+        Effect::Shell(ShellEffect::Activations(ActivationChange { op, kind, id }))
     }
 
     fn lock_name(&self) -> String {
@@ -340,7 +340,7 @@ impl ChargeReturnFlow {
         self.step = Step::Idle;
         if error.status() == Some(401) {
             self.phase = Phase::NeedsSignIn;
-            vec![Effect::SignInAgain]
+            vec![Effect::Shell(ShellEffect::SignInAgain)]
         } else {
             self.phase = Phase::Failed(error);
             Vec::new()
@@ -359,9 +359,9 @@ impl ChargeReturnFlow {
                 // Held until the activation is settled, so a second tab of
                 // this browser waits for it instead of racing it.
                 self.step = Step::TakingLock;
-                vec![Effect::TryLock {
+                vec![Effect::Shell(ShellEffect::TryLock {
                     name: self.lock_name(),
-                }]
+                })]
             }
             ReturnAction::Poll => {
                 let tick = self.poller.resume(env.now_ms);
@@ -394,7 +394,7 @@ impl ChargeReturnFlow {
             Tick::ReAuthenticate => {
                 self.step = Step::Idle;
                 self.phase = Phase::NeedsSignIn;
-                vec![Effect::SignInAgain]
+                vec![Effect::Shell(ShellEffect::SignInAgain)]
             }
             Tick::GiveUp(reason) => self.stop(Phase::GaveUp(reason)),
         }
@@ -409,7 +409,7 @@ impl ChargeReturnFlow {
     fn after_activation(&mut self, env: &Env) -> Vec<ReturnEffect> {
         // From here on the schedule decides when to look again.
         self.poller.keep_or_start(env.now_ms);
-        let mut effects = vec![Effect::ReleaseLock];
+        let mut effects = vec![Effect::Shell(ShellEffect::ReleaseLock)];
         effects.extend(self.decide());
         effects
     }
@@ -427,7 +427,7 @@ impl Machine for ChargeReturnFlow {
                 self.phase = Phase::Loading;
                 self.step = Step::LookingUp(0);
                 match self.target.lookup_order().first() {
-                    Some(kind) => vec![Effect::ReleaseLock, self.get(*kind)],
+                    Some(kind) => vec![Effect::Shell(ShellEffect::ReleaseLock), self.get(*kind)],
                     None => self.stop(Phase::NotFound),
                 }
             }
@@ -458,9 +458,9 @@ impl Machine for ChargeReturnFlow {
             (Step::TakingLock, Event::Lock(LockAnswer::Busy)) => {
                 self.phase = Phase::ActivatingElsewhere;
                 self.step = Step::WaitingForOtherTab;
-                vec![Effect::WaitForLock {
+                vec![Effect::Shell(ShellEffect::WaitForLock {
                     name: self.lock_name(),
-                }]
+                })]
             }
             (Step::WaitingForOtherTab, Event::Lock(LockAnswer::Freed)) => {
                 // The other tab is done: read what it did.
@@ -484,7 +484,7 @@ impl Machine for ChargeReturnFlow {
             }
             (Step::Claiming, Event::Activation(ActivationAnswer::Claimed(Err(_)))) => {
                 // Another tab took it in the meantime: just follow along.
-                let mut effects = vec![Effect::ReleaseLock];
+                let mut effects = vec![Effect::Shell(ShellEffect::ReleaseLock)];
                 effects.extend(self.decide());
                 effects
             }
@@ -508,7 +508,10 @@ impl Machine for ChargeReturnFlow {
                 self.after_activation(env)
             }
             (Step::Activating, Event::Activated(Err(error))) => {
-                let mut effects = vec![self.log(ActivationOp::Release), Effect::ReleaseLock];
+                let mut effects = vec![
+                    self.log(ActivationOp::Release),
+                    Effect::Shell(ShellEffect::ReleaseLock),
+                ];
                 effects.extend(self.fail(error));
                 effects
             }
@@ -523,13 +526,19 @@ impl Machine for ChargeReturnFlow {
                 } else {
                     // Never activated (declined, say): the status read now
                     // decides what follows.
-                    let mut effects = vec![self.log(ActivationOp::Release), Effect::ReleaseLock];
+                    let mut effects = vec![
+                        self.log(ActivationOp::Release),
+                        Effect::Shell(ShellEffect::ReleaseLock),
+                    ];
                     effects.extend(self.decide());
                     effects
                 }
             }
             (Step::ReadingAfterConflict, Event::Read(Err(error))) => {
-                let mut effects = vec![self.log(ActivationOp::Release), Effect::ReleaseLock];
+                let mut effects = vec![
+                    self.log(ActivationOp::Release),
+                    Effect::Shell(ShellEffect::ReleaseLock),
+                ];
                 effects.extend(self.fail(error));
                 effects
             }

@@ -14,7 +14,7 @@ use crate::domain::polling::{GiveUpReason, PollOutcome, PollSchedule};
 
 use super::crypto_start::payment_path;
 use super::poller::{Poller, Tick, Wait};
-use super::{poll_outcome_of_error, Effect, Env, Machine, ShellAnswer};
+use super::{poll_outcome_of_error, Effect, Env, Machine, ShellAnswer, ShellEffect};
 
 /// Where the chosen currency's quote stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -148,7 +148,7 @@ impl CryptoPaymentFlow {
         let address = payment_path(self.id.as_str(), Some(&protocol));
         vec![
             Effect::Send(Request::GetQuote(protocol, quote_id)),
-            Effect::ReplaceAddress(address),
+            Effect::Shell(ShellEffect::ReplaceAddress(address)),
         ]
     }
 

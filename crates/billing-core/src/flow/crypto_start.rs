@@ -12,7 +12,7 @@ use crate::api::ApiError;
 use crate::domain::crypto::Protocol;
 use crate::domain::crypto_checkout::ServerClock;
 
-use super::{Effect, Env, Machine, ShellAnswer};
+use super::{Effect, Env, Machine, ShellAnswer, ShellEffect};
 
 /// The start page's route.
 pub const START_PATH: &str = "/crypto";
@@ -144,15 +144,15 @@ impl Machine for OpenChargeFlow {
                     self.opening = Opening::Opened;
                     let id = charge.id.as_str();
                     vec![
-                        Effect::Remember {
+                        Effect::Shell(ShellEffect::Remember {
                             key: CLOCK_KEY,
                             value: clock.offset_ms().to_string(),
-                        },
-                        Effect::Remember {
+                        }),
+                        Effect::Shell(ShellEffect::Remember {
                             key: LAST_CHARGE_KEY,
                             value: id.to_owned(),
-                        },
-                        Effect::Navigate(payment_path(id, self.pay.as_ref())),
+                        }),
+                        Effect::Shell(ShellEffect::Navigate(payment_path(id, self.pay.as_ref()))),
                     ]
                 }
                 Err(error) => {

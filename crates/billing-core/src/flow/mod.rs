@@ -57,18 +57,35 @@ pub trait Machine {
     fn update(&mut self, event: Self::Event, env: &Env) -> Vec<Effect<Self::Request, Self::Event>>;
 }
 
-/// Work for the shell. Every effect but `Send` is the same for all flows.
+/// Work for the shell: a flow's own request, a wait that ends in one of
+/// its events, or one of the effects every flow shares.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect<Request, Event> {
     /// Send an API request; its answer comes back as an event.
     Send(Request),
     /// Deliver `then` after `ms` milliseconds (never, once the page is left
     /// or the flow restarted).
-    After { ms: u64, then: Event },
+    After {
+        ms: u64,
+        then: Event,
+    },
+    Shell(ShellEffect),
+}
+
+impl<Request, Event> From<ShellEffect> for Effect<Request, Event> {
+    fn from(effect: ShellEffect) -> Self {
+        Self::Shell(effect)
+    }
+}
+
+/// The effects that are the same for every flow; those that are answered
+/// come back as a [`ShellAnswer`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShellEffect {
     /// Take the cross-tab lock `name` without waiting; answered with
     /// [`LockAnswer::Held`], [`LockAnswer::Busy`] or
     /// [`LockAnswer::Unsupported`]. A held lock is kept until
-    /// [`Effect::ReleaseLock`], a restart or the page is left.
+    /// [`ShellEffect::ReleaseLock`], a restart or the page is left.
     TryLock { name: String },
     /// Wait until no tab holds the lock `name`; answered with
     /// [`LockAnswer::Freed`].
@@ -82,7 +99,7 @@ pub enum Effect<Request, Event> {
     SignInAgain,
     /// Open a window now, while the buyer's click still allows one: at
     /// `url`, or empty to be sent somewhere later. Answered with a
-    /// [`WindowAnswer`]; the flow keeps it until [`Effect::CloseWindow`].
+    /// [`WindowAnswer`]; the flow keeps it until [`ShellEffect::CloseWindow`].
     OpenWindow { url: Option<Url> },
     /// Send the window this run opened to `url`.
     ShowInWindow(Url),
@@ -108,7 +125,7 @@ pub enum ShellAnswer {
     Window(WindowAnswer),
 }
 
-/// The answer to [`Effect::OpenWindow`].
+/// The answer to [`ShellEffect::OpenWindow`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WindowAnswer {
     Opened,
@@ -116,7 +133,7 @@ pub enum WindowAnswer {
     Blocked,
 }
 
-/// The answer to [`Effect::TryLock`] and [`Effect::WaitForLock`].
+/// The answer to [`ShellEffect::TryLock`] and [`ShellEffect::WaitForLock`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LockAnswer {
     Held,

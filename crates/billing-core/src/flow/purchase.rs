@@ -23,7 +23,7 @@ use crate::domain::crypto_checkout::ServerClock;
 use crate::domain::money::Cents;
 use crate::domain::return_url::{ConfirmationPolicy, UnsafeUrlError};
 
-use super::{Effect, Env, Machine, ShellAnswer, WindowAnswer};
+use super::{Effect, Env, Machine, ShellAnswer, ShellEffect, WindowAnswer};
 
 /// Highest quantity one purchase may ask for.
 pub const MAX_QUANTITY: u32 = 100;
@@ -325,7 +325,7 @@ impl PurchaseFlow {
         let opened = matches!(self.window, Window::Opened | Window::Opening);
         self.window = Window::NotNeeded;
         if opened {
-            vec![Effect::CloseWindow]
+            vec![Effect::Shell(ShellEffect::CloseWindow)]
         } else {
             Vec::new()
         }
@@ -340,7 +340,7 @@ impl PurchaseFlow {
                     url: url.clone(),
                     window_opened: true,
                 };
-                vec![Effect::ShowInWindow(url)]
+                vec![Effect::Shell(ShellEffect::ShowInWindow(url))]
             }
             Window::Blocked => {
                 self.phase = Phase::Away {
@@ -351,7 +351,7 @@ impl PurchaseFlow {
             }
             Window::NotNeeded => {
                 self.phase = Phase::Leaving;
-                vec![Effect::Leave(url)]
+                vec![Effect::Shell(ShellEffect::Leave(url))]
             }
         }
     }
@@ -368,7 +368,7 @@ impl PurchaseFlow {
         };
         let mut effects = self.close_window();
         if error.status() == Some(401) {
-            effects.push(Effect::SignInAgain);
+            effects.push(Effect::Shell(ShellEffect::SignInAgain));
         }
         if error.write_may_have_happened() {
             // Look before offering anything: a second charge must not come
@@ -449,7 +449,7 @@ impl Machine for PurchaseFlow {
                 if self.shop.framed {
                     // Opened now, while the click still counts.
                     self.window = Window::Opening;
-                    effects.push(Effect::OpenWindow { url: None });
+                    effects.push(Effect::Shell(ShellEffect::OpenWindow { url: None }));
                 } else {
                     self.window = Window::NotNeeded;
                 }
@@ -468,7 +468,7 @@ impl Machine for PurchaseFlow {
                         url: url.clone(),
                         window_opened: true,
                     };
-                    vec![Effect::OpenWindow { url: Some(url) }]
+                    vec![Effect::Shell(ShellEffect::OpenWindow { url: Some(url) })]
                 } else {
                     self.window = Window::NotNeeded;
                     self.confirm_at(url)
