@@ -139,11 +139,11 @@ fn code_flow_with_pkce_round_trips_authorize_token_and_info() {
     assert_eq!(token.expires_in, 28_800);
     assert_eq!(token.account_id.as_deref(), Some(OWNER));
     assert_eq!(token.scope, vec![Scope::BillingManage, Scope::LedgerRead]);
-    assert!(token.access_token.starts_with("dal:"));
+    assert!(token.access_token.expose().starts_with("dal:"));
 
     let info = send(
         &mut backend,
-        info_request(&token.access_token),
+        info_request(token.access_token.expose()),
         NOW + 61_000,
     );
     assert_eq!(info.status, 200, "{}", info.body);
@@ -172,14 +172,14 @@ fn implicit_flow_puts_a_percent_encoded_token_in_the_fragment() {
         panic!("expected a token in {back}");
     };
     assert!(
-        grant.access_token.starts_with("dal:"),
+        grant.access_token.expose().starts_with("dal:"),
         "decoded back to a ':'"
     );
     assert_eq!(grant.expires_in_secs, 28_800);
     assert_eq!(grant.scopes, vec![Scope::BillingManage]);
     assert_eq!(state.as_deref(), Some(widget_state().as_str()));
 
-    let info = send(&mut backend, info_request(&grant.access_token), NOW);
+    let info = send(&mut backend, info_request(grant.access_token.expose()), NOW);
     assert_eq!(
         info.status, 200,
         "the implicit token is usable: {}",
@@ -311,7 +311,11 @@ fn a_code_is_single_use_and_a_replay_revokes_its_tokens() {
     let replay = send(&mut backend, code_exchange(&code, &verifier()), NOW + 1);
     assert_eq!(replay.status, 400);
     assert_eq!(error_code(&replay), "invalid_grant");
-    let info = send(&mut backend, info_request(&token.access_token), NOW + 2);
+    let info = send(
+        &mut backend,
+        info_request(token.access_token.expose()),
+        NOW + 2,
+    );
     assert_eq!(info.status, 401, "tokens from a replayed code are revoked");
 }
 
@@ -405,29 +409,37 @@ fn refresh_tokens_rotate() {
     let request = |token: &str| {
         token_request(
             TokenRequest::RefreshToken {
-                refresh_token: token.to_owned(),
+                refresh_token: token.into(),
                 client_id: CLIENT.to_owned(),
             }
             .to_form_body(),
         )
     };
     let later = NOW + 30_000_000;
-    let second = send(&mut backend, request(&refresh), later);
+    let second = send(&mut backend, request(refresh.expose()), later);
     assert_eq!(second.status, 200, "{}", second.body);
     let second: TokenResponse = serde_json::from_str(&second.body).unwrap();
     assert_ne!(second.access_token, first.access_token);
     let rotated = second.refresh_token.clone().unwrap();
     assert_ne!(rotated, refresh);
 
-    let reused = send(&mut backend, request(&refresh), later + 1);
+    let reused = send(&mut backend, request(refresh.expose()), later + 1);
     assert_eq!(
         error_code(&reused),
         "invalid_grant",
         "the old refresh token is dead"
     );
-    assert_eq!(send(&mut backend, request(&rotated), later + 2).status, 200);
     assert_eq!(
-        send(&mut backend, info_request(&second.access_token), later + 3).status,
+        send(&mut backend, request(rotated.expose()), later + 2).status,
+        200
+    );
+    assert_eq!(
+        send(
+            &mut backend,
+            info_request(second.access_token.expose()),
+            later + 3
+        )
+        .status,
         200
     );
 }
@@ -447,7 +459,7 @@ fn info_refuses_missing_unknown_and_expired_tokens() {
     assert_eq!(
         send(
             &mut backend,
-            info_request(&grant.access_token),
+            info_request(grant.access_token.expose()),
             NOW + 59_999
         )
         .status,
@@ -455,7 +467,7 @@ fn info_refuses_missing_unknown_and_expired_tokens() {
     );
     let expired = send(
         &mut backend,
-        info_request(&grant.access_token),
+        info_request(grant.access_token.expose()),
         NOW + 60_000,
     );
     assert_eq!(expired.status, 401);
@@ -478,7 +490,12 @@ fn authenticate_knows_the_account_and_scopes() {
     let Callback::Token { grant, .. } = Callback::from_url(&back).unwrap() else {
         panic!("expected a token");
     };
-    let granted = authenticate(&backend.state, &info_request(&grant.access_token), NOW).unwrap();
+    let granted = authenticate(
+        &backend.state,
+        &info_request(grant.access_token.expose()),
+        NOW,
+    )
+    .unwrap();
     assert_eq!(granted.account_id, AGENT);
     assert_eq!(granted.client_id, CLIENT);
     assert!(granted.has_scope(&Scope::BillingManage));
@@ -498,10 +515,13 @@ fn revoking_a_token_ends_it() {
         Method::Delete,
         Url::parse("https://accounts.livechat.com/v2/token").unwrap(),
     )
-    .with_header("Authorization", format!("Bearer {}", grant.access_token));
+    .with_header(
+        "Authorization",
+        format!("Bearer {}", grant.access_token.expose()),
+    );
     assert_eq!(send(&mut backend, revoke, NOW).status, 200);
     assert_eq!(
-        send(&mut backend, info_request(&grant.access_token), NOW).status,
+        send(&mut backend, info_request(grant.access_token.expose()), NOW).status,
         401
     );
 }

@@ -16,3 +16,4 @@ pub mod polling;
 pub mod qr;
 pub mod relay;
 pub mod return_url;
+pub mod secret;

@@ -9,6 +9,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::domain::secret::Secret;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -54,9 +55,6 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Replaces a secret in `Debug` output.
-const REDACTED: &str = "<redacted>";
-
 // ---------------------------------------------------------------------------
 // PKCE
 // ---------------------------------------------------------------------------
@@ -74,8 +72,8 @@ pub enum CodeVerifierError {
 
 /// A PKCE code verifier: 43 to 128 characters of `[A-Za-z0-9-._~]`.
 /// It is a secret until the code is exchanged, so `Debug` hides it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct CodeVerifier(String);
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeVerifier(Secret);
 
 impl CodeVerifier {
     /// Bytes of entropy the shell should supply (256 bits, as RFC 7636 advises).
@@ -85,7 +83,7 @@ impl CodeVerifier {
 
     /// Encodes caller-supplied random bytes as base64url: 32 bytes give 43 characters.
     pub fn from_random_bytes(bytes: &[u8; Self::RANDOM_BYTES]) -> Self {
-        Self(URL_SAFE_NO_PAD.encode(bytes))
+        Self(Secret::new(URL_SAFE_NO_PAD.encode(bytes)))
     }
 
     /// Validates a verifier read back from storage or typed in a test.
@@ -100,29 +98,23 @@ impl CodeVerifier {
         if let Some(position) = value.chars().position(|c| !is_unreserved(c)) {
             return Err(CodeVerifierError::InvalidCharacter { position });
         }
-        Ok(Self(value.to_owned()))
+        Ok(Self(Secret::new(value)))
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.expose()
     }
 
     /// `BASE64URL(SHA256(verifier))`, the `S256` challenge sent with the
     /// authorize request.
     pub fn code_challenge_s256(&self) -> String {
-        URL_SAFE_NO_PAD.encode(Sha256::digest(self.0.as_bytes()))
+        URL_SAFE_NO_PAD.encode(Sha256::digest(self.0.expose().as_bytes()))
     }
 }
 
 /// RFC 3986 unreserved characters, the PKCE verifier alphabet.
 fn is_unreserved(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~')
-}
-
-impl fmt::Debug for CodeVerifier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("CodeVerifier").field(&REDACTED).finish()
-    }
 }
 
 impl FromStr for CodeVerifier {
@@ -134,7 +126,7 @@ impl FromStr for CodeVerifier {
 
 impl Serialize for CodeVerifier {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        serializer.serialize_str(self.0.expose())
     }
 }
 
@@ -773,9 +765,9 @@ impl CallbackError {
 }
 
 /// An access token as granted, before "now" turns its lifetime into an expiry.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenGrant {
-    pub access_token: String,
+    pub access_token: Secret,
     pub expires_in_secs: u64,
     pub scopes: Vec<Scope>,
 }
@@ -786,37 +778,21 @@ impl TokenGrant {
     }
 }
 
-impl fmt::Debug for TokenGrant {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenGrant")
-            .field("access_token", &REDACTED)
-            .field("expires_in_secs", &self.expires_in_secs)
-            .field("scopes", &self.scopes)
-            .finish()
-    }
-}
-
 /// A single-use authorization code; hidden from `Debug`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct AuthorizationCode(String);
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorizationCode(Secret);
 
 impl AuthorizationCode {
     pub fn parse(value: &str) -> Result<Self, CallbackError> {
         if is_token_text(value) {
-            Ok(Self(value.to_owned()))
+            Ok(Self(Secret::new(value)))
         } else {
             Err(CallbackError::InvalidCode)
         }
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for AuthorizationCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("AuthorizationCode").field(&REDACTED).finish()
+        self.0.expose()
     }
 }
 
@@ -967,7 +943,7 @@ impl Callback {
             .unwrap_or_default();
         Ok(Self::Token {
             grant: TokenGrant {
-                access_token: access_token.to_owned(),
+                access_token: Secret::new(access_token),
                 expires_in_secs,
                 scopes,
             },
@@ -1031,7 +1007,7 @@ pub fn clean_callback_url(url: &Url) -> Url {
 
 /// A request to `POST /v2/token`, sent form-encoded (no client secret: a
 /// browser app cannot keep one).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenRequest {
     AuthorizationCode {
         code: AuthorizationCode,
@@ -1041,7 +1017,7 @@ pub enum TokenRequest {
     },
     /// Refresh tokens rotate: keep the new one from each answer.
     RefreshToken {
-        refresh_token: String,
+        refresh_token: Secret,
         client_id: String,
     },
 }
@@ -1066,7 +1042,7 @@ impl TokenRequest {
                 client_id,
             } => vec![
                 ("grant_type", "refresh_token".to_owned()),
-                ("refresh_token", refresh_token.clone()),
+                ("refresh_token", refresh_token.expose().to_owned()),
                 ("client_id", client_id.clone()),
             ],
         }
@@ -1084,40 +1060,17 @@ impl TokenRequest {
     pub const CONTENT_TYPE: &'static str = "application/x-www-form-urlencoded";
 }
 
-impl fmt::Debug for TokenRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::AuthorizationCode {
-                client_id,
-                redirect_uri,
-                ..
-            } => f
-                .debug_struct("AuthorizationCode")
-                .field("code", &REDACTED)
-                .field("client_id", client_id)
-                .field("redirect_uri", redirect_uri)
-                .field("code_verifier", &REDACTED)
-                .finish(),
-            Self::RefreshToken { client_id, .. } => f
-                .debug_struct("RefreshToken")
-                .field("refresh_token", &REDACTED)
-                .field("client_id", client_id)
-                .finish(),
-        }
-    }
-}
-
 /// `POST /v2/token` answer.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenResponse {
-    pub access_token: String,
+    pub access_token: Secret,
     #[serde(default)]
     pub account_id: Option<String>,
     pub expires_in: u64,
     #[serde(default)]
     pub organization_id: Option<String>,
     #[serde(default)]
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Secret>,
     #[serde(default, with = "scope_list")]
     pub scope: Vec<Scope>,
     pub token_type: String,
@@ -1129,27 +1082,10 @@ impl TokenResponse {
     }
 }
 
-impl fmt::Debug for TokenResponse {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenResponse")
-            .field("access_token", &REDACTED)
-            .field("account_id", &self.account_id)
-            .field("expires_in", &self.expires_in)
-            .field("organization_id", &self.organization_id)
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| REDACTED),
-            )
-            .field("scope", &self.scope)
-            .field("token_type", &self.token_type)
-            .finish()
-    }
-}
-
 /// `GET /v2/info` answer: what the current token is and may do.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenInfo {
-    pub access_token: String,
+    pub access_token: Secret,
     #[serde(default)]
     pub account_id: Option<String>,
     #[serde(default)]
@@ -1162,28 +1098,14 @@ pub struct TokenInfo {
     pub token_type: String,
 }
 
-impl fmt::Debug for TokenInfo {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenInfo")
-            .field("access_token", &REDACTED)
-            .field("account_id", &self.account_id)
-            .field("client_id", &self.client_id)
-            .field("expires_in", &self.expires_in)
-            .field("organization_id", &self.organization_id)
-            .field("scope", &self.scope)
-            .field("token_type", &self.token_type)
-            .finish()
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Access token
 // ---------------------------------------------------------------------------
 
 /// A bearer token with its expiry. `Debug` never shows the secret.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessToken {
-    access_token: String,
+    access_token: Secret,
     issued_at_ms: u64,
     expires_at_ms: u64,
     #[serde(default, with = "scope_list")]
@@ -1196,13 +1118,13 @@ impl AccessToken {
     pub const EXPIRY_MARGIN_MS: u64 = 60_000;
 
     pub fn new(
-        access_token: String,
+        access_token: impl Into<Secret>,
         expires_in_secs: u64,
         now_ms: u64,
         scopes: Vec<Scope>,
     ) -> Self {
         Self {
-            access_token,
+            access_token: access_token.into(),
             issued_at_ms: now_ms,
             expires_at_ms: now_ms.saturating_add(expires_in_secs.saturating_mul(1000)),
             scopes,
@@ -1211,11 +1133,11 @@ impl AccessToken {
 
     /// The secret itself, for the `Authorization` header only.
     pub fn secret(&self) -> &str {
-        &self.access_token
+        self.access_token.expose()
     }
 
     pub fn authorization_header(&self) -> String {
-        format!("Bearer {}", self.access_token)
+        format!("Bearer {}", self.access_token.expose())
     }
 
     pub fn expires_at_ms(&self) -> u64 {
@@ -1246,16 +1168,6 @@ impl AccessToken {
         self.expires_at_ms
             .saturating_sub(self.margin_ms())
             .saturating_sub(now_ms)
-    }
-}
-
-impl fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AccessToken")
-            .field("access_token", &REDACTED)
-            .field("expires_at_ms", &self.expires_at_ms)
-            .field("scopes", &self.scopes)
-            .finish()
     }
 }
 
