@@ -28,7 +28,7 @@ use browser::{mount, sleep, window, Mounted};
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Where the app picks up the token of the previous page of this tab
-/// (`ui::auth::HANDOFF_KEY`).
+/// (`web::session::HANDOFF_KEY`).
 const HANDOFF_KEY: &str = "billing-widget.oauth.handoff";
 const DAY_MS: u64 = 86_400_000;
 const HOUR_MS: u64 = 3_600_000;

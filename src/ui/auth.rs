@@ -1,32 +1,25 @@
-//! Signing in with LiveChat: starting the redirect, finishing it on the
-//! callback page, and keeping the token.
-//!
-//! The token lives in memory. It is written to this tab's sessionStorage
-//! only while no page runs (on `pagehide`) and read back and removed as the
-//! next page starts, so it survives the confirmation round trip and a reload
-//! without sitting in storage while the app runs.
+//! Signing in with LiveChat: the signed-in state every page reads, the
+//! sign-in buttons and the callback page. The flows themselves are
+//! `flow::sign_in` and `flow::sign_in_callback`; the token's hand-off
+//! between pages is `web::session`.
 
-use leptos::ev;
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
+use super::common::set_if_changed;
 use super::lazy_pages::ChunkLoadError;
 use super::services::Services;
-use crate::api::{accounts, ApiError};
-use crate::domain::oauth::{
-    clean_callback_url, AccessToken, AppLocation, Callback, PendingSignIn, RedirectGuard,
-    SignInError, SignInNext,
-};
+use crate::api::ApiError;
+use crate::domain::oauth::{AccessToken, AppLocation};
+use crate::flow::sign_in::{should_hand_off, SignInFlow, StartEvent, StartPhase, StartProblem};
+use crate::flow::sign_in_callback::{CallbackEvent, CallbackFlow, CallbackPhase, CallbackProblem};
 use crate::i18n::{locale, t};
-use crate::web::storage::{self, Area};
-use crate::web::{dom, popup, random};
-
-/// sessionStorage key of the token between two pages of the same tab.
-pub const HANDOFF_KEY: &str = "billing-widget.oauth.handoff";
-/// localStorage key of recent sign-in redirects (the loop guard).
-pub const REDIRECTS_KEY: &str = "billing-widget.oauth.redirects";
+use crate::web::runner::{Drive, Hooks, Runner};
+use crate::web::{dom, popup, session};
 
 /// Where the user stands with LiveChat.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,32 +42,15 @@ impl Auth {
     /// Picks up the token the previous page of this tab handed over, and
     /// arranges to hand it to the next one.
     pub fn install() -> Self {
-        let restored = storage::take(Area::Session, HANDOFF_KEY)
-            .and_then(|json| serde_json::from_str::<AccessToken>(&json).ok());
         let auth = Self {
-            token: RwSignal::new(restored),
+            token: RwSignal::new(session::take_handed_off()),
             rejected: RwSignal::new(false),
         };
-        // The handles are kept for the life of the page, which is the app's.
-        let _ = window_event_listener(ev::pagehide, move |_| auth.hand_off());
-        // Back from the back/forward cache: the page runs again, so the
-        // stored copy must go.
-        let _ = window_event_listener(ev::pageshow, move |_| {
-            storage::remove(Area::Session, HANDOFF_KEY)
+        session::hand_off_on_page_hide(move || {
+            let token = auth.token.get_untracked()?;
+            should_hand_off(&token, auth.rejected.get_untracked(), dom::now_ms()).then_some(token)
         });
         auth
-    }
-
-    fn hand_off(&self) {
-        let token = self.token.get_untracked();
-        match token.filter(|t| !t.is_expired(dom::now_ms())) {
-            Some(token) if !self.rejected.get_untracked() => {
-                if let Ok(json) = serde_json::to_string(&token) {
-                    storage::set(Area::Session, HANDOFF_KEY, &json);
-                }
-            }
-            _ => storage::remove(Area::Session, HANDOFF_KEY),
-        }
     }
 
     /// Reactive: re-evaluates when the token changes.
@@ -119,106 +95,159 @@ impl Auth {
         let token = self.token.get_untracked();
         self.token.set(None);
         self.rejected.set(false);
-        storage::remove(Area::Session, HANDOFF_KEY);
+        session::forget_handed_off();
         if let Some(token) = token {
-            let services = services.clone();
-            spawn_local(async move {
-                accounts::revoke(&services.transport, &services.oauth, &token).await;
-            });
+            session::revoke(services.transport, services.oauth.clone(), token);
         }
     }
 }
 
-/// Leaves for the sign-in page, remembering `return_to`; `on_problem` hears
-/// why it could not (at most two redirects per 30 s, blocked storage or
-/// popup, the sign-in code unreachable), and nothing is left half done.
-///
-/// The code that prepares the redirect (PKCE, the loop guard, the
-/// authorization address) is a chunk of its own, `sign_in` in the build
-/// split by route: fetched once a signed-out page is idle, and at the
-/// latest by this click.
-pub fn start_sign_in(
-    services: &Services,
-    return_to: AppLocation,
-    on_problem: impl FnOnce(String) + 'static,
-) {
-    // LiveChat's sign-in page refuses to be framed: in a frame it opens in
-    // a popup, which only this click may open.
-    let popup = if dom::is_framed() {
-        match popup::open_blank() {
-            Some(popup) => Some(popup),
-            None => return on_problem(t().sign_in_window_blocked.to_owned()),
-        }
-    } else {
-        None
-    };
-    let services = services.clone();
-    spawn_local(async move {
-        let outcome = match sign_in_flow().await {
-            Ok(leave) => leave(&services, return_to, popup.as_ref()),
-            Err(ChunkLoadError) => Err(t().sign_in_not_loaded.to_owned()),
+/// One sign-in button's flow ([`SignInFlow`]). Its runner is made by the
+/// sign-in code, which in the build split by route is a wasm chunk of its
+/// own (`sign_in`): fetched once a signed-out page is idle
+/// ([`prefetch_sign_in`]), and at the latest by the click. The flow's
+/// problems are worded there too, so the first screen holds only
+/// [`Shown`].
+#[derive(Clone, Copy)]
+pub struct SignIn {
+    shown: RwSignal<Shown>,
+    driver: StoredValue<Option<StartDriver>, LocalStorage>,
+    services: StoredValue<Services>,
+}
+
+/// What a sign-in button shows of its flow.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shown {
+    busy: bool,
+    problem: Option<String>,
+}
+
+impl SignIn {
+    pub fn new(services: Services) -> Self {
+        let sign_in = Self {
+            shown: RwSignal::new(Shown::default()),
+            driver: StoredValue::new_local(None),
+            services: StoredValue::new(services),
         };
-        if let Err(message) = outcome {
-            if let Some(popup) = &popup {
-                popup::close(popup);
+        on_cleanup(move || {
+            if let Some(Some(driver)) = sign_in.driver.try_get_value() {
+                driver.stop();
             }
-            on_problem(message);
+        });
+        sign_in
+    }
+
+    /// Reactive: the button is disabled while this is true.
+    pub fn is_busy(&self) -> bool {
+        self.shown.with(|shown| shown.busy)
+    }
+
+    /// Reactive: why the last click could not sign in.
+    pub fn problem(&self) -> Option<String> {
+        self.shown.with(|shown| shown.problem.clone())
+    }
+
+    /// Leaves for the sign-in page, to come back to `return_to`.
+    pub fn start(self, return_to: AppLocation) {
+        let framed = dom::is_framed();
+        let event = StartEvent::SignIn { return_to, framed };
+        if let Some(driver) = self.driver.get_value() {
+            driver.dispatch(event);
+            return;
         }
-    });
+        // LiveChat's sign-in page refuses to be framed, so in a frame it
+        // opens in a window, which only this click may open: open it now,
+        // before waiting for the sign-in code.
+        let ready_window = if framed { popup::open_blank() } else { None };
+        self.shown.set(Shown {
+            busy: true,
+            problem: None,
+        });
+        spawn_local(async move {
+            let Ok(code) = sign_in_code().await else {
+                if let Some(window) = &ready_window {
+                    popup::close(window);
+                }
+                self.shown.try_set(Shown {
+                    busy: false,
+                    problem: Some(t().sign_in_not_loaded.to_owned()),
+                });
+                return;
+            };
+            let Some(services) = self.services.try_get_value() else {
+                return;
+            };
+            let driver = (code.start)(services, self.shown, ready_window);
+            self.driver.try_set_value(Some(Rc::clone(&driver)));
+            driver.dispatch(event);
+        });
+    }
+}
+
+/// A started sign-in flow.
+type StartDriver = Rc<dyn Drive<StartEvent>>;
+
+/// The sign-in code.
+#[derive(Clone, Copy)]
+struct SignInCode {
+    start: fn(Services, RwSignal<Shown>, Option<web_sys::Window>) -> StartDriver,
+}
+
+const SIGN_IN_CODE: SignInCode = SignInCode {
+    start: |services, shown, ready_window| {
+        let hooks = Hooks {
+            changed: Box::new(move |flow: &SignInFlow| {
+                let phase = flow.phase();
+                let problem = match phase {
+                    StartPhase::Problem(problem) => Some(start_problem_message(problem)),
+                    _ => None,
+                };
+                set_if_changed(
+                    shown,
+                    Shown {
+                        busy: phase.is_busy(),
+                        problem,
+                    },
+                );
+            }),
+            sign_in_again: Box::new(|| {}),
+            navigate: None,
+        };
+        let runner = Runner::new(SignInFlow::new(services.oauth, services.flow), hooks);
+        if let Some(window) = ready_window {
+            runner.with_ready_window(window);
+        }
+        Rc::new(runner)
+    },
+};
+
+fn start_problem_message(problem: &StartProblem) -> String {
+    let m = t();
+    match problem {
+        StartProblem::WindowBlocked => m.sign_in_window_blocked.to_owned(),
+        StartProblem::TooManyAttempts(refusal) => refusal.message_in(locale()),
+        StartProblem::NoSecureRandom => m.no_secure_random.to_owned(),
+        StartProblem::Misconfigured(error) => error.to_string(),
+        StartProblem::CannotSave => m.site_data_blocked.to_owned(),
+    }
+}
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(sign_in, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn sign_in_code() -> Result<SignInCode, ChunkLoadError> {
+    Ok(SIGN_IN_CODE)
+}
+
+#[cfg(not(feature = "split"))]
+async fn sign_in_code() -> Result<SignInCode, ChunkLoadError> {
+    Ok(SIGN_IN_CODE)
 }
 
 /// Fetches the sign-in code in the background, so the click does not wait.
 pub fn prefetch_sign_in() {
     spawn_local(async {
-        let _ = sign_in_flow().await;
+        let _ = sign_in_code().await;
     });
-}
-
-/// Prepares the redirect and leaves, in `popup` when framed.
-type LeaveForSignIn = fn(&Services, AppLocation, Option<&web_sys::Window>) -> Result<(), String>;
-
-#[cfg(feature = "split")]
-#[leptos::wasm_split::wasm_split(sign_in, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn sign_in_flow() -> Result<LeaveForSignIn, ChunkLoadError> {
-    Ok(leave_for_sign_in)
-}
-
-#[cfg(not(feature = "split"))]
-async fn sign_in_flow() -> Result<LeaveForSignIn, ChunkLoadError> {
-    Ok(leave_for_sign_in)
-}
-
-fn leave_for_sign_in(
-    services: &Services,
-    return_to: AppLocation,
-    popup: Option<&web_sys::Window>,
-) -> Result<(), String> {
-    let now = dom::now_ms();
-    let mut guard: RedirectGuard = storage::get(Area::Local, REDIRECTS_KEY)
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default();
-    guard.record(now).map_err(|e| e.message_in(locale()))?;
-    let random = random::sign_in_randomness().ok_or_else(|| t().no_secure_random.to_owned())?;
-    let start = services
-        .oauth
-        .begin_sign_in(services.flow, &random, now, return_to)
-        .map_err(|e| e.to_string())?;
-    let saved = start
-        .pending
-        .to_json()
-        .ok()
-        .is_some_and(|json| storage::set(Area::Session, PendingSignIn::STORAGE_KEY, &json));
-    if !saved {
-        return Err(t().site_data_blocked.to_owned());
-    }
-    if let Ok(json) = serde_json::to_string(&guard) {
-        storage::set(Area::Local, REDIRECTS_KEY, &json);
-    }
-    match popup {
-        Some(popup) => popup::send_to(popup, &start.authorize_url),
-        None => dom::navigate_to(&start.authorize_url),
-    }
-    Ok(())
 }
 
 /// The current page as a place to come back to after signing in.
@@ -238,16 +267,8 @@ pub fn SignInPrompt(
 ) -> impl IntoView {
     let services = expect_context::<Services>();
     let auth = expect_context::<Auth>();
-    let (problem, set_problem) = signal(None::<String>);
-    let (leaving, set_leaving) = signal(false);
+    let sign_in = SignIn::new(services);
     let expired = move || auth.status() == SignInStatus::Expired;
-    let on_click = move |_| {
-        set_leaving.set(true);
-        start_sign_in(&services, here(), move |message| {
-            set_problem.set(Some(message));
-            set_leaving.set(false);
-        });
-    };
     view! {
         <section class="card sign-in-prompt" data-testid="sign-in-prompt">
             <h2>{move || if expired() { t().sign_in_expired } else { t().sign_in_with_livechat }}</h2>
@@ -260,17 +281,25 @@ pub fn SignInPrompt(
                 type="button"
                 class="button-primary"
                 data-testid="sign-in"
-                disabled=move || leaving.get()
-                on:click=on_click
+                disabled=move || sign_in.is_busy()
+                on:click=move |_| sign_in.start(here())
             >
-                {move || if leaving.get() { t().opening_sign_in } else { t().sign_in_with_livechat }}
+                {move || if sign_in.is_busy() { t().opening_sign_in } else { t().sign_in_with_livechat }}
             </button>
-            <Show when=move || problem.get().is_some()>
-                <p class="field-error" role="alert" data-testid="sign-in-problem">
-                    {move || problem.get()}
-                </p>
-            </Show>
+            <SignInProblem sign_in/>
         </section>
+    }
+}
+
+/// Why the last click on a sign-in button did not leave, if it did not.
+#[component]
+pub fn SignInProblem(sign_in: SignIn) -> impl IntoView {
+    view! {
+        <Show when=move || sign_in.problem().is_some()>
+            <p class="field-error" role="alert" data-testid="sign-in-problem">
+                {move || sign_in.problem()}
+            </p>
+        </Show>
     }
 }
 
@@ -319,26 +348,12 @@ pub fn SessionBar() -> impl IntoView {
     }
 }
 
-/// What the callback page shows.
-#[derive(Debug, Clone, PartialEq)]
-enum CallbackState {
-    Working,
-    /// The page was opened without a sign-in answer.
-    Nothing,
-    Failed {
-        message: String,
-        return_to: Option<AppLocation>,
-    },
-}
-
-/// `/auth/callback`: reads the answer, removes it from the address bar at
-/// once, checks `state`, exchanges a code, and goes back where the user was.
+/// `/auth/callback`: the page of [`CallbackFlow`]. In a sign-in window of
+/// the widget it only hands the answer to the widget and closes.
 #[component]
 pub fn SignInCallback() -> impl IntoView {
     let services = expect_context::<Services>();
     let auth = expect_context::<Auth>();
-    let navigate = use_navigate();
-    let now = dom::now_ms();
     if popup::relay_landing() {
         return view! {
             <p class="card" data-testid="sign-in-relayed">
@@ -348,82 +363,36 @@ pub fn SignInCallback() -> impl IntoView {
         .into_any();
     }
 
-    let url = dom::current_url();
-    if let Some(url) = &url {
-        let clean = clean_callback_url(url);
-        let path = match clean.query() {
-            Some(query) => format!("{}?{query}", clean.path()),
-            None => clean.path().to_owned(),
-        };
-        dom::replace_address(&path);
-    }
-    // Used once: a replayed answer finds nothing pending.
-    let stored = storage::take(Area::Session, PendingSignIn::STORAGE_KEY)
-        .map(|json| PendingSignIn::from_json(&json, now));
-
-    let callback = match url {
-        Some(url) => Callback::from_url(&url),
-        None => Err(crate::domain::oauth::CallbackError::InvalidUrl),
-    };
-    let next = match (callback, stored) {
-        (Ok(Callback::None), _) => SignInNext::NothingToDo,
-        (Err(error), stored) => SignInNext::Failed {
-            error: error.into(),
-            return_to: stored.and_then(Result::ok).map(|p| p.return_to),
-        },
-        (Ok(_), Some(Err(error))) => SignInNext::Failed {
-            error: SignInError::Pending(error),
-            return_to: None,
-        },
-        (Ok(callback), Some(Ok(pending))) => {
-            services.oauth.finish_sign_in(callback, Some(&pending), now)
-        }
-        (Ok(callback), None) => services.oauth.finish_sign_in(callback, None, now),
-    };
-
-    let state = RwSignal::new(CallbackState::Working);
-    let go = move |to: AppLocation| {
-        navigate(
-            to.as_str(),
-            NavigateOptions {
-                replace: true,
-                ..Default::default()
-            },
-        );
-    };
-    match next {
-        SignInNext::NothingToDo => state.set(CallbackState::Nothing),
-        SignInNext::SignedIn { token, return_to } => {
-            auth.signed_in(token);
-            go(return_to);
-        }
-        SignInNext::Failed { error, return_to } => state.set(CallbackState::Failed {
-            message: error.message_in(locale()),
-            return_to,
+    let phase = RwSignal::new(CallbackPhase::Working);
+    let navigate = use_navigate();
+    let hooks = Hooks {
+        changed: Box::new(move |flow: &CallbackFlow| {
+            if let CallbackPhase::SignedIn(token) = flow.phase() {
+                // Before the flow goes back: the next page reads it.
+                auth.signed_in(token.clone());
+            }
+            set_if_changed(phase, flow.phase().clone());
         }),
-        SignInNext::ExchangeCode { request, return_to } => {
-            let services = services.clone();
-            spawn_local(async move {
-                match accounts::exchange_code(
-                    &services.transport,
-                    &services.oauth,
-                    &request,
-                    dom::now_ms(),
-                )
-                .await
-                {
-                    Ok(token) => {
-                        auth.signed_in(token);
-                        go(return_to);
-                    }
-                    Err(error) => state.set(CallbackState::Failed {
-                        message: exchange_failure(&error),
-                        return_to: Some(return_to),
-                    }),
-                }
-            });
-        }
-    }
+        sign_in_again: Box::new(|| {}),
+        navigate: Some(Rc::new(move |path: &str, replace: bool| {
+            navigate(
+                path,
+                NavigateOptions {
+                    replace,
+                    ..Default::default()
+                },
+            );
+        })),
+    };
+    let runner = Runner::new(CallbackFlow::new(services.oauth.clone()), hooks);
+    let stored = StoredValue::new_local(runner.clone());
+    on_cleanup(move || {
+        stored.try_with_value(Runner::stop);
+    });
+    runner.restart(
+        session::callback_requests(services.transport, services.oauth.clone()),
+        CallbackEvent::Arrived(dom::current_url()),
+    );
 
     view! {
         <div data-testid="page-sign-in-callback">
@@ -431,16 +400,16 @@ pub fn SignInCallback() -> impl IntoView {
                 <h1>{t().signing_in}</h1>
                 <p class="lead">{t().finishing_sign_in}</p>
             </header>
-            {move || match state.get() {
-                CallbackState::Working => view! {
+            {move || match phase.get() {
+                CallbackPhase::Working | CallbackPhase::SignedIn(_) => view! {
                     <super::shell::Loading label=t().signing_you_in/>
                 }.into_any(),
-                CallbackState::Nothing => view! {
+                CallbackPhase::NothingToDo => view! {
                     <p class="empty-state" data-testid="empty-state">{t().no_sign_in}</p>
                     <a href="/">{t().back_to_shop}</a>
                 }.into_any(),
-                CallbackState::Failed { message, return_to } => view! {
-                    <SignInFailed message return_to/>
+                CallbackPhase::Failed { problem, return_to } => view! {
+                    <SignInFailed message=callback_problem_message(&problem) return_to/>
                 }.into_any(),
             }}
         </div>
@@ -448,40 +417,40 @@ pub fn SignInCallback() -> impl IntoView {
     .into_any()
 }
 
-fn exchange_failure(error: &ApiError) -> String {
-    match error.status() {
-        Some(400 | 401) => t().sign_in_rejected.to_owned(),
-        _ => error.user_message_in(locale()),
+fn callback_problem_message(problem: &CallbackProblem) -> String {
+    match problem {
+        CallbackProblem::SignIn(error) => error.message_in(locale()),
+        CallbackProblem::CodeRefused => t().sign_in_rejected.to_owned(),
+        CallbackProblem::Exchange(error) => error.user_message_in(locale()),
     }
 }
 
 #[component]
 fn SignInFailed(message: String, return_to: Option<AppLocation>) -> impl IntoView {
     let services = expect_context::<Services>();
-    let (problem, set_problem) = signal(None::<String>);
+    let sign_in = SignIn::new(services);
     let back = return_to
         .clone()
         .map(|l| l.as_str().to_owned())
         .unwrap_or_else(|| "/".to_owned());
-    let retry = move |_| {
-        let target = return_to.clone().unwrap_or_else(AppLocation::root);
-        start_sign_in(&services, target, move |message| {
-            set_problem.set(Some(message))
-        });
-    };
+    let retry = move |_| sign_in.start(return_to.clone().unwrap_or_else(AppLocation::root));
     view! {
         <section class="card error-card" role="alert" data-testid="sign-in-failed">
             <h2>{t().sign_in_failed}</h2>
             <p data-testid="sign-in-failed-message">{message}</p>
             <div class="actions">
-                <button type="button" class="button-primary" data-testid="sign-in-again" on:click=retry>
+                <button
+                    type="button"
+                    class="button-primary"
+                    data-testid="sign-in-again"
+                    disabled=move || sign_in.is_busy()
+                    on:click=retry
+                >
                     {t().sign_in_again}
                 </button>
                 <a href=back class="button-secondary" data-testid="sign-in-back">{t().go_back}</a>
             </div>
-            <Show when=move || problem.get().is_some()>
-                <p class="field-error" role="alert" data-testid="sign-in-problem">{move || problem.get()}</p>
-            </Show>
+            <SignInProblem sign_in/>
         </section>
     }
 }

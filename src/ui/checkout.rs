@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use std::rc::Rc;
 
-use super::auth::{here, start_sign_in, Auth, SignInStatus};
+use super::auth::{here, Auth, SignIn, SignInStatus};
 use super::common::{set_if_changed, ErrorNotice};
 use super::embedding::Host;
 use super::lazy_pages::ChunkLoadError;
@@ -149,14 +149,8 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
     let continue_to_payment = Callback::new(move |_: ()| purchase.dispatch(Event::Continue));
 
     let signed_in = move || matches!(auth.status(), SignInStatus::SignedIn(_));
-    let sign_in = {
-        let services = services.clone();
-        move |_| {
-            start_sign_in(&services, here(), move |message| {
-                field_problem.set(Some(message));
-            });
-        }
-    };
+    let sign_in_flow = SignIn::new(services.clone());
+    let sign_in = move |_| sign_in_flow.start(here());
     let m = t();
     let (action_label, sign_in_label) = if is_subscription {
         (m.subscribe, m.sign_in_to_subscribe)
@@ -227,13 +221,18 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
     });
     let host_connected = move || host.is_some_and(|h| h.connected.get());
     let input_error = move || {
-        field_problem.get().or_else(|| {
-            phase.with(|phase| match phase {
-                // The server refused the quantity: shown at its field.
-                Phase::Problem(Problem::Quantity(error)) => Some(error.user_message_in(locale())),
-                _ => None,
+        field_problem
+            .get()
+            .or_else(|| sign_in_flow.problem())
+            .or_else(|| {
+                phase.with(|phase| match phase {
+                    // The server refused the quantity: shown at its field.
+                    Phase::Problem(Problem::Quantity(error)) => {
+                        Some(error.user_message_in(locale()))
+                    }
+                    _ => None,
+                })
             })
-        })
     };
     let problem = move || match phase.get() {
         Phase::Problem(Problem::Quantity(_)) => None,
@@ -279,7 +278,8 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
             <Show
                 when=signed_in
                 fallback=move || view! {
-                    <button type="button" class="button-secondary" data-testid="sign-in-to-buy" on:click=sign_in.clone()>
+                    <button type="button" class="button-secondary" data-testid="sign-in-to-buy"
+                        disabled=move || sign_in_flow.is_busy() on:click=sign_in>
                         {sign_in_label}
                     </button>
                 }

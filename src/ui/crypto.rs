@@ -248,8 +248,14 @@ fn open_charge_runner(
                 set_if_changed(opening, flow.opening().clone());
             }),
             sign_in_again: Box::new(|| {}),
-            navigate: Some(Rc::new(move |path: &str| {
-                navigate(path, NavigateOptions::default());
+            navigate: Some(Rc::new(move |path: &str, replace: bool| {
+                navigate(
+                    path,
+                    NavigateOptions {
+                        replace,
+                        ..Default::default()
+                    },
+                );
             })),
         },
     );

@@ -11,7 +11,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 
-use super::auth::{here, start_sign_in, Auth, SignInPrompt, SignInStatus};
+use super::auth::{here, Auth, SignIn, SignInProblem, SignInPrompt, SignInStatus};
 use super::common::{
     date, date_or_dash, money, shown_raw, EmptyState, ErrorNotice, PageHeader, Pager,
 };
@@ -299,16 +299,7 @@ fn scope_purpose(scope: &str) -> &'static str {
 /// and after a 403 that names the scope.
 #[component]
 pub(crate) fn MissingScope(scope: &'static str) -> impl IntoView {
-    let services = expect_context::<Services>();
-    let (problem, set_problem) = signal(None::<String>);
-    let (leaving, set_leaving) = signal(false);
-    let switch = move |_| {
-        set_leaving.set(true);
-        start_sign_in(&services, here(), move |message| {
-            set_problem.set(Some(message));
-            set_leaving.set(false);
-        });
-    };
+    let sign_in = SignIn::new(expect_context::<Services>());
     view! {
         <section class="card notice missing-scope" data-testid="missing-scope" data-scope=scope>
             <h2>{t().missing_scope_title}</h2>
@@ -322,19 +313,15 @@ pub(crate) fn MissingScope(scope: &'static str) -> impl IntoView {
                     type="button"
                     class="button-primary"
                     data-testid="sign-in-other"
-                    disabled=move || leaving.get()
-                    on:click=switch
+                    disabled=move || sign_in.is_busy()
+                    on:click=move |_| sign_in.start(here())
                 >
                     {move || {
-                        if leaving.get() { t().opening_sign_in } else { t().sign_in_other }
+                        if sign_in.is_busy() { t().opening_sign_in } else { t().sign_in_other }
                     }}
                 </button>
             </div>
-            <Show when=move || problem.get().is_some()>
-                <p class="field-error" role="alert" data-testid="sign-in-problem">
-                    {move || problem.get()}
-                </p>
-            </Show>
+            <SignInProblem sign_in/>
         </section>
     }
 }

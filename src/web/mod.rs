@@ -13,5 +13,6 @@ pub mod popup;
 pub mod random;
 pub mod runner;
 pub mod server_clock;
+pub mod session;
 pub mod storage;
 pub mod transport;

@@ -22,8 +22,8 @@ use leptos::task::spawn_local;
 use crate::domain::charge::ChargeKind;
 use crate::domain::checkout::{ActivationLog, ActivationState};
 use crate::flow::{
-    ActivationAnswer, ActivationChange, ActivationOp, Effect, Env, LockAnswer, Machine,
-    ShellAnswer, ShellEffect, WindowAnswer,
+    ActivationAnswer, ActivationChange, ActivationOp, Effect, Env, LockAnswer, Machine, Place,
+    Randomness, ShellAnswer, ShellEffect, WindowAnswer,
 };
 use crate::web::locks::{self, HeldLock, LockAttempt};
 use crate::web::storage::{self, Area};
@@ -35,8 +35,9 @@ pub type Answer<E> = Pin<Box<dyn Future<Output = E>>>;
 /// Sends one of a flow's requests.
 pub type SendRequest<M> = Rc<dyn Fn(<M as Machine>::Request) -> Answer<<M as Machine>::Event>>;
 
-/// Goes to one of the widget's routes.
-pub type Navigate = Rc<dyn Fn(&str)>;
+/// Goes to one of the widget's routes; with `true`, in place of the
+/// current history entry.
+pub type Navigate = Rc<dyn Fn(&str, bool)>;
 
 /// What the page does with the flow's results.
 pub struct Hooks<M> {
@@ -60,6 +61,10 @@ struct Shell {
     /// The window this run opened (kept open when the run ends: the buyer
     /// may be confirming in it).
     window: Option<web_sys::Window>,
+    /// A blank window the page opened during the click that started the
+    /// flow, before the flow's code had arrived: the flow's first
+    /// [`ShellEffect::OpenWindow`] without an address takes it.
+    ready_window: Option<web_sys::Window>,
     sign_in_again: Rc<dyn Fn()>,
     navigate: Option<Navigate>,
 }
@@ -134,9 +139,11 @@ impl Shell {
                 None
             }
             ShellEffect::OpenWindow { url } => {
-                let window = match url {
-                    Some(url) => popup::open(url.as_str()),
-                    None => popup::open_blank(),
+                let ready = shell.borrow_mut().ready_window.take();
+                let window = match (url, ready) {
+                    (None, Some(window)) => Some(window),
+                    (Some(url), _) => popup::open(url.as_str()),
+                    (None, None) => popup::open_blank(),
                 };
                 let answer = if window.is_some() {
                     WindowAnswer::Opened
@@ -163,22 +170,47 @@ impl Shell {
                 None
             }
             ShellEffect::Navigate(path) => {
-                // Not called under the borrow: leaving the page stops the run.
-                let navigate = shell.borrow().navigate.clone();
-                if let Some(navigate) = navigate {
-                    navigate(&path);
-                }
+                Shell::navigate(shell, &path, false);
+                None
+            }
+            ShellEffect::Redirect(path) => {
+                Shell::navigate(shell, &path, true);
                 None
             }
             ShellEffect::ReplaceAddress(path) => {
                 dom::replace_address(&path);
                 None
             }
-            ShellEffect::Remember { key, value } => {
-                storage::set(Area::Session, key, &value);
-                None
+            ShellEffect::Remember { place, key, value } => Some(ShellAnswer::Remembered(
+                storage::set(area_of(place), key, &value),
+            )),
+            ShellEffect::Recall { place, key, take } => {
+                let value = if take {
+                    storage::take(area_of(place), key)
+                } else {
+                    storage::get(area_of(place), key)
+                };
+                Some(ShellAnswer::Recalled(value))
             }
+            ShellEffect::DrawRandomness => Some(ShellAnswer::Randomness(
+                random::sign_in_randomness().map(Randomness::new),
+            )),
         }
+    }
+
+    /// Not called under the borrow: leaving the page stops the run.
+    fn navigate(shell: &SharedShell, path: &str, replace: bool) {
+        let navigate = shell.borrow().navigate.clone();
+        if let Some(navigate) = navigate {
+            navigate(path, replace);
+        }
+    }
+}
+
+fn area_of(place: Place) -> Area {
+    match place {
+        Place::Tab => Area::Session,
+        Place::Browser => Area::Local,
     }
 }
 
@@ -245,6 +277,7 @@ impl<M: Machine + 'static> Runner<M> {
                 sleeper: Sleeper::new(),
                 lock: None,
                 window: None,
+                ready_window: None,
                 sign_in_again: Rc::from(hooks.sign_in_again),
                 navigate: hooks.navigate,
             })),
@@ -263,6 +296,12 @@ impl<M: Machine + 'static> Runner<M> {
     /// page's first event instead of starting at once.
     pub fn send_with(&self, send: SendRequest<M>) {
         self.run.borrow_mut().send = Some(send);
+    }
+
+    /// Hands over a blank window the page opened during the click, for the
+    /// flow's first window.
+    pub fn with_ready_window(&self, window: web_sys::Window) {
+        self.shell.borrow_mut().ready_window = Some(window);
     }
 
     /// Delivers an event from the page (a button) to the current run.

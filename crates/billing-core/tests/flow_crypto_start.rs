@@ -10,7 +10,7 @@ use billing_core::flow::crypto_start::{
     payment_path, requote_of, Created, Event, OpenChargeFlow, Opening, Request, CLOCK_KEY,
     LAST_CHARGE_KEY,
 };
-use billing_core::flow::{Effect, Env, Machine, ShellEffect};
+use billing_core::flow::{Effect, Env, Machine, Place, ShellEffect};
 
 const FULL: &str = include_str!("fixtures/bidali_charge_full.json");
 /// The fixture's `createdAt`, 2019-04-09T16:02:38.835Z.
@@ -69,10 +69,12 @@ fn a_created_charge_keeps_the_servers_clock_and_itself_then_opens_its_page() {
         effects,
         vec![
             Effect::Shell(ShellEffect::Remember {
+                place: Place::Tab,
                 key: CLOCK_KEY,
                 value: "-4000".into()
             }),
             Effect::Shell(ShellEffect::Remember {
+                place: Place::Tab,
                 key: LAST_CHARGE_KEY,
                 value: "sD-R4Fc6e".into()
             }),
@@ -96,6 +98,7 @@ fn without_a_readable_date_the_charges_own_stamp_sets_the_clock() {
     assert_eq!(
         effects[0],
         Effect::Shell(ShellEffect::Remember {
+            place: Place::Tab,
             key: CLOCK_KEY,
             value: "60000".into()
         })

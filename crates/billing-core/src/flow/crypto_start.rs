@@ -12,7 +12,7 @@ use crate::api::ApiError;
 use crate::domain::crypto::Protocol;
 use crate::domain::crypto_checkout::ServerClock;
 
-use super::{Effect, Env, Machine, ShellAnswer, ShellEffect};
+use super::{Effect, Env, Machine, Place, ShellAnswer, ShellEffect};
 
 /// The start page's route.
 pub const START_PATH: &str = "/crypto";
@@ -145,10 +145,12 @@ impl Machine for OpenChargeFlow {
                     let id = charge.id.as_str();
                     vec![
                         Effect::Shell(ShellEffect::Remember {
+                            place: Place::Tab,
                             key: CLOCK_KEY,
                             value: clock.offset_ms().to_string(),
                         }),
                         Effect::Shell(ShellEffect::Remember {
+                            place: Place::Tab,
                             key: LAST_CHARGE_KEY,
                             value: id.to_owned(),
                         }),

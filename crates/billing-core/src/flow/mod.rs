@@ -12,6 +12,8 @@ pub mod crypto_payment;
 pub mod crypto_start;
 mod poller;
 pub mod purchase;
+pub mod sign_in;
+pub mod sign_in_callback;
 
 pub use poller::PAUSED_RECHECK_MS;
 
@@ -20,6 +22,7 @@ use url::Url;
 use crate::api::ApiError;
 use crate::domain::charge::ChargeKind;
 use crate::domain::checkout::{ActivationState, ClaimRefused};
+use crate::domain::oauth::SignInRandomness;
 use crate::domain::polling::PollOutcome;
 
 /// What the shell observed when it delivered an event.
@@ -109,12 +112,68 @@ pub enum ShellEffect {
     Leave(Url),
     /// Go to the widget's route `path` (a new history entry).
     Navigate(String),
+    /// Go to the widget's route `path` in place of this page, which only
+    /// passes through (Back skips it).
+    Redirect(String),
     /// Show `path` as this page's address (no new history entry), so a
     /// reload comes back to the same view.
     ReplaceAddress(String),
-    /// Keep `value` under `key` for this tab (sessionStorage).
-    Remember { key: &'static str, value: String },
+    /// Keep `value` under `key` in `place`; answered with
+    /// [`ShellAnswer::Remembered`].
+    Remember {
+        place: Place,
+        key: &'static str,
+        value: String,
+    },
+    /// Read what `place` keeps under `key`, and with `take` remove it
+    /// (a value used once); answered with [`ShellAnswer::Recalled`].
+    Recall {
+        place: Place,
+        key: &'static str,
+        take: bool,
+    },
+    /// Draw fresh secure randomness for a sign-in; answered with
+    /// [`ShellAnswer::Randomness`].
+    DrawRandomness,
 }
+
+/// Where the shell keeps a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// This tab, until it closes (sessionStorage).
+    Tab,
+    /// This browser, shared by its tabs (localStorage).
+    Browser,
+}
+
+/// Secure random bytes the shell drew for one sign-in; `Debug` does not
+/// show them.
+#[derive(Clone)]
+pub struct Randomness(SignInRandomness);
+
+impl Randomness {
+    pub fn new(random: SignInRandomness) -> Self {
+        Self(random)
+    }
+
+    pub fn bytes(&self) -> &SignInRandomness {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Randomness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Randomness(<redacted>)")
+    }
+}
+
+impl PartialEq for Randomness {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.state == other.0.state && self.0.verifier == other.0.verifier
+    }
+}
+
+impl Eq for Randomness {}
 
 /// The answer to one of the effects every flow may ask for (the runner
 /// turns it into the flow's event).
@@ -123,6 +182,12 @@ pub enum ShellAnswer {
     Lock(LockAnswer),
     Activation(ActivationAnswer),
     Window(WindowAnswer),
+    /// Whether the value was kept (storage may be blocked or full).
+    Remembered(bool),
+    /// The value kept under the key, if any.
+    Recalled(Option<String>),
+    /// `None`: the browser has no secure random source.
+    Randomness(Option<Randomness>),
 }
 
 /// The answer to [`ShellEffect::OpenWindow`].
