@@ -22,11 +22,9 @@ use crate::flow::purchase::{
     MAX_QUANTITY,
 };
 use crate::i18n::{locale, t};
-use crate::web::dom;
-use crate::web::flow_requests;
 use crate::web::runner::{Drive, Hooks, Runner, SendRequest};
 use crate::web::server_clock::SampledClock;
-use crate::web::storage::{self, Area};
+use crate::web::{dom, flow_requests, tab_memory};
 
 pub use super::return_page::ChargeReturn;
 
@@ -39,10 +37,6 @@ fn quantity_message(error: QuantityError) -> String {
 }
 
 /// Where the quantity typed for catalog item `id` is kept in this tab.
-fn typed_quantity_key(id: &str) -> String {
-    format!("billing-widget.quantity.{id}")
-}
-
 /// The flow's view of a catalog item.
 fn product_of(item: &CatalogItem) -> Product {
     let terms = match item.kind {
@@ -87,9 +81,9 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
     );
     // What the buyer typed outlives a sign-in round trip (a 401 while
     // buying sends them away and back): kept for this tab only.
-    let typed_key = typed_quantity_key(&item.id);
+    let item_id = item.id.clone();
     let quantity = RwSignal::new(
-        storage::get(Area::Session, &typed_key)
+        tab_memory::typed_quantity(&item_id)
             .filter(|typed| asks_quantity && parse_quantity(typed).is_ok())
             .unwrap_or_else(|| default_quantity.to_string()),
     );
@@ -269,7 +263,7 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
                         prop:value=move || quantity.get()
                         on:input=move |ev| {
                             let typed = event_target_value(&ev);
-                            storage::set(Area::Session, &typed_key, &typed);
+                            tab_memory::keep_typed_quantity(&item_id, &typed);
                             quantity.set(typed);
                         }
                     />

@@ -8,7 +8,7 @@ use crate::api::{ApiError, NextStep, Service, Timestamp};
 use crate::domain::calendar;
 use crate::domain::money::Cents;
 use crate::i18n::{locale, t, Locale};
-use crate::web::dom;
+use crate::web::{dom, timers};
 
 /// Sets `signal` only when the value changed, so views do not redraw at
 /// every step of a flow. Does nothing once the page is gone.
@@ -93,28 +93,15 @@ pub fn ErrorNotice(
     };
     let remaining = RwSignal::new(wait_secs);
     if wait_secs > 0 {
-        let ticker = StoredValue::new(None::<IntervalHandle>);
-        let handle = set_interval_with_handle(
-            move || {
-                let left = remaining
-                    .try_update(|left| {
-                        *left = left.saturating_sub(1);
-                        *left
-                    })
-                    .unwrap_or(0);
-                if left == 0 {
-                    if let Some(handle) = ticker.try_get_value().flatten() {
-                        handle.clear();
-                    }
-                }
-            },
-            std::time::Duration::from_secs(1),
-        )
-        .ok();
-        ticker.set_value(handle);
-        on_cleanup(move || {
-            if let Some(handle) = ticker.try_get_value().flatten() {
-                handle.clear();
+        timers::every(1_000, move |ticker| {
+            let left = remaining
+                .try_update(|left| {
+                    *left = left.saturating_sub(1);
+                    *left
+                })
+                .unwrap_or(0);
+            if left == 0 {
+                ticker.stop();
             }
         });
     }

@@ -29,7 +29,6 @@ use crate::api::bidali::{
 };
 use crate::api::{ApiError, Service};
 use crate::config::{AppConfig, ItemKind};
-use crate::domain::charge::validate_id;
 use crate::domain::crypto::{
     payment_uri, BidaliChargeId, CryptoAddress, PaymentUriKind, Protocol, Quote, StatusCategory,
     StatusCode,
@@ -40,13 +39,12 @@ use crate::domain::crypto_checkout::{
 use crate::domain::money::{parse_fiat_amount_in, Cents, DEFAULT_MAX_CENTS};
 use crate::flow::crypto_payment::{CryptoPaymentFlow, Event, QuoteState, Watch};
 use crate::flow::crypto_start::{
-    self, payment_path, requote_of, OpenChargeFlow, Opening, CLOCK_KEY, LAST_CHARGE_KEY, START_PATH,
+    self, payment_path, requote_of, OpenChargeFlow, Opening, START_PATH,
 };
 use crate::i18n::{locale, t};
 use crate::web::runner::{Hooks, Runner};
 use crate::web::server_clock::{device_now_ms, ClockSampling, SampledClock};
-use crate::web::storage::{self, Area};
-use crate::web::{dom, flow_requests};
+use crate::web::{dom, flow_requests, tab_memory, timers};
 
 type Client = BidaliClient<ClockSampling<AppTransport>>;
 
@@ -112,13 +110,6 @@ fn badge_tone(category: StatusCategory) -> BadgeTone {
         StatusCategory::Failed | StatusCategory::Error => BadgeTone::Failed,
         StatusCategory::Unknown => BadgeTone::Unknown,
     }
-}
-
-fn remembered_clock() -> Option<ServerClock> {
-    storage::get(Area::Session, CLOCK_KEY)?
-        .parse::<i64>()
-        .ok()
-        .map(ServerClock::with_offset_ms)
 }
 
 // ---------------------------------------------------------------------------
@@ -288,7 +279,7 @@ pub fn CryptoStart() -> impl IntoView {
         Ok(client) => view! { <StartPayment client clock config/> }.into_any(),
         Err(error) => bidali_error(error, None, "crypto-unavailable", true),
     };
-    let resume = storage::get(Area::Session, LAST_CHARGE_KEY).filter(|id| validate_id(id).is_ok());
+    let resume = tab_memory::last_crypto_charge();
     view! {
         <div data-testid="page-crypto">
             <PageHeader title=t().crypto_title lead=t().crypto_lead/>
@@ -653,7 +644,7 @@ fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl 
         load_error,
         quote,
         watch,
-        clock: RwSignal::new(remembered_clock().unwrap_or(ServerClock::DEVICE)),
+        clock: RwSignal::new(tab_memory::crypto_clock().unwrap_or(ServerClock::DEVICE)),
         device_now: RwSignal::new(device_now_ms()),
         requote: RwSignal::new(Opening::Idle),
         runner: StoredValue::new_local(runner),
@@ -663,24 +654,15 @@ fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl 
         page.runner.try_with_value(Runner::stop);
     });
     // The countdown's second hand, and the clock learnt from the answers.
-    let ticker = set_interval_with_handle(
-        {
-            let clock = clock.clone();
-            move || {
-                page.device_now.try_set(device_now_ms());
-                if let Some(learnt) = clock.get() {
-                    if page.clock.try_get_untracked() != Some(learnt) {
-                        page.clock.try_set(learnt);
-                    }
+    timers::every(1_000, {
+        let clock = clock.clone();
+        move |_| {
+            page.device_now.try_set(device_now_ms());
+            if let Some(learnt) = clock.get() {
+                if page.clock.try_get_untracked() != Some(learnt) {
+                    page.clock.try_set(learnt);
                 }
             }
-        },
-        std::time::Duration::from_millis(1_000),
-    )
-    .ok();
-    on_cleanup(move || {
-        if let Some(ticker) = ticker {
-            ticker.clear();
         }
     });
 

@@ -4,7 +4,6 @@
 //! (the countdown with a fake clock).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::bidali::TimelineEvent;
 use crate::domain::crypto::{Protocol, Quote, QuoteStatus, GENERIC_LOGO_PATH};
@@ -12,9 +11,8 @@ use crate::domain::crypto_checkout::{event_label_in, TimeLeft};
 use crate::domain::ordering::{sort_by_key, Direction};
 use crate::domain::qr::qr_path;
 use crate::i18n::{locale, t};
-use crate::web::clipboard::copy_text;
 use crate::web::dom;
-use crate::web::transport::sleep_ms;
+use crate::web::{clipboard, timers};
 
 /// Where a logo came from, for tests and for the fallback order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -260,22 +258,22 @@ pub fn CopyButton(
     #[prop(into)] testid: String,
 ) -> impl IntoView {
     let state = RwSignal::new(CopyState::Idle);
+    // "Copied" fades after a while.
+    let fade = timers::Later::new();
     let copy = {
         let text = text.clone();
         move |_| {
-            let text = text.clone();
-            spawn_local(async move {
-                let result = copy_text(&text).await;
-                let copied = result.is_ok();
+            clipboard::copy(&text, move |result| {
                 state.try_set(match result {
                     Ok(()) => CopyState::Copied,
                     Err(error) => CopyState::Failed(error.message_in(locale())),
                 });
-                if copied {
-                    sleep_ms(2_500).await;
-                    if state.try_get_untracked() == Some(CopyState::Copied) {
-                        state.try_set(CopyState::Idle);
-                    }
+                if state.try_get_untracked() == Some(CopyState::Copied) {
+                    fade.set(2_500, move || {
+                        if state.try_get_untracked() == Some(CopyState::Copied) {
+                            state.try_set(CopyState::Idle);
+                        }
+                    });
                 }
             });
         }

@@ -32,8 +32,8 @@ use crate::domain::checkout::{
 };
 use crate::domain::oauth::AccessToken;
 use crate::i18n::{locale, t, ListTexts, Messages};
-use crate::web::dom;
 use crate::web::runner::logged_activation;
+use crate::web::{dom, timers};
 
 /// The Billing API answers 20 items a page.
 pub(crate) const PAGE_SIZE: usize = 20;
@@ -450,16 +450,8 @@ where
     // would load a list. A choice made by keyboard is applied once the keys
     // rest (or on Enter, or when the focus leaves); a pointer's at once.
     let keyed = StoredValue::new(false);
-    let pending_filter = StoredValue::new(None::<TimeoutHandle>);
-    let cancel_pending = move || {
-        if let Some(handle) = pending_filter
-            .try_update_value(|pending| pending.take())
-            .flatten()
-        {
-            handle.clear();
-        }
-    };
-    on_cleanup(cancel_pending);
+    let pending_filter = timers::Later::new();
+    let cancel_pending = move || pending_filter.cancel();
     let apply_filter = {
         let go = go.clone();
         move |value: String| {
@@ -483,14 +475,8 @@ where
                 apply_filter(value);
                 return;
             }
-            cancel_pending();
             let apply_filter = apply_filter.clone();
-            let handle = set_timeout_with_handle(
-                move || apply_filter(value),
-                std::time::Duration::from_millis(FILTER_SETTLE_MS),
-            )
-            .ok();
-            pending_filter.set_value(handle);
+            pending_filter.set(FILTER_SETTLE_MS, move || apply_filter(value));
         }
     };
     let on_filter_key = {
@@ -503,7 +489,7 @@ where
         }
     };
     let on_filter_leave = move |ev: leptos::ev::FocusEvent| {
-        if pending_filter.with_value(Option::is_some) {
+        if pending_filter.is_set() {
             apply_filter(event_target_value(&ev));
         }
     };

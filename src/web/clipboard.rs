@@ -42,3 +42,9 @@ pub async fn copy_text(text: &str) -> Result<(), ClipboardError> {
         .map(|_| ())
         .map_err(|_| ClipboardError::Refused)
 }
+
+/// Copies `text`, then tells `done` how it went.
+pub fn copy(text: &str, done: impl FnOnce(Result<(), ClipboardError>) + 'static) {
+    let text = text.to_owned();
+    wasm_bindgen_futures::spawn_local(async move { done(copy_text(&text).await) });
+}

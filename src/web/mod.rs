@@ -15,4 +15,6 @@ pub mod runner;
 pub mod server_clock;
 pub mod session;
 pub mod storage;
+pub mod tab_memory;
+pub mod timers;
 pub mod transport;
