@@ -11,7 +11,8 @@ use billing_mock::{oauth, MockBackend, MockReply, Scenario, MAX_COUNTED_REQUESTS
 use serde_json::json;
 use url::Url;
 
-const NOW: u64 = 1_700_000_000_000;
+mod support;
+use support::NOW;
 
 #[test]
 fn new_charges_are_confirmed_on_this_apps_own_page() {

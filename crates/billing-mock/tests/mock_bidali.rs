@@ -13,27 +13,16 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use url::Url;
 
+mod support;
+use support::{body, error_description, send, STEP};
+
 /// The seed's `createdAt`: 2019-04-09T16:02:38.835Z.
 const T0: u64 = 1_554_825_758_835;
 const KEY: &str = "pk_demo123";
-/// Default scenario step (`gateway_step_ms`).
-const STEP: u64 = 3_000;
 
 fn request(method: Method, path_and_query: &str) -> HttpRequest {
     let url = Url::parse(&format!("https://api.bidali.com{path_and_query}")).expect("test url");
     HttpRequest::new(method, url)
-}
-
-fn send(backend: &mut MockBackend, request: &HttpRequest, now_ms: u64) -> HttpResponse {
-    backend
-        .handle(request, now_ms)
-        .response()
-        .cloned()
-        .expect("the mock answers")
-}
-
-fn body(response: &HttpResponse) -> Value {
-    serde_json::from_str(&response.body).expect("a JSON body")
 }
 
 fn create_with(backend: &mut MockBackend, body_json: Value, now_ms: u64) -> HttpResponse {
@@ -117,13 +106,6 @@ fn start_paying(backend: &mut MockBackend, protocol: &str) -> (String, Value) {
     let charge = create(backend, T0);
     let quote = get_quote(backend, &quote_id(&charge, protocol), T0 + 1_000);
     (id_of(&charge), quote)
-}
-
-fn error_description(response: &HttpResponse) -> String {
-    body(response)["error_description"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
 }
 
 // ---------------------------------------------------------------------------

@@ -11,38 +11,24 @@ use billing_core::api::livechat::{
 use billing_core::api::transport::{HttpRequest, HttpResponse, Method};
 use billing_core::domain::charge::{DirectChargeId, DirectChargeStatus, LedgerEntryType};
 use billing_core::domain::money::Cents;
-use billing_core::domain::oauth::{AccessToken, Callback};
+use billing_core::domain::oauth::AccessToken;
 use billing_mock::app::load_bulk_data;
 use billing_mock::bulk::{merged_page, BulkDataSet, Merged, MAX_BULK_ENTRIES};
-use billing_mock::oauth::{authorize, AuthorizeParams, Decision};
 use billing_mock::MockBackend;
 use serde_json::{json, Value};
 use url::Url;
 
-const NOW: u64 = 1_700_000_000_000;
-const CLIENT: &str = "1e2cb91de0b15e99a7f4502b900e907e";
+mod support;
+use support::{CLIENT, NOW, OWNER};
+
 const OTHER_CLIENT: &str = "0000000000000000000000000000beef";
-const OWNER: &str = "a1f2c3d4-0001-4e5f-8a9b-0c1d2e3f4a01";
 const COUNT: u32 = 10_000;
 /// 10,000 entries, 20 a page.
 const LAST_PAGE: u32 = 500;
 
+/// [`support::sign_in`] as [`OWNER`].
 fn sign_in(backend: &mut MockBackend, client: &str) -> AccessToken {
-    let params = AuthorizeParams {
-        response_type: "token".to_owned(),
-        client_id: client.to_owned(),
-        redirect_uri: "http://127.0.0.1:8080/".to_owned(),
-        state: Some("s".to_owned()),
-        ..AuthorizeParams::default()
-    };
-    let decision = Decision::Allow {
-        account_id: OWNER.to_owned(),
-    };
-    let back = authorize(&mut backend.state, &params, decision, NOW).expect("signed in");
-    let Callback::Token { grant, .. } = Callback::from_url(&back).expect("a callback") else {
-        panic!("expected a token in {back}");
-    };
-    grant.into_access_token(NOW)
+    support::sign_in(backend, OWNER, client)
 }
 
 struct World {
@@ -84,24 +70,13 @@ impl World {
             .expect("a bulk set")
     }
 
+    /// [`support::send`] at [`NOW`].
     fn send(&mut self, request: HttpRequest) -> HttpResponse {
-        self.backend
-            .handle(&request, NOW)
-            .response()
-            .cloned()
-            .expect("the mock answers")
+        support::send(&mut self.backend, &request, NOW)
     }
 
     fn control(&mut self, method: Method, path: &str, body: Option<Value>) -> HttpResponse {
-        let url = Url::parse("https://billing.livechatinc.com")
-            .and_then(|base| base.join(path))
-            .expect("a URL");
-        let request = HttpRequest::new(method, url);
-        let request = match body {
-            Some(body) => request.with_json_body(body.to_string()),
-            None => request,
-        };
-        self.send(request)
+        self.send(support::request(method, path, body))
     }
 
     fn charges(&mut self, page: u32, status: Option<DirectChargeStatus>) -> Vec<DirectCharge> {

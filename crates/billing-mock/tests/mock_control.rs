@@ -8,31 +8,13 @@ use billing_mock::{
     Fault, FaultPlan, MockBackend, MockReply, MockRng, MockSettings, MockStateError, Scenario,
 };
 use serde_json::{json, Value};
-use url::Url;
 
-const NOW: u64 = 1_700_000_000_000;
+mod support;
+use support::{body, request, NOW};
 
-fn request(method: Method, path: &str, body: Option<Value>) -> HttpRequest {
-    let url = Url::parse("https://billing.livechatinc.com")
-        .and_then(|base| base.join(path))
-        .expect("a valid test URL");
-    let request = HttpRequest::new(method, url);
-    match body {
-        Some(body) => request.with_json_body(body.to_string()),
-        None => request,
-    }
-}
-
+/// [`support::send`] at [`NOW`].
 fn send(backend: &mut MockBackend, request: &HttpRequest) -> HttpResponse {
-    backend
-        .handle(request, NOW)
-        .response()
-        .cloned()
-        .expect("the mock answered")
-}
-
-fn body(response: &HttpResponse) -> Value {
-    serde_json::from_str(&response.body).expect("a JSON body")
+    support::send(backend, request, NOW)
 }
 
 #[test]

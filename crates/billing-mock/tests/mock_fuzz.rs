@@ -9,7 +9,8 @@ use proptest::prelude::*;
 use serde_json::Value;
 use url::Url;
 
-const NOW: u64 = 1_700_000_000_000;
+mod support;
+use support::NOW;
 
 fn method() -> impl Strategy<Value = Method> {
     prop_oneof![

@@ -26,39 +26,12 @@ use billing_mock::{MockBackend, Scenario};
 use serde_json::{json, Value};
 use url::Url;
 
-/// 2023-11-14T22:13:20Z.
-const NOW: u64 = 1_700_000_000_000;
-const STEP: u64 = 3_000;
+mod support;
+use support::{sign_in, World, AGENT, CLIENT, NOW, OWNER, STEP};
+
 const DAY: u64 = 86_400_000;
-const CLIENT: &str = "1e2cb91de0b15e99a7f4502b900e907e";
-const OWNER: &str = "a1f2c3d4-0001-4e5f-8a9b-0c1d2e3f4a01";
-const AGENT: &str = "a1f2c3d4-0002-4e5f-8a9b-0c1d2e3f4a02";
 const ADMIN: &str = "a1f2c3d4-0003-4e5f-8a9b-0c1d2e3f4a03";
 const RETURN: &str = "https://app.example.com/return";
-
-struct World {
-    backend: MockBackend,
-    api: BillingApi,
-    token: AccessToken,
-}
-
-fn sign_in(backend: &mut MockBackend, account: &str, client: &str) -> AccessToken {
-    let params = AuthorizeParams {
-        response_type: "token".to_owned(),
-        client_id: client.to_owned(),
-        redirect_uri: "http://127.0.0.1:8080/".to_owned(),
-        state: Some("s".to_owned()),
-        ..AuthorizeParams::default()
-    };
-    let decision = Decision::Allow {
-        account_id: account.to_owned(),
-    };
-    let back = authorize(&mut backend.state, &params, decision, NOW).unwrap();
-    let Callback::Token { grant, .. } = Callback::from_url(&back).unwrap() else {
-        panic!("expected a token in {back}");
-    };
-    grant.into_access_token(NOW)
-}
 
 fn world_with(version: ApiVersion, account: &str) -> World {
     let mut backend = MockBackend::new(42);
@@ -80,14 +53,6 @@ fn world() -> World {
 }
 
 impl World {
-    fn send(&mut self, request: HttpRequest, now: u64) -> HttpResponse {
-        self.backend
-            .handle(&request, now)
-            .response()
-            .cloned()
-            .expect("the mock answers")
-    }
-
     fn create_direct(&mut self, charge: &NewDirectCharge, now: u64) -> DirectCharge {
         let request = self.api.create_direct_charge(&self.token, charge).unwrap();
         let response = self.send(request, now);

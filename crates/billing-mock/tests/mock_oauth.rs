@@ -14,11 +14,10 @@ use billing_mock::{MockBackend, Scenario};
 use serde_json::Value;
 use url::Url;
 
-const NOW: u64 = 1_700_000_000_000;
-const CLIENT: &str = "1e2cb91de0b15e99a7f4502b900e907e";
+mod support;
+use support::{AGENT, CLIENT, NOW, OWNER};
+
 const REDIRECT: &str = "http://127.0.0.1:8080/";
-const OWNER: &str = "a1f2c3d4-0001-4e5f-8a9b-0c1d2e3f4a01";
-const AGENT: &str = "a1f2c3d4-0002-4e5f-8a9b-0c1d2e3f4a02";
 
 fn verifier() -> CodeVerifier {
     CodeVerifier::from_random_bytes(&[7; 32])
@@ -52,12 +51,9 @@ fn allow(account: &str) -> Decision {
     }
 }
 
+/// [`support::send`], the request taken by value.
 fn send(backend: &mut MockBackend, request: HttpRequest, now: u64) -> HttpResponse {
-    backend
-        .handle(&request, now)
-        .response()
-        .cloned()
-        .expect("the mock answers")
+    support::send(backend, &request, now)
 }
 
 fn token_request(body: String) -> HttpRequest {

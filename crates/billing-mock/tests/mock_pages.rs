@@ -9,7 +9,9 @@ use billing_mock::{Fault, MockBackend, MockSettings};
 use serde_json::{json, Value};
 use url::{form_urlencoded, Url};
 
-const NOW: u64 = 1_700_000_000_000;
+mod support;
+use support::NOW;
+
 const SERVER: &str = "http://127.0.0.1:8787";
 const DEV_TOKEN: &str = "dal:test-developer-token";
 /// A third app, not the widget: its own client id and loopback callback.
@@ -25,12 +27,9 @@ fn backend() -> MockBackend {
     })
 }
 
+/// [`support::send`] at [`NOW`].
 fn send(backend: &mut MockBackend, request: HttpRequest) -> HttpResponse {
-    backend
-        .handle(&request, NOW)
-        .response()
-        .cloned()
-        .expect("an answer")
+    support::send(backend, &request, NOW)
 }
 
 fn get(backend: &mut MockBackend, path_and_query: &str) -> HttpResponse {

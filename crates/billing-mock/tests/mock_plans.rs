@@ -14,6 +14,9 @@ use billing_mock::MockBackend;
 use serde_json::{json, Value};
 use url::Url;
 
+mod support;
+use support::{body, error_description};
+
 /// 2024-02-29T23:59:59Z: a leap day, one second before midnight.
 const NOW: u64 = 1_709_251_199_000;
 
@@ -23,16 +26,9 @@ fn request(method: Method, path_and_query: &str) -> HttpRequest {
     HttpRequest::new(method, url)
 }
 
+/// [`support::send`] at this file's [`NOW`].
 fn send(backend: &mut MockBackend, request: &HttpRequest) -> HttpResponse {
-    backend
-        .handle(request, NOW)
-        .response()
-        .cloned()
-        .expect("the mock answers")
-}
-
-fn body(response: &HttpResponse) -> Value {
-    serde_json::from_str(&response.body).expect("a JSON body")
+    support::send(backend, request, NOW)
 }
 
 fn find(backend: &mut MockBackend, query: &str) -> HttpResponse {
@@ -72,13 +68,6 @@ fn load(backend: &mut MockBackend, reference: &str) -> HttpResponse {
         backend,
         &request(Method::Get, &format!("/api/v01/plans/{reference}")),
     )
-}
-
-fn error_description(response: &HttpResponse) -> String {
-    body(response)["error_description"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
 }
 
 fn valid_plan() -> Value {

@@ -6,66 +6,29 @@ use billing_core::domain::charge::ChargeKind;
 use billing_core::domain::checkout::*;
 use billing_core::domain::money::Cents;
 use billing_mock::livechat::confirm_charge;
-use billing_mock::oauth::{authorize, AuthorizeParams, Decision};
 use billing_mock::MockBackend;
-
-const NOW: u64 = 1_700_000_000_000;
 
 use billing_core::api::livechat::{
     parse_ledger, parse_recurrent_charge, ApiVersion, BillingApi, NewRecurrentCharge,
     RecurrentAction, RecurrentCharge,
 };
-use billing_core::api::transport::HttpResponse;
 use billing_core::domain::charge::{LedgerEntryType, RecurrentChargeId};
-use billing_core::domain::oauth::{AccessToken, Callback};
 use url::Url;
 
-const CLIENT: &str = "1e2cb91de0b15e99a7f4502b900e907e";
-const OWNER: &str = "a1f2c3d4-0001-4e5f-8a9b-0c1d2e3f4a01";
-const STEP: u64 = 3_000;
-
-struct World {
-    backend: MockBackend,
-    api: BillingApi,
-    token: AccessToken,
-}
+mod support;
+use support::{sign_in, World, CLIENT, NOW, OWNER, STEP};
 
 impl World {
     fn new() -> Self {
         let mut backend = MockBackend::new(7);
         backend.state.scenario.token_lifetime_secs = 3_650 * 86_400;
-        let params = AuthorizeParams {
-            response_type: "token".to_owned(),
-            client_id: CLIENT.to_owned(),
-            redirect_uri: "http://127.0.0.1:8080/".to_owned(),
-            state: Some("s".to_owned()),
-            ..AuthorizeParams::default()
-        };
-        let decision = Decision::Allow {
-            account_id: OWNER.to_owned(),
-        };
-        let back = authorize(&mut backend.state, &params, decision, NOW).unwrap();
-        let Callback::Token { grant, .. } = Callback::from_url(&back).unwrap() else {
-            panic!("expected a token in {back}");
-        };
+        let token = sign_in(&mut backend, OWNER, CLIENT);
         let base = Url::parse("https://billing.livechatinc.com").unwrap();
         World {
             backend,
             api: BillingApi::new(&base, ApiVersion::V1).unwrap(),
-            token: grant.into_access_token(NOW),
+            token,
         }
-    }
-
-    fn send(
-        &mut self,
-        request: billing_core::api::transport::HttpRequest,
-        now: u64,
-    ) -> HttpResponse {
-        self.backend
-            .handle(&request, now)
-            .response()
-            .cloned()
-            .expect("the mock answers")
     }
 
     fn get(&mut self, id: &RecurrentChargeId, now: u64) -> RecurrentCharge {
