@@ -7,10 +7,8 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
-use super::common::set_if_changed;
+use super::common::{router_navigate, set_if_changed};
 use super::lazy_pages::ChunkLoadError;
 use super::services::Services;
 use crate::api::ApiError;
@@ -364,7 +362,6 @@ pub fn SignInCallback() -> impl IntoView {
     }
 
     let phase = RwSignal::new(CallbackPhase::Working);
-    let navigate = use_navigate();
     let hooks = Hooks {
         changed: Box::new(move |flow: &CallbackFlow| {
             if let CallbackPhase::SignedIn(token) = flow.phase() {
@@ -374,15 +371,7 @@ pub fn SignInCallback() -> impl IntoView {
             set_if_changed(phase, flow.phase().clone());
         }),
         sign_in_again: Box::new(|| {}),
-        navigate: Some(Rc::new(move |path: &str, replace: bool| {
-            navigate(
-                path,
-                NavigateOptions {
-                    replace,
-                    ..Default::default()
-                },
-            );
-        })),
+        navigate: Some(router_navigate()),
     };
     let runner = Runner::new(CallbackFlow::new(services.oauth.clone()), hooks);
     let stored = StoredValue::new_local(runner.clone());

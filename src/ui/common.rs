@@ -1,13 +1,18 @@
 //! Small pieces every page uses: headings, empty states, error notices with
 //! their way forward, and money and date text.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
 
 use super::auth::Auth;
 use crate::api::{ApiError, NextStep, Service, Timestamp};
 use crate::domain::calendar;
 use crate::domain::money::Cents;
 use crate::i18n::{locale, t, Locale};
+use crate::web::runner::Navigate;
 use crate::web::{dom, timers};
 
 /// Sets `signal` only when the value changed, so views do not redraw at
@@ -16,6 +21,20 @@ pub fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>,
     if signal.try_with_untracked(|current| *current != value) == Some(true) {
         signal.try_set(value);
     }
+}
+
+/// The router's navigation as a flow runner's hook.
+pub fn router_navigate() -> Navigate {
+    let navigate = use_navigate();
+    Rc::new(move |path: &str, replace: bool| {
+        navigate(
+            path,
+            NavigateOptions {
+                replace,
+                ..Default::default()
+            },
+        );
+    })
 }
 
 /// Heading and one-line purpose shared by every page.

@@ -10,12 +10,10 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use std::rc::Rc;
 
-use leptos_router::hooks::{use_navigate, use_params_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_params_map;
 
-use super::common::{set_if_changed, ErrorNotice, PageHeader};
+use super::common::{router_navigate, set_if_changed, ErrorNotice, PageHeader};
 use super::crypto_parts::{
     local_time, ordered_quotes, CopyButton, Countdown, CryptoTimeline, CurrencyLogo, QrCode,
     QuoteList,
@@ -231,7 +229,6 @@ fn open_charge_runner(
     clock: SampledClock,
     opening: RwSignal<Opening>,
 ) -> StoredValue<Runner<OpenChargeFlow>, LocalStorage> {
-    let navigate = use_navigate();
     let runner = Runner::new(
         OpenChargeFlow::default(),
         Hooks {
@@ -239,15 +236,7 @@ fn open_charge_runner(
                 set_if_changed(opening, flow.opening().clone());
             }),
             sign_in_again: Box::new(|| {}),
-            navigate: Some(Rc::new(move |path: &str, replace: bool| {
-                navigate(
-                    path,
-                    NavigateOptions {
-                        replace,
-                        ..Default::default()
-                    },
-                );
-            })),
+            navigate: Some(router_navigate()),
         },
     );
     runner.send_with(flow_requests::open_charge(client, clock));
