@@ -388,8 +388,9 @@ async fn accepted_direct_charge(
     mock: MockTransport,
     token: &AccessToken,
 ) -> (DirectChargeId, String) {
-    let charge = billing_client(mock)
-        .create_direct_charge(
+    let client = billing_client(mock);
+    let charge = client
+        .send(client.api().create_direct_charge(
             token,
             &NewDirectCharge::new(
                 "Chat transcripts export",
@@ -397,7 +398,7 @@ async fn accepted_direct_charge(
                 1,
                 format!("{}/return", dom::origin()),
             ),
-        )
+        ))
         .await
         .expect("the mock creates the charge");
     let back = mock
@@ -505,8 +506,9 @@ async fn a_second_tab_waits_for_the_tab_activating_the_charge_and_does_not_activ
     );
 
     // The other tab activates, logs it, and lets go.
-    billing_client(mock)
-        .activate_direct_charge(&token, &id)
+    let client = billing_client(mock);
+    client
+        .send(client.api().activate_direct_charge(&token, &id))
         .await
         .expect("the other tab's activation");
     let mut log = storage::get(Area::Local, ActivationLog::STORAGE_KEY)
@@ -568,6 +570,8 @@ async fn a_refused_activation_of_a_charge_in_an_unknown_status_is_not_taken_for_
     let activate_path = billing_client(mock)
         .api()
         .activate_direct_charge(&token, &id)
+        .into_request()
+        .expect("a request")
         .url
         .path()
         .to_owned();
@@ -629,6 +633,8 @@ async fn a_server_asking_to_slow_down_while_checking_is_told_with_the_wait() {
     let charge_path = billing_client(mock)
         .api()
         .get_direct_charge(&token, &id)
+        .into_request()
+        .expect("a request")
         .url
         .path()
         .to_owned();

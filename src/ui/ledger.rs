@@ -124,7 +124,10 @@ fn LedgerContent() -> impl IntoView {
         let token = auth.current();
         async move {
             let token = token.ok_or(LoadError::SignedOut)?;
-            client.get_balance(&token).await.map_err(LoadError::Api)
+            client
+                .send(client.api().get_balance(&token))
+                .await
+                .map_err(LoadError::Api)
         }
     });
     // A 403 naming the scope is shown once, instead of the whole page.
@@ -179,7 +182,11 @@ fn LedgerEntries() -> impl IntoView {
     let services = expect_context::<Services>();
     let fetch = move |token: AccessToken, q: ListQuery| {
         let client = services.billing_client();
-        async move { client.get_ledger(&token, Some(q.page)).await }
+        async move {
+            client
+                .send(client.api().get_ledger(&token, Some(q.page)))
+                .await
+        }
     };
     view! {
         <div class="ledger-entries">

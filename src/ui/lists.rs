@@ -859,7 +859,11 @@ fn ChargesList() -> impl IntoView {
             status: q.status.as_deref().map(DirectChargeStatus::from_wire),
             recurrent_charge_id: None,
         };
-        async move { client.list_direct_charges(&token, &query).await }
+        async move {
+            client
+                .send(client.api().list_direct_charges(&token, &query))
+                .await
+        }
     };
     paged_list(CHARGES, fetch, charge_row)
 }
@@ -896,7 +900,7 @@ fn ChargeLoaded(id: DirectChargeId) -> impl IntoView {
         async move {
             let token = token.ok_or(LoadError::SignedOut)?;
             client
-                .get_direct_charge(&token, &id)
+                .send(client.api().get_direct_charge(&token, &id))
                 .await
                 .map_err(LoadError::Api)
         }
@@ -1081,7 +1085,11 @@ fn SubscriptionsList() -> impl IntoView {
             status: q.status.as_deref().map(RecurrentChargeStatus::from_wire),
             order_client_id: None,
         };
-        async move { client.list_recurrent_charges(&token, &query).await }
+        async move {
+            client
+                .send(client.api().list_recurrent_charges(&token, &query))
+                .await
+        }
     };
     paged_list(SUBSCRIPTIONS, fetch, subscription_row)
 }
@@ -1129,7 +1137,7 @@ fn SubscriptionLoaded(id: RecurrentChargeId) -> impl IntoView {
             async move {
                 let token = token.ok_or(LoadError::SignedOut)?;
                 client
-                    .get_recurrent_charge(&token, &id)
+                    .send(client.api().get_recurrent_charge(&token, &id))
                     .await
                     .map_err(LoadError::Api)
             }
@@ -1166,7 +1174,11 @@ fn SubscriptionLoaded(id: RecurrentChargeId) -> impl IntoView {
                 return;
             };
             match client
-                .recurrent_charge_action(&token, &id, RecurrentAction::Cancel)
+                .send(
+                    client
+                        .api()
+                        .recurrent_charge_action(&token, &id, RecurrentAction::Cancel),
+                )
                 .await
             {
                 Ok(charge) => {

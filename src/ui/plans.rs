@@ -314,7 +314,9 @@ fn PlansManager(client: Client) -> impl IntoView {
         let wanted = query.get();
         let client = client.clone();
         async move {
-            let result = client.find_plans(&wanted.api_query()).await;
+            let result = client
+                .send(client.api().find_plans(&wanted.api_query()))
+                .await;
             (wanted, result)
         }
     });
@@ -935,7 +937,7 @@ fn CreateForm(client: Client, currency: String) -> impl IntoView {
         let new = new.clone();
         let navigate = navigate.clone();
         async move {
-            let result = client.create_plan(&new).await;
+            let result = client.send(client.api().create_plan(&new)).await;
             busy.try_set(false);
             match result {
                 Ok(plan) => navigate(
@@ -1071,7 +1073,7 @@ fn PlanLoaded(client: Client, reference: PlanRef, currency: String) -> impl Into
         move || {
             let client = client.clone();
             let reference = reference.clone();
-            async move { client.load_plan(&reference).await }
+            async move { client.send(client.api().load_plan(&reference)).await }
         }
     });
     let busy = RwSignal::new(false);
@@ -1085,7 +1087,9 @@ fn PlanLoaded(client: Client, reference: PlanRef, currency: String) -> impl Into
             let changes = changes.clone();
             let note = *note;
             async move {
-                let result = client.modify_plan(&PlanRef::Id(id), &changes).await;
+                let result = client
+                    .send(client.api().modify_plan(&PlanRef::Id(id), &changes))
+                    .await;
                 busy.try_set(false);
                 if result.is_err() {
                     // The card stays: its form still holds what was typed.

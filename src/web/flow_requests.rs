@@ -31,31 +31,39 @@ pub fn charge_return(
             match request {
                 Request::Get(ChargeRef::Direct(id)) => Event::Read(
                     client
-                        .get_direct_charge(&token, &id)
+                        .send(client.api().get_direct_charge(&token, &id))
                         .await
                         .map(ReturnedCharge::Direct),
                 ),
                 Request::Get(ChargeRef::Recurrent(id)) => Event::Read(
                     client
-                        .get_recurrent_charge(&token, &id)
+                        .send(client.api().get_recurrent_charge(&token, &id))
                         .await
                         .map(ReturnedCharge::Recurrent),
                 ),
                 Request::Activate(ChargeRef::Direct(id)) => Event::Activated(
                     client
-                        .activate_direct_charge(&token, &id)
+                        .send(client.api().activate_direct_charge(&token, &id))
                         .await
                         .map(|answer| answer.map(ReturnedCharge::Direct)),
                 ),
                 Request::Activate(ChargeRef::Recurrent(id)) => Event::Activated(
                     client
-                        .recurrent_charge_action(&token, &id, RecurrentAction::Activate)
+                        .send(client.api().recurrent_charge_action(
+                            &token,
+                            &id,
+                            RecurrentAction::Activate,
+                        ))
                         .await
                         .map(|charge| Some(ReturnedCharge::Recurrent(charge))),
                 ),
                 Request::DeclineSubscription(id) => Event::Declined(
                     client
-                        .recurrent_charge_action(&token, &id, RecurrentAction::Decline)
+                        .send(client.api().recurrent_charge_action(
+                            &token,
+                            &id,
+                            RecurrentAction::Decline,
+                        ))
                         .await
                         .map(drop),
                 ),
@@ -74,9 +82,11 @@ pub fn crypto_payment(
         let client = Rc::clone(&client);
         Box::pin(async move {
             match request {
-                Request::GetCharge(id) => Event::Read(client.get_charge(&id).await),
+                Request::GetCharge(id) => {
+                    Event::Read(client.send(client.api().get_charge(&id)).await)
+                }
                 Request::GetQuote(protocol, id) => {
-                    Event::QuoteRead(protocol, client.get_quote(&id).await)
+                    Event::QuoteRead(protocol, client.send(client.api().get_quote(&id)).await)
                 }
             }
         })
@@ -95,13 +105,13 @@ pub async fn purchase(
     match request {
         Request::CreateDirect(charge) => Event::Created(
             client
-                .create_direct_charge(&token, &charge)
+                .send(client.api().create_direct_charge(&token, &charge))
                 .await
                 .map(|created| created.confirmation_url),
         ),
         Request::CreateRecurrent(charge) => Event::Created(
             client
-                .create_recurrent_charge(&token, &charge)
+                .send(client.api().create_recurrent_charge(&token, &charge))
                 .await
                 .map(|created| created.confirmation_url),
         ),
@@ -113,7 +123,9 @@ pub async fn purchase(
                 status: Some(DirectChargeStatus::Pending),
                 ..Default::default()
             };
-            let listed = client.list_direct_charges(&token, &query).await;
+            let listed = client
+                .send(client.api().list_direct_charges(&token, &query))
+                .await;
             pending(listed, PendingCharge::of_direct, &clock)
         }
         Request::ListPending(ChargeKind::Recurrent) => {
@@ -121,7 +133,9 @@ pub async fn purchase(
                 status: Some(RecurrentChargeStatus::Pending),
                 ..Default::default()
             };
-            let listed = client.list_recurrent_charges(&token, &query).await;
+            let listed = client
+                .send(client.api().list_recurrent_charges(&token, &query))
+                .await;
             pending(listed, PendingCharge::of_recurrent, &clock)
         }
     }
@@ -150,7 +164,7 @@ pub fn open_charge(
         let (client, clock) = (Rc::clone(&client), clock.clone());
         Box::pin(async move {
             let sent_ms = device_now_ms();
-            let created = client.create_charge(&charge).await;
+            let created = client.send(client.api().create_charge(&charge)).await;
             let received_ms = device_now_ms();
             Event::Created(created.map(|charge| {
                 Box::new(Created {

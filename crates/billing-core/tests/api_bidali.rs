@@ -385,7 +385,7 @@ fn create_charge_request() {
         first_name: None,
         last_name: Some("Bacon".to_owned()),
     }));
-    let request = api().create_charge(&charge).unwrap();
+    let request = api().create_charge(&charge).into_request().unwrap();
     assert_eq!(request.method, Method::Post);
     assert_eq!(request.url.path(), "/charges");
     assert_eq!(pairs(&request), vec![pair("organization", PK)]);
@@ -413,7 +413,7 @@ fn create_charge_request() {
         )),
         ..NewBidaliCharge::new(amount("50.00"), "CAD")
     };
-    let request = api().create_charge(&by_id).unwrap();
+    let request = api().create_charge(&by_id).into_request().unwrap();
     assert_eq!(
         request.json_body().unwrap(),
         json!({"amount": "50.00", "currency": "CAD", "customer": "19c03eae-08bc-4587-af31-46ef1f1d4053"})
@@ -424,6 +424,7 @@ fn create_charge_request() {
 fn get_charge_and_quote_requests_use_the_publishable_key() {
     let request = api()
         .get_charge(&BidaliChargeId::parse(CHARGE_ID).unwrap())
+        .into_request()
         .unwrap();
     assert_eq!(request.method, Method::Get);
     assert_eq!(request.url.path(), "/charges/sD-R4Fc6e");
@@ -432,6 +433,7 @@ fn get_charge_and_quote_requests_use_the_publishable_key() {
 
     let request = api()
         .get_quote(&QuoteId::parse(BTC_QUOTE_ID).unwrap())
+        .into_request()
         .unwrap();
     assert_eq!(request.method, Method::Get);
     assert_eq!(request.url.path(), format!("/quotes/{BTC_QUOTE_ID}"));
@@ -441,7 +443,10 @@ fn get_charge_and_quote_requests_use_the_publishable_key() {
 #[test]
 fn list_request_uses_a_bearer_token_and_filters() {
     let token = AccessToken::new("bidali-secret".to_owned(), 3_600, 0, Vec::new());
-    let request = api().list_charges(&token, &ChargeFilter::default());
+    let request = api()
+        .list_charges(&token, &ChargeFilter::default())
+        .into_request()
+        .unwrap();
     assert_eq!(request.method, Method::Get);
     assert_eq!(request.url.as_str(), "https://api.bidali.com/charges");
     assert_eq!(
@@ -456,7 +461,7 @@ fn list_request_uses_a_bearer_token_and_filters() {
         organization_id: Some("NDVfeXKg2479hfrL".to_owned()),
         amount: Some(amount("150")),
     };
-    let request = api().list_charges(&token, &filter);
+    let request = api().list_charges(&token, &filter).into_request().unwrap();
     assert_eq!(
         pairs(&request),
         vec![
@@ -525,12 +530,12 @@ fn input_is_validated_before_sending() {
         ),
     ];
     for (charge, field) in cases {
-        match api().create_charge(&charge) {
+        match api().create_charge(&charge).into_request() {
             Err(ApiError::Validation { field: got, .. }) => assert_eq!(got, field, "{charge:?}"),
             other => panic!("{charge:?} gave {other:?}"),
         }
     }
-    assert!(api().create_charge(&good).is_ok());
+    assert!(api().create_charge(&good).into_request().is_ok());
 }
 
 #[test]
@@ -540,6 +545,7 @@ fn a_missing_or_odd_publishable_key_is_refused() {
         let api = BidaliApi::new(&base, key).unwrap();
         let error = api
             .get_charge(&BidaliChargeId::parse(CHARGE_ID).unwrap())
+            .into_request()
             .unwrap_err();
         assert!(
             matches!(error, ApiError::Validation { ref field, .. } if field == "publishable_key")
@@ -557,6 +563,7 @@ fn a_missing_or_odd_publishable_key_is_refused() {
     .unwrap();
     let request = api
         .get_charge(&BidaliChargeId::parse(CHARGE_ID).unwrap())
+        .into_request()
         .unwrap();
     assert_eq!(
         request.url.as_str(),
@@ -574,12 +581,18 @@ fn client_creates_a_charge_then_fetches_a_quote_and_polls() {
     transport.push_response(ok(FULL));
     let client = BidaliClient::new(api(), &transport);
 
-    let created =
-        block_on(client.create_charge(&NewBidaliCharge::new(amount("150"), "USD"))).unwrap();
+    let created = block_on(
+        client.send(
+            client
+                .api()
+                .create_charge(&NewBidaliCharge::new(amount("150"), "USD")),
+        ),
+    )
+    .unwrap();
     let quote_id = created.quote("bitcoin").unwrap().id.clone();
-    let quote = block_on(client.get_quote(&quote_id)).unwrap();
+    let quote = block_on(client.send(client.api().get_quote(&quote_id))).unwrap();
     assert!(quote.address.is_some());
-    let polled = block_on(client.get_charge(&created.id)).unwrap();
+    let polled = block_on(client.send(client.api().get_charge(&created.id))).unwrap();
     assert!(polled.is_paid());
 
     let sent: Vec<(Method, String)> = transport
@@ -623,9 +636,9 @@ fn client_lists_charges_and_surfaces_rate_limits() {
         status_code_below: Some(StatusCode::SUCCESS),
         ..Default::default()
     };
-    let page = block_on(client.list_charges(&token, &filter)).unwrap();
+    let page = block_on(client.send(client.api().list_charges(&token, &filter))).unwrap();
     assert_eq!(page.charges.len(), 1);
-    let error = block_on(client.list_charges(&token, &filter)).unwrap_err();
+    let error = block_on(client.send(client.api().list_charges(&token, &filter))).unwrap_err();
     assert!(error.is_retryable());
     assert_eq!(error.retry_after_secs(), Some(12));
     assert_eq!(

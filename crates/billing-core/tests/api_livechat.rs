@@ -482,20 +482,26 @@ fn direct_charge_paths_for_every_version() {
         let charge =
             NewDirectCharge::new("Extension", Cents::new(100), 2, "https://app.example/ret");
 
-        let create = api.create_direct_charge(&token(), &charge).unwrap();
+        let create = api
+            .create_direct_charge(&token(), &charge)
+            .into_request()
+            .unwrap();
         assert_eq!(create.method, Method::Post);
         assert_eq!(create.url.path(), collection);
         assert_eq!(create.url.query(), None);
         assert_eq!(create.header("content-type"), Some("application/json"));
         assert_authorized_json(&create);
 
-        let get = api.get_direct_charge(&token(), &id);
+        let get = api.get_direct_charge(&token(), &id).into_request().unwrap();
         assert_eq!(get.method, Method::Get);
         assert_eq!(get.url.path(), format!("{collection}/{DIRECT_ID}"));
         assert_eq!(get.body, None);
         assert_authorized_json(&get);
 
-        let activate = api.activate_direct_charge(&token(), &id);
+        let activate = api
+            .activate_direct_charge(&token(), &id)
+            .into_request()
+            .unwrap();
         assert_eq!(activate.method, Method::Put);
         assert_eq!(
             activate.url.path(),
@@ -513,6 +519,7 @@ fn direct_charge_paths_for_every_version() {
                     recurrent_charge_id: None,
                 },
             )
+            .into_request()
             .unwrap();
         assert_eq!(list.method, Method::Get);
         assert_eq!(list.url.path(), collection);
@@ -538,17 +545,26 @@ fn recurrent_charge_paths_for_every_version() {
     for (version, collection) in cases {
         let api = api(version);
         let charge = NewRecurrentCharge::new("sub1", Cents::new(1900), "http://localhost");
-        let create = api.create_recurrent_charge(&token(), &charge).unwrap();
+        let create = api
+            .create_recurrent_charge(&token(), &charge)
+            .into_request()
+            .unwrap();
         assert_eq!(create.method, Method::Post);
         assert_eq!(create.url.path(), collection);
         assert_authorized_json(&create);
 
-        let get = api.get_recurrent_charge(&token(), &id);
+        let get = api
+            .get_recurrent_charge(&token(), &id)
+            .into_request()
+            .unwrap();
         assert_eq!(get.method, Method::Get);
         assert_eq!(get.url.path(), format!("{collection}/{RECURRENT_ID}"));
 
         for action in RecurrentAction::ALL {
-            let request = api.recurrent_charge_action(&token(), &id, action);
+            let request = api
+                .recurrent_charge_action(&token(), &id, action)
+                .into_request()
+                .unwrap();
             assert_eq!(request.method, Method::Put);
             assert_eq!(
                 request.url.path(),
@@ -567,6 +583,7 @@ fn recurrent_charge_paths_for_every_version() {
                     order_client_id: Some("e569d92213f62ec04cee2ee0f3b4f070".to_owned()),
                 },
             )
+            .into_request()
             .unwrap();
         assert_eq!(list.method, Method::Get);
         assert_eq!(list.url.path(), collection);
@@ -594,19 +611,19 @@ fn ledger_paths_for_every_version() {
     ];
     for (version, ledger) in cases {
         let api = api(version);
-        let first = api.get_ledger(&token(), None).unwrap();
+        let first = api.get_ledger(&token(), None).into_request().unwrap();
         assert_eq!(first.method, Method::Get);
         assert_eq!(first.url.path(), ledger);
         assert_eq!(first.url.query(), None);
         assert_authorized_json(&first);
 
-        let page = api.get_ledger(&token(), Some(3)).unwrap();
+        let page = api.get_ledger(&token(), Some(3)).into_request().unwrap();
         assert_eq!(
             page.query_pairs(),
             vec![("page".to_owned(), "3".to_owned())]
         );
 
-        let balance = api.get_balance(&token());
+        let balance = api.get_balance(&token()).into_request().unwrap();
         assert_eq!(balance.method, Method::Get);
         assert_eq!(balance.url.path(), format!("{ledger}/balance"));
         assert_authorized_json(&balance);
@@ -617,7 +634,10 @@ fn ledger_paths_for_every_version() {
 fn create_bodies_hold_exactly_the_documented_fields() {
     let api = api(ApiVersion::V1);
     let minimal = NewDirectCharge::new("Extension", Cents::new(100), 2, "https://app.example/r");
-    let request = api.create_direct_charge(&token(), &minimal).unwrap();
+    let request = api
+        .create_direct_charge(&token(), &minimal)
+        .into_request()
+        .unwrap();
     assert_eq!(
         request.json_body().unwrap(),
         json!({"name": "Extension", "price": 100, "quantity": 2, "return_url": "https://app.example/r"})
@@ -628,7 +648,10 @@ fn create_bodies_hold_exactly_the_documented_fields() {
         test: Some(true),
         ..minimal
     };
-    let request = api.create_direct_charge(&token(), &full).unwrap();
+    let request = api
+        .create_direct_charge(&token(), &full)
+        .into_request()
+        .unwrap();
     assert_eq!(
         request.json_body().unwrap(),
         json!({"name": "Extension", "price": 100, "quantity": 2,
@@ -636,7 +659,10 @@ fn create_bodies_hold_exactly_the_documented_fields() {
     );
 
     let minimal = NewRecurrentCharge::new("sub1", Cents::new(1900), "http://localhost");
-    let request = api.create_recurrent_charge(&token(), &minimal).unwrap();
+    let request = api
+        .create_recurrent_charge(&token(), &minimal)
+        .into_request()
+        .unwrap();
     assert_eq!(
         request.json_body().unwrap(),
         json!({"name": "sub1", "price": 1900, "return_url": "http://localhost"})
@@ -648,7 +674,10 @@ fn create_bodies_hold_exactly_the_documented_fields() {
         per_account: Some(true),
         ..minimal
     };
-    let request = api.create_recurrent_charge(&token(), &full).unwrap();
+    let request = api
+        .create_recurrent_charge(&token(), &full)
+        .into_request()
+        .unwrap();
     assert_eq!(
         request.json_body().unwrap(),
         json!({"name": "sub1", "price": 1900, "return_url": "http://localhost",
@@ -663,7 +692,10 @@ fn a_base_url_with_a_path_prefix_keeps_it() {
         "http://127.0.0.1:8080/mock/billing/",
     ] {
         let api = BillingApi::new(&Url::parse(base).unwrap(), ApiVersion::V1).unwrap();
-        let request = api.get_direct_charge(&token(), &direct_id());
+        let request = api
+            .get_direct_charge(&token(), &direct_id())
+            .into_request()
+            .unwrap();
         assert_eq!(
             request.url.as_str(),
             format!("http://127.0.0.1:8080/mock/billing/v1/direct_charge/{DIRECT_ID}")
@@ -675,7 +707,11 @@ fn a_base_url_with_a_path_prefix_keeps_it() {
     )
     .unwrap();
     assert_eq!(
-        api.get_balance(&token()).url.as_str(),
+        api.get_balance(&token())
+            .into_request()
+            .unwrap()
+            .url
+            .as_str(),
         "https://billing.text.com/v2/ledger/livechat/balance"
     );
 }
@@ -704,6 +740,7 @@ fn filtering_by_subscription_needs_v3() {
     for version in [ApiVersion::V1, ApiVersion::V2] {
         let error = api(version)
             .list_direct_charges(&token(), &query)
+            .into_request()
             .unwrap_err();
         assert!(
             matches!(error, ApiError::Validation { ref field, .. } if field == "recurrent_charge_id")
@@ -711,6 +748,7 @@ fn filtering_by_subscription_needs_v3() {
     }
     let request = api(ApiVersion::V3)
         .list_direct_charges(&token(), &query)
+        .into_request()
         .unwrap();
     assert_eq!(
         request.query_pairs(),
@@ -824,12 +862,15 @@ fn create_input_is_validated_before_sending() {
     ];
     for (charge, field) in cases {
         assert_eq!(
-            validation_field(api.create_direct_charge(&token(), &charge)),
+            validation_field(api.create_direct_charge(&token(), &charge).into_request()),
             field,
             "{charge:?}"
         );
     }
-    assert!(api.create_direct_charge(&token(), &good).is_ok());
+    assert!(api
+        .create_direct_charge(&token(), &good)
+        .into_request()
+        .is_ok());
 
     let good = NewRecurrentCharge::new("sub1", Cents::new(1900), "http://localhost");
     let cases: Vec<(NewRecurrentCharge, &str)> = vec![
@@ -864,11 +905,14 @@ fn create_input_is_validated_before_sending() {
     ];
     for (charge, field) in cases {
         assert_eq!(
-            validation_field(api.create_recurrent_charge(&token(), &charge)),
+            validation_field(
+                api.create_recurrent_charge(&token(), &charge)
+                    .into_request()
+            ),
             field
         );
     }
-    let field = validation_field(api.get_ledger(&token(), Some(0)));
+    let field = validation_field(api.get_ledger(&token(), Some(0)).into_request());
     assert_eq!(field, "page");
 }
 
@@ -911,7 +955,9 @@ fn client_creates_a_direct_charge() {
         2,
         "https://application.com/path",
     );
-    let created = block_on(client(&transport).create_direct_charge(&token(), &charge)).unwrap();
+    let client = client(&transport);
+    let created =
+        block_on(client.send(client.api().create_direct_charge(&token(), &charge))).unwrap();
     assert_eq!(created.id, direct_id());
     assert_eq!(created.status, DirectChargeStatus::Pending);
 
@@ -937,12 +983,20 @@ fn client_reads_lists_and_activates() {
     transport.push_response(ok(200, ""));
     let client = client(&transport);
 
-    let list =
-        block_on(client.list_direct_charges(&token(), &DirectChargeQuery::default())).unwrap();
+    let list = block_on(
+        client.send(
+            client
+                .api()
+                .list_direct_charges(&token(), &DirectChargeQuery::default()),
+        ),
+    )
+    .unwrap();
     assert_eq!(list.len(), 1);
-    let activated = block_on(client.activate_direct_charge(&token(), &direct_id())).unwrap();
+    let activated =
+        block_on(client.send(client.api().activate_direct_charge(&token(), &direct_id()))).unwrap();
     assert_eq!(activated.unwrap().status, DirectChargeStatus::Processed);
-    let empty = block_on(client.activate_direct_charge(&token(), &direct_id())).unwrap();
+    let empty =
+        block_on(client.send(client.api().activate_direct_charge(&token(), &direct_id()))).unwrap();
     assert_eq!(empty, None);
 
     let paths: Vec<(Method, String)> = transport
@@ -972,10 +1026,10 @@ fn client_runs_the_subscription_lifecycle() {
     let client = BillingClient::new(api(ApiVersion::V2), &transport);
     let seed = recurrent_seed();
     transport.push_response(ok(201, &seed));
-    let created = block_on(client.create_recurrent_charge(
+    let created = block_on(client.send(client.api().create_recurrent_charge(
         &token(),
         &NewRecurrentCharge::new("sub1", Cents::new(1900), "http://localhost"),
-    ))
+    )))
     .unwrap();
     assert_eq!(created.status, RecurrentChargeStatus::Pending);
 
@@ -985,16 +1039,26 @@ fn client_runs_the_subscription_lifecycle() {
         (RecurrentAction::Cancel, "cancelled"),
     ] {
         transport.push_response(ok(200, &with_field(&seed, "status", json!(status))));
-        let charge =
-            block_on(client.recurrent_charge_action(&token(), &recurrent_id(), action)).unwrap();
+        let charge = block_on(client.send(client.api().recurrent_charge_action(
+            &token(),
+            &recurrent_id(),
+            action,
+        )))
+        .unwrap();
         assert_eq!(charge.status.as_str(), status);
     }
     transport.push_response(ok(200, &format!("{{\"result\": [{seed}]}}")));
-    let list = block_on(client.list_recurrent_charges(&token(), &RecurrentChargeQuery::default()))
-        .unwrap();
+    let list = block_on(
+        client.send(
+            client
+                .api()
+                .list_recurrent_charges(&token(), &RecurrentChargeQuery::default()),
+        ),
+    )
+    .unwrap();
     assert_eq!(list.len(), 1);
     transport.push_response(ok(200, &seed));
-    block_on(client.get_recurrent_charge(&token(), &recurrent_id())).unwrap();
+    block_on(client.send(client.api().get_recurrent_charge(&token(), &recurrent_id()))).unwrap();
 
     let paths: Vec<String> = transport
         .requests()
@@ -1020,9 +1084,9 @@ fn client_reads_the_ledger_and_balance() {
     transport.push_response(ok(200, &format!(r#"{{"result": [{LEDGER_ENTRY}]}}"#)));
     transport.push_response(ok(200, BALANCE));
     let client = client(&transport);
-    let ledger = block_on(client.get_ledger(&token(), Some(2))).unwrap();
+    let ledger = block_on(client.send(client.api().get_ledger(&token(), Some(2)))).unwrap();
     assert_eq!(ledger[0].value, Cents::new(160));
-    let balance = block_on(client.get_balance(&token())).unwrap();
+    let balance = block_on(client.send(client.api().get_balance(&token()))).unwrap();
     assert_eq!(balance.balance, Cents::new(10));
     let urls: Vec<String> = transport
         .requests()
@@ -1043,7 +1107,8 @@ fn client_reports_errors_without_sending_bad_input() {
     let transport = RecordingTransport::new();
     let client = client(&transport);
     let bad = NewDirectCharge::new("", Cents::new(100), 1, "https://app.example/r");
-    let error = block_on(client.create_direct_charge(&token(), &bad)).unwrap_err();
+    let error =
+        block_on(client.send(client.api().create_direct_charge(&token(), &bad))).unwrap_err();
     assert!(matches!(error, ApiError::Validation { .. }));
     assert!(transport.requests().is_empty(), "nothing was sent");
 
@@ -1051,17 +1116,19 @@ fn client_reports_errors_without_sending_bad_input() {
         401,
         r#"{"error":"invalid_token","error_description":"Token expired"}"#,
     ));
-    let error = block_on(client.get_direct_charge(&token(), &direct_id())).unwrap_err();
+    let error =
+        block_on(client.send(client.api().get_direct_charge(&token(), &direct_id()))).unwrap_err();
     assert_eq!(error.status(), Some(401));
     assert_eq!(error.next_step(), NextStep::SignInAgain);
 
     transport.push_error(TransportError::Timeout);
-    let error = block_on(client.get_direct_charge(&token(), &direct_id())).unwrap_err();
+    let error =
+        block_on(client.send(client.api().get_direct_charge(&token(), &direct_id()))).unwrap_err();
     assert_eq!(error, ApiError::Timeout);
     assert!(error.is_retryable());
 
     // Nothing queued: a network error, not a panic.
-    let error = block_on(client.get_balance(&token())).unwrap_err();
+    let error = block_on(client.send(client.api().get_balance(&token()))).unwrap_err();
     assert!(matches!(error, ApiError::Network(_)));
     assert_eq!(transport.requests().len(), 3);
 }

@@ -196,7 +196,10 @@ fn an_xml_answer_is_a_clear_decode_error() {
 
 #[test]
 fn find_request() {
-    let request = api().find_plans(&PlanQuery::default()).unwrap();
+    let request = api()
+        .find_plans(&PlanQuery::default())
+        .into_request()
+        .unwrap();
     assert_eq!(request.method, Method::Get);
     assert_eq!(
         request.url.as_str(),
@@ -212,7 +215,7 @@ fn find_request() {
         account_id: Some(AccountId(1001)),
         name: Some(" Gold & Silver ".to_owned()),
     };
-    let request = api().find_plans(&query).unwrap();
+    let request = api().find_plans(&query).into_request().unwrap();
     assert_eq!(request.url.path(), "/api/v01/plans");
     assert_eq!(
         request.query_pairs(),
@@ -240,7 +243,7 @@ fn find_request() {
             "accountId",
         ),
     ] {
-        match api().find_plans(&query) {
+        match api().find_plans(&query).into_request() {
             Err(ApiError::Validation { field: got, .. }) => assert_eq!(got, field),
             other => panic!("{other:?}"),
         }
@@ -249,17 +252,20 @@ fn find_request() {
 
 #[test]
 fn load_request_by_id_or_code() {
-    let request = api().load_plan(&PlanRef::Id(PlanId(42)));
+    let request = api()
+        .load_plan(&PlanRef::Id(PlanId(42)))
+        .into_request()
+        .unwrap();
     assert_eq!(request.method, Method::Get);
     assert_eq!(request.url.path(), "/api/v01/plans/42");
     assert_eq!(request.body, None);
-    let request = api().load_plan(&by_code());
+    let request = api().load_plan(&by_code()).into_request().unwrap();
     assert_eq!(request.url.path(), "/api/v01/plans/*GOLD-1");
 }
 
 #[test]
 fn create_is_a_put_with_the_new_plan() {
-    let request = api().create_plan(&new_plan()).unwrap();
+    let request = api().create_plan(&new_plan()).into_request().unwrap();
     assert_eq!(request.method, Method::Put);
     assert_eq!(request.url.path(), "/api/v01/plans");
     assert_eq!(request.header("content-type"), Some("application/json"));
@@ -272,7 +278,10 @@ fn create_is_a_put_with_the_new_plan() {
 
 #[test]
 fn modify_is_a_post_without_the_creation_only_fields() {
-    let request = api().modify_plan(&by_code(), &changes()).unwrap();
+    let request = api()
+        .modify_plan(&by_code(), &changes())
+        .into_request()
+        .unwrap();
     assert_eq!(request.method, Method::Post);
     assert_eq!(request.url.path(), "/api/v01/plans/*GOLD-1");
     assert_eq!(
@@ -287,7 +296,7 @@ fn plan_input_is_validated_before_sending() {
         amount: Cents::new(-1),
         ..new_plan()
     };
-    match api().create_plan(&negative) {
+    match api().create_plan(&negative).into_request() {
         Err(ApiError::Validation { field, message }) => {
             assert_eq!(field, "amount");
             assert_eq!(message, "cannot be negative");
@@ -298,7 +307,7 @@ fn plan_input_is_validated_before_sending() {
         billing_cycle_type: BillingCycle::Other("M/2".to_owned()),
         ..changes()
     };
-    match api().modify_plan(&by_code(), &bad_cycle) {
+    match api().modify_plan(&by_code(), &bad_cycle).into_request() {
         Err(ApiError::Validation { field, .. }) => assert_eq!(field, "billingCycleType"),
         other => panic!("{other:?}"),
     }
@@ -307,7 +316,7 @@ fn plan_input_is_validated_before_sending() {
         ..new_plan()
     };
     assert!(matches!(
-        api().create_plan(&no_account),
+        api().create_plan(&no_account).into_request(),
         Err(ApiError::Validation { .. })
     ));
 }
@@ -317,7 +326,10 @@ fn authorization_is_sent_when_configured_and_never_printed() {
     let api = PlansApi::new(&Url::parse("http://127.0.0.1:8080/mock/plans/api/v01/").unwrap())
         .unwrap()
         .with_authorization("Bearer plans-secret");
-    let request = api.load_plan(&PlanRef::Id(PlanId(7)));
+    let request = api
+        .load_plan(&PlanRef::Id(PlanId(7)))
+        .into_request()
+        .unwrap();
     assert_eq!(
         request.url.as_str(),
         "http://127.0.0.1:8080/mock/plans/api/v01/plans/7"
@@ -343,17 +355,18 @@ fn client_finds_loads_creates_and_modifies() {
     transport.push_response(ok(&modified));
     let client = PlansClient::new(api(), &transport);
 
-    let found = block_on(client.find_plans(&PlanQuery {
+    let found = block_on(client.send(client.api().find_plans(&PlanQuery {
         name: Some("Gold".into()),
         ..Default::default()
-    }))
+    })))
     .unwrap();
     assert_eq!(found.len(), 1);
-    let loaded: Plan = block_on(client.load_plan(&PlanRef::Id(PlanId(42)))).unwrap();
+    let loaded: Plan =
+        block_on(client.send(client.api().load_plan(&PlanRef::Id(PlanId(42))))).unwrap();
     assert_eq!(loaded.code.as_deref(), Some("GOLD-1"));
-    let created = block_on(client.create_plan(&new_plan())).unwrap();
+    let created = block_on(client.send(client.api().create_plan(&new_plan()))).unwrap();
     assert_eq!(created.id, PlanId(42));
-    let after = block_on(client.modify_plan(&by_code(), &changes())).unwrap();
+    let after = block_on(client.send(client.api().modify_plan(&by_code(), &changes()))).unwrap();
     assert_eq!(after.amount, Cents::new(3100));
     assert_eq!(after.billing_cycle_type, BillingCycle::Quarterly);
 
@@ -393,7 +406,7 @@ fn client_surfaces_server_errors() {
         r#"{"error":"invalid_request","error_description":"taxAmount must not exceed amount"}"#,
     ));
     let client = PlansClient::new(api(), &transport);
-    let error = block_on(client.create_plan(&new_plan())).unwrap_err();
+    let error = block_on(client.send(client.api().create_plan(&new_plan()))).unwrap_err();
     assert_eq!(error.status(), Some(422));
     assert_eq!(
         error.next_step(),

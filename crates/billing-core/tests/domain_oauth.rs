@@ -2,10 +2,12 @@
 //! shape, error messages, URL cleaning, token types, the pending record and
 //! the loop guard.
 
+mod support;
+
 use billing_core::domain::oauth::*;
 use billing_core::domain::secret::Secret;
 use proptest::prelude::*;
-use url::Url;
+use support::url;
 
 /// RFC 7636 Appendix B: the 32 random octets behind the example verifier.
 const RFC7636_OCTETS: [u8; 32] = [
@@ -22,10 +24,6 @@ const ZERO_STATE: &str = "AAAAAAAAAAAAAAAAAAAAAA";
 
 fn zero_state() -> OAuthState {
     OAuthState::from_random_bytes(&[0; 16])
-}
-
-fn url(s: &str) -> Url {
-    Url::parse(s).expect("test URL")
 }
 
 fn callback(href: &str) -> Result<Callback, CallbackError> {

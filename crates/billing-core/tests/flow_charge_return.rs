@@ -2,6 +2,8 @@
 //! Billing API, this browser's activation log, a cross-tab lock and a clock
 //! that jumps to each wait's end. Each test is one buyer's story.
 
+mod support;
+
 use std::collections::VecDeque;
 
 use billing_core::api::livechat::{DirectCharge, RecurrentCharge};
@@ -17,6 +19,7 @@ use billing_core::flow::{
     ActivationAnswer, ActivationOp, Effect, Env, LockAnswer, Machine, ShellEffect,
     PAUSED_RECHECK_MS,
 };
+use support::http;
 
 const DIRECT_JSON: &str = include_str!("fixtures/livechat_direct_charge.json");
 const RECURRENT_FIELDS: &str = include_str!("fixtures/livechat_recurrent_charge_fields.json");
@@ -37,15 +40,6 @@ fn recurrent(status: &str) -> ReturnedCharge {
     ReturnedCharge::Recurrent(
         serde_json::from_value::<RecurrentCharge>(value).expect("recurrent charge"),
     )
-}
-
-fn http(status: u16) -> ApiError {
-    ApiError::Http {
-        status,
-        body: None,
-        snippet: None,
-        retry_after_secs: None,
-    }
 }
 
 fn too_many_requests(retry_after_secs: u64) -> ApiError {

@@ -3,6 +3,8 @@
 //! one buyer's click and what it may and may not lead to; above all, never
 //! a second charge from one purchase.
 
+mod support;
+
 use std::collections::VecDeque;
 
 use billing_core::api::livechat::{NewDirectCharge, NewRecurrentCharge};
@@ -16,6 +18,7 @@ use billing_core::flow::purchase::{
     Product, PurchaseFlow, QuantityError, Request, Shop, Terms, MAX_QUANTITY,
 };
 use billing_core::flow::{Effect, Env, Machine, ShellEffect, WindowAnswer};
+use support::{http, url};
 use url::Url;
 
 const NOW_MS: u64 = 1_700_000_000_000;
@@ -23,24 +26,11 @@ const RETURN_URL: &str = "https://widget.example.com/return";
 const CONFIRM: &str = "https://my.livechatinc.com/billing/confirm/ch-1";
 const MINUTE_MS: i64 = 60_000;
 
-fn http(status: u16) -> ApiError {
-    ApiError::Http {
-        status,
-        body: None,
-        snippet: None,
-        retry_after_secs: None,
-    }
-}
-
 fn quantity_refused() -> ApiError {
     ApiError::Validation {
         field: "quantity".into(),
         message: "quantity must be at most 100".into(),
     }
-}
-
-fn url(raw: &str) -> Url {
-    Url::parse(raw).expect("a URL")
 }
 
 fn starter_pack() -> Product {

@@ -4,6 +4,8 @@
 //! and may not lead: never a redirect without the record the way back
 //! needs, never a loop, never a token from an answer that was not ours.
 
+mod support;
+
 use std::collections::{HashMap, VecDeque};
 
 use billing_core::api::ApiError;
@@ -21,6 +23,7 @@ use billing_core::flow::sign_in_callback::{
 use billing_core::flow::{
     Effect, Env, Machine, Place, Randomness, ShellAnswer, ShellEffect, WindowAnswer,
 };
+use support::{http, url};
 use url::Url;
 
 const NOW: u64 = 1_700_000_000_000;
@@ -42,19 +45,6 @@ fn client() -> OAuthClient {
 
 fn location(path: &str) -> AppLocation {
     AppLocation::parse(path).expect("an app location")
-}
-
-fn url(raw: &str) -> Url {
-    Url::parse(raw).expect("a URL")
-}
-
-fn http(status: u16) -> ApiError {
-    ApiError::Http {
-        status,
-        body: None,
-        snippet: None,
-        retry_after_secs: None,
-    }
 }
 
 /// What the flows see of the browser, and what they did outside it.

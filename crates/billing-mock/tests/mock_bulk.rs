@@ -88,6 +88,7 @@ impl World {
         let request = self
             .api
             .list_direct_charges(&self.token, &query)
+            .into_request()
             .expect("a request");
         parse_direct_charges(&self.send(request)).expect("a page of charges")
     }
@@ -96,12 +97,13 @@ impl World {
         let request = self
             .api
             .get_ledger(&self.token, Some(page))
+            .into_request()
             .expect("a request");
         parse_ledger(&self.send(request)).expect("a page of the ledger")
     }
 
     fn balance(&mut self) -> i64 {
-        let request = self.api.get_balance(&self.token);
+        let request = self.api.get_balance(&self.token).into_request().unwrap();
         parse_balance(&self.send(request))
             .expect("a balance")
             .balance
@@ -217,6 +219,7 @@ fn stored_charges_merge_in_by_date_and_push_the_set_one_page_further() {
         let request = w
             .api
             .create_direct_charge(&w.token, &charge)
+            .into_request()
             .expect("a request");
         let response = w.send(request);
         assert_eq!(response.status, 201, "{}", response.body);
@@ -271,11 +274,19 @@ fn a_status_filter_lists_exactly_the_generated_charges_with_that_status() {
 fn a_generated_charge_reads_by_id_and_cannot_be_activated_again() {
     let mut w = World::new();
     let row = w.charges(3, None).remove(5);
-    let request = w.api.get_direct_charge(&w.token, &row.id);
+    let request = w
+        .api
+        .get_direct_charge(&w.token, &row.id)
+        .into_request()
+        .unwrap();
     let response = w.send(request);
     assert_eq!(response.status, 200);
     assert_eq!(parse_direct_charge(&response).expect("a charge"), row);
-    let request = w.api.activate_direct_charge(&w.token, &row.id);
+    let request = w
+        .api
+        .activate_direct_charge(&w.token, &row.id)
+        .into_request()
+        .unwrap();
     assert_eq!(w.send(request).status, 409);
     // Another developer sees none of it.
     let mut other = World::new();
@@ -283,7 +294,11 @@ fn a_generated_charge_reads_by_id_and_cannot_be_activated_again() {
     assert!(other.charges(1, None).is_empty());
     assert!(other.ledger(1).is_empty());
     assert_eq!(other.balance(), 0);
-    let request = other.api.get_direct_charge(&other.token, &row.id);
+    let request = other
+        .api
+        .get_direct_charge(&other.token, &row.id)
+        .into_request()
+        .unwrap();
     assert_eq!(other.send(request).status, 404);
 }
 

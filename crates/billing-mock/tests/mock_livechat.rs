@@ -54,19 +54,31 @@ fn world() -> World {
 
 impl World {
     fn create_direct(&mut self, charge: &NewDirectCharge, now: u64) -> DirectCharge {
-        let request = self.api.create_direct_charge(&self.token, charge).unwrap();
+        let request = self
+            .api
+            .create_direct_charge(&self.token, charge)
+            .into_request()
+            .unwrap();
         let response = self.send(request, now);
         assert_eq!(response.status, 201, "{}", response.body);
         parse_direct_charge(&response).unwrap()
     }
 
     fn get_direct(&mut self, id: &DirectChargeId, now: u64) -> DirectCharge {
-        let request = self.api.get_direct_charge(&self.token, id);
+        let request = self
+            .api
+            .get_direct_charge(&self.token, id)
+            .into_request()
+            .unwrap();
         parse_direct_charge(&self.send(request, now)).unwrap()
     }
 
     fn activate(&mut self, id: &DirectChargeId, now: u64) -> HttpResponse {
-        let request = self.api.activate_direct_charge(&self.token, id);
+        let request = self
+            .api
+            .activate_direct_charge(&self.token, id)
+            .into_request()
+            .unwrap();
         self.send(request, now)
     }
 
@@ -75,12 +87,17 @@ impl World {
         let request = self
             .api
             .list_direct_charges(token, &DirectChargeQuery::default())
+            .into_request()
             .unwrap();
         parse_direct_charges(&self.send(request, now)).unwrap()
     }
 
     fn list_direct(&mut self, query: &DirectChargeQuery, now: u64) -> Vec<DirectCharge> {
-        let request = self.api.list_direct_charges(&self.token, query).unwrap();
+        let request = self
+            .api
+            .list_direct_charges(&self.token, query)
+            .into_request()
+            .unwrap();
         parse_direct_charges(&self.send(request, now)).unwrap()
     }
 
@@ -88,6 +105,7 @@ impl World {
         let request = self
             .api
             .create_recurrent_charge(&self.token, charge)
+            .into_request()
             .unwrap();
         let response = self.send(request, now);
         assert_eq!(response.status, 201, "{}", response.body);
@@ -95,17 +113,25 @@ impl World {
     }
 
     fn get_recurrent(&mut self, id: &RecurrentChargeId, now: u64) -> RecurrentCharge {
-        let request = self.api.get_recurrent_charge(&self.token, id);
+        let request = self
+            .api
+            .get_recurrent_charge(&self.token, id)
+            .into_request()
+            .unwrap();
         parse_recurrent_charge(&self.send(request, now)).unwrap()
     }
 
     fn act(&mut self, id: &RecurrentChargeId, action: RecurrentAction, now: u64) -> HttpResponse {
-        let request = self.api.recurrent_charge_action(&self.token, id, action);
+        let request = self
+            .api
+            .recurrent_charge_action(&self.token, id, action)
+            .into_request()
+            .unwrap();
         self.send(request, now)
     }
 
     fn balance(&mut self, now: u64) -> i64 {
-        let request = self.api.get_balance(&self.token);
+        let request = self.api.get_balance(&self.token).into_request().unwrap();
         parse_balance(&self.send(request, now))
             .unwrap()
             .balance
@@ -526,7 +552,11 @@ fn charges_of_another_client_are_not_visible() {
     let mut w = world();
     let created = w.create_direct(&extension(), NOW);
     let stranger = sign_in(&mut w.backend, OWNER, "another-client");
-    let request = w.api.get_direct_charge(&stranger, &created.id);
+    let request = w
+        .api
+        .get_direct_charge(&stranger, &created.id)
+        .into_request()
+        .unwrap();
     assert_eq!(w.send(request, NOW).status, 404);
     assert!(w.list_direct_as(&stranger, NOW).is_empty());
 }
@@ -539,15 +569,27 @@ fn another_customers_charges_cannot_be_read_listed_or_activated() {
     let subscription = w.create_recurrent(&subscription(), NOW);
     // Same app, another organization's license.
     let stranger = sign_in(&mut w.backend, ADMIN, CLIENT);
-    let request = w.api.get_direct_charge(&stranger, &created.id);
+    let request = w
+        .api
+        .get_direct_charge(&stranger, &created.id)
+        .into_request()
+        .unwrap();
     assert_eq!(w.send(request, NOW).status, 404);
-    let request = w.api.activate_direct_charge(&stranger, &created.id);
+    let request = w
+        .api
+        .activate_direct_charge(&stranger, &created.id)
+        .into_request()
+        .unwrap();
     assert_eq!(
         w.send(request, NOW).status,
         404,
         "a crafted return link activates nothing"
     );
-    let request = w.api.get_recurrent_charge(&stranger, &subscription.id);
+    let request = w
+        .api
+        .get_recurrent_charge(&stranger, &subscription.id)
+        .into_request()
+        .unwrap();
     assert_eq!(w.send(request, NOW).status, 404);
     assert!(w.list_direct_as(&stranger, NOW).is_empty());
     // The buyer still can, once.
@@ -558,11 +600,15 @@ fn another_customers_charges_cannot_be_read_listed_or_activated() {
 fn billing_needs_billing_manage_and_the_ledger_needs_ledger_read() {
     let mut agent = world_with(ApiVersion::V1, AGENT);
     agent.create_direct(&extension(), NOW);
-    let request = agent.api.get_ledger(&agent.token, None).unwrap();
+    let request = agent
+        .api
+        .get_ledger(&agent.token, None)
+        .into_request()
+        .unwrap();
     let (status, error, description) = error_of(&agent.send(request, NOW));
     assert_eq!((status, error.as_str()), (403, "insufficient_scope"));
     assert!(description.contains("ledger_read"));
-    let request = agent.api.get_balance(&agent.token);
+    let request = agent.api.get_balance(&agent.token).into_request().unwrap();
     let response = agent.send(request, NOW);
     assert_eq!(
         ApiError::from_response(&response).missing_scope(),
@@ -598,6 +644,7 @@ fn billing_needs_billing_manage_and_the_ledger_needs_ledger_read() {
     let request = ledger_only
         .api
         .create_direct_charge(&ledger_only.token, &extension())
+        .into_request()
         .unwrap();
     let (status, _, description) = error_of(&ledger_only.send(request, NOW));
     assert_eq!(status, 403);
@@ -617,11 +664,13 @@ fn missing_unknown_or_expired_tokens_get_401() {
     let request = w
         .api
         .list_direct_charges(&forged, &DirectChargeQuery::default())
+        .into_request()
         .unwrap();
     assert_eq!(w.send(request, NOW).status, 401);
     let request = w
         .api
         .list_direct_charges(&w.token, &DirectChargeQuery::default())
+        .into_request()
         .unwrap();
     let expired = w.send(request, NOW + 28_800_000);
     assert_eq!(expired.status, 401);
@@ -698,6 +747,7 @@ fn v2_and_v3_product_paths_reach_the_same_charges() {
         let request = w
             .api
             .list_recurrent_charges(&w.token, &RecurrentChargeQuery::default())
+            .into_request()
             .unwrap();
         assert_eq!(
             parse_recurrent_charges(&w.send(request, NOW))
@@ -710,7 +760,10 @@ fn v2_and_v3_product_paths_reach_the_same_charges() {
     let mut w = world_with(ApiVersion::V3, OWNER);
     let helpdesk = w.api.clone().with_product(Product::HelpDesk);
     let created = w.create_direct(&extension(), NOW);
-    let request = helpdesk.get_direct_charge(&w.token, &created.id);
+    let request = helpdesk
+        .get_direct_charge(&w.token, &created.id)
+        .into_request()
+        .unwrap();
     assert_eq!(
         w.send(request, NOW).status,
         404,
@@ -813,7 +866,7 @@ fn recurrent_lifecycle_with_trial_then_paid_periods_then_cancel_refund() {
     assert!((1_599..=1_600).contains(&refund));
     assert_eq!(w.balance(cancel_at), 3 * 2_400 - refund);
 
-    let request = w.api.get_ledger(&w.token, None).unwrap();
+    let request = w.api.get_ledger(&w.token, None).into_request().unwrap();
     let ledger = parse_ledger(&w.send(request, cancel_at)).unwrap();
     assert_eq!(ledger.len(), 4);
     assert_eq!(
@@ -902,7 +955,11 @@ fn recurrent_list_filters_by_status_and_order_client() {
     w.create_recurrent(&subscription(), NOW + 1);
     w.act(&a, RecurrentAction::Accept, NOW + 2);
     let mut list = |query: RecurrentChargeQuery| {
-        let request = w.api.list_recurrent_charges(&w.token, &query).unwrap();
+        let request = w
+            .api
+            .list_recurrent_charges(&w.token, &query)
+            .into_request()
+            .unwrap();
         parse_recurrent_charges(&w.send(request, NOW + 3)).unwrap()
     };
     assert_eq!(list(RecurrentChargeQuery::default()).len(), 2);
@@ -960,7 +1017,7 @@ fn ledger_pages_twenty_entries() {
         assert_eq!(w.activate(&created.id, NOW + i).status, 200);
     }
     let page = |w: &mut World, page| {
-        let request = w.api.get_ledger(&w.token, page).unwrap();
+        let request = w.api.get_ledger(&w.token, page).into_request().unwrap();
         parse_ledger(&w.send(request, NOW + 100)).unwrap()
     };
     let first = page(&mut w, None);
@@ -1104,7 +1161,11 @@ fn every_activate_request_that_reaches_a_direct_charge_is_counted() {
     // Requests that never reach the charge are not counted: another
     // client's (404) and one cut short by an injected fault.
     let stranger = sign_in(&mut w.backend, OWNER, "another-client");
-    let request = w.api.activate_direct_charge(&stranger, &created.id);
+    let request = w
+        .api
+        .activate_direct_charge(&stranger, &created.id)
+        .into_request()
+        .unwrap();
     assert_eq!(w.send(request, NOW + 3).status, 404);
     w.backend.state.faults.faults.push(ScheduledFault {
         path_prefix: None,
@@ -1119,7 +1180,11 @@ fn every_activate_request_that_reaches_a_direct_charge_is_counted() {
         fault: Fault::LostResponse,
         times: 1,
     });
-    let request = w.api.activate_direct_charge(&w.token, &created.id);
+    let request = w
+        .api
+        .activate_direct_charge(&w.token, &created.id)
+        .into_request()
+        .unwrap();
     assert_eq!(
         w.backend.handle(&request, NOW + 5),
         billing_mock::MockReply::Hang
@@ -1383,7 +1448,7 @@ fn successful_sample_charges_are_collected_in_the_ledger() {
     }
     assert_eq!(state.ledger.len(), 27);
     assert_eq!(w.balance(NOW), expected_balance);
-    let request = w.api.get_ledger(&w.token, Some(2)).unwrap();
+    let request = w.api.get_ledger(&w.token, Some(2)).into_request().unwrap();
     assert_eq!(parse_ledger(&w.send(request, NOW)).unwrap().len(), 7);
     // Time passing changes nothing: the samples are finished (the pending
     // ones wait for the buyer). The token lasts eight hours.
@@ -1425,6 +1490,7 @@ fn sample_charges_belong_to_their_client_only() {
     let request = w
         .api
         .list_direct_charges(&stranger, &DirectChargeQuery::default())
+        .into_request()
         .unwrap();
     assert_eq!(
         parse_direct_charges(&w.send(request, NOW)).unwrap().len(),

@@ -531,8 +531,11 @@ fn the_api_client_builds_requests_the_mock_understands_and_parses_its_answers() 
         account_id: Some(AccountId(1001)),
         name: None,
     };
-    let found = parse_plans(&send(&mut backend, &api.find_plans(&query).expect("find")))
-        .expect("find parses");
+    let found = parse_plans(&send(
+        &mut backend,
+        &api.find_plans(&query).into_request().expect("find"),
+    ))
+    .expect("find parses");
     assert_eq!(
         found.iter().map(|p| p.id).collect::<Vec<_>>(),
         [PlanId(5002), PlanId(5003)]
@@ -547,14 +550,21 @@ fn the_api_client_builds_requests_the_mock_understands_and_parses_its_answers() 
         billing_cycle_type: BillingCycle::Other("Y".into()),
         is_active: true,
     };
-    let created = parse_plan(&send(&mut backend, &api.create_plan(&new).expect("create")))
-        .expect("create parses");
+    let created = parse_plan(&send(
+        &mut backend,
+        &api.create_plan(&new).into_request().expect("create"),
+    ))
+    .expect("create parses");
     assert_eq!(created.billing_cycle_type, BillingCycle::Other("Y".into()));
     assert_eq!(created.code.as_deref(), Some("client-plan"));
     assert!(created.create_date.is_some());
 
     let by_code = PlanRef::Code(PlanCode::parse("client-plan").expect("code"));
-    let loaded = parse_plan(&send(&mut backend, &api.load_plan(&by_code))).expect("load parses");
+    let loaded = parse_plan(&send(
+        &mut backend,
+        &api.load_plan(&by_code).into_request().unwrap(),
+    ))
+    .expect("load parses");
     assert_eq!(loaded, created);
 
     let changes = PlanChanges {
@@ -567,6 +577,7 @@ fn the_api_client_builds_requests_the_mock_understands_and_parses_its_answers() 
     let modified = parse_plan(&send(
         &mut backend,
         &api.modify_plan(&PlanRef::Id(created.id), &changes)
+            .into_request()
             .expect("modify"),
     ))
     .expect("modify parses");

@@ -32,12 +32,20 @@ impl World {
     }
 
     fn get(&mut self, id: &RecurrentChargeId, now: u64) -> RecurrentCharge {
-        let request = self.api.get_recurrent_charge(&self.token, id);
+        let request = self
+            .api
+            .get_recurrent_charge(&self.token, id)
+            .into_request()
+            .unwrap();
         parse_recurrent_charge(&self.send(request, now)).unwrap()
     }
 
     fn act(&mut self, id: &RecurrentChargeId, action: RecurrentAction, now: u64) -> u16 {
-        let request = self.api.recurrent_charge_action(&self.token, id, action);
+        let request = self
+            .api
+            .recurrent_charge_action(&self.token, id, action)
+            .into_request()
+            .unwrap();
         self.send(request, now).status
     }
 }
@@ -58,7 +66,11 @@ fn return_page_flow_then_cancel_refund_matches_the_ledger() {
         "https://app.example.com/return",
     );
     new.trial_days = Some(7);
-    let request = w.api.create_recurrent_charge(&w.token, &new).unwrap();
+    let request = w
+        .api
+        .create_recurrent_charge(&w.token, &new)
+        .into_request()
+        .unwrap();
     let created = parse_recurrent_charge(&w.send(request, NOW)).unwrap();
     let id = created.id.clone();
     let mut storage = String::new();
@@ -146,7 +158,7 @@ fn return_page_flow_then_cancel_refund_matches_the_ledger() {
     )
     .unwrap();
     assert_eq!(w.act(&id, RecurrentAction::Cancel, cancel_at), 200);
-    let request = w.api.get_ledger(&w.token, None).unwrap();
+    let request = w.api.get_ledger(&w.token, None).into_request().unwrap();
     let ledger = parse_ledger(&w.send(request, cancel_at)).unwrap();
     assert_eq!(ledger[0].entry_type, LedgerEntryType::Refund);
     assert_eq!(ledger[0].value, estimate.amount);

@@ -12,8 +12,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use url::Url;
 
+use super::endpoint::{Client, Endpoint};
 use super::error::ApiError;
-use super::transport::{HttpRequest, HttpResponse, Method, Transport};
+use super::transport::{HttpRequest, HttpResponse, Method};
 use super::wire::{
     check_base_url, decode_array, decode_json, endpoint, parse_json, serialize_keyed, success_body,
     to_json_body, ObjectReader, Timestamp,
@@ -241,31 +242,40 @@ impl BidaliApi {
     }
 
     /// `POST /charges?organization=<pk>`, after validation.
-    pub fn create_charge(&self, charge: &NewBidaliCharge) -> Result<HttpRequest, ApiError> {
-        let organization = self.organization()?;
-        charge.validate()?;
-        let body = to_json_body("body", charge)?;
-        Ok(self
-            .request(Method::Post, &["charges"], &[organization])
-            .with_json_body(body))
+    pub fn create_charge(&self, charge: &NewBidaliCharge) -> Endpoint<BidaliCharge> {
+        let request = self.organization().and_then(|organization| {
+            charge.validate()?;
+            let body = to_json_body("body", charge)?;
+            Ok(self
+                .request(Method::Post, &["charges"], &[organization])
+                .with_json_body(body))
+        });
+        Endpoint::checked(request, parse_charge)
     }
 
     /// `GET /charges/<id>?organization=<pk>`.
-    pub fn get_charge(&self, id: &BidaliChargeId) -> Result<HttpRequest, ApiError> {
-        let organization = self.organization()?;
-        Ok(self.request(Method::Get, &["charges", id.as_str()], &[organization]))
+    pub fn get_charge(&self, id: &BidaliChargeId) -> Endpoint<BidaliCharge> {
+        let request = self.organization().map(|organization| {
+            self.request(Method::Get, &["charges", id.as_str()], &[organization])
+        });
+        Endpoint::checked(request, parse_charge)
     }
 
     /// `GET /quotes/<id>?organization=<pk>`: creates the quote's address.
-    pub fn get_quote(&self, id: &QuoteId) -> Result<HttpRequest, ApiError> {
-        let organization = self.organization()?;
-        Ok(self.request(Method::Get, &["quotes", id.as_str()], &[organization]))
+    pub fn get_quote(&self, id: &QuoteId) -> Endpoint<Quote> {
+        let request = self.organization().map(|organization| {
+            self.request(Method::Get, &["quotes", id.as_str()], &[organization])
+        });
+        Endpoint::checked(request, parse_quote)
     }
 
     /// `GET /charges?<filters>` with a Bearer token.
-    pub fn list_charges(&self, token: &AccessToken, filter: &ChargeFilter) -> HttpRequest {
-        self.request(Method::Get, &["charges"], &filter.query())
-            .with_header("Authorization", token.authorization_header())
+    pub fn list_charges(&self, token: &AccessToken, filter: &ChargeFilter) -> Endpoint<ChargePage> {
+        Endpoint::new(
+            self.request(Method::Get, &["charges"], &filter.query())
+                .with_header("Authorization", token.authorization_header()),
+            parse_charges,
+        )
     }
 }
 
@@ -537,53 +547,6 @@ pub fn parse_charges(response: &HttpResponse) -> Result<ChargePage, ApiError> {
 
 // ---------------------------------------------------------------------------
 // Client
-// ---------------------------------------------------------------------------
 
-/// The Bidali API over a transport: build, send, parse.
-#[derive(Debug, Clone)]
-pub struct BidaliClient<T> {
-    api: BidaliApi,
-    transport: T,
-}
-
-impl<T: Transport> BidaliClient<T> {
-    pub fn new(api: BidaliApi, transport: T) -> Self {
-        Self { api, transport }
-    }
-
-    pub fn api(&self) -> &BidaliApi {
-        &self.api
-    }
-
-    pub fn transport(&self) -> &T {
-        &self.transport
-    }
-
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, ApiError> {
-        Ok(self.transport.send(request).await?)
-    }
-
-    pub async fn create_charge(&self, charge: &NewBidaliCharge) -> Result<BidaliCharge, ApiError> {
-        let response = self.send(self.api.create_charge(charge)?).await?;
-        parse_charge(&response)
-    }
-
-    pub async fn get_charge(&self, id: &BidaliChargeId) -> Result<BidaliCharge, ApiError> {
-        let response = self.send(self.api.get_charge(id)?).await?;
-        parse_charge(&response)
-    }
-
-    pub async fn get_quote(&self, id: &QuoteId) -> Result<Quote, ApiError> {
-        let response = self.send(self.api.get_quote(id)?).await?;
-        parse_quote(&response)
-    }
-
-    pub async fn list_charges(
-        &self,
-        token: &AccessToken,
-        filter: &ChargeFilter,
-    ) -> Result<ChargePage, ApiError> {
-        let response = self.send(self.api.list_charges(token, filter)).await?;
-        parse_charges(&response)
-    }
-}
+/// The Bidali API over a transport.
+pub type BidaliClient<T> = Client<BidaliApi, T>;

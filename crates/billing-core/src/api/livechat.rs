@@ -13,8 +13,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use url::Url;
 
+use super::endpoint::{Client, Endpoint};
 use super::error::ApiError;
-use super::transport::{HttpRequest, HttpResponse, Method, Transport};
+use super::transport::{HttpRequest, HttpResponse, Method};
 use super::wire::{
     check_base_url, decode_array, decode_json, endpoint, is_absolute_http_url, parse_json,
     parse_optional_json, success_body, to_json_body, ObjectReader, Timestamp,
@@ -365,31 +366,52 @@ impl BillingApi {
         &self,
         token: &AccessToken,
         charge: &NewDirectCharge,
-    ) -> Result<HttpRequest, ApiError> {
-        charge.validate()?;
-        let body = to_json_body("body", charge)?;
-        Ok(self
-            .request(
-                Method::Post,
-                &self.charge_path("direct_charge", &[]),
-                &[],
-                token,
-            )
-            .with_json_body(body))
+    ) -> Endpoint<DirectCharge> {
+        let request = charge
+            .validate()
+            .and_then(|()| to_json_body("body", charge))
+            .map(|body| {
+                self.request(
+                    Method::Post,
+                    &self.charge_path("direct_charge", &[]),
+                    &[],
+                    token,
+                )
+                .with_json_body(body)
+            });
+        Endpoint::checked(request, parse_direct_charge)
     }
 
     /// `GET /v1/direct_charge/:id`.
-    pub fn get_direct_charge(&self, token: &AccessToken, id: &DirectChargeId) -> HttpRequest {
-        self.request(
-            Method::Get,
-            &self.charge_path("direct_charge", &[id.as_str()]),
-            &[],
-            token,
+    pub fn get_direct_charge(
+        &self,
+        token: &AccessToken,
+        id: &DirectChargeId,
+    ) -> Endpoint<DirectCharge> {
+        Endpoint::new(
+            self.request(
+                Method::Get,
+                &self.charge_path("direct_charge", &[id.as_str()]),
+                &[],
+                token,
+            ),
+            parse_direct_charge,
         )
     }
 
     /// `GET /v1/direct_charge?page=&status=` (v3 adds `recurrent_charge_id`).
     pub fn list_direct_charges(
+        &self,
+        token: &AccessToken,
+        query: &DirectChargeQuery,
+    ) -> Endpoint<Vec<DirectCharge>> {
+        Endpoint::checked(
+            self.direct_charges_request(token, query),
+            parse_direct_charges,
+        )
+    }
+
+    fn direct_charges_request(
         &self,
         token: &AccessToken,
         query: &DirectChargeQuery,
@@ -421,12 +443,20 @@ impl BillingApi {
 
     /// `PUT /v1/direct_charge/:id/activate`: after the buyer accepted, the
     /// gateway starts collecting.
-    pub fn activate_direct_charge(&self, token: &AccessToken, id: &DirectChargeId) -> HttpRequest {
-        self.request(
-            Method::Put,
-            &self.charge_path("direct_charge", &[id.as_str(), "activate"]),
-            &[],
-            token,
+    /// Answers with the charge, or `None` when the body is empty.
+    pub fn activate_direct_charge(
+        &self,
+        token: &AccessToken,
+        id: &DirectChargeId,
+    ) -> Endpoint<Option<DirectCharge>> {
+        Endpoint::new(
+            self.request(
+                Method::Put,
+                &self.charge_path("direct_charge", &[id.as_str(), "activate"]),
+                &[],
+                token,
+            ),
+            parse_activated_direct_charge,
         )
     }
 
@@ -435,31 +465,52 @@ impl BillingApi {
         &self,
         token: &AccessToken,
         charge: &NewRecurrentCharge,
-    ) -> Result<HttpRequest, ApiError> {
-        charge.validate()?;
-        let body = to_json_body("body", charge)?;
-        Ok(self
-            .request(
-                Method::Post,
-                &self.charge_path("recurrent_charge", &[]),
-                &[],
-                token,
-            )
-            .with_json_body(body))
+    ) -> Endpoint<RecurrentCharge> {
+        let request = charge
+            .validate()
+            .and_then(|()| to_json_body("body", charge))
+            .map(|body| {
+                self.request(
+                    Method::Post,
+                    &self.charge_path("recurrent_charge", &[]),
+                    &[],
+                    token,
+                )
+                .with_json_body(body)
+            });
+        Endpoint::checked(request, parse_recurrent_charge)
     }
 
     /// `GET /v1/recurrent_charge/:id`.
-    pub fn get_recurrent_charge(&self, token: &AccessToken, id: &RecurrentChargeId) -> HttpRequest {
-        self.request(
-            Method::Get,
-            &self.charge_path("recurrent_charge", &[id.as_str()]),
-            &[],
-            token,
+    pub fn get_recurrent_charge(
+        &self,
+        token: &AccessToken,
+        id: &RecurrentChargeId,
+    ) -> Endpoint<RecurrentCharge> {
+        Endpoint::new(
+            self.request(
+                Method::Get,
+                &self.charge_path("recurrent_charge", &[id.as_str()]),
+                &[],
+                token,
+            ),
+            parse_recurrent_charge,
         )
     }
 
     /// `GET /v1/recurrent_charge?page=&status=&order_client_id=`.
     pub fn list_recurrent_charges(
+        &self,
+        token: &AccessToken,
+        query: &RecurrentChargeQuery,
+    ) -> Endpoint<Vec<RecurrentCharge>> {
+        Endpoint::checked(
+            self.recurrent_charges_request(token, query),
+            parse_recurrent_charges,
+        )
+    }
+
+    fn recurrent_charges_request(
         &self,
         token: &AccessToken,
         query: &RecurrentChargeQuery,
@@ -492,30 +543,34 @@ impl BillingApi {
         token: &AccessToken,
         id: &RecurrentChargeId,
         action: RecurrentAction,
-    ) -> HttpRequest {
-        self.request(
-            Method::Put,
-            &self.charge_path("recurrent_charge", &[id.as_str(), action.as_str()]),
-            &[],
-            token,
+    ) -> Endpoint<RecurrentCharge> {
+        Endpoint::new(
+            self.request(
+                Method::Put,
+                &self.charge_path("recurrent_charge", &[id.as_str(), action.as_str()]),
+                &[],
+                token,
+            ),
+            parse_recurrent_charge,
         )
     }
 
     /// `GET /v1/ledger?page=` (20 entries a page).
-    pub fn get_ledger(
-        &self,
-        token: &AccessToken,
-        page: Option<u32>,
-    ) -> Result<HttpRequest, ApiError> {
-        validate_page(page)?;
-        let pairs: Vec<(&str, String)> =
-            page.map(|p| ("page", p.to_string())).into_iter().collect();
-        Ok(self.request(Method::Get, &self.ledger_path(&[]), &pairs, token))
+    pub fn get_ledger(&self, token: &AccessToken, page: Option<u32>) -> Endpoint<Vec<LedgerEntry>> {
+        let request = validate_page(page).map(|()| {
+            let pairs: Vec<(&str, String)> =
+                page.map(|p| ("page", p.to_string())).into_iter().collect();
+            self.request(Method::Get, &self.ledger_path(&[]), &pairs, token)
+        });
+        Endpoint::checked(request, parse_ledger)
     }
 
     /// `GET /v1/ledger/balance`.
-    pub fn get_balance(&self, token: &AccessToken) -> HttpRequest {
-        self.request(Method::Get, &self.ledger_path(&["balance"]), &[], token)
+    pub fn get_balance(&self, token: &AccessToken) -> Endpoint<Balance> {
+        Endpoint::new(
+            self.request(Method::Get, &self.ledger_path(&["balance"]), &[], token),
+            parse_balance,
+        )
     }
 }
 
@@ -774,131 +829,5 @@ pub fn parse_balance(response: &HttpResponse) -> Result<Balance, ApiError> {
     parse_json(response)
 }
 
-// ---------------------------------------------------------------------------
-// Client
-// ---------------------------------------------------------------------------
-
-/// The Billing API over a transport: build, send, parse.
-#[derive(Debug, Clone)]
-pub struct BillingClient<T> {
-    api: BillingApi,
-    transport: T,
-}
-
-impl<T: Transport> BillingClient<T> {
-    pub fn new(api: BillingApi, transport: T) -> Self {
-        Self { api, transport }
-    }
-
-    pub fn api(&self) -> &BillingApi {
-        &self.api
-    }
-
-    pub fn transport(&self) -> &T {
-        &self.transport
-    }
-
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, ApiError> {
-        Ok(self.transport.send(request).await?)
-    }
-
-    pub async fn create_direct_charge(
-        &self,
-        token: &AccessToken,
-        charge: &NewDirectCharge,
-    ) -> Result<DirectCharge, ApiError> {
-        let response = self
-            .send(self.api.create_direct_charge(token, charge)?)
-            .await?;
-        parse_direct_charge(&response)
-    }
-
-    pub async fn get_direct_charge(
-        &self,
-        token: &AccessToken,
-        id: &DirectChargeId,
-    ) -> Result<DirectCharge, ApiError> {
-        let response = self.send(self.api.get_direct_charge(token, id)).await?;
-        parse_direct_charge(&response)
-    }
-
-    pub async fn list_direct_charges(
-        &self,
-        token: &AccessToken,
-        query: &DirectChargeQuery,
-    ) -> Result<Vec<DirectCharge>, ApiError> {
-        let response = self
-            .send(self.api.list_direct_charges(token, query)?)
-            .await?;
-        parse_direct_charges(&response)
-    }
-
-    /// `None` when the server answered with an empty body.
-    pub async fn activate_direct_charge(
-        &self,
-        token: &AccessToken,
-        id: &DirectChargeId,
-    ) -> Result<Option<DirectCharge>, ApiError> {
-        let response = self
-            .send(self.api.activate_direct_charge(token, id))
-            .await?;
-        parse_activated_direct_charge(&response)
-    }
-
-    pub async fn create_recurrent_charge(
-        &self,
-        token: &AccessToken,
-        charge: &NewRecurrentCharge,
-    ) -> Result<RecurrentCharge, ApiError> {
-        let response = self
-            .send(self.api.create_recurrent_charge(token, charge)?)
-            .await?;
-        parse_recurrent_charge(&response)
-    }
-
-    pub async fn get_recurrent_charge(
-        &self,
-        token: &AccessToken,
-        id: &RecurrentChargeId,
-    ) -> Result<RecurrentCharge, ApiError> {
-        let response = self.send(self.api.get_recurrent_charge(token, id)).await?;
-        parse_recurrent_charge(&response)
-    }
-
-    pub async fn list_recurrent_charges(
-        &self,
-        token: &AccessToken,
-        query: &RecurrentChargeQuery,
-    ) -> Result<Vec<RecurrentCharge>, ApiError> {
-        let response = self
-            .send(self.api.list_recurrent_charges(token, query)?)
-            .await?;
-        parse_recurrent_charges(&response)
-    }
-
-    pub async fn recurrent_charge_action(
-        &self,
-        token: &AccessToken,
-        id: &RecurrentChargeId,
-        action: RecurrentAction,
-    ) -> Result<RecurrentCharge, ApiError> {
-        let response = self
-            .send(self.api.recurrent_charge_action(token, id, action))
-            .await?;
-        parse_recurrent_charge(&response)
-    }
-
-    pub async fn get_ledger(
-        &self,
-        token: &AccessToken,
-        page: Option<u32>,
-    ) -> Result<Vec<LedgerEntry>, ApiError> {
-        let response = self.send(self.api.get_ledger(token, page)?).await?;
-        parse_ledger(&response)
-    }
-
-    pub async fn get_balance(&self, token: &AccessToken) -> Result<Balance, ApiError> {
-        let response = self.send(self.api.get_balance(token)).await?;
-        parse_balance(&response)
-    }
-}
+/// The Billing API over a transport.
+pub type BillingClient<T> = Client<BillingApi, T>;

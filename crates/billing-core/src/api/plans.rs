@@ -12,8 +12,9 @@ use std::fmt;
 use serde_json::Value;
 use url::Url;
 
+use super::endpoint::{Client, Endpoint};
 use super::error::ApiError;
-use super::transport::{HttpRequest, HttpResponse, Method, Transport};
+use super::transport::{HttpRequest, HttpResponse, Method};
 use super::wire::{
     check_base_url, decode_json, decode_list_under, endpoint, parse_json, success_body,
     to_json_body,
@@ -111,35 +112,45 @@ impl PlansApi {
     }
 
     /// `GET /plans?offset=&limit=&accountId=&name=`.
-    pub fn find_plans(&self, query: &PlanQuery) -> Result<HttpRequest, ApiError> {
-        Ok(self.request(Method::Get, &["plans"], &query.pairs()?))
+    pub fn find_plans(&self, query: &PlanQuery) -> Endpoint<Vec<Plan>> {
+        let request = query
+            .pairs()
+            .map(|pairs| self.request(Method::Get, &["plans"], &pairs));
+        Endpoint::checked(request, parse_plans)
     }
 
     /// `GET /plans/<id or *code>`.
-    pub fn load_plan(&self, plan: &PlanRef) -> HttpRequest {
-        self.request(Method::Get, &["plans", &plan.path_segment()], &[])
+    pub fn load_plan(&self, plan: &PlanRef) -> Endpoint<Plan> {
+        Endpoint::new(
+            self.request(Method::Get, &["plans", &plan.path_segment()], &[]),
+            parse_plan,
+        )
     }
 
     /// `PUT /plans` with the new plan, after validation.
-    pub fn create_plan(&self, plan: &NewPlan) -> Result<HttpRequest, ApiError> {
-        plan.validate().map_err(first_problem)?;
-        let body = to_json_body("body", plan)?;
-        Ok(self
-            .request(Method::Put, &["plans"], &[])
-            .with_json_body(body))
+    pub fn create_plan(&self, plan: &NewPlan) -> Endpoint<Plan> {
+        let request = plan
+            .validate()
+            .map_err(first_problem)
+            .and_then(|()| to_json_body("body", plan))
+            .map(|body| {
+                self.request(Method::Put, &["plans"], &[])
+                    .with_json_body(body)
+            });
+        Endpoint::checked(request, parse_plan)
     }
 
     /// `POST /plans/<id or *code>` with the changes, after validation.
-    pub fn modify_plan(
-        &self,
-        plan: &PlanRef,
-        changes: &PlanChanges,
-    ) -> Result<HttpRequest, ApiError> {
-        changes.validate().map_err(first_problem)?;
-        let body = to_json_body("body", changes)?;
-        Ok(self
-            .request(Method::Post, &["plans", &plan.path_segment()], &[])
-            .with_json_body(body))
+    pub fn modify_plan(&self, plan: &PlanRef, changes: &PlanChanges) -> Endpoint<Plan> {
+        let request = changes
+            .validate()
+            .map_err(first_problem)
+            .and_then(|()| to_json_body("body", changes))
+            .map(|body| {
+                self.request(Method::Post, &["plans", &plan.path_segment()], &[])
+                    .with_json_body(body)
+            });
+        Endpoint::checked(request, parse_plan)
     }
 }
 
@@ -194,51 +205,5 @@ pub fn parse_plans(response: &HttpResponse) -> Result<Vec<Plan>, ApiError> {
     }
 }
 
-/// The plans API over a transport: build, send, parse.
-#[derive(Debug, Clone)]
-pub struct PlansClient<T> {
-    api: PlansApi,
-    transport: T,
-}
-
-impl<T: Transport> PlansClient<T> {
-    pub fn new(api: PlansApi, transport: T) -> Self {
-        Self { api, transport }
-    }
-
-    pub fn api(&self) -> &PlansApi {
-        &self.api
-    }
-
-    pub fn transport(&self) -> &T {
-        &self.transport
-    }
-
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, ApiError> {
-        Ok(self.transport.send(request).await?)
-    }
-
-    pub async fn find_plans(&self, query: &PlanQuery) -> Result<Vec<Plan>, ApiError> {
-        let response = self.send(self.api.find_plans(query)?).await?;
-        parse_plans(&response)
-    }
-
-    pub async fn load_plan(&self, plan: &PlanRef) -> Result<Plan, ApiError> {
-        let response = self.send(self.api.load_plan(plan)).await?;
-        parse_plan(&response)
-    }
-
-    pub async fn create_plan(&self, plan: &NewPlan) -> Result<Plan, ApiError> {
-        let response = self.send(self.api.create_plan(plan)?).await?;
-        parse_plan(&response)
-    }
-
-    pub async fn modify_plan(
-        &self,
-        plan: &PlanRef,
-        changes: &PlanChanges,
-    ) -> Result<Plan, ApiError> {
-        let response = self.send(self.api.modify_plan(plan, changes)?).await?;
-        parse_plan(&response)
-    }
-}
+/// The Plans API over a transport.
+pub type PlansClient<T> = Client<PlansApi, T>;
