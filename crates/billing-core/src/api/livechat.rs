@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use url::Url;
 
-use super::endpoint::{Client, Endpoint};
+use super::endpoint::{Client, Endpoint, Read};
 use super::error::ApiError;
 use super::transport::{HttpRequest, HttpResponse, Method};
 use super::wire::{
@@ -361,25 +361,68 @@ impl BillingApi {
             .with_header("Accept", "application/json")
     }
 
+    /// `POST` of a new charge of `resource`, once `valid` says it may go.
+    fn create<C: Serialize, A>(
+        &self,
+        resource: &str,
+        token: &AccessToken,
+        charge: &C,
+        valid: Result<(), ApiError>,
+        read: Read<A>,
+    ) -> Endpoint<A> {
+        let request = valid
+            .and_then(|()| to_json_body("body", charge))
+            .map(|body| {
+                self.request(Method::Post, &self.charge_path(resource, &[]), &[], token)
+                    .with_json_body(body)
+            });
+        Endpoint::checked(request, read)
+    }
+
+    /// A request on one charge of `resource`: `/<resource>/<rest...>`.
+    fn on_charge<A>(
+        &self,
+        method: Method,
+        resource: &str,
+        rest: &[&str],
+        token: &AccessToken,
+        read: Read<A>,
+    ) -> Endpoint<A> {
+        Endpoint::new(
+            self.request(method, &self.charge_path(resource, rest), &[], token),
+            read,
+        )
+    }
+
+    /// `GET /<resource>?page=&status=` and the `extra` filters.
+    fn list_request(
+        &self,
+        resource: &str,
+        token: &AccessToken,
+        page: Option<u32>,
+        status: Option<&str>,
+        extra: Option<(&'static str, String)>,
+    ) -> Result<HttpRequest, ApiError> {
+        validate_page(page)?;
+        let mut pairs = Vec::new();
+        if let Some(page) = page {
+            pairs.push(("page", page.to_string()));
+        }
+        if let Some(status) = status {
+            pairs.push(("status", status.to_owned()));
+        }
+        pairs.extend(extra);
+        Ok(self.request(Method::Get, &self.charge_path(resource, &[]), &pairs, token))
+    }
+
     /// `POST /v1/direct_charge`, after validation.
     pub fn create_direct_charge(
         &self,
         token: &AccessToken,
         charge: &NewDirectCharge,
     ) -> Endpoint<DirectCharge> {
-        let request = charge
-            .validate()
-            .and_then(|()| to_json_body("body", charge))
-            .map(|body| {
-                self.request(
-                    Method::Post,
-                    &self.charge_path("direct_charge", &[]),
-                    &[],
-                    token,
-                )
-                .with_json_body(body)
-            });
-        Endpoint::checked(request, parse_direct_charge)
+        let valid = charge.validate();
+        self.create("direct_charge", token, charge, valid, parse_direct_charge)
     }
 
     /// `GET /v1/direct_charge/:id`.
@@ -388,13 +431,12 @@ impl BillingApi {
         token: &AccessToken,
         id: &DirectChargeId,
     ) -> Endpoint<DirectCharge> {
-        Endpoint::new(
-            self.request(
-                Method::Get,
-                &self.charge_path("direct_charge", &[id.as_str()]),
-                &[],
-                token,
-            ),
+        let rest = [id.as_str()];
+        self.on_charge(
+            Method::Get,
+            "direct_charge",
+            &rest,
+            token,
             parse_direct_charge,
         )
     }
@@ -416,29 +458,18 @@ impl BillingApi {
         token: &AccessToken,
         query: &DirectChargeQuery,
     ) -> Result<HttpRequest, ApiError> {
-        validate_page(query.page)?;
-        let mut pairs = Vec::new();
-        if let Some(page) = query.page {
-            pairs.push(("page", page.to_string()));
-        }
-        if let Some(status) = &query.status {
-            pairs.push(("status", status.as_str().to_owned()));
-        }
-        if let Some(id) = &query.recurrent_charge_id {
-            if self.version != ApiVersion::V3 {
+        let subscription = match &query.recurrent_charge_id {
+            Some(_) if self.version != ApiVersion::V3 => {
                 return Err(ApiError::validation(
                     "recurrent_charge_id",
                     "can only filter direct charges with Billing API v3",
                 ));
             }
-            pairs.push(("recurrent_charge_id", id.as_str().to_owned()));
-        }
-        Ok(self.request(
-            Method::Get,
-            &self.charge_path("direct_charge", &[]),
-            &pairs,
-            token,
-        ))
+            Some(id) => Some(("recurrent_charge_id", id.as_str().to_owned())),
+            None => None,
+        };
+        let status = query.status.as_ref().map(|s| s.as_str());
+        self.list_request("direct_charge", token, query.page, status, subscription)
     }
 
     /// `PUT /v1/direct_charge/:id/activate`: after the buyer accepted, the
@@ -449,13 +480,12 @@ impl BillingApi {
         token: &AccessToken,
         id: &DirectChargeId,
     ) -> Endpoint<Option<DirectCharge>> {
-        Endpoint::new(
-            self.request(
-                Method::Put,
-                &self.charge_path("direct_charge", &[id.as_str(), "activate"]),
-                &[],
-                token,
-            ),
+        let rest = [id.as_str(), "activate"];
+        self.on_charge(
+            Method::Put,
+            "direct_charge",
+            &rest,
+            token,
             parse_activated_direct_charge,
         )
     }
@@ -466,19 +496,14 @@ impl BillingApi {
         token: &AccessToken,
         charge: &NewRecurrentCharge,
     ) -> Endpoint<RecurrentCharge> {
-        let request = charge
-            .validate()
-            .and_then(|()| to_json_body("body", charge))
-            .map(|body| {
-                self.request(
-                    Method::Post,
-                    &self.charge_path("recurrent_charge", &[]),
-                    &[],
-                    token,
-                )
-                .with_json_body(body)
-            });
-        Endpoint::checked(request, parse_recurrent_charge)
+        let valid = charge.validate();
+        self.create(
+            "recurrent_charge",
+            token,
+            charge,
+            valid,
+            parse_recurrent_charge,
+        )
     }
 
     /// `GET /v1/recurrent_charge/:id`.
@@ -487,13 +512,12 @@ impl BillingApi {
         token: &AccessToken,
         id: &RecurrentChargeId,
     ) -> Endpoint<RecurrentCharge> {
-        Endpoint::new(
-            self.request(
-                Method::Get,
-                &self.charge_path("recurrent_charge", &[id.as_str()]),
-                &[],
-                token,
-            ),
+        let rest = [id.as_str()];
+        self.on_charge(
+            Method::Get,
+            "recurrent_charge",
+            &rest,
+            token,
             parse_recurrent_charge,
         )
     }
@@ -515,26 +539,15 @@ impl BillingApi {
         token: &AccessToken,
         query: &RecurrentChargeQuery,
     ) -> Result<HttpRequest, ApiError> {
-        validate_page(query.page)?;
-        let mut pairs = Vec::new();
-        if let Some(page) = query.page {
-            pairs.push(("page", page.to_string()));
-        }
-        if let Some(status) = &query.status {
-            pairs.push(("status", status.as_str().to_owned()));
-        }
-        if let Some(client) = &query.order_client_id {
-            if client.trim().is_empty() {
+        let client = match &query.order_client_id {
+            Some(client) if client.trim().is_empty() => {
                 return Err(ApiError::validation("order_client_id", "must not be empty"));
             }
-            pairs.push(("order_client_id", client.clone()));
-        }
-        Ok(self.request(
-            Method::Get,
-            &self.charge_path("recurrent_charge", &[]),
-            &pairs,
-            token,
-        ))
+            Some(client) => Some(("order_client_id", client.clone())),
+            None => None,
+        };
+        let status = query.status.as_ref().map(|s| s.as_str());
+        self.list_request("recurrent_charge", token, query.page, status, client)
     }
 
     /// `PUT /v1/recurrent_charge/:id/{accept,decline,activate,cancel}`.
@@ -544,13 +557,12 @@ impl BillingApi {
         id: &RecurrentChargeId,
         action: RecurrentAction,
     ) -> Endpoint<RecurrentCharge> {
-        Endpoint::new(
-            self.request(
-                Method::Put,
-                &self.charge_path("recurrent_charge", &[id.as_str(), action.as_str()]),
-                &[],
-                token,
-            ),
+        let rest = [id.as_str(), action.as_str()];
+        self.on_charge(
+            Method::Put,
+            "recurrent_charge",
+            &rest,
+            token,
             parse_recurrent_charge,
         )
     }
