@@ -214,20 +214,19 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
         }
     });
     let host_connected = move || host.is_some_and(|h| h.connected.get());
-    let input_error = move || {
-        field_problem
-            .get()
-            .or_else(|| sign_in_flow.problem())
-            .or_else(|| {
-                phase.with(|phase| match phase {
-                    // The server refused the quantity: shown at its field.
-                    Phase::Problem(Problem::Quantity(error)) => {
-                        Some(error.user_message_in(locale()))
-                    }
-                    _ => None,
-                })
+    // What is wrong with the quantity typed: marks the field invalid.
+    let quantity_error = move || {
+        field_problem.get().or_else(|| {
+            phase.with(|phase| match phase {
+                // The server refused the quantity: shown at its field.
+                Phase::Problem(Problem::Quantity(error)) => Some(error.user_message_in(locale())),
+                _ => None,
             })
+        })
     };
+    // Shown under the field: the quantity's problem, or why signing in to
+    // buy did not start.
+    let input_error = move || quantity_error().or_else(|| sign_in_flow.problem());
     let problem = move || match phase.get() {
         Phase::Problem(Problem::Quantity(_)) => None,
         Phase::Problem(problem) => Some(problem),
@@ -259,7 +258,7 @@ pub fn BuyPanel(item: CatalogItem) -> impl IntoView {
                         max=MAX_QUANTITY.to_string()
                         step="1"
                         data-testid="quantity"
-                        aria-invalid=move || input_error().is_some().to_string()
+                        aria-invalid=move || quantity_error().is_some().to_string()
                         prop:value=move || quantity.get()
                         on:input=move |ev| {
                             let typed = event_target_value(&ev);
