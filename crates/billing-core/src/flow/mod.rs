@@ -10,10 +10,12 @@
 pub mod charge_return;
 pub mod crypto_payment;
 pub mod crypto_start;
+pub mod plan_save;
 mod poller;
 pub mod purchase;
 pub mod sign_in;
 pub mod sign_in_callback;
+pub mod subscription_cancel;
 
 pub use poller::PAUSED_RECHECK_MS;
 
