@@ -8,7 +8,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::common::{router_navigate, set_if_changed};
+use super::components::{router_navigate, set_if_changed};
 use super::lazy_pages::ChunkLoadError;
 use super::services::Services;
 use crate::api::ApiError;

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use std::rc::Rc;
 
 use super::auth::{here, Auth, SignIn, SignInStatus};
-use super::common::{set_if_changed, ErrorNotice};
+use super::components::{set_if_changed, ErrorNotice};
 use super::embedding::Host;
 use super::lazy_pages::ChunkLoadError;
 use super::services::Services;

@@ -13,13 +13,14 @@ use leptos::prelude::*;
 
 use leptos_router::hooks::use_params_map;
 
-use super::common::{router_navigate, set_if_changed, ErrorNotice, PageHeader};
+use super::components::{
+    router_navigate, set_if_changed, ErrorNotice, PageHeader, StatusBadge, Tone as BadgeTone,
+};
 use super::crypto_parts::{
     local_time, ordered_quotes, CopyButton, Countdown, CryptoTimeline, CurrencyLogo, QrCode,
     QuoteList,
 };
 use super::embedding::{customer_prefill, Host, ToastKind};
-use super::lists::{StatusBadge, Tone as BadgeTone};
 use super::services::{AppTransport, Services};
 use crate::api::bidali::{
     BidaliCharge, BidaliClient, CustomerRef, NewBidaliCharge, NewCustomer, MAX_DESCRIPTION_LEN,

@@ -71,20 +71,20 @@ area_loader!(returns_pages in returns {
     ChargeReturn => crate::ui::checkout::ChargeReturn,
 });
 area_loader!(lists_pages in lists {
-    Charges => crate::ui::lists::Charges,
-    ChargeDetail => crate::ui::lists::ChargeDetail,
-    Subscriptions => crate::ui::lists::Subscriptions,
-    SubscriptionDetail => crate::ui::lists::SubscriptionDetail,
-    Ledger => crate::ui::ledger::Ledger,
+    Charges => crate::ui::pages::charges::Charges,
+    ChargeDetail => crate::ui::pages::charges::ChargeDetail,
+    Subscriptions => crate::ui::pages::subscriptions::Subscriptions,
+    SubscriptionDetail => crate::ui::pages::subscriptions::SubscriptionDetail,
+    Ledger => crate::ui::pages::ledger::Ledger,
 });
 area_loader!(crypto_pages in crypto {
     CryptoStart => crate::ui::crypto::CryptoStart,
     CryptoCharge => crate::ui::crypto::CryptoCharge,
 });
 area_loader!(plans_pages in plans {
-    Plans => crate::ui::plans::Plans,
-    PlanCreate => crate::ui::plans::PlanCreate,
-    PlanDetail => crate::ui::plans::PlanDetail,
+    Plans => crate::ui::pages::plans::Plans,
+    PlanCreate => crate::ui::pages::plans::PlanCreate,
+    PlanDetail => crate::ui::pages::plans::PlanDetail,
 });
 
 /// The areas whose code is here, so that their pages render at once.

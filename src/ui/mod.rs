@@ -3,8 +3,8 @@
 
 mod auth;
 mod checkout;
-mod common;
-pub use common::MAX_RETRY_WAIT_SECS;
+mod components;
+pub use components::MAX_RETRY_WAIT_SECS;
 mod crypto;
 pub mod crypto_parts;
 mod dev_panel;
@@ -12,10 +12,7 @@ pub mod embedding;
 mod lazy_pages;
 pub use lazy_pages::prefetch;
 use lazy_pages::AreaPage;
-mod ledger;
-mod lists;
 mod pages;
-mod plans;
 mod return_page;
 pub mod services;
 mod shell;

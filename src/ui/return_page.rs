@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use super::auth::{Auth, SignInPrompt, SignInStatus};
-use super::common::{set_if_changed, ErrorNotice, PageHeader};
+use super::components::{set_if_changed, ErrorNotice, PageHeader};
 use super::embedding::{Host, ToastKind};
 use super::services::Services;
 use super::shell::Loading;

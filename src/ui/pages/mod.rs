@@ -1,5 +1,12 @@
 //! One component per route. The flows behind the charges, ledger, crypto
-//! and plans pages build on the typed core and the mock backend.
+//! and plans pages build on the typed core and the mock backend. The first
+//! screen's pages (the shop, not found, the mock's addresses) are here;
+//! each list area's pages are in a module of their own.
+
+pub(super) mod charges;
+pub(super) mod ledger;
+pub(super) mod plans;
+pub(super) mod subscriptions;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -9,7 +16,7 @@ use crate::config::{AppConfig, CatalogItem, ItemKind};
 use crate::i18n::{locale, t};
 
 use super::checkout::{prefetch_buy_flow, BuyPanel};
-use super::common::{EmptyState, PageHeader};
+use super::components::{EmptyState, PageHeader};
 use super::embedding::Host;
 use super::services::Services;
 use super::shell::Loading;

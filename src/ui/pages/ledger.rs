@@ -2,25 +2,29 @@
 
 use leptos::prelude::*;
 
-use super::auth::{Auth, SignInStatus};
-use super::common::{date, money, ErrorNotice, PageHeader};
-use super::lists::{paged_list, ListQuery, ListSpec, LoadError, MissingScope, RequireSignIn};
-use super::services::Services;
-use super::shell::Loading;
-use crate::api::livechat::LedgerEntry;
+use crate::api::livechat::{BillingApi, LedgerEntry};
+use crate::api::Endpoint;
 use crate::domain::charge::LedgerEntryType;
 use crate::domain::money::Cents;
 use crate::domain::oauth::{AccessToken, Scope};
 use crate::i18n::{locale, t};
+use crate::ui::auth::{Auth, SignInStatus};
+use crate::ui::components::{
+    money, status_list, time_view, ErrorNotice, ListQuery, ListSpec, LoadError, PageHeader,
+    RequireScope, RequireSignIn, SignedInLoader,
+};
+use crate::ui::services::Services;
+use crate::ui::shell::Loading;
 
 const LEDGER_SCOPE: &str = "ledger_read";
 
-const LEDGER: ListSpec = ListSpec {
+const LEDGER: ListSpec<LedgerEntry> = ListSpec {
     base: "/ledger",
-    noun: "ledger entries",
     texts: |m| &m.ledger_entries,
     filters: &[],
     filter_label: |_| "",
+    request: ledger_request,
+    row: ledger_row,
 };
 
 /// The amount with the sign its type gives it: `+$12.00` for a collection,
@@ -74,9 +78,7 @@ fn ledger_row(entry: LedgerEntry, currency: &str) -> AnyView {
             </div>
             <div class="list-row-meta">
                 <span class="badge" data-testid="ledger-type">{type_label(&entry.entry_type)}</span>
-                <span class="terms">
-                    <time datetime=entry.created_at.as_str().to_owned()>{date(&entry.created_at)}</time>
-                </span>
+                <span class="terms">{time_view(&entry.created_at)}</span>
             </div>
         </li>
     }
@@ -105,31 +107,17 @@ fn LedgerGate() -> impl IntoView {
         _ => false,
     });
     view! {
-        <Show
-            when=move || allowed.get()
-            fallback=|| view! { <MissingScope scope=LEDGER_SCOPE/> }
-        >
+        <RequireScope scope=LEDGER_SCOPE allowed>
             <LedgerContent/>
-        </Show>
+        </RequireScope>
     }
 }
 
 #[component]
 fn LedgerContent() -> impl IntoView {
-    let services = expect_context::<Services>();
-    let auth = expect_context::<Auth>();
-    let currency = services.currency.clone();
-    let balance = LocalResource::new(move || {
-        let client = services.billing_client();
-        let token = auth.current();
-        async move {
-            let token = token.ok_or(LoadError::SignedOut)?;
-            client
-                .send(client.api().get_balance(&token))
-                .await
-                .map_err(LoadError::Api)
-        }
-    });
+    let loader = SignedInLoader::from_context();
+    let currency = expect_context::<Services>().currency.clone();
+    let balance = LocalResource::new(move || loader.load(|api, token| api.get_balance(token)));
     // A 403 naming the scope is shown once, instead of the whole page.
     let scope_refused = move || {
         balance.with(|loaded| {
@@ -167,31 +155,27 @@ fn LedgerContent() -> impl IntoView {
                 }}
             </Transition>
         </section>
-        <Show
-            when=move || !scope_refused()
-            fallback=|| view! { <MissingScope scope=LEDGER_SCOPE/> }
-        >
+        <RequireScope scope=LEDGER_SCOPE allowed=Signal::derive(move || !scope_refused())>
             <LedgerEntries/>
-        </Show>
+        </RequireScope>
     }
+}
+
+fn ledger_request(
+    api: &BillingApi,
+    token: &AccessToken,
+    q: &ListQuery,
+) -> Endpoint<Vec<LedgerEntry>> {
+    api.get_ledger(token, Some(q.page))
 }
 
 /// The entries, 20 a page, newest first; the page lives in the address.
 #[component]
 fn LedgerEntries() -> impl IntoView {
-    let services = expect_context::<Services>();
-    let fetch = move |token: AccessToken, q: ListQuery| {
-        let client = services.billing_client();
-        async move {
-            client
-                .send(client.api().get_ledger(&token, Some(q.page)))
-                .await
-        }
-    };
     view! {
         <div class="ledger-entries">
             <h2 class="list-heading">{t().ledger_entries_heading}</h2>
-            {paged_list(LEDGER, fetch, ledger_row)}
+            {status_list(LEDGER)}
         </div>
     }
 }
