@@ -238,6 +238,7 @@ pub static MESSAGES: Messages = Messages {
     check_again: "Check again",
     decline_subscription: "Decline this subscription",
     return_invalid_detail: |error| format!("Nothing was charged or activated: {error}."),
+    plans_address_unusable: |error| format!("The plans API address (plans.api_url in config.json) cannot be used: {error}."),
     plans_need_gateway_keys: |api| format!("Managing billing plans needs the payment gateway's API credentials, and config.json has no setting for them: a page that anyone can open must not hold the gateway's management keys. Manage plans from a server that holds the keys ({api}), or open the demo in mock mode to try this page."),
     checked_times: |checks| format!("(checked {checks} times)"),
     checks_slowed: |secs| {

@@ -492,6 +492,7 @@ messages! {
         status_with_code: fn(&str, &str) -> String,
         return_invalid_detail: fn(&str) -> String,
         plans_need_gateway_keys: fn(&str) -> String,
+        plans_address_unusable: fn(&str) -> String,
         checked_times: fn(u32) -> String,
         checks_slowed: fn(u64) -> String,
         confirmation_not_opened: fn(&str) -> String,

@@ -290,6 +290,7 @@ pub static MESSAGES: Messages = Messages {
     check_again: "Sprawdź ponownie",
     decline_subscription: "Odrzuć tę subskrypcję",
     return_invalid_detail: |error| format!("Nic nie zostało pobrane ani aktywowane: {error}."),
+    plans_address_unusable: |error| format!("Adresu API planów (plans.api_url w config.json) nie można użyć: {error}."),
     plans_need_gateway_keys: |api| format!("Zarządzanie planami rozliczeniowymi wymaga kluczy API bramki płatności, a config.json nie ma na nie ustawienia: strona, którą każdy może otworzyć, nie może przechowywać kluczy zarządzania bramką. Zarządzaj planami z serwera, który ma te klucze ({api}), albo otwórz demo w trybie testowym, aby wypróbować tę stronę."),
     checked_times: |checks| {
         format!(

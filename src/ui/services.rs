@@ -7,12 +7,11 @@ use url::Url;
 
 use crate::api::bidali::{BidaliApi, BidaliClient};
 use crate::api::livechat::{BillingApi, BillingClient};
-use crate::api::plans::{PlansApi, PlansClient};
-use crate::api::ApiError;
+use crate::api::plans::PlansApi;
+use crate::api::{ApiError, Endpoint};
 use crate::config::{AppConfig, Mode, OAuthFlow};
 use crate::domain::oauth::{FlowKind, OAuthClient, Scope};
 use crate::domain::return_url::{ConfirmationPolicy, UnsafeUrlError};
-use crate::i18n::t;
 pub use crate::web::backend::AppTransport;
 use crate::web::backend::MOCK_SIGN_IN_PATH;
 use crate::web::dom;
@@ -22,6 +21,16 @@ use crate::web::server_clock::{ClockSampling, SampledClock};
 pub const CALLBACK_PATH: &str = "auth/callback";
 /// The app's route that receives the buyer back from a confirmation page.
 pub const RETURN_PATH: &str = "return";
+
+/// Why the plans manager cannot run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlansUnavailable {
+    /// `plans.api_url` in config.json cannot be used.
+    BadAddress(ApiError),
+    /// Live mode: the gateway's management API needs keys a public page
+    /// must not hold; the API's address.
+    NeedsGatewayKeys(String),
+}
 
 /// Shared by every page through context.
 #[derive(Debug, Clone)]
@@ -104,6 +113,32 @@ impl Services {
         })
     }
 
+    /// Sends one request a page names (an endpoint of the Billing or the
+    /// plans API: data) through the app's transport, and reads its answer.
+    pub async fn send<A>(&self, endpoint: Endpoint<A>) -> Result<A, ApiError> {
+        endpoint.send(&self.transport).await
+    }
+
+    /// The plans API, or why the plans manager cannot run. The mock's plans
+    /// API asks for no credentials, so none is sent in mock mode. A real
+    /// gateway's management API needs an API credential that the
+    /// configuration has no setting for (and a page anyone can open must
+    /// not hold), so live mode explains that instead of sending requests
+    /// that would be refused.
+    pub fn plans(&self) -> Result<&PlansApi, PlansUnavailable> {
+        let api = self
+            .plans
+            .as_ref()
+            .map_err(|error| PlansUnavailable::BadAddress(error.clone()))?;
+        if self.is_mock() {
+            Ok(api)
+        } else {
+            Err(PlansUnavailable::NeedsGatewayKeys(
+                api.base_url().to_string(),
+            ))
+        }
+    }
+
     pub fn billing_client(&self) -> BillingClient<AppTransport> {
         BillingClient::new(self.billing.clone(), self.transport)
     }
@@ -141,21 +176,5 @@ impl Services {
 
     pub fn is_mock(&self) -> bool {
         self.mock_mode
-    }
-
-    /// The plans API over this app's transport, or why the plans manager
-    /// cannot run. The mock's plans API asks for no credentials, so none is
-    /// sent in mock mode. A real gateway's management API needs an API
-    /// credential that the configuration has no setting for (and a page
-    /// anyone can open must not hold), so live mode explains that instead of
-    /// sending requests that would be refused.
-    pub fn plans_client(&self) -> Result<PlansClient<AppTransport>, String> {
-        let api = self.plans.clone().map_err(|error| {
-            format!("The plans API address (plans.api_url in config.json) cannot be used: {error}.")
-        })?;
-        if self.is_mock() {
-            return Ok(PlansClient::new(api, self.transport));
-        }
-        Err((t().plans_need_gateway_keys)(api.base_url().as_str()))
     }
 }

@@ -7,16 +7,74 @@ use crate::api::bidali::BidaliClient;
 use crate::api::livechat::{
     BillingClient, DirectChargeQuery, RecurrentAction, RecurrentChargeQuery,
 };
+use crate::api::plans::PlansClient;
 use crate::api::ApiError;
 use crate::domain::charge::{ChargeKind, DirectChargeStatus, RecurrentChargeStatus};
 use crate::domain::oauth::AccessToken;
+use crate::domain::plan::PlanRef;
 use crate::flow::charge_return::{self, ChargeRef, ChargeReturnFlow, ReturnedCharge};
 use crate::flow::crypto_payment::{self, CryptoPaymentFlow};
 use crate::flow::crypto_start::{self, OpenChargeFlow};
+use crate::flow::plan_save::{self, PlanSaveFlow};
 use crate::flow::purchase;
+use crate::flow::subscription_cancel::{self, CancelFlow};
 use crate::web::backend::AppTransport;
 use crate::web::runner::SendRequest;
 use crate::web::server_clock::{device_now_ms, ClockSampling, SampledClock};
+
+/// The token current when a request is sent, or `None` when signed out.
+pub type CurrentToken = Rc<dyn Fn() -> Option<AccessToken>>;
+
+/// The answer a request gets when there is no token to sign it with: the
+/// same as the server's refusal of a bad one, so flows handle both alike.
+pub fn signed_out() -> ApiError {
+    ApiError::Http {
+        status: 401,
+        body: None,
+        snippet: None,
+        retry_after_secs: None,
+    }
+}
+
+/// A subscription page's cancel request, signed with the token current
+/// when it is sent.
+pub fn subscription_cancel(
+    client: BillingClient<AppTransport>,
+    token: CurrentToken,
+) -> SendRequest<CancelFlow> {
+    use subscription_cancel::{Event, Request};
+    let client = Rc::new(client);
+    Rc::new(move |Request::Cancel(id)| {
+        let (client, token) = (Rc::clone(&client), token());
+        Box::pin(async move {
+            let Some(token) = token else {
+                return Event::Answered(Err(signed_out()));
+            };
+            let cancel = client
+                .api()
+                .recurrent_charge_action(&token, &id, RecurrentAction::Cancel);
+            Event::Answered(client.send(cancel).await.map(Box::new))
+        })
+    })
+}
+
+/// A plan form's saves.
+pub fn plan_save(client: PlansClient<AppTransport>) -> SendRequest<PlanSaveFlow> {
+    use plan_save::{Event, Request};
+    let client = Rc::new(client);
+    Rc::new(move |request| {
+        let client = Rc::clone(&client);
+        Box::pin(async move {
+            let endpoint = match &request {
+                Request::Create(new) => client.api().create_plan(new),
+                Request::Modify(id, changes) => {
+                    client.api().modify_plan(&PlanRef::Id(*id), changes)
+                }
+            };
+            Event::Answered(client.send(endpoint).await)
+        })
+    })
+}
 
 /// The return page's requests, signed with `token`.
 pub fn charge_return(

@@ -188,6 +188,20 @@ fn the_server_answer_is_the_subscription_shown_afterwards() {
 }
 
 #[test]
+fn the_dialog_closing_after_the_cancel_keeps_what_it_led_to() {
+    let mut flow = confirmed(paid_up());
+    let cancelled = subscription("cancelled", &[]);
+    flow.update(Event::Answered(Ok(Box::new(cancelled.clone()))), &at(10));
+    flow.update(Event::Keep, &at(10));
+    assert_eq!(flow.phase(), &CancelPhase::Cancelled(Box::new(cancelled)));
+
+    let mut flow = confirmed(paid_up());
+    flow.update(Event::Answered(Err(http(409))), &at(10));
+    flow.update(Event::Keep, &at(10));
+    assert_eq!(flow.phase(), &CancelPhase::ChangedMeanwhile);
+}
+
+#[test]
 fn a_conflict_means_it_changed_meanwhile_and_is_reloaded() {
     let mut flow = confirmed(paid_up());
     flow.update(Event::Answered(Err(http(409))), &at(10));

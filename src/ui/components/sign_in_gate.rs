@@ -44,14 +44,14 @@ impl SignedInLoader {
         &self,
         endpoint: impl FnOnce(&BillingApi, &AccessToken) -> Endpoint<A>,
     ) -> impl Future<Output = Result<A, LoadError>> {
-        let client = self.services.billing_client();
         let request = self
             .auth
             .current()
-            .map(|token| endpoint(client.api(), &token));
+            .map(|token| endpoint(&self.services.billing, &token));
+        let services = self.services.clone();
         async move {
             match request {
-                Some(request) => client.send(request).await.map_err(LoadError::Api),
+                Some(request) => services.send(request).await.map_err(LoadError::Api),
                 None => Err(LoadError::SignedOut),
             }
         }

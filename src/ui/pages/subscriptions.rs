@@ -2,17 +2,21 @@
 //! address) and the detail page of one subscription, with its cancel
 //! dialog.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 
-use crate::api::livechat::{BillingApi, RecurrentAction, RecurrentCharge, RecurrentChargeQuery};
-use crate::api::{ApiError, Endpoint, Timestamp};
+use crate::api::livechat::{BillingApi, RecurrentCharge, RecurrentChargeQuery};
+use crate::api::{Endpoint, Timestamp};
 use crate::domain::charge::{ChargeKind, RecurrentChargeId, RecurrentChargeStatus};
-use crate::domain::checkout::{
-    in_trial, recurrent_activated, recurrent_timeline, refund_estimate, Outcome, RefundEstimate,
-};
+use crate::domain::checkout::{recurrent_activated, recurrent_timeline, Outcome};
 use crate::domain::oauth::AccessToken;
+use crate::flow::subscription_cancel::{
+    subscription_in_trial, CancelFlow, CancelPhase, Event, RefundOutlook,
+};
 use crate::i18n::{locale, t};
 use crate::ui::auth::Auth;
+use crate::ui::components::set_if_changed;
 use crate::ui::components::{
     confirmation_view, date_or_dash, detail_page, list_page, loaded_detail, money, shown_raw,
     status_help, time_view, unknown_help, yes_no, DetailSpec, ErrorNotice, ListQuery, ListSpec,
@@ -21,7 +25,8 @@ use crate::ui::components::{
 use crate::ui::services::Services;
 use crate::ui::timeline::StatusTimeline;
 use crate::web::dom;
-use crate::web::runner::logged_activation;
+use crate::web::flow_requests;
+use crate::web::runner::{logged_activation, Hooks, Runner};
 
 /// Wire statuses a subscription list can be filtered by.
 const RECURRENT_FILTERS: [&str; 8] = [
@@ -65,41 +70,9 @@ fn period_text(months: u32) -> String {
     }
 }
 
-/// What the cancel dialog says about money coming back.
-fn refund_sentence(
-    estimate: Option<RefundEstimate>,
-    status: &RecurrentChargeStatus,
-    trial: bool,
-    currency: &str,
-) -> String {
-    match estimate {
-        Some(estimate) if estimate.amount.get() > 0 && estimate.days_left > 0 => {
-            (t().refund_about)(&money(estimate.amount, currency), estimate.days_left)
-        }
-        Some(_) => t().refund_none_left.to_owned(),
-        None if trial => t().refund_none_trial.to_owned(),
-        None if matches!(
-            status,
-            RecurrentChargeStatus::PastDue | RecurrentChargeStatus::Frozen
-        ) =>
-        {
-            t().refund_none_uncollected.to_owned()
-        }
-        None => t().refund_none_running.to_owned(),
-    }
-}
-
 /// Milliseconds since the epoch, for the pure date rules (`None` before 1970).
 fn ms(timestamp: &Timestamp) -> Option<u64> {
     u64::try_from(timestamp.unix_millis()).ok()
-}
-
-fn subscription_in_trial(charge: &RecurrentCharge, now_ms: u64) -> bool {
-    in_trial(
-        &charge.status,
-        charge.trial_ends_at.as_ref().and_then(ms),
-        now_ms,
-    )
 }
 
 // ---------------------------------------------------------------------------
@@ -207,53 +180,55 @@ pub fn SubscriptionDetail() -> impl IntoView {
     })
 }
 
-/// What the page says after a cancel request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum CancelNote {
-    Cancelled,
-    /// 409: someone or something changed the subscription first.
-    ChangedMeanwhile,
+/// A runner for the page's cancel dialog, showing its state in `phase`;
+/// it stops when the page goes.
+fn cancel_runner(phase: RwSignal<CancelPhase>) -> StoredValue<Runner<CancelFlow>, LocalStorage> {
+    let services = expect_context::<Services>();
+    let auth = expect_context::<Auth>();
+    let runner = Runner::new(
+        CancelFlow::default(),
+        Hooks {
+            changed: Box::new(move |flow: &CancelFlow| set_if_changed(phase, flow.phase().clone())),
+            sign_in_again: Box::new(move || auth.reject()),
+            navigate: None,
+        },
+    );
+    runner.send_with(flow_requests::subscription_cancel(
+        services.billing_client(),
+        Rc::new(move || auth.current()),
+    ));
+    let runner = StoredValue::new_local(runner);
+    on_cleanup(move || {
+        runner.try_with_value(Runner::stop);
+    });
+    runner
+}
+
+/// What the cancel dialog says about money coming back.
+fn refund_sentence(refund: RefundOutlook, currency: &str) -> String {
+    match refund {
+        RefundOutlook::About { amount, days_left } => {
+            (t().refund_about)(&money(amount, currency), days_left)
+        }
+        RefundOutlook::NothingLeft => t().refund_none_left.to_owned(),
+        RefundOutlook::FreeTrial => t().refund_none_trial.to_owned(),
+        RefundOutlook::NotCollected => t().refund_none_uncollected.to_owned(),
+        RefundOutlook::NoPaidPeriod => t().refund_none_running.to_owned(),
+    }
 }
 
 #[component]
 fn SubscriptionLoaded(id: RecurrentChargeId) -> impl IntoView {
-    let services = expect_context::<Services>();
-    let auth = expect_context::<Auth>();
-
-    let dialog = NodeRef::<leptos::html::Dialog>::new();
-    let (refund_text, set_refund_text) = signal(String::new());
-    let (cancel_error, set_cancel_error) = signal(None::<ApiError>);
-    let (note, set_note) = signal(None::<CancelNote>);
-    let notes = NodeRef::<leptos::html::Div>::new();
-    let close_dialog = move || {
-        if let Some(dialog) = dialog.get_untracked() {
-            dialog.close();
-        }
-    };
-    // The button that opened the dialog goes with the old card: the note
-    // about what happened takes the focus instead.
-    let focus_notes = move || {
-        if let Some(notes) = notes.get_untracked() {
-            let _ = notes.focus();
-        }
-    };
-    let open_cancel = Callback::new(move |sentence: String| {
-        set_refund_text.set(sentence);
-        set_cancel_error.set(None);
-        set_note.set(None);
-        if let Some(dialog) = dialog.get_untracked() {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
-        }
-    });
+    let currency = expect_context::<Services>().currency.clone();
+    let phase = RwSignal::new(CancelPhase::Idle);
+    let runner = cancel_runner(phase);
+    let send = move |event: Event| runner.with_value(|runner| runner.dispatch(event));
+    let open_cancel =
+        Callback::new(move |charge: RecurrentCharge| send(Event::Open(Box::new(charge))));
 
     let detail = loaded_detail(
         subscription_detail(),
-        {
-            let id = id.clone();
-            move |api: &BillingApi, token: &AccessToken| api.get_recurrent_charge(token, &id)
-        },
+        move |api: &BillingApi, token: &AccessToken| api.get_recurrent_charge(token, &id),
         |charge: &RecurrentCharge| recurrent_status_text(&charge.status),
         move |charge, currency, refresh, refreshing| {
             view! { <SubscriptionCard charge currency refresh refreshing open_cancel/> }.into_any()
@@ -261,65 +236,78 @@ fn SubscriptionLoaded(id: RecurrentChargeId) -> impl IntoView {
     );
     let resource = detail.resource;
 
-    let cancel = Action::new_local(move |_: &()| {
-        let client = services.billing_client();
-        let token = auth.current();
-        let id = id.clone();
-        async move {
-            let Some(token) = token else {
-                close_dialog();
-                auth.reject();
-                return;
-            };
-            match client
-                .send(
-                    client
-                        .api()
-                        .recurrent_charge_action(&token, &id, RecurrentAction::Cancel),
-                )
-                .await
-            {
-                Ok(charge) => {
-                    close_dialog();
-                    set_note.set(Some(CancelNote::Cancelled));
-                    resource.set(Some(Ok(charge)));
-                    focus_notes();
-                }
-                Err(error) if error.status() == Some(409) => {
-                    close_dialog();
-                    set_note.set(Some(CancelNote::ChangedMeanwhile));
-                    resource.refetch();
-                    focus_notes();
-                }
-                Err(error) => set_cancel_error.set(Some(error)),
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    let notes = NodeRef::<leptos::html::Div>::new();
+    // The dialog follows the flow: open while it asks, closed once the
+    // cancel led somewhere; the card then shows the subscription as it is
+    // now, and the note about what happened takes the focus (the button
+    // that opened the dialog went with the old card).
+    Effect::new(move |_| {
+        let Some(dialog) = dialog.get() else {
+            return;
+        };
+        let asking = phase.with(|phase| {
+            matches!(
+                phase,
+                CancelPhase::Asking { .. } | CancelPhase::Cancelling { .. }
+            )
+        });
+        if asking {
+            if !dialog.open() {
+                let _ = dialog.show_modal();
             }
-        }
-    });
-    let cancelling = cancel.pending();
-    let send_cancel = move || {
-        if cancelling.get_untracked() {
             return;
         }
-        set_cancel_error.set(None);
-        cancel.dispatch(());
+        dialog.close();
+        let outcome = phase.with(|phase| match phase {
+            CancelPhase::Cancelled(charge) => Some(Some((**charge).clone())),
+            CancelPhase::ChangedMeanwhile => Some(None),
+            _ => None,
+        });
+        let Some(cancelled) = outcome else {
+            return;
+        };
+        match cancelled {
+            Some(charge) => resource.set(Some(Ok(charge))),
+            None => resource.refetch(),
+        }
+        if let Some(notes) = notes.get_untracked() {
+            let _ = notes.focus();
+        }
+    });
+    let cancelling = move || phase.with(|phase| matches!(phase, CancelPhase::Cancelling { .. }));
+    let refund_text = move || {
+        phase.with(|phase| match phase {
+            CancelPhase::Asking { refund, .. } | CancelPhase::Cancelling { refund, .. } => {
+                refund_sentence(*refund, &currency)
+            }
+            _ => String::new(),
+        })
+    };
+    let cancel_error = move || {
+        phase.with(|phase| match phase {
+            CancelPhase::Asking { failed, .. } => failed.clone(),
+            _ => None,
+        })
     };
 
     view! {
         {detail.announce}
         <div class="cancel-notes" role="status" aria-live="polite" tabindex="-1" node_ref=notes>
-            {move || note.get().map(|note| match note {
-                CancelNote::Cancelled => view! {
+            {move || phase.with(|phase| match phase {
+                CancelPhase::Cancelled(_) => Some(view! {
                     <div class="notice notice-success" data-testid="cancel-done">
                         <p>{t().cancelled_notice}</p>
                     </div>
                 }
-                .into_any(),
-                CancelNote::ChangedMeanwhile => view! {
+                .into_any()),
+                CancelPhase::ChangedMeanwhile => Some(view! {
                     <div class="notice notice-error" data-testid="changed-note">
                         <p>{t().changed_meanwhile}</p>
                     </div>
                 }
-                .into_any(),
+                .into_any()),
+                _ => None,
             })}
         </div>
         {detail.card}
@@ -331,18 +319,19 @@ fn SubscriptionLoaded(id: RecurrentChargeId) -> impl IntoView {
             data-testid="cancel-dialog"
             on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                 // Escape would close the dialog under a request in flight.
-                if ev.key() == "Escape" && cancelling.get_untracked() {
+                if ev.key() == "Escape" && untrack(cancelling) {
                     ev.prevent_default();
                 }
             }
+            on:close=move |_| send(Event::Keep)
         >
             <h2 id="cancel-dialog-title">{t().cancel_question}</h2>
-            <p id="cancel-dialog-refund" data-testid="refund-estimate">{move || refund_text.get()}</p>
+            <p id="cancel-dialog-refund" data-testid="refund-estimate">{refund_text}</p>
             <p>{t().cancel_warning}</p>
-            {move || cancel_error.get().map(|error| view! {
+            {move || cancel_error().map(|error| view! {
                 <ErrorNotice
                     error
-                    retry=Callback::new(move |_| send_cancel())
+                    retry=Callback::new(move |_| send(Event::Confirm))
                     testid="cancel-error"
                 />
             })}
@@ -352,8 +341,8 @@ fn SubscriptionLoaded(id: RecurrentChargeId) -> impl IntoView {
                     class="button-secondary"
                     data-testid="keep-subscription"
                     autofocus=true
-                    disabled=move || cancelling.get()
-                    on:click=move |_| close_dialog()
+                    disabled=cancelling
+                    on:click=move |_| send(Event::Keep)
                 >
                     {t().keep_subscription}
                 </button>
@@ -361,10 +350,10 @@ fn SubscriptionLoaded(id: RecurrentChargeId) -> impl IntoView {
                     type="button"
                     class="button-danger"
                     data-testid="confirm-cancel"
-                    disabled=move || cancelling.get()
-                    on:click=move |_| send_cancel()
+                    disabled=cancelling
+                    on:click=move |_| send(Event::Confirm)
                 >
-                    {move || if cancelling.get() { t().cancelling } else { t().cancel_subscription }}
+                    {move || if cancelling() { t().cancelling } else { t().cancel_subscription }}
                 </button>
             </div>
         </dialog>
@@ -377,7 +366,7 @@ fn SubscriptionCard(
     currency: String,
     refresh: Refresh,
     refreshing: ReadSignal<bool>,
-    open_cancel: Callback<String>,
+    open_cancel: Callback<RecurrentCharge>,
 ) -> impl IntoView {
     let now = dom::now_ms();
     let trial = subscription_in_trial(&charge, now);
@@ -421,26 +410,12 @@ fn SubscriptionCard(
     let can_cancel = charge.status.can_cancel();
     let cancel_button = can_cancel.then(|| {
         let charge = charge.clone();
-        let currency = currency.clone();
         view! {
             <button
                 type="button"
                 class="button-secondary"
                 data-testid="cancel-subscription"
-                on:click=move |_| {
-                    // The refund depends on the time left: worked out on opening.
-                    let now = dom::now_ms();
-                    let estimate = refund_estimate(
-                        &charge.status,
-                        charge.price,
-                        charge.current_charge_at.as_ref().and_then(ms),
-                        charge.next_charge_at.as_ref().and_then(ms),
-                        charge.trial_ends_at.as_ref().and_then(ms),
-                        now,
-                    );
-                    let trial = subscription_in_trial(&charge, now);
-                    open_cancel.run(refund_sentence(estimate, &charge.status, trial, &currency));
-                }
+                on:click=move |_| open_cancel.run(charge.clone())
             >
                 {t().cancel_subscription_more}
             </button>

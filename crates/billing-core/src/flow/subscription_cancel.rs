@@ -90,7 +90,7 @@ pub enum Event {
     Open(Box<RecurrentCharge>),
     /// The buyer confirms the cancel.
     Confirm,
-    /// The buyer keeps the subscription (closes the dialog).
+    /// The buyer keeps the subscription (the dialog was closed).
     Keep,
     Answered(Result<Box<RecurrentCharge>, ApiError>),
     /// An answer this flow never asks for.
@@ -178,7 +178,9 @@ impl Machine for CancelFlow {
                 };
                 Vec::new()
             }
-            Event::Keep if !self.is_cancelling() => {
+            // Only an open, idle dialog closes: the dialog also closes
+            // itself once the cancel is done, and what it led to stays.
+            Event::Keep if matches!(self.phase, CancelPhase::Asking { .. }) => {
                 self.phase = CancelPhase::Idle;
                 Vec::new()
             }

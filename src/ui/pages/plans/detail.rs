@@ -5,15 +5,14 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::form::{errors_summary, field_messages, plan_fields, server_field_error, FormState};
+use super::form::{errors_summary, field_messages, plan_fields, refused_message, FormState};
 use super::{
-    active_badge, created_text, cycle_text, parse_plan_ref, plan_page, tax_text, unavailable,
-    Client, BASE,
+    active_badge, created_text, cycle_text, parse_plan_ref, plan_page, save_runner, tax_text,
+    unavailable, BASE,
 };
-use crate::api::ApiError;
-use crate::domain::plan::{
-    BillingCycle, Plan, PlanChanges, PlanField, PlanForm, PlanId, PlanName, PlanRef,
-};
+use crate::api::plans::PlansApi;
+use crate::domain::plan::{BillingCycle, Plan, PlanForm, PlanRef};
+use crate::flow::plan_save::{Event, SavePhase, Saved};
 use crate::i18n::{locale, t};
 use crate::ui::components::{detail_problem, money, ErrorNotice};
 use crate::ui::services::Services;
@@ -26,8 +25,9 @@ pub fn PlanDetail() -> impl IntoView {
     let params = use_params_map();
     let reference =
         Memo::new(move |_| params.with(|p| parse_plan_ref(p.get_str("id").unwrap_or_default())));
-    let body = match services.plans_client() {
-        Ok(client) => {
+    let body = match services.plans() {
+        Ok(api) => {
+            let api = api.clone();
             let currency = services.currency.clone();
             (move || match reference.get() {
                 Err(problem) => detail_problem(
@@ -39,7 +39,7 @@ pub fn PlanDetail() -> impl IntoView {
                 )
                 .into_any(),
                 Ok(reference) => view! {
-                    <PlanLoaded client=client.clone() reference currency=currency.clone()/>
+                    <PlanLoaded api=api.clone() reference currency=currency.clone()/>
                 }
                 .into_any(),
             })
@@ -50,96 +50,57 @@ pub fn PlanDetail() -> impl IntoView {
     plan_page("page-plan-detail", t().plan_title, t().plan_lead, body)
 }
 
-/// What the last change did, announced above the plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SavedNote {
-    Created,
-    Saved,
-    Activated,
-    Deactivated,
-}
-
-impl SavedNote {
-    fn text(self) -> &'static str {
-        match self {
-            SavedNote::Created => t().plan_created,
-            SavedNote::Saved => t().plan_saved,
-            SavedNote::Activated => t().plan_activated,
-            SavedNote::Deactivated => t().plan_deactivated,
-        }
+/// What the last save did, announced above the plan.
+fn saved_text(saved: Saved) -> &'static str {
+    match saved {
+        Saved::Created => t().plan_created,
+        Saved::Changed => t().plan_saved,
+        Saved::Activated => t().plan_activated,
+        Saved::Deactivated => t().plan_deactivated,
     }
 }
 
 #[component]
-fn PlanLoaded(client: Client, reference: PlanRef, currency: String) -> impl IntoView {
+fn PlanLoaded(api: PlansApi, reference: PlanRef, currency: String) -> impl IntoView {
+    let services = expect_context::<Services>();
     let query = use_query_map();
     let created = query.with_untracked(|q| q.get_str("saved") == Some("created"));
-    let saved = RwSignal::new(created.then_some(SavedNote::Created));
+    let saved = RwSignal::new(created.then_some(Saved::Created));
     let resource = LocalResource::new({
-        let client = client.clone();
+        let load = api.load_plan(&reference);
         move || {
-            let client = client.clone();
-            let reference = reference.clone();
-            async move { client.send(client.api().load_plan(&reference)).await }
+            let (services, load) = (services.clone(), load.clone());
+            async move { services.send(load).await }
         }
     });
-    let busy = RwSignal::new(false);
-    let save_error = RwSignal::new(None::<ApiError>);
-    let field_problem = RwSignal::new(None::<(PlanField, String)>);
+    let phase = RwSignal::new(SavePhase::Editing);
+    let runner = save_runner(&api, phase, None);
     let draft = RwSignal::new(None::<PlanForm>);
-    let modify = Action::new_local(
-        move |(id, changes, note): &(PlanId, PlanChanges, SavedNote)| {
-            let client = client.clone();
-            let id = *id;
-            let changes = changes.clone();
-            let note = *note;
-            async move {
-                let result = client
-                    .send(client.api().modify_plan(&PlanRef::Id(id), &changes))
-                    .await;
-                busy.try_set(false);
-                if result.is_err() {
-                    // The card stays: its form still holds what was typed.
-                    draft.try_set(None);
-                }
-                match result {
-                    Ok(plan) => {
-                        save_error.try_set(None);
-                        saved.try_set(Some(note));
-                        resource.set(Some(Ok(plan)));
-                    }
-                    Err(error) => match server_field_error(&error) {
-                        Some(problem) => {
-                            field_problem.try_set(Some(problem));
-                        }
-                        None => {
-                            save_error.try_set(Some(error));
-                        }
-                    },
-                }
+    Effect::new(move |_| {
+        phase.with(|phase| match phase {
+            SavePhase::Saving(_) => saved.set(None),
+            SavePhase::Done { plan, saved: what } => {
+                saved.set(Some(*what));
+                resource.set(Some(Ok((**plan).clone())));
             }
-        },
-    );
-    let send = Callback::new(move |input: (PlanId, PlanChanges, SavedNote)| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        saved.set(None);
-        save_error.set(None);
-        modify.dispatch(input);
+            // The card stays: its form still holds what was typed.
+            SavePhase::Failed(_)
+            | SavePhase::FieldRefused { .. }
+            | SavePhase::NameUnsaveable(_) => draft.set(None),
+            SavePhase::Editing | SavePhase::Invalid(_) => {}
+        });
     });
     let ctx = EditContext {
-        send,
-        busy,
-        save_error,
-        field_problem,
+        send: Callback::new(move |event: Event| {
+            runner.with_value(|runner| runner.dispatch(event));
+        }),
+        phase,
         draft,
     };
     view! {
         <div class="plan-notes" role="status" aria-live="polite">
-            {move || saved.get().map(|note| view! {
-                <p class="notice notice-success" data-testid="plan-saved">{note.text()}</p>
+            {move || saved.get().map(|what| view! {
+                <p class="notice notice-success" data-testid="plan-saved">{saved_text(what)}</p>
             })}
         </div>
         <Transition fallback=|| view! { <Loading label=t().loading_plan/> }>
@@ -168,14 +129,19 @@ fn PlanLoaded(client: Client, reference: PlanRef, currency: String) -> impl Into
 /// What the plan card needs from the page that loaded it.
 #[derive(Clone, Copy)]
 struct EditContext {
-    send: Callback<(PlanId, PlanChanges, SavedNote)>,
-    busy: RwSignal<bool>,
-    save_error: RwSignal<Option<ApiError>>,
-    /// A field the server refused; moved into the form's errors.
-    field_problem: RwSignal<Option<(PlanField, String)>>,
+    /// Sends a save to the page's flow.
+    send: Callback<Event>,
+    phase: RwSignal<SavePhase>,
     /// Unsaved edits carried over when activating or deactivating redraws
     /// the card.
     draft: RwSignal<Option<PlanForm>>,
+}
+
+impl EditContext {
+    fn busy(&self) -> bool {
+        self.phase
+            .with(|phase| matches!(phase, SavePhase::Saving(_)))
+    }
 }
 
 #[component]
@@ -189,11 +155,16 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
         None => saved_form,
     };
     let state = FormState::new(form);
+    // The problems the flow found go next to their fields.
     Effect::new(move |_| {
-        if let Some(problem) = ctx.field_problem.get() {
-            ctx.field_problem.set(None);
-            state.show(vec![problem]);
-        }
+        ctx.phase.with(|phase| match phase {
+            SavePhase::Invalid(errors) => state.show(field_messages(errors)),
+            SavePhase::FieldRefused { field, problem } => {
+                state.show(vec![refused_message(*field, problem)]);
+            }
+            SavePhase::Saving(_) => state.errors.set(Vec::new()),
+            _ => {}
+        });
     });
     let unknown_cycle = match &plan.billing_cycle_type {
         BillingCycle::Other(code) => Some(code.clone()),
@@ -203,60 +174,41 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
         .total_per_cycle()
         .map(|t| money(t, &currency))
         .unwrap_or_else(|| t().too_large.to_owned());
-    let toggle_problem = RwSignal::new(None::<String>);
+    let toggle_problem = move || {
+        ctx.phase.with(|phase| match phase {
+            SavePhase::NameUnsaveable(error) => {
+                Some((t().plan_name_unsaveable)(&error.problem_in(locale())))
+            }
+            _ => None,
+        })
+    };
     let toggle = {
         let plan = plan.clone();
         move |_| {
+            if ctx.busy() {
+                return;
+            }
             // The detail is drawn anew with the saved plan.
             dom::keep_focus_here();
-            let name = match PlanName::parse(&plan.name) {
-                Ok(name) => name,
-                Err(error) => {
-                    toggle_problem.set(Some((t().plan_name_unsaveable)(
-                        &error.problem_in(locale()),
-                    )));
-                    return;
-                }
-            };
-            toggle_problem.set(None);
             // What was typed but not saved stays in the form.
             let typed = state.form.get_untracked();
             let unsaved = typed != PlanForm::from_plan_in(&plan, locale());
             ctx.draft.set(unsaved.then_some(typed));
-            let is_active = !plan.is_active;
-            let changes = PlanChanges {
-                name,
-                amount: plan.amount,
-                tax_amount: plan.tax_amount,
-                // The code as the server sent it, known or not.
-                billing_cycle_type: plan.billing_cycle_type.clone(),
-                is_active,
-            };
-            let note = if is_active {
-                SavedNote::Activated
-            } else {
-                SavedNote::Deactivated
-            };
-            ctx.send.run((plan.id, changes, note));
+            ctx.send.run(Event::Toggle(Box::new(plan.clone())));
         }
     };
     let submit = {
         let plan = plan.clone();
         move || {
-            if ctx.busy.get_untracked() {
+            if ctx.busy() {
                 return;
             }
-            match state
-                .form
-                .with_untracked(|f| f.with_decimal_dots(locale()).validate_changes(&plan))
-            {
-                Err(errors) => state.show(field_messages(&errors)),
-                Ok(changes) => {
-                    state.errors.set(Vec::new());
-                    ctx.draft.set(None);
-                    ctx.send.run((plan.id, changes, SavedNote::Saved));
-                }
-            }
+            ctx.draft.set(None);
+            ctx.send.run(Event::Change {
+                plan: Box::new(plan.clone()),
+                form: state.form.get_untracked(),
+                locale: locale(),
+            });
         }
     };
     let retry = {
@@ -307,13 +259,13 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
                     type="button"
                     class=toggle_class
                     data-testid="plan-toggle-active"
-                    disabled=move || ctx.busy.get()
+                    disabled=move || ctx.busy()
                     on:click=toggle
                 >
                     {toggle_label}
                 </button>
             </div>
-            {move || toggle_problem.get().map(|problem| view! {
+            {move || toggle_problem().map(|problem| view! {
                 <p class="field-error" role="alert" data-testid="plan-toggle-problem">{problem}</p>
             })}
         </section>
@@ -323,7 +275,7 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
             data-mode="edit"
             aria-labelledby="plan-edit-heading"
             novalidate=true
-            aria-busy=move || ctx.busy.get().then_some("true")
+            aria-busy=move || ctx.busy().then_some("true")
             on:submit=move |ev: SubmitEvent| {
                 ev.prevent_default();
                 // Saved, the plan's page is drawn anew.
@@ -334,7 +286,10 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
             <h2 id="plan-edit-heading">{t().change_plan}</h2>
             {errors_summary(state)}
             {plan_fields(state, false, &currency, unknown_cycle)}
-            {move || ctx.save_error.get().map(|error| view! {
+            {move || ctx.phase.with(|phase| match phase {
+                SavePhase::Failed(error) => Some(error.clone()),
+                _ => None,
+            }).map(|error| view! {
                 <ErrorNotice error retry=retry testid="plan-save-error"/>
             })}
             <div class="actions">
@@ -342,9 +297,9 @@ fn PlanCard(plan: Plan, currency: String, ctx: EditContext) -> impl IntoView {
                     type="submit"
                     class="button-primary"
                     data-testid="plan-submit"
-                    disabled=move || ctx.busy.get()
+                    disabled=move || ctx.busy()
                 >
-                    {move || if ctx.busy.get() { t().saving } else { t().save_changes }}
+                    {move || if ctx.busy() { t().saving } else { t().save_changes }}
                 </button>
             </div>
         </form>

@@ -4,48 +4,22 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
-use super::{focus_by_id, plan_href, plan_page, unavailable, Client, BASE};
-use crate::api::ApiError;
-use crate::domain::plan::{
-    BillingCycle, NewPlan, PlanField, PlanForm, PlanRef, PlanValidationErrors,
-};
+use super::{focus_by_id, plan_page, save_runner, unavailable, BASE};
+use crate::api::plans::PlansApi;
+use crate::domain::plan::{BillingCycle, PlanField, PlanForm, PlanValidationErrors};
+use crate::flow::plan_save::{Event, SavePhase};
 use crate::i18n::{locale, t, Locale};
-use crate::ui::components::{shown_clipped, shown_raw, ErrorNotice};
+use crate::ui::components::{router_navigate, shown_clipped, shown_raw, ErrorNotice};
 use crate::ui::services::Services;
 
 /// The longest server problem shown next to a field.
 const MAX_PROBLEM: usize = 200;
 
-/// The field a server's 400/422 answer names (`amount: cannot be
-/// negative`), with its problem, so the message goes next to that field.
-pub(super) fn server_field_error(error: &ApiError) -> Option<(PlanField, String)> {
-    const FIELDS: [PlanField; 7] = [
-        PlanField::Name,
-        PlanField::Code,
-        PlanField::AccountId,
-        PlanField::Amount,
-        PlanField::TaxAmount,
-        PlanField::BillingCycleType,
-        PlanField::IsActive,
-    ];
-    let (name, problem) = match error {
-        ApiError::Validation { field, message } => (field.clone(), message.clone()),
-        ApiError::Http {
-            status: 400 | 422,
-            body: Some(body),
-            ..
-        } => {
-            let description = body.error_description.as_deref()?;
-            let (name, problem) = description.split_once(':')?;
-            (name.trim().to_owned(), problem.trim().to_owned())
-        }
-        _ => return None,
-    };
-    let field = FIELDS.into_iter().find(|f| f.api_name() == name)?;
-    Some((field, sentence(field, &problem)))
+/// A field the server refused, with its problem in a sentence, for the
+/// form's errors.
+pub(super) fn refused_message(field: PlanField, problem: &str) -> (PlanField, String) {
+    (field, sentence(field, problem))
 }
 
 /// "Amount cannot be negative."
@@ -335,60 +309,50 @@ pub(super) fn errors_summary(state: FormState) -> impl IntoView {
 #[component]
 pub fn PlanCreate() -> impl IntoView {
     let services = expect_context::<Services>();
-    let body = match services.plans_client() {
-        Ok(client) => view! { <CreateForm client currency=services.currency.clone()/> }.into_any(),
+    let body = match services.plans() {
+        Ok(api) => {
+            view! { <CreateForm api=api.clone() currency=services.currency.clone()/> }.into_any()
+        }
         Err(reason) => unavailable(reason).into_any(),
     };
     plan_page("page-plan-new", t().new_plan_title, t().new_plan_lead, body)
 }
 
 #[component]
-fn CreateForm(client: Client, currency: String) -> impl IntoView {
-    let navigate = use_navigate();
+fn CreateForm(api: PlansApi, currency: String) -> impl IntoView {
     let state = FormState::new(PlanForm {
         billing_cycle: BillingCycle::Monthly.code().to_owned(),
         is_active: true,
         ..PlanForm::default()
     });
-    let busy = RwSignal::new(false);
-    let server_error = RwSignal::new(None::<ApiError>);
-    let create = Action::new_local(move |new: &NewPlan| {
-        let client = client.clone();
-        let new = new.clone();
-        let navigate = navigate.clone();
-        async move {
-            let result = client.send(client.api().create_plan(&new)).await;
-            busy.try_set(false);
-            match result {
-                Ok(plan) => navigate(
-                    &format!("{}?saved=created", plan_href(&PlanRef::Id(plan.id))),
-                    NavigateOptions::default(),
-                ),
-                Err(error) => match server_field_error(&error) {
-                    Some(problem) => state.show(vec![problem]),
-                    None => {
-                        server_error.try_set(Some(error));
-                    }
-                },
+    let phase = RwSignal::new(SavePhase::Editing);
+    let runner = save_runner(&api, phase, Some(router_navigate()));
+    // The problems the flow found go next to their fields.
+    Effect::new(move |_| {
+        phase.with(|phase| match phase {
+            SavePhase::Invalid(errors) => state.show(field_messages(errors)),
+            SavePhase::FieldRefused { field, problem } => {
+                state.show(vec![refused_message(*field, problem)]);
             }
-        }
+            SavePhase::Saving(_) => state.errors.set(Vec::new()),
+            _ => {}
+        });
     });
+    let busy = move || phase.with(|phase| matches!(phase, SavePhase::Saving(_)));
+    let server_error = move || {
+        phase.with(|phase| match phase {
+            SavePhase::Failed(error) => Some(error.clone()),
+            _ => None,
+        })
+    };
     let submit = move || {
-        if busy.get_untracked() {
-            return;
-        }
-        server_error.set(None);
-        match state
-            .form
-            .with_untracked(|f| f.with_decimal_dots(locale()).validate_new())
-        {
-            Err(errors) => state.show(field_messages(&errors)),
-            Ok(new) => {
-                state.errors.set(Vec::new());
-                busy.set(true);
-                create.dispatch(new);
-            }
-        }
+        let form = state.form.get_untracked();
+        runner.with_value(|runner| {
+            runner.dispatch(Event::Create {
+                form,
+                locale: locale(),
+            })
+        });
     };
     view! {
         <form
@@ -397,7 +361,7 @@ fn CreateForm(client: Client, currency: String) -> impl IntoView {
             data-mode="create"
             aria-label=t().new_plan
             novalidate=true
-            aria-busy=move || busy.get().then_some("true")
+            aria-busy=move || busy().then_some("true")
             on:submit=move |ev: SubmitEvent| {
                 ev.prevent_default();
                 submit();
@@ -405,7 +369,7 @@ fn CreateForm(client: Client, currency: String) -> impl IntoView {
         >
             {errors_summary(state)}
             {plan_fields(state, true, &currency, None)}
-            {move || server_error.get().map(|error| view! {
+            {move || server_error().map(|error| view! {
                 <ErrorNotice error retry=Callback::new(move |_| submit()) testid="plan-save-error"/>
             })}
             <div class="actions">
@@ -413,9 +377,9 @@ fn CreateForm(client: Client, currency: String) -> impl IntoView {
                     type="submit"
                     class="button-primary"
                     data-testid="plan-submit"
-                    disabled=move || busy.get()
+                    disabled=busy
                 >
-                    {move || if busy.get() { t().creating } else { t().create_plan }}
+                    {move || if busy() { t().creating } else { t().create_plan }}
                 </button>
                 <a class="button-link" href=BASE>{t().cancel_form}</a>
             </div>

@@ -11,9 +11,9 @@ use url::form_urlencoded;
 
 use super::{
     active_badge, created_text, cycle_text, focus_by_id, parse_plan_ref, plan_href, tax_text,
-    unavailable, Client, BASE,
+    unavailable, BASE,
 };
-use crate::api::plans::PlanQuery;
+use crate::api::plans::{PlanQuery, PlansApi};
 use crate::api::ApiError;
 use crate::domain::plan::{AccountId, Plan, PlanRef};
 use crate::i18n::t;
@@ -136,8 +136,8 @@ fn read_query(params: &ParamsMap) -> (PlansQuery, Vec<String>) {
 #[component]
 pub fn Plans() -> impl IntoView {
     let services = expect_context::<Services>();
-    let body = match services.plans_client() {
-        Ok(client) => view! { <PlansManager client/> }.into_any(),
+    let body = match services.plans() {
+        Ok(api) => view! { <PlansManager api=api.clone()/> }.into_any(),
         Err(reason) => unavailable(reason).into_any(),
     };
     view! {
@@ -197,14 +197,12 @@ impl PagedList for PlansList {
 }
 
 #[component]
-fn PlansManager(client: Client) -> impl IntoView {
+fn PlansManager(api: PlansApi) -> impl IntoView {
+    let services = expect_context::<Services>();
     let fetch = move |wanted: PlansQuery| {
-        let client = client.clone();
-        async move {
-            client
-                .send(client.api().find_plans(&wanted.api_query()))
-                .await
-        }
+        let find = api.find_plans(&wanted.api_query());
+        let services = services.clone();
+        async move { services.send(find).await }
     };
     paged_list(PlansList, plans_tools, fetch, plan_row)
 }

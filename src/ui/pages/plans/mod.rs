@@ -16,15 +16,16 @@ pub use list::Plans;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::plans::PlansClient;
+use crate::api::plans::{PlansApi, PlansClient};
 use crate::domain::plan::{BillingCycle, Plan, PlanCode, PlanId, PlanRef};
+use crate::flow::plan_save::{plan_path, PlanSaveFlow, SavePhase};
 use crate::i18n::{locale, t};
 use crate::ui::components::{date_text, money, shown_raw, PageHeader};
-use crate::ui::services::AppTransport;
+use crate::ui::services::{PlansUnavailable, Services};
+use crate::web::flow_requests;
+use crate::web::runner::{Hooks, Navigate, Runner};
 
 const BASE: &str = "/plans";
-
-type Client = PlansClient<AppTransport>;
 
 // ---------------------------------------------------------------------------
 // Small decisions, kept apart from the views
@@ -59,7 +60,38 @@ fn parse_plan_ref(raw: &str) -> Result<PlanRef, String> {
 
 /// `/plans/5001` or `/plans/*starter-monthly`.
 fn plan_href(reference: &PlanRef) -> String {
-    format!("{BASE}/{}", reference.path_segment())
+    plan_path(reference)
+}
+
+/// A runner for one plan form's saves, showing its state in `phase`
+/// (every step, so a second refused submit moves the focus again); it
+/// stops when the page goes. `navigate` opens a created plan's page.
+fn save_runner(
+    api: &PlansApi,
+    phase: RwSignal<SavePhase>,
+    navigate: Option<Navigate>,
+) -> StoredValue<Runner<PlanSaveFlow>, LocalStorage> {
+    let services = expect_context::<Services>();
+    let runner = Runner::new(
+        PlanSaveFlow::default(),
+        Hooks {
+            changed: Box::new(move |flow: &PlanSaveFlow| {
+                phase.try_set(flow.phase().clone());
+            }),
+            // The mock's plans API asks for no sign-in.
+            sign_in_again: Box::new(|| {}),
+            navigate,
+        },
+    );
+    runner.send_with(flow_requests::plan_save(PlansClient::new(
+        api.clone(),
+        services.transport,
+    )));
+    let runner = StoredValue::new_local(runner);
+    on_cleanup(move || {
+        runner.try_with_value(Runner::stop);
+    });
+    runner
 }
 
 fn focus_by_id(id: &str) {
@@ -95,7 +127,11 @@ fn plan_page(
 
 /// Live mode without credentials, or an unusable address: why, instead of
 /// requests that would fail obscurely.
-fn unavailable(reason: String) -> impl IntoView {
+fn unavailable(reason: PlansUnavailable) -> impl IntoView {
+    let reason = match reason {
+        PlansUnavailable::BadAddress(error) => (t().plans_address_unusable)(&error.to_string()),
+        PlansUnavailable::NeedsGatewayKeys(api) => (t().plans_need_gateway_keys)(&api),
+    };
     view! {
         <section class="card notice plans-unavailable" data-testid="plans-unavailable">
             <h2>{t().plans_unavailable}</h2>
