@@ -20,3 +20,11 @@ echo "==> release build: bare Leptos counter (baseline)"
 echo
 node bench/measure.mjs bench/out/app bench/out/counter
 node bench/large-data.mjs bench/out/app
+
+echo
+echo "==> mock-server: 32 parallel clients, then a latency fault"
+mock_server="${MOCK_SERVER_BIN:-${CARGO_TARGET_DIR:-target}/debug/mock-server}"
+if [ ! -x "$mock_server" ]; then
+  cargo build --locked -p billing-mock --bin mock-server
+fi
+MOCK_SERVER_BIN="$mock_server" node bench/mock-server-load.mjs

@@ -2,9 +2,12 @@
 //! same core as the browser's mock mode.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, ChildStdout, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
 
 struct Server {
     child: Child,
@@ -97,11 +100,19 @@ fn exchange_as(
 /// head and the body of the answer.
 fn send_raw(address: &str, head: &str, body: &[u8]) -> (u16, String, String) {
     let mut stream = TcpStream::connect(address).expect("connect to mock-server");
+    // Far longer than any exchange takes: a server that stalls (waiting out
+    // another request's injected delay, say) fails the test instead of
+    // hanging it.
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("a read timeout");
     stream.write_all(head.as_bytes()).expect("send the head");
     // A server may answer (413) before it reads a body it refuses.
     let _ = stream.write_all(body);
     let mut raw = String::new();
-    stream.read_to_string(&mut raw).expect("read the response");
+    stream
+        .read_to_string(&mut raw)
+        .expect("an answer before the server is declared stalled");
     let (head, body) = raw.split_once("\r\n\r\n").expect("a head and a body");
     let status = head
         .split_whitespace()
@@ -433,4 +444,103 @@ fn pages_of_registered_clients_and_loopback_may_read_answers_and_no_stranger_may
             .contains("access-control-allow-origin"),
         "{head}"
     );
+}
+
+// ---- Injected latency: a delayed answer waits on its own ---------------------------
+
+const CREATE: &str =
+    r#"{"name":"Export","price":1900,"quantity":1,"return_url":"https://app.example.com/return"}"#;
+
+/// Sends a create signed with the developer token on a connection of its
+/// own, without reading the answer.
+fn send_create(server: &Server) -> TcpStream {
+    let mut stream = TcpStream::connect(&server.address).expect("connect to mock-server");
+    let head = format!(
+        "POST /v1/direct_charge HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        server.address,
+        server.dev_token,
+        CREATE.len()
+    );
+    stream.write_all(head.as_bytes()).expect("send the head");
+    stream.write_all(CREATE.as_bytes()).expect("send the body");
+    stream
+}
+
+fn set_latency(server: &Server, ms: u64) {
+    let (status, _, body) = exchange(
+        &server.address,
+        "PATCH",
+        "/__mock/faults",
+        &format!(r#"{{"latency_ms":{ms}}}"#),
+    );
+    assert_eq!(status, 200, "{body}");
+}
+
+#[test]
+fn a_delayed_answer_holds_up_no_other_connection_and_its_work_is_done_first() {
+    let server = start_with(&["--quiet"]);
+    // Longer than the test may take: the delayed answer is never awaited.
+    set_latency(&server, 60_000);
+    let mut delayed = send_create(&server);
+
+    // Control answers carry no latency. Once the create has been handled,
+    // the next one must come at once, not after the create's wait.
+    let state = loop {
+        let (status, _, body) = exchange(&server.address, "GET", "/__mock/state", "");
+        assert_eq!(status, 200, "{body}");
+        let state: Value = serde_json::from_str(&body).expect("JSON");
+        if state["request_counts"]["POST /v1/direct_charge"] == 1 {
+            break state;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert_eq!(
+        state["livechat"]["direct_charges"].as_array().map(Vec::len),
+        Some(1),
+        "the charge is stored before its answer is sent: {state}"
+    );
+
+    delayed.set_nonblocking(true).expect("a non-blocking read");
+    let unanswered = delayed.read(&mut [0; 1]);
+    assert!(
+        matches!(&unanswered, Err(e) if e.kind() == ErrorKind::WouldBlock),
+        "the create's answer is still held back: {unanswered:?}"
+    );
+}
+
+#[test]
+fn a_delayed_answer_arrives_whole_and_is_logged_once_sent() {
+    let mut server = start();
+    set_latency(&server, 200);
+    let (status, head, body) = exchange_as(
+        &server.address,
+        Some(&server.dev_token),
+        "POST",
+        "/v1/direct_charge",
+        CREATE,
+    );
+    assert_eq!(status, 201, "{body}");
+    assert!(head.contains("X-Mock-Backend: billing-widget"), "{head}");
+    assert!(head.contains("Date: "), "{head}");
+    let charge: Value = serde_json::from_str(&body).expect("JSON");
+    assert!(charge["id"].is_string(), "{body}");
+
+    // The log line is written when the answer has gone, wait included.
+    let line = loop {
+        let mut line = String::new();
+        server.log.read_line(&mut line).expect("a log line");
+        if line.starts_with("POST ") {
+            break line.trim().to_owned();
+        }
+    };
+    let ms: u64 = line
+        .strip_prefix("POST /v1/direct_charge 201 ")
+        .and_then(|rest| rest.strip_suffix(" ms"))
+        .and_then(|ms| ms.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected log line: {line}"));
+    assert!(ms >= 200, "{line}");
+
+    let (status, _, faults) = exchange(&server.address, "DELETE", "/__mock/faults", "");
+    assert_eq!(status, 200, "{faults}");
 }

@@ -16,6 +16,13 @@
 //! loopback, unless `--no-loopback-clients`. Each request is logged on
 //! stdout as `METHOD /path STATUS N ms` (no query, no secrets) unless
 //! `--quiet`; bodies over 1 MiB are refused with 413 before they are read.
+//!
+//! Requests change the state one at a time, in the order they arrive. An
+//! answer held back by injected latency (`PATCH /__mock/faults`) or a hang
+//! waits on a thread of its own, so it never delays other connections.
+//! Every 50 ms it connects to itself with a probe that wakes connections
+//! the HTTP library's thread pool left waiting (see
+//! `keep_connections_moving`); probes never reach the backend or the log.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
@@ -30,7 +37,10 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use std::io::{Read, Write};
+    use std::io::{ErrorKind, Read, Write};
+    use std::net::{SocketAddr, TcpStream};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
     use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
     use billing_core::api::transport::{HttpRequest, HttpResponse, Method, MOCK_BACKEND_HEADER};
@@ -40,6 +50,19 @@ mod native {
 
     /// How long a hung request is held before the connection is dropped.
     const HANG: Duration = Duration::from_secs(120);
+    /// How often a probe wakes connections left waiting by the listener's
+    /// thread pool (see [`keep_connections_moving`]).
+    const POOL_NUDGE: Duration = Duration::from_millis(50);
+    /// How long a probe waits for its answer; a pool that is not stuck
+    /// answers in well under a millisecond.
+    const PROBE_WAIT: Duration = Duration::from_millis(10);
+    /// Answered probes per tick after requests came in.
+    const BUSY_PROBES: usize = 4;
+    /// Probing stops this many ticks (30 s) after the last request.
+    const QUIET_TICKS: u32 = 600;
+    /// Probes per tick at most, so a server too loaded to answer a probe in
+    /// time is not loaded further.
+    const MAX_PROBES: usize = 16;
     /// Request bodies larger than this are refused.
     const MAX_BODY: u64 = 1 << 20;
 
@@ -227,6 +250,93 @@ mod native {
         Ok(Some(request))
     }
 
+    /// One request's access log line, written once it is answered.
+    struct AccessLog {
+        method: String,
+        path: String,
+        started: Instant,
+    }
+
+    impl AccessLog {
+        fn write(&self, outcome: &str) {
+            // A closed stdout costs the log line, never the request. One
+            // `writeln!` holds the stdout lock, so lines from threads never mix.
+            let _ = writeln!(
+                std::io::stdout(),
+                "{} {} {outcome} {} ms",
+                self.method,
+                self.path,
+                self.started.elapsed().as_millis()
+            );
+        }
+    }
+
+    /// Runs `work` on a thread of its own. When the system has no thread to
+    /// give, the request it holds is dropped (tiny_http then answers an empty
+    /// 500) rather than the whole server stopping.
+    fn off_the_main_loop(work: impl FnOnce() + Send + 'static) {
+        if let Err(err) = std::thread::Builder::new().spawn(work) {
+            eprintln!("mock-server: no thread to hold a request ({err}); answered 500");
+        }
+    }
+
+    /// tiny_http hands each new connection to a thread pool that can lose a
+    /// wake-up when many clients connect at once: a connection then waits,
+    /// unread, until a later connection arrives or a thread frees up (a
+    /// keep-alive connection closing, seconds later). Each arrival lets one
+    /// waiting connection go on, so this thread keeps arriving: probes that
+    /// tiny_http answers itself (400 to an empty request line; they never
+    /// reach the backend or the log). One per tick after a request (for 30 s),
+    /// a few while it is busy (when bursts happen), and more at once while a
+    /// probe goes unanswered, as it does while connections are still waiting.
+    fn keep_connections_moving(address: SocketAddr, busy: Arc<AtomicBool>) {
+        // Answered, or not worth another try.
+        let answered = move || {
+            let Ok(mut probe) = TcpStream::connect_timeout(&address, PROBE_WAIT) else {
+                return true;
+            };
+            let _ = probe.set_read_timeout(Some(PROBE_WAIT));
+            if probe.write_all(b"\r\n").is_err() {
+                return true;
+            }
+            !matches!(
+                probe.read(&mut [0; 1]),
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
+            )
+        };
+        let nudge = move || {
+            // Ticks since the last request: a server left alone is left
+            // alone (no probes), once a stalled connection would have been
+            // let go by a keep-alive closing anyway.
+            let mut quiet_ticks = u32::MAX;
+            loop {
+                std::thread::sleep(POOL_NUDGE);
+                let wanted = if busy.swap(false, Ordering::Relaxed) {
+                    quiet_ticks = 0;
+                    BUSY_PROBES
+                } else {
+                    quiet_ticks = quiet_ticks.saturating_add(1);
+                    if quiet_ticks > QUIET_TICKS {
+                        continue;
+                    }
+                    1
+                };
+                let mut answers = 0;
+                for _ in 0..MAX_PROBES {
+                    if answered() {
+                        answers += 1;
+                        if answers == wanted {
+                            break;
+                        }
+                    }
+                }
+            }
+        };
+        if let Err(err) = std::thread::Builder::new().spawn(nudge) {
+            eprintln!("mock-server: no thread to wake waiting connections ({err})");
+        }
+    }
+
     pub fn run(args: Vec<String>) -> Result<(), String> {
         let options = parse_options(args)?;
         let server = Server::http(("127.0.0.1", options.port)).map_err(|e| e.to_string())?;
@@ -236,6 +346,8 @@ mod native {
             .ok_or("the server has no IP address")?;
         println!("mock-server listening on http://{address}");
         println!("developer token (all scopes): {}", options.dev_token);
+        let busy = Arc::new(AtomicBool::new(false));
+        keep_connections_moving(address, Arc::clone(&busy));
         // Start-up settings: `POST /__mock/reset` builds the state from
         // them again, so the developer token survives a reset.
         let mut backend = MockBackend::with_settings(MockSettings {
@@ -251,10 +363,13 @@ mod native {
         });
 
         for mut incoming in server.incoming_requests() {
-            let started = Instant::now();
-            let method = incoming.method().as_str().to_owned();
+            busy.store(true, Ordering::Relaxed);
             // The path alone: a query may carry what a log must not hold.
-            let path = incoming.url().split('?').next().unwrap_or("").to_owned();
+            let log = (!options.quiet).then(|| AccessLog {
+                method: incoming.method().as_str().to_owned(),
+                path: incoming.url().split('?').next().unwrap_or("").to_owned(),
+                started: Instant::now(),
+            });
             let origin = incoming
                 .headers()
                 .iter()
@@ -262,44 +377,51 @@ mod native {
                 .map(|h| h.value.as_str().to_owned())
                 .filter(|origin| clients::allows_origin(&backend.state.settings, origin));
             let cors = cors_headers(origin.as_deref());
-            let status = match read_request(&mut incoming, &address) {
+            let outcome = match read_request(&mut incoming, &address) {
                 Err(refusal) => {
                     let status = refusal.status;
                     respond(incoming, refusal, cors);
-                    status
+                    status.to_string()
                 }
                 Ok(None) => {
                     let _ = incoming.respond(with_headers(Response::empty(204), cors));
-                    204
+                    "204".to_owned()
                 }
                 Ok(Some(request)) => match backend.handle(&request, now_ms()) {
                     MockReply::Hang => {
                         // Hold the connection without answering, off the main loop.
-                        std::thread::spawn(move || {
+                        off_the_main_loop(move || {
                             std::thread::sleep(HANG);
                             drop(incoming);
                         });
-                        0
+                        "held (hang)".to_owned()
                     }
-                    MockReply::Respond { response, delay_ms } => {
-                        std::thread::sleep(Duration::from_millis(delay_ms));
+                    MockReply::Respond {
+                        response,
+                        delay_ms: 0,
+                    } => {
                         let status = response.status;
                         respond(incoming, response, cors);
-                        status
+                        status.to_string()
+                    }
+                    MockReply::Respond { response, delay_ms } => {
+                        // The state has changed already, in request order;
+                        // only the wait runs in parallel, so one slow answer
+                        // never holds up the other connections.
+                        off_the_main_loop(move || {
+                            std::thread::sleep(Duration::from_millis(delay_ms));
+                            let status = response.status;
+                            respond(incoming, response, cors);
+                            if let Some(log) = log {
+                                log.write(&status.to_string());
+                            }
+                        });
+                        continue;
                     }
                 },
             };
-            if !options.quiet {
-                let outcome = match status {
-                    0 => "held (hang)".to_owned(),
-                    status => status.to_string(),
-                };
-                // A closed stdout costs the log line, never the request.
-                let _ = writeln!(
-                    std::io::stdout(),
-                    "{method} {path} {outcome} {} ms",
-                    started.elapsed().as_millis()
-                );
+            if let Some(log) = log {
+                log.write(&outcome);
             }
         }
         Ok(())
