@@ -78,8 +78,8 @@ area_loader!(lists_pages in lists {
     Ledger => crate::ui::pages::ledger::Ledger,
 });
 area_loader!(crypto_pages in crypto {
-    CryptoStart => crate::ui::crypto::CryptoStart,
-    CryptoCharge => crate::ui::crypto::CryptoCharge,
+    CryptoStart => crate::ui::pages::crypto::CryptoStart,
+    CryptoCharge => crate::ui::pages::crypto::CryptoCharge,
 });
 area_loader!(plans_pages in plans {
     Plans => crate::ui::pages::plans::Plans,

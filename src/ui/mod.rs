@@ -5,8 +5,8 @@ mod auth;
 mod checkout;
 mod components;
 pub use components::MAX_RETRY_WAIT_SECS;
-mod crypto;
-pub mod crypto_parts;
+/// The crypto checkout's pieces, for the browser tests that mount them.
+pub use pages::crypto::parts as crypto_parts;
 mod dev_panel;
 pub mod embedding;
 mod lazy_pages;

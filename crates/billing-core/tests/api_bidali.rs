@@ -1,18 +1,20 @@
 //! Bidali charges: the seed examples as golden files, request builders,
 //! response parsing and client round trips.
 
+mod support;
+
 use std::future::Future;
 use std::task::{Context, Poll, Waker};
 
 use billing_core::api::bidali::{
-    parse_charge, parse_charges, parse_quote, BidaliApi, BidaliCharge, BidaliClient, ChargeFilter,
-    CustomerRef, NewBidaliCharge, NewCustomer,
+    key_problem, parse_charge, parse_charges, parse_quote, BidaliApi, BidaliCharge, BidaliClient,
+    ChargeFilter, CustomerRef, KeyProblem, NewBidaliCharge, NewCustomer,
 };
 use billing_core::api::{
     ApiError, HttpRequest, HttpResponse, Method, NextStep, RecordingTransport,
 };
 use billing_core::domain::crypto::{
-    BidaliChargeId, Quote, QuoteId, QuoteStatus, StatusCategory, StatusCode,
+    BidaliChargeId, Protocol, Quote, QuoteId, QuoteStatus, StatusCategory, StatusCode,
 };
 use billing_core::domain::money::ExactAmount;
 use billing_core::domain::oauth::AccessToken;
@@ -647,4 +649,103 @@ fn client_lists_charges_and_surfaces_rate_limits() {
             after_secs: Some(12)
         }
     );
+}
+
+// ---- Reading a charge for its page ----------------------------------------
+
+fn full_with(changes: &[(&str, Value)]) -> BidaliCharge {
+    let text = changes
+        .iter()
+        .fold(FULL.to_owned(), |text, (pointer, value)| {
+            with_field(&text, pointer, value.clone())
+        });
+    parse_charge(&ok(&text)).unwrap()
+}
+
+fn protocol(name: &str) -> Protocol {
+    Protocol::parse(name).unwrap()
+}
+
+#[test]
+fn what_arrived_is_settled_plus_confirming_to_the_last_digit() {
+    let paid = full_with(&[
+        ("/payments/ethereum/balance", json!("0.1")),
+        ("/payments/ethereum/pending", json!("0.2")),
+    ]);
+    // 0.1 + 0.2 is 0.3 here, not 0.30000000000000004.
+    assert_eq!(
+        paid.payment("ethereum").unwrap().received().to_string(),
+        "0.3"
+    );
+    let fine = full_with(&[("/payments/ethereum/pending", json!("0.000000000000000001"))]);
+    assert_eq!(
+        fine.payment("ethereum").unwrap().received(),
+        amount("0.863920000000000001")
+    );
+    // A sum beyond what an amount holds is not made up: the settled part.
+    let huge = full_with(&[
+        (
+            "/payments/ethereum/balance",
+            json!("79228162514264337593543950335"),
+        ),
+        ("/payments/ethereum/pending", json!("1")),
+    ]);
+    assert_eq!(
+        huge.payment("ethereum").unwrap().received(),
+        amount("79228162514264337593543950335")
+    );
+}
+
+#[test]
+fn a_charges_progress_ticker_and_last_change_are_read_per_currency() {
+    let charge = golden::<BidaliCharge>(FULL);
+    let ethereum = protocol("ethereum");
+    let progress = charge.progress(&ethereum).expect("a quote and a payment");
+    assert_eq!(progress.due, amount("0.86392"));
+    assert_eq!(progress.received, amount("0.86392"));
+    assert!(progress.confirmations.is_some());
+    // A quote without a payment has no progress yet.
+    assert_eq!(charge.progress(&protocol("bitcoin")), None);
+
+    assert_eq!(charge.ticker(&ethereum), "ETH");
+    // No quote: the currency's known ticker, else the protocol itself.
+    let bare = full_with(&[("/quotes", json!({}))]);
+    assert_eq!(bare.ticker(&protocol("litecoin")), "LTC");
+    assert_eq!(bare.ticker(&protocol("newcoin")), "newcoin");
+
+    assert_eq!(charge.first_paid_in(), Some(&ethereum));
+    assert_eq!(bare.first_paid_in(), Some(&ethereum));
+    let unpaid = full_with(&[("/payments", json!({}))]);
+    assert_eq!(unpaid.first_paid_in(), None);
+
+    // The latest event, whatever the order sent: 2019-04-09T16:04:00.531Z.
+    let shuffled = full_with(&[("/timeline/0/time", json!("2019-04-09T16:04:00.530Z"))]);
+    assert_eq!(charge.last_event_ms(), Some(1_554_825_840_531));
+    assert_eq!(shuffled.last_event_ms(), Some(1_554_825_840_531));
+    let quiet = full_with(&[("/timeline", json!([]))]);
+    assert_eq!(quiet.last_event_ms(), None);
+}
+
+#[test]
+fn a_missing_or_refused_publishable_key_is_told_apart_from_other_errors() {
+    let base = Url::parse("https://api.bidali.com").unwrap();
+    let unset = BidaliApi::new(&base, "")
+        .unwrap()
+        .get_charge(&BidaliChargeId::parse(CHARGE_ID).unwrap())
+        .into_request()
+        .unwrap_err();
+    assert_eq!(
+        key_problem(&unset),
+        Some(KeyProblem::NotSetUp("is not configured".into()))
+    );
+    assert_eq!(key_problem(&support::http(401)), Some(KeyProblem::Refused));
+    assert_eq!(key_problem(&support::http(403)), Some(KeyProblem::Refused));
+    for other in [
+        support::http(404),
+        support::http(500),
+        ApiError::Timeout,
+        ApiError::validation("amount", "must be more than zero"),
+    ] {
+        assert_eq!(key_problem(&other), None, "{other:?}");
+    }
 }

@@ -1,9 +1,16 @@
-//! Bidali crypto charges: status codes, currencies and payment URIs.
+//! Bidali crypto charges: status codes, currencies and payment URIs, and the
+//! payment page's rules (the quotes' order, what is left to send, when a
+//! watched payment ended, the countdown's clock).
+
+use std::collections::BTreeMap;
 
 use billing_core::domain::crypto::{
-    currency_by_ticker, currency_info, payment_uri, AddressError, BidaliChargeId, CryptoAddress,
-    PaymentUriError, PaymentUriKind, Protocol, Quote, QuoteStatus, StatusCategory, StatusCode,
-    UriScheme, CURRENCIES, DAI_CONTRACT, GENERIC_LOGO_PATH,
+    currency_by_ticker, currency_info, ordered_quotes, payment_uri, AddressError, BidaliChargeId,
+    CryptoAddress, PaymentUriError, PaymentUriKind, Protocol, Quote, QuoteStatus, StatusCategory,
+    StatusCode, UriScheme, CURRENCIES, DAI_CONTRACT, GENERIC_LOGO_PATH,
+};
+use billing_core::domain::crypto_checkout::{
+    amount_to_send, countdown_now_ms, payment_ended, Ended, PaymentProgress,
 };
 use billing_core::domain::money::ExactAmount;
 use serde_json::json;
@@ -451,4 +458,101 @@ fn ethereum_uris_need_a_real_ethereum_address() {
         payment_uri("dai", "0x1234", &amount("1")),
         Err(PaymentUriError::Address(AddressError::NotEthereum))
     );
+}
+
+// ---- The payment page's rules -----------------------------------------------
+
+fn progress(due: &str, settled: &str, pending: &str, outstanding: &str) -> PaymentProgress {
+    PaymentProgress::new(
+        &amount(due),
+        &amount(settled),
+        &amount(pending),
+        &amount(outstanding),
+        None,
+        Some(2),
+    )
+}
+
+#[test]
+fn quotes_come_in_the_order_buyers_know_then_by_name() {
+    let charge: serde_json::Value = serde_json::from_str(SEED_PAID_CHARGE).unwrap();
+    let mut quotes: BTreeMap<Protocol, Quote> = charge["quotes"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(p, q)| {
+            let quote: Quote = serde_json::from_value(q.clone()).unwrap();
+            (Protocol::parse(p).unwrap(), quote)
+        })
+        .collect();
+    let bitcoin = quotes[&Protocol::parse("bitcoin").unwrap()].clone();
+    for unknown in ["zcash", "dogecoin"] {
+        quotes.insert(Protocol::parse(unknown).unwrap(), bitcoin.clone());
+    }
+    let order: Vec<String> = ordered_quotes(&quotes)
+        .into_iter()
+        .map(|(p, _)| p.to_string())
+        .collect();
+    assert_eq!(
+        order,
+        ["bitcoin", "ethereum", "dai", "litecoin", "dogecoin", "zcash"]
+    );
+    let (_, first) = &ordered_quotes(&quotes)[0];
+    assert_eq!(first, &bitcoin, "each quote stays as sent");
+}
+
+#[test]
+fn the_time_left_matters_while_payable_and_once_timed_out() {
+    for code in [100, 105, 150, 410] {
+        assert!(StatusCode::new(code).has_time_left(), "{code}");
+    }
+    for code in [200, 300, 310, 400, 405, 420, 500, 999] {
+        assert!(!StatusCode::new(code).has_time_left(), "{code}");
+    }
+}
+
+#[test]
+fn after_part_of_a_payment_only_the_rest_is_asked_for() {
+    let due = amount("0.029366");
+    assert_eq!(amount_to_send(None, due), due, "no payment yet");
+    let nothing = progress("0.029366", "0", "0", "0.029366");
+    assert_eq!(amount_to_send(Some(&nothing), due), due);
+    let part = progress("0.029366", "0.01", "0.000366", "0.019000");
+    assert_eq!(amount_to_send(Some(&part), due), amount("0.019"));
+    let all = progress("0.029366", "0.029366", "0", "0");
+    assert_eq!(amount_to_send(Some(&all), due), due, "nothing outstanding");
+}
+
+#[test]
+fn only_a_watched_payment_that_reaches_a_final_status_has_ended() {
+    let code = StatusCode::new;
+    let cases = [
+        (Some(100), Some(300), Some(Ended::Paid)),
+        (Some(200), Some(310), Some(Ended::Paid)),
+        // An unnamed 3xx is still followed, so its end is told.
+        (Some(350), Some(320), Some(Ended::Paid)),
+        (Some(100), Some(410), Some(Ended::NotPaid)),
+        (Some(200), Some(500), Some(Ended::NotPaid)),
+        // Opened on a charge already final, or still open: nothing to tell.
+        (None, Some(300), None),
+        (Some(300), Some(300), None),
+        (Some(410), Some(300), None),
+        (Some(100), Some(200), None),
+        (Some(100), Some(350), None),
+        (Some(100), None, None),
+    ];
+    for (before, now, ended) in cases {
+        assert_eq!(
+            payment_ended(before.map(code), now.map(code)),
+            ended,
+            "{before:?} -> {now:?}"
+        );
+    }
+}
+
+#[test]
+fn a_countdown_never_reads_a_time_before_its_charge_was_made() {
+    assert_eq!(countdown_now_ms(1_000, 2_000), 2_000);
+    assert_eq!(countdown_now_ms(3_000, 2_000), 3_000);
+    assert_eq!(countdown_now_ms(3_000, i64::MIN), 3_000);
 }

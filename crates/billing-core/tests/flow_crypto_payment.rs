@@ -5,9 +5,13 @@ use std::collections::VecDeque;
 
 use billing_core::api::bidali::BidaliCharge;
 use billing_core::api::ApiError;
-use billing_core::domain::crypto::{BidaliChargeId, Protocol, Quote};
+use billing_core::domain::crypto::{BidaliChargeId, Protocol, Quote, StatusCode};
+use billing_core::domain::crypto_checkout::NextStep;
+use billing_core::domain::locale::Locale;
 use billing_core::domain::polling::GiveUpReason;
-use billing_core::flow::crypto_payment::{CryptoPaymentFlow, Event, QuoteState, Request, Watch};
+use billing_core::flow::crypto_payment::{
+    charge_verdict_in, paying, CryptoPaymentFlow, Event, QuoteState, Request, Watch,
+};
 use billing_core::flow::{Effect, Env, Machine, ShellEffect, PAUSED_RECHECK_MS};
 
 const FULL: &str = include_str!("fixtures/bidali_charge_full.json");
@@ -297,4 +301,78 @@ fn going_back_to_the_currencies_forgets_the_quote_but_not_while_it_loads() {
     }
     page.send(Event::Unchoose);
     assert_eq!(*page.flow.quote(), QuoteState::None);
+}
+
+// ---- What the page reads from the flow's state --------------------------------
+
+/// The fixture's `expiresAt`, 2019-04-09T16:32:38.830Z.
+const EXPIRES_AT_MS: i64 = 1_554_827_558_830;
+
+fn with_ether(status_code: u16, balance: &str, outstanding: &str) -> BidaliCharge {
+    let mut charge = charge(status_code);
+    let payment = charge
+        .payments
+        .get_mut(&protocol("ethereum"))
+        .expect("an ether payment");
+    payment.balance = balance.parse().expect("an amount");
+    payment.outstanding = outstanding.parse().expect("an amount");
+    charge
+}
+
+#[test]
+fn the_currency_paid_in_is_the_chosen_one_else_the_one_coins_arrived_in() {
+    let bitcoin = protocol("bitcoin");
+    let paid = charge(SUCCESS);
+    for state in [
+        QuoteState::Loading(bitcoin.clone()),
+        QuoteState::Ready(bitcoin.clone(), quote()),
+        QuoteState::Failed(bitcoin.clone(), ApiError::Timeout),
+    ] {
+        assert_eq!(paying(&state, Some(&paid)), Some(bitcoin.clone()));
+    }
+    // After a reload without `?pay=`: the fixture's coins are ether.
+    assert_eq!(
+        paying(&QuoteState::None, Some(&paid)),
+        Some(protocol("ethereum"))
+    );
+    let mut unpaid = charge(PENDING);
+    unpaid.payments.clear();
+    assert_eq!(paying(&QuoteState::None, Some(&unpaid)), None);
+    assert_eq!(paying(&QuoteState::None, None), None);
+}
+
+#[test]
+fn the_verdict_reads_the_quotes_time_by_the_servers_clock() {
+    let mut pending = charge(PENDING);
+    pending.payments.clear();
+    let bitcoin = protocol("bitcoin");
+    let before = charge_verdict_in(&pending, Some(&bitcoin), EXPIRES_AT_MS - 1, Locale::En);
+    assert_eq!(before.next, NextStep::Pay);
+    // The status still says pending; the server's clock says the time is up.
+    let after = charge_verdict_in(&pending, Some(&bitcoin), EXPIRES_AT_MS, Locale::En);
+    assert_eq!(
+        (after.next, after.title.as_str()),
+        (NextStep::Requote, "Quote expired")
+    );
+}
+
+#[test]
+fn the_verdict_on_a_part_payment_names_the_coin_and_the_rest() {
+    let part = with_ether(105, "0.5", "0.36392");
+    let verdict = charge_verdict_in(
+        &part,
+        Some(&protocol("ethereum")),
+        EXPIRES_AT_MS - 60_000,
+        Locale::En,
+    );
+    assert_eq!(
+        verdict.detail,
+        "0.5 ETH arrived. Send 0.36392 ETH more to the same address to complete the payment."
+    );
+    assert_eq!(verdict.next, NextStep::Pay);
+    // Without a currency, no progress: the status's own words.
+    let unchosen = charge_verdict_in(&part, None, EXPIRES_AT_MS - 60_000, Locale::En);
+    assert_eq!(unchosen.detail, StatusCode::UNDERPAID.description());
+    let paid = charge_verdict_in(&charge(SUCCESS), None, EXPIRES_AT_MS, Locale::En);
+    assert_eq!(paid.next, NextStep::Receipt);
 }

@@ -4,6 +4,7 @@
 //! each list area's pages are in a module of their own.
 
 pub(super) mod charges;
+pub(super) mod crypto;
 pub(super) mod ledger;
 pub(super) mod plans;
 pub(super) mod subscriptions;

@@ -21,6 +21,7 @@ use super::wire::{
 };
 use crate::domain::charge::validate_id;
 use crate::domain::crypto::{BidaliChargeId, Protocol, Quote, QuoteId, StatusCode};
+use crate::domain::crypto_checkout::PaymentProgress;
 use crate::domain::money::{ExactAmount, DEFAULT_MAX_CENTS};
 use crate::domain::oauth::AccessToken;
 
@@ -370,6 +371,14 @@ impl Payment {
     pub fn confirmations(&self) -> Option<u32> {
         self.transactions.iter().map(|t| t.confirmations).min()
     }
+
+    /// What arrived so far, settled plus still confirming, exactly; the
+    /// settled part alone if the sum is beyond what an amount holds.
+    pub fn received(&self) -> ExactAmount {
+        self.balance
+            .checked_add(&self.pending)
+            .unwrap_or(self.balance)
+    }
 }
 
 impl<'de> Deserialize<'de> for Payment {
@@ -461,6 +470,65 @@ impl BidaliCharge {
             .iter()
             .find(|(key, _)| key.as_str() == protocol)
             .map(|(_, payment)| payment)
+    }
+
+    /// What arrived in `protocol` against its quote; `None` until the
+    /// charge has both.
+    pub fn progress(&self, protocol: &Protocol) -> Option<PaymentProgress> {
+        let quote = self.quote(protocol.as_str())?;
+        let payment = self.payment(protocol.as_str())?;
+        Some(PaymentProgress::new(
+            &quote.amount,
+            &payment.balance,
+            &payment.pending,
+            &payment.outstanding,
+            payment.confirmations(),
+            payment.required_confirmations,
+        ))
+    }
+
+    /// The symbol amounts in `protocol` are written with: its quote's, else
+    /// the currency's known ticker, else the protocol's own name.
+    pub fn ticker(&self, protocol: &Protocol) -> String {
+        self.quote(protocol.as_str())
+            .map(|q| q.currency.clone())
+            .or_else(|| protocol.info().map(|i| i.ticker.to_owned()))
+            .unwrap_or_else(|| protocol.to_string())
+    }
+
+    /// The first currency coins arrived in, if any: the one being paid in
+    /// when the page was not told which.
+    pub fn first_paid_in(&self) -> Option<&Protocol> {
+        self.payments.keys().next()
+    }
+
+    /// When the charge last changed, by its latest timeline event (a paid
+    /// charge's completion), in milliseconds since the epoch.
+    pub fn last_event_ms(&self) -> Option<i64> {
+        self.timeline.iter().map(|e| e.time.unix_millis()).max()
+    }
+}
+
+/// What a Bidali error says about the site's publishable key, which is
+/// the seller's and not the buyer's sign-in: no new sign-in can help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyProblem {
+    /// The configuration has no usable key; why, in the check's words.
+    NotSetUp(String),
+    /// Bidali refused the key (401, 403).
+    Refused,
+}
+
+/// The key problem `error` is, if it is one.
+pub fn key_problem(error: &ApiError) -> Option<KeyProblem> {
+    match error {
+        ApiError::Validation { field, message } if field == "publishable_key" => {
+            Some(KeyProblem::NotSetUp(message.clone()))
+        }
+        _ => match error.status() {
+            Some(401 | 403) => Some(KeyProblem::Refused),
+            _ => None,
+        },
     }
 }
 

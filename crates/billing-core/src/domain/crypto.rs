@@ -122,6 +122,12 @@ impl StatusCode {
         !self.is_terminal()
     }
 
+    /// The quote's time left matters: while the charge waits for payment,
+    /// and once it timed out (the time then reads 0:00).
+    pub const fn has_time_left(self) -> bool {
+        matches!(self.category(), StatusCategory::Pending) || self.0 == Self::TIMEOUT.0
+    }
+
     /// The API's name for a known code (`underpaid`), as in the seed.
     pub const fn name(self) -> Option<&'static str> {
         Some(match self.0 {
@@ -738,4 +744,23 @@ impl Quote {
             .ok_or(PaymentUriError::MissingAddress)?;
         payment_uri(protocol, address, &self.amount)
     }
+}
+
+/// Quotes in the order buyers know best (the widget's currency list), then
+/// any others by name.
+pub fn ordered_quotes<'a>(
+    quotes: impl IntoIterator<Item = (&'a Protocol, &'a Quote)>,
+) -> Vec<(Protocol, Quote)> {
+    let rank = |p: &Protocol| {
+        CURRENCIES
+            .iter()
+            .position(|c| c.protocol == p.as_str())
+            .unwrap_or(usize::MAX)
+    };
+    let mut list: Vec<(Protocol, Quote)> = quotes
+        .into_iter()
+        .map(|(p, q)| (p.clone(), q.clone()))
+        .collect();
+    list.sort_by(|(a, _), (b, _)| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+    list
 }

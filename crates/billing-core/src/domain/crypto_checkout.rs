@@ -1,7 +1,8 @@
 //! The crypto checkout's rules, apart from the browser: the server's clock
 //! (so a countdown stays right on a device whose clock is off), the
-//! countdown and what it announces, the payment's progress, the verdict the
-//! page shows for each status code, and readable timeline events.
+//! countdown and what it announces, the payment's progress and what is
+//! left to send, the verdict the page shows for each status code, when a
+//! watched payment ended, and readable timeline events.
 
 use super::calendar;
 use super::crypto::{StatusCategory, StatusCode};
@@ -137,6 +138,13 @@ pub fn http_date(unix_ms: u64) -> String {
         "{weekday}, {:02} {month} {:04} {:02}:{:02}:{:02} GMT",
         t.day, t.year, t.hour, t.minute, t.second
     )
+}
+
+/// The server's time a charge's countdown reads: never before the charge
+/// was made, so a clock estimate a few hundred milliseconds early cannot
+/// show more time than the quote ever had.
+pub fn countdown_now_ms(server_now_ms: i64, created_at_ms: i64) -> i64 {
+    server_now_ms.max(created_at_ms)
 }
 
 /// How long a quote has left.
@@ -299,6 +307,40 @@ impl PaymentProgress {
     /// Nothing has arrived yet.
     pub fn nothing_received(&self) -> bool {
         !self.received.is_positive()
+    }
+}
+
+/// What the buyer is asked to send for a quote of `due`: once part has
+/// arrived, only what the server still expects; before that, or once
+/// nothing is outstanding, the quote's amount.
+pub fn amount_to_send(progress: Option<&PaymentProgress>, due: ExactAmount) -> ExactAmount {
+    progress
+        .filter(|p| p.outstanding.is_positive() && !p.nothing_received())
+        .map_or(due, |p| p.outstanding)
+}
+
+/// How a payment the page watched while it was open came to an end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    Paid,
+    /// Failed or errored: final, and not paid.
+    NotPaid,
+}
+
+/// Whether the status moving from `before` to `now` ends a payment: only a
+/// move from a status still followed to a final one does, so a page opened
+/// on a charge that had already ended says nothing.
+pub fn payment_ended(before: Option<StatusCode>, now: Option<StatusCode>) -> Option<Ended> {
+    let now = now?;
+    if !before.is_some_and(StatusCode::should_poll) {
+        return None;
+    }
+    if now.is_paid() {
+        Some(Ended::Paid)
+    } else if now.is_terminal() {
+        Some(Ended::NotPaid)
+    } else {
+        None
     }
 }
 

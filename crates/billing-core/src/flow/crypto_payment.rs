@@ -9,7 +9,8 @@
 use crate::api::bidali::BidaliCharge;
 use crate::api::ApiError;
 use crate::domain::crypto::{BidaliChargeId, Protocol, Quote, QuoteId};
-use crate::domain::crypto_checkout::POLL_CONFIG;
+use crate::domain::crypto_checkout::{verdict_in, TimeLeft, Verdict, POLL_CONFIG};
+use crate::domain::locale::Locale;
 use crate::domain::polling::{GiveUpReason, PollOutcome, PollSchedule};
 
 use super::crypto_start::payment_path;
@@ -23,6 +24,38 @@ pub enum QuoteState {
     Loading(Protocol),
     Ready(Protocol, Quote),
     Failed(Protocol, ApiError),
+}
+
+/// The currency being paid in: the one chosen, else the one coins arrived
+/// in (after a reload without `?pay=`).
+pub fn paying(quote: &QuoteState, charge: Option<&BidaliCharge>) -> Option<Protocol> {
+    match quote {
+        QuoteState::Loading(p) | QuoteState::Ready(p, _) | QuoteState::Failed(p, _) => {
+            Some(p.clone())
+        }
+        QuoteState::None => charge.and_then(BidaliCharge::first_paid_in).cloned(),
+    }
+}
+
+/// The verdict on `charge` as it stands at `server_now_ms` by the server's
+/// clock (the status may not say yet that the quote expired), for the
+/// currency being paid in, worded in `locale`.
+pub fn charge_verdict_in(
+    charge: &BidaliCharge,
+    paying: Option<&Protocol>,
+    server_now_ms: i64,
+    locale: Locale,
+) -> Verdict {
+    let progress = paying.and_then(|p| charge.progress(p));
+    let ticker = paying.map(|p| charge.ticker(p)).unwrap_or_default();
+    let expired = TimeLeft::until(charge.expires_at.unix_millis(), server_now_ms).is_expired();
+    verdict_in(
+        charge.status_code,
+        progress.as_ref(),
+        &ticker,
+        expired,
+        locale,
+    )
 }
 
 /// What the status checks are doing.

@@ -1,7 +1,7 @@
 //! The pieces of the crypto checkout: the quote list with currency logos,
 //! the countdown, the QR code, copy buttons and the event timeline. Each
 //! takes plain values and signals, so the browser tests mount them alone
-//! (the countdown with a fake clock).
+//! (the countdown with a fake clock); they reach them as `ui::crypto_parts`.
 
 use leptos::prelude::*;
 
@@ -9,6 +9,8 @@ use crate::api::bidali::TimelineEvent;
 use crate::domain::crypto::{Protocol, Quote, QuoteStatus, GENERIC_LOGO_PATH};
 use crate::domain::crypto_checkout::{event_label_in, TimeLeft};
 use crate::domain::ordering::{sort_by_key, Direction};
+// The quotes' order is the core's; the list is drawn in it.
+pub use crate::domain::crypto::ordered_quotes;
 use crate::domain::qr::qr_path;
 use crate::i18n::{locale, t};
 use crate::web::dom;
@@ -86,25 +88,6 @@ pub fn CurrencyLogo(protocol: Protocol, remote: bool) -> impl IntoView {
         }
         .into_any(),
     }
-}
-
-/// Quotes in the order buyers know best (the widget's currency list), then
-/// any others by name.
-pub fn ordered_quotes<'a>(
-    quotes: impl IntoIterator<Item = (&'a Protocol, &'a Quote)>,
-) -> Vec<(Protocol, Quote)> {
-    let rank = |p: &Protocol| {
-        crate::domain::crypto::CURRENCIES
-            .iter()
-            .position(|c| c.protocol == p.as_str())
-            .unwrap_or(usize::MAX)
-    };
-    let mut list: Vec<(Protocol, Quote)> = quotes
-        .into_iter()
-        .map(|(p, q)| (p.clone(), q.clone()))
-        .collect();
-    list.sort_by(|(a, _), (b, _)| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
-    list
 }
 
 /// Every quote of a charge: logo, name, the amount and rate exactly as

@@ -1,106 +1,37 @@
-//! Paying in crypto through Bidali: `/crypto` starts a charge for a catalog
-//! item or a typed amount; `/crypto/:id` shows its quotes, then the chosen
-//! currency's address, amount, QR code and countdown, follows the charge on
-//! the polling schedule, and ends with a receipt or a way forward.
-//!
-//! Creating a Bidali charge moves no money (the buyer pays by sending
-//! coins), so a failed create may simply be tried again. The countdown runs
-//! on the server's clock, learnt from each answer's `Date` (or the new
-//! charge's `createdAt`), so a device clock that is off does not mislead.
+//! The `/crypto/:id` payment page: the charge's summary and verdict, the
+//! quotes, then how to pay in the chosen currency, the notices of the
+//! status checks, the receipt and the charge's history. The payment flow's
+//! runner reads the charge and follows it; the page draws what it decides.
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use leptos_router::hooks::use_params_map;
 
-use super::components::{
-    router_navigate, set_if_changed, ErrorNotice, PageHeader, StatusBadge, Tone as BadgeTone,
-};
-use super::crypto_parts::{
+use super::parts::{
     local_time, ordered_quotes, CopyButton, Countdown, CryptoTimeline, CurrencyLogo, QrCode,
     QuoteList,
 };
-use super::embedding::{customer_prefill, Host, ToastKind};
-use super::services::{AppTransport, Services};
-use crate::api::bidali::{
-    BidaliCharge, BidaliClient, CustomerRef, NewBidaliCharge, NewCustomer, MAX_DESCRIPTION_LEN,
-    MAX_PERSON_NAME_LEN,
-};
-use crate::api::{ApiError, Service};
-use crate::config::{AppConfig, ItemKind};
+use super::{bidali_error, open_charge_runner, Client, BASE};
+use crate::api::bidali::BidaliCharge;
+use crate::api::ApiError;
 use crate::domain::crypto::{
     payment_uri, BidaliChargeId, CryptoAddress, PaymentUriKind, Protocol, Quote, StatusCategory,
     StatusCode,
 };
 use crate::domain::crypto_checkout::{
-    verdict_in, NextStep, PaymentProgress, ServerClock, TimeLeft, Tone, Verdict,
+    amount_to_send, countdown_now_ms, payment_ended, Ended, NextStep, ServerClock, Tone, Verdict,
 };
-use crate::domain::money::{parse_fiat_amount_in, Cents, DEFAULT_MAX_CENTS};
-use crate::flow::crypto_payment::{CryptoPaymentFlow, Event, QuoteState, Watch};
-use crate::flow::crypto_start::{
-    self, payment_path, requote_of, OpenChargeFlow, Opening, START_PATH,
+use crate::flow::crypto_payment::{
+    charge_verdict_in, paying, CryptoPaymentFlow, Event, QuoteState, Watch,
 };
+use crate::flow::crypto_start::{self, requote_of, Opening};
 use crate::i18n::{locale, t};
+use crate::ui::components::{set_if_changed, PageHeader, StatusBadge, Tone as BadgeTone};
+use crate::ui::embedding::{Host, ToastKind};
+use crate::ui::services::Services;
 use crate::web::runner::{Hooks, Runner};
-use crate::web::server_clock::{device_now_ms, ClockSampling, SampledClock};
+use crate::web::server_clock::{device_now_ms, SampledClock};
 use crate::web::{dom, flow_requests, tab_memory, timers};
-
-type Client = BidaliClient<ClockSampling<AppTransport>>;
-
-/// The route of the start page.
-const BASE: &str = START_PATH;
-/// Fiat currencies offered in the form (Bidali prices in these).
-const FIAT: [&str; 4] = ["USD", "EUR", "GBP", "CAD"];
-
-/// The start form's field a refusal names, if the form has it.
-fn form_field_at_fault(error: &ApiError) -> Option<&'static str> {
-    match error.field_at_fault()?.as_str() {
-        "amount" => Some("amount"),
-        "description" => Some("description"),
-        "email" => Some("customer.email"),
-        _ => None,
-    }
-}
-
-/// What the Bidali errors mean here: its keys are not the LiveChat sign-in.
-fn bidali_problem(error: &ApiError) -> Option<String> {
-    match error {
-        ApiError::Validation { field, message } if field == "publishable_key" => {
-            Some((t().bidali_not_set_up)(message))
-        }
-        _ => match error.status() {
-            Some(401 | 403) => Some(t().bidali_key_refused.to_owned()),
-            _ => None,
-        },
-    }
-}
-
-/// An error from Bidali, with its way forward.
-/// `reading`: the request only read data (see [`ErrorNotice`]).
-fn bidali_error(
-    error: ApiError,
-    retry: Option<Callback<()>>,
-    testid: &'static str,
-    reading: bool,
-) -> AnyView {
-    match bidali_problem(&error) {
-        Some(message) => view! {
-            <div class="notice notice-error" role="alert" data-testid=testid>
-                <p data-testid="error-message">{message}</p>
-            </div>
-        }
-        .into_any(),
-        None => match retry {
-            Some(retry) => {
-                view! { <ErrorNotice error retry testid service=Service::CryptoPayments reading/> }
-                    .into_any()
-            }
-            None => {
-                view! { <ErrorNotice error testid service=Service::CryptoPayments/> }.into_any()
-            }
-        },
-    }
-}
 
 fn badge_tone(category: StatusCategory) -> BadgeTone {
     match category {
@@ -110,402 +41,6 @@ fn badge_tone(category: StatusCategory) -> BadgeTone {
         StatusCategory::Unknown => BadgeTone::Unknown,
     }
 }
-
-// ---------------------------------------------------------------------------
-// Starting a payment
-// ---------------------------------------------------------------------------
-
-/// A catalog item that can be paid once in crypto: one-time items whose
-/// quantity the seller fixes (per-agent prices are LiveChat's to decide).
-#[derive(Debug, Clone, PartialEq)]
-struct Offer {
-    id: String,
-    name: String,
-    total: Cents,
-}
-
-fn offers(config: &AppConfig) -> Vec<Offer> {
-    config
-        .catalog
-        .iter()
-        .filter_map(|item| match item.kind {
-            ItemKind::OneTime {
-                quantity,
-                per_account: false,
-            } => Some(Offer {
-                id: item.id.clone(),
-                name: item.name.clone(),
-                total: item.price.checked_mul(u64::from(quantity.max(1)))?,
-            }),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The start form as typed.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct StartForm {
-    offer: String,
-    amount: String,
-    currency: String,
-    description: String,
-    email: String,
-    first_name: String,
-    last_name: String,
-}
-
-/// The form's fields, by the names the API's validation uses.
-const FIELDS: [(&str, &str); 6] = [
-    ("amount", "crypto-amount"),
-    ("currency", "crypto-currency"),
-    ("description", "crypto-description"),
-    ("customer.email", "crypto-email"),
-    ("customer.firstName", "crypto-first-name"),
-    ("customer.lastName", "crypto-last-name"),
-];
-
-fn input_id(field: &str) -> &'static str {
-    FIELDS
-        .iter()
-        .find(|(name, _)| *name == field)
-        .map_or("crypto-amount", |(_, id)| id)
-}
-
-fn optional(text: &str) -> Option<String> {
-    let text = text.trim();
-    (!text.is_empty()).then(|| text.to_owned())
-}
-
-impl StartForm {
-    /// The charge to create, or the field at fault and why. Nothing is sent
-    /// until this passes.
-    fn to_charge(&self) -> Result<NewBidaliCharge, (&'static str, String)> {
-        let amount = parse_fiat_amount_in(&self.amount, DEFAULT_MAX_CENTS, locale())
-            .map_err(|error| ("amount", error.message(locale())))?;
-        let mut charge = NewBidaliCharge::new(amount, self.currency.trim().to_ascii_uppercase());
-        charge.description = optional(&self.description);
-        let (email, first, last) = (
-            optional(&self.email),
-            optional(&self.first_name),
-            optional(&self.last_name),
-        );
-        charge.customer = match email {
-            Some(email) => Some(CustomerRef::New(NewCustomer {
-                email,
-                first_name: first,
-                last_name: last,
-            })),
-            None if first.is_some() || last.is_some() => {
-                return Err(("customer.email", t().crypto_email_needed.to_owned()))
-            }
-            None => None,
-        };
-        if !self.offer.is_empty() {
-            let mut metadata = serde_json::Map::new();
-            metadata.insert("item".to_owned(), self.offer.clone().into());
-            charge.metadata = Some(metadata);
-        }
-        charge.validate().map_err(|error| match error {
-            ApiError::Validation { field, message } => {
-                let field = FIELDS
-                    .iter()
-                    .map(|(name, _)| *name)
-                    .find(|name| *name == field)
-                    .unwrap_or("amount");
-                (field, refusal(field, &message))
-            }
-            other => (
-                "amount",
-                other.user_message_from(Service::CryptoPayments, locale()),
-            ),
-        })?;
-        Ok(charge)
-    }
-}
-
-/// A runner for opening charges on this page, showing its state in
-/// `opening`; it stops when the page goes.
-fn open_charge_runner(
-    client: Client,
-    clock: SampledClock,
-    opening: RwSignal<Opening>,
-) -> StoredValue<Runner<OpenChargeFlow>, LocalStorage> {
-    let runner = Runner::new(
-        OpenChargeFlow::default(),
-        Hooks {
-            changed: Box::new(move |flow: &OpenChargeFlow| {
-                set_if_changed(opening, flow.opening().clone());
-            }),
-            sign_in_again: Box::new(|| {}),
-            navigate: Some(router_navigate()),
-        },
-    );
-    runner.send_with(flow_requests::open_charge(client, clock));
-    let runner = StoredValue::new_local(runner);
-    on_cleanup(move || {
-        runner.try_with_value(Runner::stop);
-    });
-    runner
-}
-
-fn focus(id: &str) {
-    if let Some(element) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-    {
-        use wasm_bindgen::JsCast;
-        if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
-            let _ = element.focus();
-        }
-    }
-}
-
-#[component]
-pub fn CryptoStart() -> impl IntoView {
-    let services = expect_context::<Services>();
-    let config = expect_context::<AppConfig>();
-    let clock = SampledClock::default();
-    let body = match services.bidali_client(clock.clone()) {
-        Ok(client) => view! { <StartPayment client clock config/> }.into_any(),
-        Err(error) => bidali_error(error, None, "crypto-unavailable", true),
-    };
-    let resume = tab_memory::last_crypto_charge();
-    view! {
-        <div data-testid="page-crypto">
-            <PageHeader title=t().crypto_title lead=t().crypto_lead/>
-            {resume.map(|id| view! {
-                <p class="notice" data-testid="crypto-resume">
-                    {t().crypto_resume}
-                    <a href=payment_path(&id, None)>{t().crypto_go_back}</a>
-                </p>
-            })}
-            {body}
-        </div>
-    }
-}
-
-#[component]
-fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl IntoView {
-    let offers = offers(&config);
-    let first = offers.first().cloned();
-    let default_currency = if FIAT.contains(&config.currency.as_str()) {
-        config.currency.clone()
-    } else {
-        FIAT[0].to_owned()
-    };
-    let form = RwSignal::new(StartForm {
-        offer: first.as_ref().map(|o| o.id.clone()).unwrap_or_default(),
-        amount: first
-            .as_ref()
-            .map(|o| o.total.to_input_string(locale()))
-            .unwrap_or_default(),
-        currency: default_currency,
-        description: first.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
-        ..StartForm::default()
-    });
-    // The customer selected in the Agent App fills empty buyer fields.
-    Effect::new(move |_| {
-        let Some((email, first, last)) = customer_prefill() else {
-            return;
-        };
-        form.update(|f| {
-            if f.email.trim().is_empty()
-                && f.first_name.trim().is_empty()
-                && f.last_name.trim().is_empty()
-            {
-                f.email = email;
-                f.first_name = first.unwrap_or_default();
-                f.last_name = last.unwrap_or_default();
-            }
-        });
-    });
-    let problem = RwSignal::new(None::<(&'static str, String)>);
-    let failure = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
-    let offers = StoredValue::new(offers);
-
-    let opening = RwSignal::new(Opening::Idle);
-    let opener = open_charge_runner(client, clock, opening);
-    Effect::new(move |_| {
-        busy.set(opening.with(|o| matches!(o, Opening::Creating | Opening::Opened)));
-        let Opening::Failed(error) = opening.get() else {
-            return;
-        };
-        match form_field_at_fault(&error) {
-            // Bidali refused a field's content: said and marked there.
-            Some(field) => {
-                problem.set(Some((
-                    field,
-                    error.user_message_from(Service::CryptoPayments, locale()),
-                )));
-                focus(input_id(field));
-            }
-            None => failure.set(Some(error)),
-        }
-    });
-    let submit = Callback::new(move |()| {
-        if busy.get_untracked() {
-            return;
-        }
-        failure.set(None);
-        let charge = match form.with_untracked(StartForm::to_charge) {
-            Ok(charge) => charge,
-            Err((field, message)) => {
-                problem.set(Some((field, message)));
-                focus(input_id(field));
-                return;
-            }
-        };
-        problem.set(None);
-        opener.with_value(|r| r.dispatch(crypto_start::Event::Open { charge, pay: None }));
-    });
-
-    let error_of = move |field: &'static str| {
-        move || {
-            problem.with(|p| {
-                p.as_ref()
-                    .filter(|(f, _)| *f == field)
-                    .map(|(_, message)| message.clone())
-            })
-        }
-    };
-    let text_input = move |field: &'static str,
-                           label: &'static str,
-                           kind: &'static str,
-                           autocomplete: &'static str,
-                           get: fn(&StartForm) -> String,
-                           set: fn(&mut StartForm, String)| {
-        let id = input_id(field);
-        let error_id = format!("{id}-error");
-        let error = error_of(field);
-        view! {
-            <div class="field">
-                <label for=id>{label}</label>
-                <input
-                    id=id
-                    type=kind
-                    autocomplete=autocomplete
-                    data-testid=id
-                    aria-invalid=move || error().is_some().then_some("true")
-                    aria-describedby=move || error().is_some().then(|| error_id.clone())
-                    prop:value=move || form.with(get)
-                    on:input=move |ev| {
-                        let value = event_target_value(&ev);
-                        form.update(|f| set(f, value));
-                        if problem.with_untracked(|p| p.as_ref().is_some_and(|(f, _)| *f == field)) {
-                            problem.set(None);
-                        }
-                    }
-                />
-                {move || error().map(|message| view! {
-                    <p class="field-error" role="alert" id=format!("{id}-error") data-testid=format!("{id}-error")>
-                        {message}
-                    </p>
-                })}
-            </div>
-        }
-    };
-
-    // Catalog prices are in the shop's currency.
-    let catalog_currency = config.currency.clone();
-    let offer_options = offers.with_value(|offers| {
-        offers
-            .iter()
-            .map(|offer| {
-                let value = offer.id.clone();
-                let selected = {
-                    let value = value.clone();
-                    move || form.with(|f| f.offer == value)
-                };
-                view! {
-                    <option value=value selected=selected>
-                        {format!("{} ({})", offer.name, offer.total.display_locale(&catalog_currency, locale()))}
-                    </option>
-                }
-            })
-            .collect_view()
-    });
-    let choose_offer = move |ev| {
-        let chosen = event_target_value(&ev);
-        let offer = offers.with_value(|offers| offers.iter().find(|o| o.id == chosen).cloned());
-        form.update(|f| {
-            f.offer = chosen;
-            if let Some(offer) = offer {
-                f.amount = offer.total.to_input_string(locale());
-                f.description = offer.name;
-            }
-        });
-        problem.set(None);
-    };
-    let currency_options = FIAT
-        .iter()
-        .map(|code| {
-            let selected = move || form.with(|f| f.currency == *code);
-            view! { <option value=*code selected=selected>{*code}</option> }
-        })
-        .collect_view();
-
-    view! {
-        <form
-            class="card crypto-start"
-            data-testid="crypto-form"
-            aria-label=t().crypto_start_label
-            novalidate=true
-            aria-busy=move || busy.get().then_some("true")
-            on:submit=move |ev: SubmitEvent| {
-                ev.prevent_default();
-                submit.run(());
-            }
-        >
-            <div class="field">
-                <label for="crypto-offer">{t().crypto_what_for}</label>
-                <select id="crypto-offer" data-testid="crypto-offer" on:change=choose_offer>
-                    {offer_options}
-                    <option value="" selected=move || form.with(|f| f.offer.is_empty())>
-                        {t().crypto_another_amount}
-                    </option>
-                </select>
-            </div>
-            <div class="field-row">
-                {text_input("amount", t().amount, "text", "off", |f| f.amount.clone(), |f, v| {
-                    f.amount = v;
-                    f.offer.clear();
-                })}
-                <div class="field">
-                    <label for="crypto-currency">{t().currency}</label>
-                    <select
-                        id="crypto-currency"
-                        data-testid="crypto-currency"
-                        on:change=move |ev| form.update(|f| f.currency = event_target_value(&ev))
-                    >
-                        {currency_options}
-                    </select>
-                </div>
-            </div>
-            {text_input("description", t().crypto_description, "text", "off", |f| f.description.clone(), |f, v| f.description = v)}
-            <fieldset class="customer">
-                <legend>{t().crypto_buyer}</legend>
-                {text_input("customer.email", t().email, "email", "email", |f| f.email.clone(), |f, v| f.email = v)}
-                <div class="field-row">
-                    {text_input("customer.firstName", t().first_name, "text", "given-name", |f| f.first_name.clone(), |f, v| f.first_name = v)}
-                    {text_input("customer.lastName", t().last_name, "text", "family-name", |f| f.last_name.clone(), |f, v| f.last_name = v)}
-                </div>
-            </fieldset>
-            {move || failure.get().map(|error| {
-                bidali_error(error, Some(submit), "crypto-create-error", false)
-            })}
-            <div class="actions">
-                <button type="submit" class="button-primary" data-testid="crypto-submit" disabled=move || busy.get()>
-                    {move || if busy.get() { t().getting_quotes } else { t().get_quotes }}
-                </button>
-            </div>
-        </form>
-    }
-}
-
-// ---------------------------------------------------------------------------
-// One payment
-// ---------------------------------------------------------------------------
 
 /// Everything the payment page shares between its parts.
 #[derive(Clone, Copy)]
@@ -539,34 +74,9 @@ impl Page {
     /// The currency being paid in: the chosen one, else the one coins
     /// arrived in (after a reload without `?pay=`).
     fn paying(self) -> Option<Protocol> {
-        match self.quote.get() {
-            QuoteState::Loading(p) | QuoteState::Ready(p, _) | QuoteState::Failed(p, _) => Some(p),
-            QuoteState::None => self
-                .charge
-                .with(|c| c.as_ref().and_then(|c| c.payments.keys().next().cloned())),
-        }
+        let quote = self.quote.get();
+        self.charge.with(|c| paying(&quote, c.as_ref()))
     }
-}
-
-fn progress_of(charge: &BidaliCharge, protocol: &Protocol) -> Option<PaymentProgress> {
-    let quote = charge.quote(protocol.as_str())?;
-    let payment = charge.payment(protocol.as_str())?;
-    Some(PaymentProgress::new(
-        &quote.amount,
-        &payment.balance,
-        &payment.pending,
-        &payment.outstanding,
-        payment.confirmations(),
-        payment.required_confirmations,
-    ))
-}
-
-fn ticker_of(charge: &BidaliCharge, protocol: &Protocol) -> String {
-    charge
-        .quote(protocol.as_str())
-        .map(|q| q.currency.clone())
-        .or_else(|| protocol.info().map(|i| i.ticker.to_owned()))
-        .unwrap_or_else(|| protocol.to_string())
 }
 
 #[component]
@@ -688,13 +198,12 @@ fn PaymentPage(client: Client, clock: SampledClock, id: BidaliChargeId) -> impl 
     if let Some(host) = use_context::<Host>() {
         Effect::new(move |previous: Option<Option<StatusCode>>| {
             let code = page.charge.with(|c| c.as_ref().map(|c| c.status_code));
-            let was_open = previous.flatten().is_some_and(StatusCode::should_poll);
-            if let (true, Some(code)) = (was_open, code) {
-                if code.is_paid() {
-                    host.toast(ToastKind::Success, t().crypto_received);
-                } else if code.is_terminal() {
+            match (payment_ended(previous.flatten(), code), code) {
+                (Some(Ended::Paid), _) => host.toast(ToastKind::Success, t().crypto_received),
+                (Some(Ended::NotPaid), Some(code)) => {
                     host.toast(ToastKind::Error, code.label_in(locale()));
                 }
+                _ => {}
             }
             code
         });
@@ -740,20 +249,8 @@ fn current_verdict(page: Page) -> Option<Verdict> {
     let paying = page.paying();
     let server_now = page.server_now();
     page.charge.with(|charge| {
-        let charge = charge.as_ref()?;
-        let progress = paying.as_ref().and_then(|p| progress_of(charge, p));
-        let ticker = paying
-            .as_ref()
-            .map(|p| ticker_of(charge, p))
-            .unwrap_or_default();
-        let expired = TimeLeft::until(charge.expires_at.unix_millis(), server_now).is_expired();
-        let mut verdict = verdict_in(
-            charge.status_code,
-            progress.as_ref(),
-            &ticker,
-            expired,
-            locale(),
-        );
+        let mut verdict =
+            charge_verdict_in(charge.as_ref()?, paying.as_ref(), server_now, locale());
         if paying.is_none() && verdict.next == NextStep::Pay {
             verdict.detail = t().choose_to_pay.to_owned();
         }
@@ -765,20 +262,15 @@ fn current_verdict(page: Page) -> Option<Verdict> {
 #[component]
 fn ChargeSummary(page: Page, expires_at_ms: i64) -> impl IntoView {
     let charge = move || page.charge.get();
-    // The server cannot be earlier than the charge it made: this keeps a
-    // clock estimate that is a few hundred milliseconds early from showing
-    // more time than the quote ever had.
+    // The server cannot be earlier than the charge it made (see
+    // `countdown_now_ms`).
     let created_ms = page
         .charge
         .with_untracked(|c| c.as_ref().map_or(i64::MIN, |c| c.created_at.unix_millis()));
     // While payable, and once expired (it then reads "Quote expired 0:00").
     let open = move || {
-        page.charge.with(|c| {
-            c.as_ref().is_some_and(|c| {
-                c.status_code.category() == StatusCategory::Pending
-                    || c.status_code == StatusCode::TIMEOUT
-            })
-        })
+        page.charge
+            .with(|c| c.as_ref().is_some_and(|c| c.status_code.has_time_left()))
     };
     view! {
         <section class="card crypto-summary" data-testid="crypto-summary" aria-label=t().receipt_payment>
@@ -800,7 +292,7 @@ fn ChargeSummary(page: Page, expires_at_ms: i64) -> impl IntoView {
                 {move || charge().map(|c| fiat_price(&c))}
             </p>
             {move || open().then(|| view! {
-                <Countdown expires_at_ms server_now_ms=Signal::derive(move || page.server_now().max(created_ms))/>
+                <Countdown expires_at_ms server_now_ms=Signal::derive(move || countdown_now_ms(page.server_now(), created_ms))/>
             })}
         </section>
     }
@@ -927,17 +419,17 @@ fn PayPanel(page: Page, protocol: Protocol, quote: Quote, remote_logos: bool) ->
         let protocol = protocol.clone();
         let due = quote.amount;
         Memo::new(move |_| {
-            page.charge
-                .with(|c| c.as_ref().and_then(|c| progress_of(c, &protocol)))
-                .filter(|p| p.outstanding.is_positive() && !p.nothing_received())
-                .map_or(due, |p| p.outstanding)
+            let progress = page
+                .charge
+                .with(|c| c.as_ref().and_then(|c| c.progress(&protocol)));
+            amount_to_send(progress.as_ref(), due)
         })
     };
     let nothing_received = {
         let protocol = protocol.clone();
         move || {
             page.charge
-                .with(|c| c.as_ref().and_then(|c| progress_of(c, &protocol)))
+                .with(|c| c.as_ref().and_then(|c| c.progress(&protocol)))
                 .is_none_or(|p| p.nothing_received())
         }
     };
@@ -1028,21 +520,6 @@ fn fiat_price(charge: &BidaliCharge) -> String {
     }
 }
 
-/// The form's words for a field the charge's own check refused.
-fn refusal(field: &str, message: &str) -> String {
-    match field {
-        "customer.email" => t().crypto_email_invalid.to_owned(),
-        "currency" => t().crypto_currency_invalid.to_owned(),
-        "description" => (t().crypto_description_too_long)(MAX_DESCRIPTION_LEN),
-        "customer.firstName" | "customer.lastName" => {
-            (t().crypto_name_too_long)(MAX_PERSON_NAME_LEN)
-        }
-        // The amount was parsed, and its problems worded, before this
-        // check; the check's own English words are the last resort.
-        _ => format!("This {message}."),
-    }
-}
-
 /// The scheme part of a payment link, for the QR code's label.
 fn name_for_label(uri: &str) -> &str {
     uri.split_once(':')
@@ -1096,16 +573,12 @@ fn Receipt(page: Page) -> impl IntoView {
             .and_then(|p| charge.payment(p.as_str()).map(|pay| (p, pay)))
         {
             Some((protocol, payment)) => {
-                let received = payment
-                    .balance
-                    .checked_add(&payment.pending)
-                    .unwrap_or(payment.balance)
-                    .normalized();
+                let received = payment.received().normalized();
                 (
                     format!(
                         "{} {}",
                         received.display_locale(locale()),
-                        ticker_of(&charge, protocol)
+                        charge.ticker(protocol)
                     ),
                     payment
                         .transactions
@@ -1116,13 +589,7 @@ fn Receipt(page: Page) -> impl IntoView {
             }
             None => ("—".to_owned(), Vec::new()),
         };
-        let paid_at = charge
-            .timeline
-            .iter()
-            .map(|e| e.time.unix_millis())
-            .max()
-            .map(local_time)
-            .unwrap_or_default();
+        let paid_at = charge.last_event_ms().map(local_time).unwrap_or_default();
         Some(view! {
             <section class="card receipt" data-testid="crypto-receipt" aria-labelledby="receipt-heading">
                 <h2 id="receipt-heading">{t().receipt}</h2>
