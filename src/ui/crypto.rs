@@ -26,7 +26,7 @@ use crate::api::bidali::{
     BidaliCharge, BidaliClient, CustomerRef, NewBidaliCharge, NewCustomer, MAX_DESCRIPTION_LEN,
     MAX_PERSON_NAME_LEN,
 };
-use crate::api::{ApiError, Service};
+use crate::api::ApiError;
 use crate::config::{AppConfig, ItemKind};
 use crate::domain::crypto::{
     payment_uri, BidaliChargeId, CryptoAddress, PaymentUriKind, Protocol, Quote, StatusCategory,
@@ -91,13 +91,8 @@ fn bidali_error(
         }
         .into_any(),
         None => match retry {
-            Some(retry) => {
-                view! { <ErrorNotice error retry testid service=Service::CryptoPayments reading/> }
-                    .into_any()
-            }
-            None => {
-                view! { <ErrorNotice error testid service=Service::CryptoPayments/> }.into_any()
-            }
+            Some(retry) => view! { <ErrorNotice error retry testid reading/> }.into_any(),
+            None => view! { <ErrorNotice error testid/> }.into_any(),
         },
     }
 }
@@ -214,10 +209,7 @@ impl StartForm {
                     .unwrap_or("amount");
                 (field, refusal(field, &message))
             }
-            other => (
-                "amount",
-                other.user_message_from(Service::CryptoPayments, locale()),
-            ),
+            other => ("amount", other.user_message_in(locale())),
         })?;
         Ok(charge)
     }
@@ -334,10 +326,7 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
         match form_field_at_fault(&error) {
             // Bidali refused a field's content: said and marked there.
             Some(field) => {
-                problem.set(Some((
-                    field,
-                    error.user_message_from(Service::CryptoPayments, locale()),
-                )));
+                problem.set(Some((field, error.user_message_in(locale()))));
                 focus(input_id(field));
             }
             None => failure.set(Some(error)),

@@ -9,7 +9,7 @@ use billing_core::api::bidali::{
     CustomerRef, NewBidaliCharge, NewCustomer,
 };
 use billing_core::api::{
-    ApiError, HttpRequest, HttpResponse, Method, NextStep, RecordingTransport,
+    ApiError, HttpRequest, HttpResponse, Method, NextStep, RecordingTransport, Service,
 };
 use billing_core::domain::crypto::{
     BidaliChargeId, Quote, QuoteId, QuoteStatus, StatusCategory, StatusCode,
@@ -72,7 +72,11 @@ fn with_field(text: &str, pointer: &str, value: Value) -> String {
 
 fn decode_error(error: ApiError) -> (String, String) {
     match error {
-        ApiError::Decode { path, message } => (path, message),
+        ApiError::Decode {
+            service: _,
+            path,
+            message,
+        } => (path, message),
         other => panic!("expected a decode error, got {other:?}"),
     }
 }
@@ -647,4 +651,21 @@ fn client_lists_charges_and_surfaces_rate_limits() {
             after_secs: Some(12)
         }
     );
+}
+
+#[test]
+fn every_error_of_a_bidali_call_names_the_crypto_payment_service() {
+    let transport = RecordingTransport::new();
+    transport.push_response(HttpResponse::new(503, ""));
+    transport.push_response(ok("{\"cut off"));
+    // The third call finds no answer queued: the network failed.
+    let client = BidaliClient::new(api(), &transport);
+    let id = BidaliChargeId::parse(CHARGE_ID).expect("an id");
+    for _ in 0..3 {
+        let error =
+            block_on(client.send(client.api().get_charge(&id))).expect_err("every call fails");
+        assert_eq!(error.service(), Some(Service::CryptoPayments), "{error:?}");
+        let message = error.user_message();
+        assert!(message.contains("crypto payment service"), "{message}");
+    }
 }

@@ -1,6 +1,7 @@
 //! One crypto payment's page, driven through a simulated shell: a scripted
 //! Bidali API and a clock that jumps to each wait's end.
 
+use billing_core::api::Service;
 use std::collections::VecDeque;
 
 use billing_core::api::bidali::BidaliCharge;
@@ -33,6 +34,7 @@ fn protocol(name: &str) -> Protocol {
 
 fn http(status: u16, retry_after_secs: Option<u64>) -> ApiError {
     ApiError::Http {
+        service: Service::Billing,
         status,
         body: None,
         snippet: None,
