@@ -4,6 +4,7 @@
 //! that shows the flow and sends it the buyer's clicks. The way back is
 //! `return_page`.
 
+use crate::api::Service;
 use leptos::prelude::*;
 
 use std::rc::Rc;
@@ -518,6 +519,7 @@ fn purchase_requests(services: Services, auth: Auth) -> SendRequest<PurchaseFlow
     Rc::new(move |request| {
         let Some(token) = auth.current() else {
             let refused = ApiError::Http {
+                service: Service::Billing,
                 status: 401,
                 body: None,
                 snippet: None,

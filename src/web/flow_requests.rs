@@ -1,6 +1,7 @@
 //! The requests of each flow, sent through the app's API clients: the one
 //! flow-specific half of the runner's work.
 
+use crate::api::Service;
 use std::rc::Rc;
 
 use crate::api::bidali::BidaliClient;
@@ -29,6 +30,7 @@ pub type CurrentToken = Rc<dyn Fn() -> Option<AccessToken>>;
 /// same as the server's refusal of a bad one, so flows handle both alike.
 pub fn signed_out() -> ApiError {
     ApiError::Http {
+        service: Service::Billing,
         status: 401,
         body: None,
         snippet: None,

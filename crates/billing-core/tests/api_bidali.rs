@@ -11,7 +11,7 @@ use billing_core::api::bidali::{
     ChargeFilter, CustomerRef, KeyProblem, NewBidaliCharge, NewCustomer,
 };
 use billing_core::api::{
-    ApiError, HttpRequest, HttpResponse, Method, NextStep, RecordingTransport,
+    ApiError, HttpRequest, HttpResponse, Method, NextStep, RecordingTransport, Service,
 };
 use billing_core::domain::crypto::{
     BidaliChargeId, Protocol, Quote, QuoteId, QuoteStatus, StatusCategory, StatusCode,
@@ -74,7 +74,11 @@ fn with_field(text: &str, pointer: &str, value: Value) -> String {
 
 fn decode_error(error: ApiError) -> (String, String) {
     match error {
-        ApiError::Decode { path, message } => (path, message),
+        ApiError::Decode {
+            service: _,
+            path,
+            message,
+        } => (path, message),
         other => panic!("expected a decode error, got {other:?}"),
     }
 }
@@ -743,9 +747,28 @@ fn a_missing_or_refused_publishable_key_is_told_apart_from_other_errors() {
     for other in [
         support::http(404),
         support::http(500),
-        ApiError::Timeout,
+        ApiError::Timeout {
+            service: Service::Billing,
+        },
         ApiError::validation("amount", "must be more than zero"),
     ] {
         assert_eq!(key_problem(&other), None, "{other:?}");
+    }
+}
+
+#[test]
+fn every_error_of_a_bidali_call_names_the_crypto_payment_service() {
+    let transport = RecordingTransport::new();
+    transport.push_response(HttpResponse::new(503, ""));
+    transport.push_response(ok("{\"cut off"));
+    // The third call finds no answer queued: the network failed.
+    let client = BidaliClient::new(api(), &transport);
+    let id = BidaliChargeId::parse(CHARGE_ID).expect("an id");
+    for _ in 0..3 {
+        let error =
+            block_on(client.send(client.api().get_charge(&id))).expect_err("every call fails");
+        assert_eq!(error.service(), Some(Service::CryptoPayments), "{error:?}");
+        let message = error.user_message();
+        assert!(message.contains("crypto payment service"), "{message}");
     }
 }

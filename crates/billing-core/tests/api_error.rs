@@ -31,6 +31,7 @@ fn oauth(status: u16, error: &str, description: &str) -> ApiError {
 fn oauth_style_bodies_are_read() {
     let error = oauth(400, "invalid_request", "price must be a positive integer");
     let ApiError::Http {
+        service: _,
         status,
         body: Some(body),
         snippet,
@@ -49,7 +50,7 @@ fn oauth_style_bodies_are_read() {
     assert_eq!(*retry_after_secs, None);
     assert_eq!(
         error.to_string(),
-        "HTTP 400: invalid_request (price must be a positive integer)"
+        "HTTP 400 from the billing service: invalid_request (price must be a positive integer)"
     );
 }
 
@@ -69,10 +70,18 @@ fn server_errors_timeouts_and_rate_limits_are_retryable() {
         let error = error_for(&HttpResponse::new(status, ""));
         assert!(error.is_retryable(), "{status}");
     }
-    assert!(ApiError::Timeout.is_retryable());
-    assert!(ApiError::Network("offline".into()).is_retryable());
+    assert!(ApiError::Timeout {
+        service: Service::Billing
+    }
+    .is_retryable());
+    assert!(ApiError::Network {
+        service: Service::Billing,
+        message: "offline".into()
+    }
+    .is_retryable());
     assert!(!ApiError::validation("price", "must be more than zero").is_retryable());
     assert!(!ApiError::Decode {
+        service: Service::Billing,
         path: "id".into(),
         message: "missing field".into()
     }
@@ -88,8 +97,15 @@ fn a_failed_write_may_have_happened_unless_it_was_refused() {
             "{status}"
         );
     }
-    assert!(ApiError::Timeout.write_may_have_happened());
-    assert!(ApiError::Network("connection reset".into()).write_may_have_happened());
+    assert!(ApiError::Timeout {
+        service: Service::Billing
+    }
+    .write_may_have_happened());
+    assert!(ApiError::Network {
+        service: Service::Billing,
+        message: "connection reset".into()
+    }
+    .write_may_have_happened());
     let unreadable_success = parse_balance(&HttpResponse::new(200, "{\"balance\": ")).unwrap_err();
     assert!(
         unreadable_success.write_may_have_happened(),
@@ -135,7 +151,13 @@ fn a_refusal_names_the_field_at_fault() {
         oauth(500, "server_error", "quantity overflow").field_at_fault(),
         None
     );
-    assert_eq!(ApiError::Timeout.field_at_fault(), None);
+    assert_eq!(
+        ApiError::Timeout {
+            service: Service::Billing
+        }
+        .field_at_fault(),
+        None
+    );
 }
 
 #[test]
@@ -213,9 +235,19 @@ fn each_status_class_has_its_next_step() {
         let error = oauth(status, "error", "the price is wrong");
         assert_eq!(error.next_step(), step, "{status}");
     }
-    assert_eq!(ApiError::Timeout.next_step(), NextStep::Retry);
     assert_eq!(
-        ApiError::Network("x".into()).next_step(),
+        ApiError::Timeout {
+            service: Service::Billing
+        }
+        .next_step(),
+        NextStep::Retry
+    );
+    assert_eq!(
+        ApiError::Network {
+            service: Service::Billing,
+            message: "x".into()
+        }
+        .next_step(),
         NextStep::CheckConnection
     );
     assert_eq!(
@@ -294,10 +326,17 @@ fn user_messages_say_what_happened() {
         let message = error_for(&HttpResponse::new(status, "")).user_message();
         assert!(message.contains(words), "{status}: {message}");
     }
-    assert!(ApiError::Network("dns".into())
-        .user_message()
-        .contains("internet connection"));
-    assert!(ApiError::Timeout.user_message().contains("too long"));
+    assert!(ApiError::Network {
+        service: Service::Billing,
+        message: "dns".into()
+    }
+    .user_message()
+    .contains("internet connection"));
+    assert!(ApiError::Timeout {
+        service: Service::Billing
+    }
+    .user_message()
+    .contains("too long"));
     let error = oauth(400, "invalid_request", "return_url must be absolute");
     let message = error.user_message();
     assert!(message.contains("return_url must be absolute"), "{message}");
@@ -321,21 +360,28 @@ fn the_server_s_words_are_quoted_as_a_sentence_of_their_own() {
 
 #[test]
 fn a_crypto_payment_error_names_the_crypto_payment_service_not_the_billing_one() {
-    let unavailable = error_for(&HttpResponse::new(503, "").with_header("Retry-After", "30"));
+    let unavailable = error_for(&HttpResponse::new(503, "").with_header("Retry-After", "30"))
+        .with_service(Service::CryptoPayments);
+    assert_eq!(unavailable.service(), Some(Service::CryptoPayments));
     assert_eq!(
-        unavailable.user_message_from(Service::CryptoPayments, Locale::En),
+        unavailable.user_message_in(Locale::En),
         "The crypto payment service is temporarily unavailable. Try again in 30 seconds."
     );
     assert_eq!(
-        unavailable.user_message_from(Service::CryptoPayments, Locale::Pl),
+        unavailable.user_message_in(Locale::Pl),
         "Usługa płatności kryptowalutami jest chwilowo niedostępna. Spróbuj ponownie za 30 \
          sekund."
     );
     // Every shape of failure: the crypto wording never names the billing
     // service, and the billing wording is what it always was.
     let failures = [
-        ApiError::Network("dns".into()),
-        ApiError::Timeout,
+        ApiError::Network {
+            service: Service::Billing,
+            message: "dns".into(),
+        },
+        ApiError::Timeout {
+            service: Service::Billing,
+        },
         error_for(&HttpResponse::new(200, "<html>proxy</html>")),
         error_for(&HttpResponse::new(200, "{\"cut off")),
         oauth(422, "invalid_request", "amount must be positive"),
@@ -345,20 +391,18 @@ fn a_crypto_payment_error_names_the_crypto_payment_service_not_the_billing_one()
         error_for(&HttpResponse::new(418, "")),
     ];
     for error in failures {
-        let crypto = error.user_message_from(Service::CryptoPayments, Locale::En);
+        assert_eq!(error.service(), Some(Service::Billing), "{error:?}");
+        let from_crypto = error.clone().with_service(Service::CryptoPayments);
+        let crypto = from_crypto.user_message_in(Locale::En);
         assert!(crypto.contains("crypto payment service"), "{crypto}");
         assert!(!crypto.contains("billing"), "{crypto}");
-        let crypto_pl = error.user_message_from(Service::CryptoPayments, Locale::Pl);
+        let crypto_pl = from_crypto.user_message_in(Locale::Pl);
         assert!(
             crypto_pl.to_lowercase().contains("usług")
                 && crypto_pl.contains("płatności kryptowalutami"),
             "{crypto_pl}"
         );
         assert!(!crypto_pl.contains("rozliczeń"), "{crypto_pl}");
-        assert_eq!(
-            error.user_message_from(Service::Billing, Locale::En),
-            error.user_message()
-        );
         assert!(error.user_message().contains("billing service"));
     }
 }
@@ -440,6 +484,7 @@ fn html_pages_are_recognised_whatever_the_status() {
     assert_eq!(
         error,
         ApiError::HtmlBody {
+            service: Service::Billing,
             status: 502,
             title: Some("502 Bad Gateway".into()),
             retry_after_secs: None
@@ -483,16 +528,28 @@ fn html_pages_are_recognised_whatever_the_status() {
 fn transport_errors_become_network_and_timeout() {
     assert_eq!(
         ApiError::from(TransportError::Network("connection reset".into())),
-        ApiError::Network("connection reset".into())
+        ApiError::Network {
+            service: Service::Billing,
+            message: "connection reset".into()
+        }
     );
-    assert_eq!(ApiError::from(TransportError::Timeout), ApiError::Timeout);
+    assert_eq!(
+        ApiError::from(TransportError::Timeout),
+        ApiError::Timeout {
+            service: Service::Billing
+        }
+    );
 }
 
 // ---- Malformed success bodies --------------------------------------------
 
 fn decode(result: Result<impl std::fmt::Debug, ApiError>) -> (String, String) {
     match result {
-        Err(ApiError::Decode { path, message }) => (path, message),
+        Err(ApiError::Decode {
+            service: Service::Billing,
+            path,
+            message,
+        }) => (path, message),
         other => panic!("expected a decode error, got {other:?}"),
     }
 }
@@ -549,16 +606,18 @@ fn positions_become_paths_through_nesting_escapes_and_unicode() {
 #[test]
 fn decode_error_messages_are_for_logs_and_the_buyer_message_is_plain() {
     let error = ApiError::Decode {
+        service: Service::Billing,
         path: "result[0].status".into(),
         message: "invalid type: integer `3`, expected a string".into(),
     };
     assert_eq!(
         error.to_string(),
-        "unreadable response at result[0].status: invalid type: integer `3`, expected a string"
+        "unreadable response from the billing service at result[0].status: invalid type: integer `3`, expected a string"
     );
     assert!(error.user_message().contains("could not read"));
     assert_eq!(error.next_step(), NextStep::ContactAppOwner);
     let top = ApiError::Decode {
+        service: Service::Billing,
         path: String::new(),
         message: "the response was empty".into(),
     };

@@ -1,6 +1,7 @@
 //! LiveChat Billing API: the seed examples as golden files, request builders
 //! for every endpoint and version, response parsing and client round trips.
 
+use billing_core::api::Service;
 use std::future::Future;
 use std::task::{Context, Poll, Waker};
 
@@ -86,7 +87,11 @@ fn ok(status: u16, body: &str) -> HttpResponse {
 
 fn decode_path(error: ApiError) -> (String, String) {
     match error {
-        ApiError::Decode { path, message } => (path, message),
+        ApiError::Decode {
+            service: _,
+            path,
+            message,
+        } => (path, message),
         other => panic!("expected a decode error, got {other:?}"),
     }
 }
@@ -1124,12 +1129,17 @@ fn client_reports_errors_without_sending_bad_input() {
     transport.push_error(TransportError::Timeout);
     let error =
         block_on(client.send(client.api().get_direct_charge(&token(), &direct_id()))).unwrap_err();
-    assert_eq!(error, ApiError::Timeout);
+    assert_eq!(
+        error,
+        ApiError::Timeout {
+            service: Service::Billing
+        }
+    );
     assert!(error.is_retryable());
 
     // Nothing queued: a network error, not a panic.
     let error = block_on(client.send(client.api().get_balance(&token()))).unwrap_err();
-    assert!(matches!(error, ApiError::Network(_)));
+    assert!(matches!(error, ApiError::Network { .. }));
     assert_eq!(transport.requests().len(), 3);
 }
 

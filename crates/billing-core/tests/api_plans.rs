@@ -57,7 +57,11 @@ fn with_field(text: &str, key: &str, value: Value) -> String {
 
 fn decode_error(error: ApiError) -> (String, String) {
     match error {
-        ApiError::Decode { path, message } => (path, message),
+        ApiError::Decode {
+            service: _,
+            path,
+            message,
+        } => (path, message),
         other => panic!("expected a decode error, got {other:?}"),
     }
 }

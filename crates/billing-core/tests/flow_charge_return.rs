@@ -4,6 +4,7 @@
 
 mod support;
 
+use billing_core::api::Service;
 use std::collections::VecDeque;
 
 use billing_core::api::livechat::{DirectCharge, RecurrentCharge};
@@ -44,6 +45,7 @@ fn recurrent(status: &str) -> ReturnedCharge {
 
 fn too_many_requests(retry_after_secs: u64) -> ApiError {
     ApiError::Http {
+        service: Service::Billing,
         status: 429,
         body: None,
         snippet: None,
@@ -367,7 +369,10 @@ fn a_charge_neither_kind_knows_is_not_found() {
 fn a_lost_activate_answer_keeps_the_claim_so_nothing_is_sent_twice() {
     let server = FakeBilling::direct(&["accepted"])
         .then_reads(vec![Ok("accepted"), Ok("processed"), Ok("success")])
-        .activation_answers(vec![Err(ApiError::Network("connection reset".into()))]);
+        .activation_answers(vec![Err(ApiError::Network {
+            service: Service::Billing,
+            message: "connection reset".into(),
+        })]);
     let mut tab = Tab::direct(server).start();
     assert_eq!(*tab.phase(), Phase::Finished(Outcome::Paid));
     assert_eq!(tab.activations_sent(), 1);
@@ -394,7 +399,10 @@ fn a_claim_whose_answer_was_lost_is_retried_once_it_is_stale() {
         .then_reads(vec![Ok("accepted"); 8])
         .then_reads(vec![Ok("processed"), Ok("success")])
         .activation_answers(vec![
-            Err(ApiError::Network("connection reset".into())),
+            Err(ApiError::Network {
+                service: Service::Billing,
+                message: "connection reset".into(),
+            }),
             Ok(Some("processed")),
         ]);
     let tab = Tab::direct(server).start();
@@ -511,8 +519,13 @@ fn a_rate_limited_check_waits_as_long_as_the_server_asks() {
 fn server_errors_and_lost_answers_while_polling_are_retried() {
     let server = FakeBilling::direct(&["processed"]).then_reads(vec![
         Err(http(503)),
-        Err(ApiError::Timeout),
-        Err(ApiError::Network("offline".into())),
+        Err(ApiError::Timeout {
+            service: Service::Billing,
+        }),
+        Err(ApiError::Network {
+            service: Service::Billing,
+            message: "offline".into(),
+        }),
         Ok("success"),
     ]);
     let tab = Tab::direct(server).start();

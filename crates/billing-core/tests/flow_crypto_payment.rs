@@ -1,6 +1,7 @@
 //! One crypto payment's page, driven through a simulated shell: a scripted
 //! Bidali API and a clock that jumps to each wait's end.
 
+use billing_core::api::Service;
 use std::collections::VecDeque;
 
 use billing_core::api::bidali::BidaliCharge;
@@ -37,6 +38,7 @@ fn protocol(name: &str) -> Protocol {
 
 fn http(status: u16, retry_after_secs: Option<u64>) -> ApiError {
     ApiError::Http {
+        service: Service::Billing,
         status,
         body: None,
         snippet: None,
@@ -326,7 +328,12 @@ fn the_currency_paid_in_is_the_chosen_one_else_the_one_coins_arrived_in() {
     for state in [
         QuoteState::Loading(bitcoin.clone()),
         QuoteState::Ready(bitcoin.clone(), quote()),
-        QuoteState::Failed(bitcoin.clone(), ApiError::Timeout),
+        QuoteState::Failed(
+            bitcoin.clone(),
+            ApiError::Timeout {
+                service: Service::Billing,
+            },
+        ),
     ] {
         assert_eq!(paying(&state, Some(&paid)), Some(bitcoin.clone()));
     }

@@ -7,6 +7,7 @@ mod support;
 use billing_core::api::bidali::{
     parse_charge, BidaliCharge, CustomerRef, NewBidaliCharge, NewCustomer,
 };
+use billing_core::api::Service;
 use billing_core::api::{ApiError, HttpResponse};
 use billing_core::domain::crypto::Protocol;
 use billing_core::domain::crypto_checkout::ServerClock;
@@ -401,8 +402,15 @@ fn a_check_refusal_the_form_cannot_place_is_said_at_the_amount() {
     };
     assert_eq!(refused("amount"), expected);
     assert_eq!(refused("customer.id"), expected, "a field the form lacks");
-    let odd = StartProblem::of_check(ApiError::Timeout);
-    assert_eq!(odd, StartProblem::Unchecked(ApiError::Timeout));
+    let odd = StartProblem::of_check(ApiError::Timeout {
+        service: Service::Billing,
+    });
+    assert_eq!(
+        odd,
+        StartProblem::Unchecked(ApiError::Timeout {
+            service: Service::Billing
+        })
+    );
     assert_eq!(odd.field(), StartField::Amount);
 }
 

@@ -4,6 +4,7 @@
 
 mod support;
 
+use billing_core::api::Service;
 use billing_core::api::{ApiError, OAuthErrorBody};
 use billing_core::domain::locale::Locale;
 use billing_core::domain::money::Cents;
@@ -53,6 +54,7 @@ fn answer(flow: &mut PlanSaveFlow, answer: Result<Plan, ApiError>) -> Vec<Effect
 
 fn refusal(status: u16, description: &str) -> ApiError {
     ApiError::Http {
+        service: Service::Billing,
         status,
         body: Some(OAuthErrorBody {
             error: "invalid_request".into(),
@@ -255,7 +257,9 @@ fn a_refusal_naming_no_known_field_is_a_plain_failure() {
         refusal(409, "amount: conflict"),
         refusal(400, "no field named"),
         http(500),
-        ApiError::Timeout,
+        ApiError::Timeout {
+            service: Service::Billing,
+        },
     ] {
         assert_eq!(refused_field(&error), None, "{error:?}");
         let mut flow = PlanSaveFlow::default();

@@ -5,6 +5,7 @@
 
 mod support;
 
+use billing_core::api::Service;
 use std::collections::VecDeque;
 
 use billing_core::api::livechat::{NewDirectCharge, NewRecurrentCharge};
@@ -349,7 +350,9 @@ fn a_refused_token_asks_for_a_new_sign_in() {
 fn a_lost_answer_finds_the_charge_it_made_and_the_buyer_continues_to_it() {
     let made = pending("Starter pack", 1_500, 0);
     let mut buyer = Buyer::new(starter_pack(), false)
-        .creating(Err(ApiError::Timeout))
+        .creating(Err(ApiError::Timeout {
+            service: Service::Billing,
+        }))
         .listing(listed(vec![
             pending("Starter pack", 1_500, -30),
             made.clone(),
@@ -380,7 +383,9 @@ fn a_lost_subscription_is_looked_for_among_the_subscriptions() {
 #[test]
 fn when_no_charge_was_made_trying_again_creates_one() {
     let mut buyer = Buyer::new(starter_pack(), false)
-        .creating(Err(ApiError::Timeout))
+        .creating(Err(ApiError::Timeout {
+            service: Service::Billing,
+        }))
         // Another price, and a charge older than the click: neither is it.
         .listing(listed(vec![
             pending("Starter pack", 1_400, 0),
@@ -388,7 +393,12 @@ fn when_no_charge_was_made_trying_again_creates_one() {
         ]))
         .creating(Ok(CONFIRM));
     buyer.click(1);
-    assert_eq!(buyer.problem(), &Problem::NotCreated(ApiError::Timeout));
+    assert_eq!(
+        buyer.problem(),
+        &Problem::NotCreated(ApiError::Timeout {
+            service: Service::Billing
+        })
+    );
 
     buyer.click(1);
     assert_eq!(buyer.creates_sent(), 2);
@@ -399,11 +409,18 @@ fn when_no_charge_was_made_trying_again_creates_one() {
 fn while_the_outcome_is_unknown_a_click_looks_again_instead_of_creating() {
     let made = pending("Starter pack", 1_500, 0);
     let mut buyer = Buyer::new(starter_pack(), false)
-        .creating(Err(ApiError::Timeout))
+        .creating(Err(ApiError::Timeout {
+            service: Service::Billing,
+        }))
         .listing(Err(http(500)))
         .listing(listed(vec![made.clone()]));
     buyer.click(1);
-    assert_eq!(buyer.problem(), &Problem::Unknown(ApiError::Timeout));
+    assert_eq!(
+        buyer.problem(),
+        &Problem::Unknown(ApiError::Timeout {
+            service: Service::Billing
+        })
+    );
     assert!(buyer.phase().next_click_looks_again());
 
     // Even a Buy click: the flow never creates while it may have created.
@@ -423,7 +440,9 @@ fn the_lost_charge_is_found_by_the_servers_clock_when_the_device_runs_fast() {
     let made = pending("Starter pack", 1_500, -10);
     let fast_device = |clock| {
         Buyer::new(starter_pack(), false)
-            .creating(Err(ApiError::Timeout))
+            .creating(Err(ApiError::Timeout {
+                service: Service::Billing,
+            }))
             .listing(Ok(PendingCharges {
                 charges: vec![made.clone()],
                 server_clock: clock,
@@ -444,7 +463,9 @@ fn a_found_charge_with_an_unsafe_confirmation_page_is_not_offered() {
     let mut made = pending("Starter pack", 1_500, 0);
     made.confirmation_url = "javascript:alert(1)".into();
     let mut buyer = Buyer::new(starter_pack(), false)
-        .creating(Err(ApiError::Timeout))
+        .creating(Err(ApiError::Timeout {
+            service: Service::Billing,
+        }))
         .listing(listed(vec![made]));
     buyer.click(1);
     assert!(matches!(buyer.problem(), Problem::UnsafeConfirmation(_)));
@@ -458,7 +479,9 @@ fn inside_a_frame_continuing_opens_a_window_or_else_this_page_goes() {
     let found = url(&made.confirmation_url);
     for allowed in [true, false] {
         let mut buyer = Buyer::new(starter_pack(), true)
-            .creating(Err(ApiError::Timeout))
+            .creating(Err(ApiError::Timeout {
+                service: Service::Billing,
+            }))
             .listing(listed(vec![made.clone()]));
         buyer.click(1);
         buyer.windows_allowed = allowed;

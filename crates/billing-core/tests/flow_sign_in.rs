@@ -6,6 +6,7 @@
 
 mod support;
 
+use billing_core::api::Service;
 use std::collections::{HashMap, VecDeque};
 
 use billing_core::api::ApiError;
@@ -572,8 +573,12 @@ fn a_refused_code_and_an_unreachable_server_read_differently() {
         (http(401), CallbackProblem::CodeRefused),
         (http(503), CallbackProblem::Exchange(http(503))),
         (
-            ApiError::Timeout,
-            CallbackProblem::Exchange(ApiError::Timeout),
+            ApiError::Timeout {
+                service: Service::Billing,
+            },
+            CallbackProblem::Exchange(ApiError::Timeout {
+                service: Service::Billing,
+            }),
         ),
     ] {
         let mut browser = browser_after_click();

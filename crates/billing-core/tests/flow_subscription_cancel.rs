@@ -5,6 +5,7 @@ mod support;
 
 use billing_core::api::livechat::RecurrentCharge;
 use billing_core::api::ApiError;
+use billing_core::api::Service;
 use billing_core::domain::money::Cents;
 use billing_core::flow::subscription_cancel::{
     refund_outlook, CancelFlow, CancelPhase, Event, RefundOutlook, Request,
@@ -210,7 +211,13 @@ fn a_conflict_means_it_changed_meanwhile_and_is_reloaded() {
 
 #[test]
 fn a_failure_stays_in_the_dialog_and_a_new_confirmation_tries_again() {
-    for error in [ApiError::Timeout, http(503), http(500)] {
+    for error in [
+        ApiError::Timeout {
+            service: Service::Billing,
+        },
+        http(503),
+        http(500),
+    ] {
         let mut flow = confirmed(paid_up());
         assert_eq!(
             flow.update(Event::Answered(Err(error.clone())), &at(10)),

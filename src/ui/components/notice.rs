@@ -26,20 +26,20 @@ pub(crate) fn ErrorNotice(
     /// Names this notice for tests and screen readers.
     #[prop(optional, into)]
     testid: Option<String>,
-    /// The service that answered; one other than LiveChat's billing
-    /// (Bidali) is named as itself, and its 401 says nothing about the
-    /// LiveChat sign-in.
-    #[prop(optional)]
-    service: Service,
     /// What failed only read data, so it may be repeated even when the
     /// answer could not be read.
     #[prop(optional)]
     reading: bool,
 ) -> impl IntoView {
-    if let (Some(auth), Service::Billing) = (use_context::<Auth>(), service) {
+    // A refused token is the LiveChat sign-in's only when a LiveChat
+    // service refused it (Bidali's 401 is about the app's key).
+    if let (Some(auth), Some(true)) = (
+        use_context::<Auth>(),
+        error.service().map(Service::signs_in_with_livechat),
+    ) {
         auth.note_error(&error);
     }
-    let message = error.user_message_from(service, locale());
+    let message = error.user_message_in(locale());
     let step = if reading {
         error.next_step_of_read()
     } else {

@@ -3,7 +3,8 @@
 //! sign-out (`DELETE /v2/token`). The redirect itself is
 //! `domain::oauth::OAuthClient`.
 
-use super::error::ApiError;
+use super::endpoint::Endpoint;
+use super::error::{ApiError, Service};
 use super::transport::{HttpRequest, HttpResponse, Method, Transport};
 use super::wire::parse_json;
 use crate::domain::oauth::{AccessToken, OAuthClient, TokenRequest, TokenResponse};
@@ -36,6 +37,15 @@ pub fn parse_token_response(response: &HttpResponse) -> Result<TokenResponse, Ap
     parse_json(response)
 }
 
+/// The token request as an endpoint of the accounts service.
+pub fn token_endpoint(client: &OAuthClient, request: &TokenRequest) -> Endpoint<TokenResponse> {
+    Endpoint::checked(
+        Service::Accounts,
+        token_request(client, request),
+        parse_token_response,
+    )
+}
+
 /// Exchanges a code (PKCE) for an access token issued at `now_ms`.
 pub async fn exchange_code<T: Transport>(
     transport: &T,
@@ -43,8 +53,7 @@ pub async fn exchange_code<T: Transport>(
     request: &TokenRequest,
     now_ms: u64,
 ) -> Result<AccessToken, ApiError> {
-    let response = transport.send(token_request(client, request)?).await?;
-    let answer = parse_token_response(&response)?;
+    let answer = token_endpoint(client, request).send(transport).await?;
     if !answer.token_type.eq_ignore_ascii_case("bearer") {
         return Err(ApiError::validation(
             "token_type",

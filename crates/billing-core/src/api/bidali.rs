@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use super::endpoint::{Client, Endpoint};
-use super::error::ApiError;
+use super::error::{ApiError, Service};
 use super::transport::{HttpRequest, HttpResponse, Method};
 use super::wire::{
     check_base_url, decode_array, decode_json, endpoint, parse_json, serialize_keyed, success_body,
@@ -251,7 +251,7 @@ impl BidaliApi {
                 .request(Method::Post, &["charges"], &[organization])
                 .with_json_body(body))
         });
-        Endpoint::checked(request, parse_charge)
+        Endpoint::checked(Service::CryptoPayments, request, parse_charge)
     }
 
     /// `GET /charges/<id>?organization=<pk>`.
@@ -259,7 +259,7 @@ impl BidaliApi {
         let request = self.organization().map(|organization| {
             self.request(Method::Get, &["charges", id.as_str()], &[organization])
         });
-        Endpoint::checked(request, parse_charge)
+        Endpoint::checked(Service::CryptoPayments, request, parse_charge)
     }
 
     /// `GET /quotes/<id>?organization=<pk>`: creates the quote's address.
@@ -267,12 +267,13 @@ impl BidaliApi {
         let request = self.organization().map(|organization| {
             self.request(Method::Get, &["quotes", id.as_str()], &[organization])
         });
-        Endpoint::checked(request, parse_quote)
+        Endpoint::checked(Service::CryptoPayments, request, parse_quote)
     }
 
     /// `GET /charges?<filters>` with a Bearer token.
     pub fn list_charges(&self, token: &AccessToken, filter: &ChargeFilter) -> Endpoint<ChargePage> {
         Endpoint::new(
+            Service::CryptoPayments,
             self.request(Method::Get, &["charges"], &filter.query())
                 .with_header("Authorization", token.authorization_header()),
             parse_charges,

@@ -108,19 +108,26 @@ pub enum NextStep {
     ContactAppOwner,
 }
 
-/// Any failure of an API call. `Display` is for logs; show
-/// [`user_message`](ApiError::user_message) to people.
+/// Any failure of an API call, naming the service it came from (every
+/// variant but [`ApiError::Validation`], which is caught before sending).
+/// `Display` is for logs; show [`user_message_in`](ApiError::user_message_in)
+/// to people.
+///
+/// Readers of answers and the transport make errors about the billing
+/// service; [`Endpoint::send`](super::Endpoint::send) names the service of
+/// its API on every error it returns ([`ApiError::with_service`]).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ApiError {
     /// No answer: offline, DNS, TLS, CORS.
-    #[error("network error: {0}")]
-    Network(String),
-    #[error("the request timed out")]
-    Timeout,
+    #[error("network error from the {}: {message}", service.name_en())]
+    Network { service: Service, message: String },
+    #[error("the {} timed out", service.name_en())]
+    Timeout { service: Service },
     /// A non-2xx answer. `body` when it was an error object, `snippet` (the
     /// start of the body) when it was anything else.
-    #[error("HTTP {status}{}", http_detail(.body.as_ref(), .snippet.as_deref()))]
+    #[error("HTTP {status} from the {}{}", service.name_en(), http_detail(.body.as_ref(), .snippet.as_deref()))]
     Http {
+        service: Service,
         status: u16,
         body: Option<OAuthErrorBody>,
         snippet: Option<String>,
@@ -129,16 +136,21 @@ pub enum ApiError {
     },
     /// An HTML page where JSON was expected: a proxy error page, a login
     /// wall, or a base URL pointing at a website.
-    #[error("HTTP {status}: an HTML page instead of JSON{}", title_detail(.title.as_deref()))]
+    #[error("HTTP {status} from the {}: an HTML page instead of JSON{}", service.name_en(), title_detail(.title.as_deref()))]
     HtmlBody {
+        service: Service,
         status: u16,
         title: Option<String>,
         retry_after_secs: Option<u64>,
     },
     /// A 2xx answer whose body does not fit the model. `path` names the
     /// field (`result[2].status`); empty for the body as a whole.
-    #[error("unreadable response at {}: {message}", display_path(.path))]
-    Decode { path: String, message: String },
+    #[error("unreadable response from the {} at {}: {message}", service.name_en(), display_path(.path))]
+    Decode {
+        service: Service,
+        path: String,
+        message: String,
+    },
     /// Bad input caught before sending; `field` is the API's name for it.
     #[error("invalid {field}: {message}")]
     Validation { field: String, message: String },
@@ -301,14 +313,17 @@ pub enum Service {
     Billing,
     /// Bidali's crypto payments, reached with the app's publishable key.
     CryptoPayments,
+    /// LiveChat's accounts service: the sign-in's token exchange.
+    Accounts,
 }
 
 impl Service {
     /// The service's name after "the".
-    fn name_en(self) -> &'static str {
+    pub fn name_en(self) -> &'static str {
         match self {
             Self::Billing => "billing service",
             Self::CryptoPayments => "crypto payment service",
+            Self::Accounts => "sign-in service",
         }
     }
 
@@ -317,15 +332,26 @@ impl Service {
         match self {
             Self::Billing => "rozliczeń",
             Self::CryptoPayments => "płatności kryptowalutami",
+            Self::Accounts => "logowania",
         }
+    }
+
+    /// A refused token (401) means the LiveChat sign-in must be renewed.
+    pub fn signs_in_with_livechat(self) -> bool {
+        matches!(self, Self::Billing | Self::Accounts)
     }
 }
 
 impl From<TransportError> for ApiError {
     fn from(error: TransportError) -> Self {
         match error {
-            TransportError::Network(message) => Self::Network(message),
-            TransportError::Timeout => Self::Timeout,
+            TransportError::Network(message) => Self::Network {
+                service: Service::Billing,
+                message,
+            },
+            TransportError::Timeout => Self::Timeout {
+                service: Service::Billing,
+            },
         }
     }
 }
@@ -351,6 +377,7 @@ impl ApiError {
         };
         if is_html(response) {
             return Self::HtmlBody {
+                service: Service::Billing,
                 status,
                 title: html_title(&response.body),
                 retry_after_secs,
@@ -365,11 +392,59 @@ impl ApiError {
             }
         };
         Self::Http {
+            service: Service::Billing,
             status,
             body,
             snippet,
             retry_after_secs,
         }
+    }
+
+    /// An answer of `status` with no body: how a test or a shell speaks of
+    /// a bare refusal (a token it does not have is refused as 401).
+    pub fn status_only(service: Service, status: u16) -> Self {
+        Self::Http {
+            service,
+            status,
+            body: None,
+            snippet: None,
+            retry_after_secs: None,
+        }
+    }
+
+    /// A 2xx answer that does not fit the model at `path`.
+    pub fn decode(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Decode {
+            service: Service::Billing,
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The service the error came from; `None` for input refused before
+    /// sending.
+    pub fn service(&self) -> Option<Service> {
+        match self {
+            Self::Network { service, .. }
+            | Self::Timeout { service }
+            | Self::Http { service, .. }
+            | Self::HtmlBody { service, .. }
+            | Self::Decode { service, .. } => Some(*service),
+            Self::Validation { .. } => None,
+        }
+    }
+
+    /// The same error, as coming from `service`.
+    pub fn with_service(mut self, from: Service) -> Self {
+        match &mut self {
+            Self::Network { service, .. }
+            | Self::Timeout { service }
+            | Self::Http { service, .. }
+            | Self::HtmlBody { service, .. }
+            | Self::Decode { service, .. } => *service = from,
+            Self::Validation { .. } => {}
+        }
+        self
     }
 
     /// The HTTP status, when there was an answer.
@@ -385,7 +460,7 @@ impl ApiError {
     /// input.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Network(_) | Self::Timeout => true,
+            Self::Network { .. } | Self::Timeout { .. } => true,
             Self::Http { status, .. } | Self::HtmlBody { status, .. } => {
                 matches!(status, 408 | 425 | 429 | 500..=599)
             }
@@ -414,7 +489,7 @@ impl ApiError {
     /// Before a write like this is tried again, look for what it made.
     pub fn write_may_have_happened(&self) -> bool {
         match self {
-            Self::Network(_) | Self::Timeout | Self::Decode { .. } => true,
+            Self::Network { .. } | Self::Timeout { .. } | Self::Decode { .. } => true,
             Self::Http { status, .. } | Self::HtmlBody { status, .. } => {
                 matches!(status, 200..=299 | 500 | 502 | 504)
             }
@@ -455,8 +530,8 @@ impl ApiError {
     /// What the buyer can do next.
     pub fn next_step(&self) -> NextStep {
         match self {
-            Self::Network(_) => NextStep::CheckConnection,
-            Self::Timeout => NextStep::Retry,
+            Self::Network { .. } => NextStep::CheckConnection,
+            Self::Timeout { .. } => NextStep::Retry,
             Self::Http { status, body, .. } => self.status_step(*status, body.as_ref()),
             Self::HtmlBody { status, .. } if *status >= 400 => self.status_step(*status, None),
             Self::HtmlBody { .. } | Self::Decode { .. } => NextStep::ContactAppOwner,
@@ -493,20 +568,16 @@ impl ApiError {
         }
     }
 
-    /// One or two sentences for the buyer: what happened and what to do,
-    /// in English, about LiveChat's billing service.
+    /// One or two sentences for the buyer, in English: what happened and
+    /// what to do, naming the service it came from.
     pub fn user_message(&self) -> String {
-        self.user_message_from(Service::Billing, Locale::En)
+        self.user_message_in(Locale::En)
     }
 
     /// [`Self::user_message`] in `locale`: the same decisions, worded for
     /// the page's language. What the server said is quoted as sent.
     pub fn user_message_in(&self, locale: Locale) -> String {
-        self.user_message_from(Service::Billing, locale)
-    }
-
-    /// [`Self::user_message_in`] naming the `service` that answered.
-    pub fn user_message_from(&self, service: Service, locale: Locale) -> String {
+        let service = self.service().unwrap_or_default();
         match locale {
             Locale::En => self.message_en(service),
             Locale::Pl => self.message_pl(service),
@@ -516,11 +587,13 @@ impl ApiError {
     fn message_en(&self, service: Service) -> String {
         let the_service = service.name_en();
         match self {
-            Self::Network(_) => format!(
+            Self::Network { .. } => format!(
                 "Could not reach the {the_service}. Check your internet connection, then try \
                  again."
             ),
-            Self::Timeout => format!("The {the_service} took too long to answer. Try again."),
+            Self::Timeout { .. } => {
+                format!("The {the_service} took too long to answer. Try again.")
+            }
             Self::Http { status, body, .. } => self.status_message(service, *status, body.as_ref()),
             Self::HtmlBody { status, .. } if *status >= 400 => {
                 self.status_message(service, *status, None)
@@ -622,11 +695,13 @@ impl ApiError {
     fn message_pl(&self, service: Service) -> String {
         let of = service.kind_pl();
         match self {
-            Self::Network(_) => format!(
+            Self::Network { .. } => format!(
                 "Nie udało się połączyć z usługą {of}. Sprawdź połączenie z internetem i spróbuj \
                  ponownie."
             ),
-            Self::Timeout => format!("Usługa {of} odpowiadała zbyt długo. Spróbuj ponownie."),
+            Self::Timeout { .. } => {
+                format!("Usługa {of} odpowiadała zbyt długo. Spróbuj ponownie.")
+            }
             Self::Http { status, body, .. } => {
                 self.status_message_pl(service, *status, body.as_ref())
             }

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use super::endpoint::{Client, Endpoint, Read};
-use super::error::ApiError;
+use super::error::{ApiError, Service};
 use super::transport::{HttpRequest, HttpResponse, Method};
 use super::wire::{
     check_base_url, decode_array, decode_json, endpoint, is_absolute_http_url, parse_json,
@@ -376,7 +376,7 @@ impl BillingApi {
                 self.request(Method::Post, &self.charge_path(resource, &[]), &[], token)
                     .with_json_body(body)
             });
-        Endpoint::checked(request, read)
+        Endpoint::checked(Service::Billing, request, read)
     }
 
     /// A request on one charge of `resource`: `/<resource>/<rest...>`.
@@ -389,6 +389,7 @@ impl BillingApi {
         read: Read<A>,
     ) -> Endpoint<A> {
         Endpoint::new(
+            Service::Billing,
             self.request(method, &self.charge_path(resource, rest), &[], token),
             read,
         )
@@ -448,6 +449,7 @@ impl BillingApi {
         query: &DirectChargeQuery,
     ) -> Endpoint<Vec<DirectCharge>> {
         Endpoint::checked(
+            Service::Billing,
             self.direct_charges_request(token, query),
             parse_direct_charges,
         )
@@ -529,6 +531,7 @@ impl BillingApi {
         query: &RecurrentChargeQuery,
     ) -> Endpoint<Vec<RecurrentCharge>> {
         Endpoint::checked(
+            Service::Billing,
             self.recurrent_charges_request(token, query),
             parse_recurrent_charges,
         )
@@ -574,12 +577,13 @@ impl BillingApi {
                 page.map(|p| ("page", p.to_string())).into_iter().collect();
             self.request(Method::Get, &self.ledger_path(&[]), &pairs, token)
         });
-        Endpoint::checked(request, parse_ledger)
+        Endpoint::checked(Service::Billing, request, parse_ledger)
     }
 
     /// `GET /v1/ledger/balance`.
     pub fn get_balance(&self, token: &AccessToken) -> Endpoint<Balance> {
         Endpoint::new(
+            Service::Billing,
             self.request(Method::Get, &self.ledger_path(&["balance"]), &[], token),
             parse_balance,
         )

@@ -13,7 +13,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::endpoint::{Client, Endpoint};
-use super::error::ApiError;
+use super::error::{ApiError, Service};
 use super::transport::{HttpRequest, HttpResponse, Method};
 use super::wire::{
     check_base_url, decode_json, decode_list_under, endpoint, parse_json, success_body,
@@ -116,12 +116,13 @@ impl PlansApi {
         let request = query
             .pairs()
             .map(|pairs| self.request(Method::Get, &["plans"], &pairs));
-        Endpoint::checked(request, parse_plans)
+        Endpoint::checked(Service::Billing, request, parse_plans)
     }
 
     /// `GET /plans/<id or *code>`.
     pub fn load_plan(&self, plan: &PlanRef) -> Endpoint<Plan> {
         Endpoint::new(
+            Service::Billing,
             self.request(Method::Get, &["plans", &plan.path_segment()], &[]),
             parse_plan,
         )
@@ -137,7 +138,7 @@ impl PlansApi {
                 self.request(Method::Put, &["plans"], &[])
                     .with_json_body(body)
             });
-        Endpoint::checked(request, parse_plan)
+        Endpoint::checked(Service::Billing, request, parse_plan)
     }
 
     /// `POST /plans/<id or *code>` with the changes, after validation.
@@ -150,7 +151,7 @@ impl PlansApi {
                 self.request(Method::Post, &["plans", &plan.path_segment()], &[])
                     .with_json_body(body)
             });
-        Endpoint::checked(request, parse_plan)
+        Endpoint::checked(Service::Billing, request, parse_plan)
     }
 }
 
@@ -182,10 +183,7 @@ pub fn parse_plans(response: &HttpResponse) -> Result<Vec<Plan>, ApiError> {
     }
     let value: Value = decode_json(body)?;
     let Some(object) = value.as_object() else {
-        return Err(ApiError::Decode {
-            path: String::new(),
-            message: "expected a list of plans".to_owned(),
-        });
+        return Err(ApiError::decode("", "expected a list of plans"));
     };
     let arrays: Vec<&String> = object
         .iter()
@@ -194,14 +192,14 @@ pub fn parse_plans(response: &HttpResponse) -> Result<Vec<Plan>, ApiError> {
         .collect();
     match arrays.as_slice() {
         [key] => decode_list_under(body, key),
-        [] => Err(ApiError::Decode {
-            path: String::new(),
-            message: "expected a list of plans; the object holds none".to_owned(),
-        }),
-        _ => Err(ApiError::Decode {
-            path: String::new(),
-            message: "expected one list of plans; the object holds several".to_owned(),
-        }),
+        [] => Err(ApiError::decode(
+            "",
+            "expected a list of plans; the object holds none",
+        )),
+        _ => Err(ApiError::decode(
+            "",
+            "expected one list of plans; the object holds several",
+        )),
     }
 }
 

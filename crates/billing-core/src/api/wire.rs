@@ -360,7 +360,7 @@ fn message_error(base: &str, message: &str) -> ApiError {
         path = join_path(&path, &key_segment(field));
         message = "missing field".to_owned();
     }
-    ApiError::Decode { path, message }
+    ApiError::decode(path, message)
 }
 
 // ---------------------------------------------------------------------------
@@ -534,16 +534,13 @@ pub(crate) fn success_body(response: &HttpResponse) -> Result<&str, ApiError> {
         return Err(ApiError::from_response(response));
     }
     if body.is_empty() {
-        return Err(ApiError::Decode {
-            path: String::new(),
-            message: "the response was empty".to_owned(),
-        });
+        return Err(ApiError::decode("", "the response was empty"));
     }
     if body.starts_with('<') {
-        return Err(ApiError::Decode {
-            path: String::new(),
-            message: "the server answered in XML; JSON was requested".to_owned(),
-        });
+        return Err(ApiError::decode(
+            "",
+            "the server answered in XML; JSON was requested",
+        ));
     }
     Ok(body)
 }

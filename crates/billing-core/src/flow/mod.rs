@@ -243,7 +243,7 @@ pub enum ActivationAnswer {
 /// How a failed status check counts for the polling schedule.
 pub fn poll_outcome_of_error(error: &ApiError) -> PollOutcome {
     match error {
-        ApiError::Network(_) | ApiError::Timeout => PollOutcome::Transient,
+        ApiError::Network { .. } | ApiError::Timeout { .. } => PollOutcome::Transient,
         // A proxy's page or a cut-off body: the next check may read fine.
         ApiError::Decode { .. } => PollOutcome::Transient,
         ApiError::HtmlBody { status, .. } if *status < 400 => PollOutcome::Transient,

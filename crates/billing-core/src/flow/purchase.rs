@@ -16,7 +16,7 @@
 use url::Url;
 
 use crate::api::livechat::{DirectCharge, NewDirectCharge, NewRecurrentCharge, RecurrentCharge};
-use crate::api::ApiError;
+use crate::api::{ApiError, Service};
 use crate::domain::charge::{ChargeKind, DirectChargeStatus, RecurrentChargeStatus};
 use crate::domain::checkout::{reconcile_lost_create, SeenCharge};
 use crate::domain::crypto_checkout::ServerClock;
@@ -388,7 +388,9 @@ impl PurchaseFlow {
     }
 
     fn listed(&mut self, answer: Result<PendingCharges, ApiError>) -> Vec<PurchaseEffect> {
-        let error = self.lost.clone().unwrap_or(ApiError::Timeout);
+        let error = self.lost.clone().unwrap_or(ApiError::Timeout {
+            service: Service::Billing,
+        });
         let Ok(pending) = answer else {
             self.phase = Phase::Problem(Problem::Unknown(error));
             return Vec::new();

@@ -3,12 +3,14 @@
 #![allow(dead_code)]
 
 use billing_core::api::ApiError;
+use billing_core::api::Service;
 use url::Url;
 
 /// A plain HTTP refusal with `status` and nothing else: no body, no
 /// `Retry-After`.
 pub fn http(status: u16) -> ApiError {
     ApiError::Http {
+        service: Service::Billing,
         status,
         body: None,
         snippet: None,

@@ -23,7 +23,7 @@ pub use start::CryptoStart;
 use leptos::prelude::*;
 
 use crate::api::bidali::{key_problem, BidaliClient, KeyProblem};
-use crate::api::{ApiError, Service};
+use crate::api::ApiError;
 use crate::flow::crypto_start::{OpenChargeFlow, Opening, START_PATH};
 use crate::i18n::t;
 use crate::ui::components::{router_navigate, set_if_changed, ErrorNotice};
@@ -65,13 +65,8 @@ fn bidali_error(
             .into_any()
         }
         None => match retry {
-            Some(retry) => {
-                view! { <ErrorNotice error retry testid service=Service::CryptoPayments reading/> }
-                    .into_any()
-            }
-            None => {
-                view! { <ErrorNotice error testid service=Service::CryptoPayments/> }.into_any()
-            }
+            Some(retry) => view! { <ErrorNotice error retry testid reading/> }.into_any(),
+            None => view! { <ErrorNotice error testid/> }.into_any(),
         },
     }
 }

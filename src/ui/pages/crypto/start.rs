@@ -6,7 +6,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use super::{bidali_error, open_charge_runner, Client};
-use crate::api::{ApiError, Service};
+use crate::api::ApiError;
 use crate::config::{AppConfig, ItemKind};
 use crate::flow::crypto_start::{
     self, offer_total, payment_path, refused_field, Offer, Opening, StartField, StartForm,
@@ -64,9 +64,7 @@ fn problem_text(problem: &StartProblem) -> String {
         // The amount was parsed, and its problems worded, before this
         // check; the check's own English words are the last resort.
         StartProblem::AmountRefused { problem } => format!("This {problem}."),
-        StartProblem::Unchecked(error) => {
-            error.user_message_from(Service::CryptoPayments, locale())
-        }
+        StartProblem::Unchecked(error) => error.user_message_in(locale()),
     }
 }
 
@@ -132,10 +130,7 @@ fn StartPayment(client: Client, clock: SampledClock, config: AppConfig) -> impl 
         match refused_field(&error) {
             // Bidali refused a field's content: said and marked there.
             Some(field) => {
-                problem.set(Some((
-                    field,
-                    error.user_message_from(Service::CryptoPayments, locale()),
-                )));
+                problem.set(Some((field, error.user_message_in(locale()))));
                 focus(input_id(field));
             }
             None => failure.set(Some(error)),
