@@ -1,6 +1,8 @@
 //! Recurring billing plans: the gateway's plan, its create and modify
 //! bodies, and the plan form's validation.
 
+mod support;
+
 use billing_core::domain::locale::Locale;
 use billing_core::domain::money::{Cents, MoneyInputError, DEFAULT_MAX_CENTS};
 use billing_core::domain::plan::{
@@ -8,6 +10,7 @@ use billing_core::domain::plan::{
     PlanFieldError, PlanForm, PlanId, PlanName, PlanRef,
 };
 use serde_json::json;
+use support::valid_plan_form;
 
 /// A `load` response with every field of the seed's table.
 fn loaded_plan_json() -> serde_json::Value {
@@ -22,18 +25,6 @@ fn loaded_plan_json() -> serde_json::Value {
         "isActive": true,
         "createDate": "2019-04-09 16:02:38"
     })
-}
-
-fn valid_form() -> PlanForm {
-    PlanForm {
-        name: "Pro monthly".into(),
-        code: "pro-monthly".into(),
-        account_id: "2001".into(),
-        amount: "19.00".into(),
-        tax_amount: "1.52".into(),
-        billing_cycle: "M".into(),
-        is_active: true,
-    }
 }
 
 // ---- The plan as the gateway returns it -------------------------------------------
@@ -162,7 +153,7 @@ fn create_dates_sort_chronologically() {
 
 #[test]
 fn a_valid_form_becomes_the_create_body() {
-    let new_plan = valid_form().validate_new().unwrap();
+    let new_plan = valid_plan_form().validate_new().unwrap();
     assert_eq!(
         serde_json::to_value(&new_plan).unwrap(),
         json!({
@@ -184,7 +175,7 @@ fn empty_code_tax_and_cycle_mean_none_none_and_monthly() {
         code: "  ".into(),
         tax_amount: "".into(),
         billing_cycle: "".into(),
-        ..valid_form()
+        ..valid_plan_form()
     };
     let new_plan = form.validate_new().unwrap();
     assert_eq!(new_plan.code, None);
@@ -199,7 +190,7 @@ fn empty_code_tax_and_cycle_mean_none_none_and_monthly() {
 fn a_free_plan_with_zero_amount_is_allowed() {
     let form = PlanForm {
         amount: "0".into(),
-        ..valid_form()
+        ..valid_plan_form()
     };
     assert_eq!(form.validate_new().unwrap().amount, Cents::ZERO);
 }
@@ -257,7 +248,7 @@ fn name_length_follows_the_seed_string_255() {
     );
     let form = PlanForm {
         name: "n".repeat(256),
-        ..valid_form()
+        ..valid_plan_form()
     };
     assert_eq!(
         form.validate_new().unwrap_err().for_field(PlanField::Name),
@@ -299,7 +290,7 @@ fn amounts_must_be_non_negative_and_within_the_maximum() {
     let form = PlanForm {
         amount: "1000000.01".into(),
         tax_amount: "0.001".into(),
-        ..valid_form()
+        ..valid_plan_form()
     };
     let errors = form.validate_new().unwrap_err();
     assert_eq!(
@@ -316,7 +307,7 @@ fn amounts_must_be_non_negative_and_within_the_maximum() {
     );
     let missing = PlanForm {
         amount: " ".into(),
-        ..valid_form()
+        ..valid_plan_form()
     };
     assert_eq!(
         missing
@@ -338,7 +329,7 @@ fn account_id_must_be_a_positive_whole_number() {
     ] {
         let form = PlanForm {
             account_id: raw.into(),
-            ..valid_form()
+            ..valid_plan_form()
         };
         assert_eq!(
             form.validate_new()

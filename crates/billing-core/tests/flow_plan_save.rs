@@ -16,7 +16,7 @@ use billing_core::flow::plan_save::{
 };
 use billing_core::flow::{Effect, Env, Machine, ShellEffect};
 use serde_json::json;
-use support::http;
+use support::{http, valid_plan_form};
 
 fn plan() -> Plan {
     serde_json::from_value(json!({
@@ -30,18 +30,6 @@ fn plan() -> Plan {
         "isActive": true
     }))
     .expect("a plan")
-}
-
-fn new_form() -> PlanForm {
-    PlanForm {
-        name: "Pro monthly".into(),
-        code: "pro-monthly".into(),
-        account_id: "2001".into(),
-        amount: "19.00".into(),
-        tax_amount: "1.52".into(),
-        billing_cycle: "M".into(),
-        is_active: true,
-    }
 }
 
 fn create(flow: &mut PlanSaveFlow, form: PlanForm, locale: Locale) -> Vec<Effect<Request, Event>> {
@@ -68,14 +56,14 @@ fn refusal(status: u16, description: &str) -> ApiError {
 #[test]
 fn a_valid_new_plan_is_sent_once_with_its_amounts_in_cents() {
     let mut flow = PlanSaveFlow::default();
-    let effects = create(&mut flow, new_form(), Locale::En);
+    let effects = create(&mut flow, valid_plan_form(), Locale::En);
     let [Effect::Send(Request::Create(new))] = effects.as_slice() else {
         panic!("one create, got {effects:?}");
     };
     assert_eq!(new.amount, Cents::new(1900));
     assert_eq!(new.tax_amount, Some(Cents::new(152)));
     assert_eq!(flow.phase(), &SavePhase::Saving(Saved::Created));
-    assert_eq!(create(&mut flow, new_form(), Locale::En), vec![]);
+    assert_eq!(create(&mut flow, valid_plan_form(), Locale::En), vec![]);
 }
 
 #[test]
@@ -83,7 +71,7 @@ fn polish_amounts_are_read_with_a_decimal_comma() {
     let mut flow = PlanSaveFlow::default();
     let form = PlanForm {
         amount: "19,50".into(),
-        ..new_form()
+        ..valid_plan_form()
     };
     let effects = create(&mut flow, form, Locale::Pl);
     assert!(
@@ -98,7 +86,7 @@ fn every_wrong_field_is_named_at_once_and_nothing_is_sent() {
     let form = PlanForm {
         name: String::new(),
         amount: "-1".into(),
-        ..new_form()
+        ..valid_plan_form()
     };
     assert_eq!(create(&mut flow, form, Locale::En), vec![]);
     let SavePhase::Invalid(errors) = flow.phase() else {
@@ -108,13 +96,13 @@ fn every_wrong_field_is_named_at_once_and_nothing_is_sent() {
     assert!(fields.contains(&PlanField::Name), "{fields:?}");
     assert!(fields.contains(&PlanField::Amount), "{fields:?}");
     // Put right, the form is sent.
-    assert_eq!(create(&mut flow, new_form(), Locale::En).len(), 1);
+    assert_eq!(create(&mut flow, valid_plan_form(), Locale::En).len(), 1);
 }
 
 #[test]
 fn a_created_plan_opens_its_page_saying_it_was_created() {
     let mut flow = PlanSaveFlow::default();
-    create(&mut flow, new_form(), Locale::En);
+    create(&mut flow, valid_plan_form(), Locale::En);
     assert_eq!(
         answer(&mut flow, Ok(plan())),
         vec![Effect::Shell(ShellEffect::Navigate(
@@ -239,7 +227,7 @@ fn a_refusal_that_names_a_field_goes_next_to_it() {
     );
 
     let mut flow = PlanSaveFlow::default();
-    create(&mut flow, new_form(), Locale::En);
+    create(&mut flow, valid_plan_form(), Locale::En);
     answer(&mut flow, Err(refusal(422, "amount: cannot be negative")));
     assert_eq!(
         flow.phase(),
@@ -263,11 +251,11 @@ fn a_refusal_naming_no_known_field_is_a_plain_failure() {
     ] {
         assert_eq!(refused_field(&error), None, "{error:?}");
         let mut flow = PlanSaveFlow::default();
-        create(&mut flow, new_form(), Locale::En);
+        create(&mut flow, valid_plan_form(), Locale::En);
         assert_eq!(answer(&mut flow, Err(error.clone())), vec![]);
         assert_eq!(flow.phase(), &SavePhase::Failed(error.clone()));
         // Sending again retries.
-        assert_eq!(create(&mut flow, new_form(), Locale::En).len(), 1);
+        assert_eq!(create(&mut flow, valid_plan_form(), Locale::En).len(), 1);
     }
 }
 
@@ -279,7 +267,7 @@ fn nothing_else_is_sent_while_a_save_is_in_flight() {
         flow.update(Event::Toggle(Box::new(plan())), &Env::at(0)),
         vec![]
     );
-    assert_eq!(create(&mut flow, new_form(), Locale::En), vec![]);
+    assert_eq!(create(&mut flow, valid_plan_form(), Locale::En), vec![]);
     assert_eq!(flow.phase(), &SavePhase::Saving(Saved::Deactivated));
 }
 
